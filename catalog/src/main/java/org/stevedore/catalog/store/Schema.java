@@ -1,0 +1,33 @@
+package org.stevedore.catalog.store;
+
+import java.util.List;
+
+/** The catalog schema, as an ordered list of versioned migrations. Append; never edit a released step. */
+public final class Schema {
+
+    private Schema() {
+    }
+
+    public static final List<Migration> MIGRATIONS = List.of(
+            new Migration(1, "namespace, accounts, RSEs, replicas, sessions, heartbeats", List.of(
+                    "CREATE CONSTRAINT account_name IF NOT EXISTS FOR (a:Account) REQUIRE a.account IS UNIQUE",
+                    "CREATE CONSTRAINT identity_key IF NOT EXISTS FOR (i:Identity) REQUIRE i.key IS UNIQUE",
+                    "CREATE CONSTRAINT token_hash IF NOT EXISTS FOR (t:Token) REQUIRE t.hash IS UNIQUE",
+                    "CREATE INDEX token_expiry IF NOT EXISTS FOR (t:Token) ON (t.expires_at)",
+                    "CREATE CONSTRAINT scope_name IF NOT EXISTS FOR (s:Scope) REQUIRE s.scope IS UNIQUE",
+                    // key = scope:name; a prefix scan of it serves searches within a scope.
+                    "CREATE CONSTRAINT did_key IF NOT EXISTS FOR (d:Did) REQUIRE d.key IS UNIQUE",
+                    "CREATE INDEX did_expiry IF NOT EXISTS FOR (d:Did) ON (d.expired_at)",
+                    "CREATE CONSTRAINT rse_id IF NOT EXISTS FOR (r:Rse) REQUIRE r.id IS UNIQUE",
+                    "CREATE CONSTRAINT rse_name IF NOT EXISTS FOR (r:Rse) REQUIRE r.rse IS UNIQUE",
+                    "CREATE INDEX replica_state IF NOT EXISTS FOR ()-[r:REPLICA]-() ON (r.state)",
+                    "CREATE INDEX replica_tombstone IF NOT EXISTS FOR ()-[r:REPLICA]-() ON (r.tombstone)",
+                    "CREATE CONSTRAINT updated_did_id IF NOT EXISTS FOR (u:UpdatedDid) REQUIRE u.id IS UNIQUE",
+                    "CREATE INDEX updated_did_created IF NOT EXISTS FOR (u:UpdatedDid) ON (u.created_at)",
+                    "CREATE CONSTRAINT heartbeat_key IF NOT EXISTS FOR (h:Heartbeat) REQUIRE h.key IS UNIQUE",
+                    "CREATE INDEX heartbeat_executable IF NOT EXISTS FOR (h:Heartbeat) ON (h.executable)")));
+
+    public static int latestVersion() {
+        return MIGRATIONS.get(MIGRATIONS.size() - 1).version();
+    }
+}

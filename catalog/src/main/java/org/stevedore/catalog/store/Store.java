@@ -1,0 +1,151 @@
+package org.stevedore.catalog.store;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.neo4j.driver.AuthToken;
+import org.neo4j.driver.AuthTokens;
+import org.neo4j.driver.Config;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.GraphDatabase;
+import org.neo4j.driver.Record;
+import org.neo4j.driver.Result;
+import org.neo4j.driver.Session;
+import org.neo4j.driver.SessionConfig;
+import org.neo4j.driver.Transaction;
+import org.neo4j.driver.TransactionContext;
+import org.neo4j.driver.exceptions.ServiceUnavailableException;
+import org.neo4j.driver.exceptions.SessionExpiredException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stevedore.catalog.error.DatabaseException;
+
+/**
+ * The catalog's only door to Neo4j: transactions through the Java driver, against the embedded server or an
+ * external one alike. Every Cypher statement of the project runs through here, from the catalog's stores.
+ */
+public final class Store implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Store.class);
+    /** Records pulled per round trip while streaming a result. */
+    private static final int FETCH_SIZE = 2_000;
+
+    private final Driver driver;
+    private final EmbeddedNeo4j embedded;
+    private final StoreSettings settings;
+
+    private Store(Driver driver, EmbeddedNeo4j embedded, StoreSettings settings) {
+        this.driver = driver;
+        this.embedded = embedded;
+        this.settings = settings;
+    }
+
+    /** Connects (starting the embedded server first when no URI is configured) and applies the schema. */
+    public static Store open(StoreSettings settings) {
+        EmbeddedNeo4j embedded = null;
+        String uri = settings.uri();
+        AuthToken auth = AuthTokens.none();
+        if (settings.isEmbedded()) {
+            embedded = EmbeddedNeo4j.start(settings.embeddedHome(), settings.embeddedBoltPort(),
+                    settings.embeddedPageCacheBytes());
+            uri = embedded.boltUri();
+        } else if (settings.username() != null && !settings.username().isBlank()) {
+            auth = AuthTokens.basic(settings.username(), settings.password() == null ? "" : settings.password());
+        }
+        Driver driver = null;
+        try {
+            driver = GraphDatabase.driver(uri, auth, Config.builder()
+                    .withMaxConnectionPoolSize(64)
+                    .withConnectionAcquisitionTimeout(30, TimeUnit.SECONDS)
+                    .withLogging(org.neo4j.driver.Logging.slf4j())
+                    .build());
+            driver.verifyConnectivity();
+            Store store = new Store(driver, embedded, settings);
+            new SchemaMigrator(store).migrate();
+            return store;
+        } catch (RuntimeException e) {
+            if (driver != null) {
+                driver.close();
+            }
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw e;
+        }
+    }
+
+    public StoreSettings settings() {
+        return settings;
+    }
+
+    public int batchSize() {
+        return settings.batchSize();
+    }
+
+    /** The Bolt URI in use (for tools that want to connect on their own, such as the benchmark). */
+    public Driver driver() {
+        return driver;
+    }
+
+    private Session session() {
+        return driver.session(SessionConfig.builder()
+                .withDatabase(settings.database())
+                .withFetchSize(FETCH_SIZE)
+                .build());
+    }
+
+    /**
+     * Runs {@code work} in one write transaction, retried by the driver on transient failures (so {@code work}
+     * must only touch the transaction). A domain exception thrown by {@code work} rolls everything back.
+     */
+    public <T> T write(Function<TransactionContext, T> work) {
+        try (Session session = session()) {
+            return session.executeWrite(work::apply);
+        } catch (ServiceUnavailableException | SessionExpiredException e) {
+            throw new DatabaseException("The catalog store is unavailable: " + e.getMessage());
+        }
+    }
+
+    /** Runs {@code work} in one read transaction. */
+    public <T> T read(Function<TransactionContext, T> work) {
+        try (Session session = session()) {
+            return session.executeRead(work::apply);
+        } catch (ServiceUnavailableException | SessionExpiredException e) {
+            throw new DatabaseException("The catalog store is unavailable: " + e.getMessage());
+        }
+    }
+
+    /** One statement in its own write transaction. */
+    public List<Record> run(String cypher, Map<String, Object> params) {
+        return write(tx -> tx.run(cypher, params).list());
+    }
+
+    /**
+     * Streams the rows of a read query to {@code sink} as the driver fetches them, a batch at a time, without
+     * holding the whole result. Not retried: rows already handed to the sink cannot be taken back.
+     */
+    public void stream(String cypher, Map<String, Object> params, Consumer<Record> sink) {
+        try (Session session = session();
+             Transaction tx = session.beginTransaction()) {
+            Result result = tx.run(cypher, params);
+            while (result.hasNext()) {
+                sink.accept(result.next());
+            }
+            tx.commit();
+        } catch (ServiceUnavailableException | SessionExpiredException e) {
+            throw new DatabaseException("The catalog store is unavailable: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        long started = System.nanoTime();
+        driver.close();
+        if (embedded != null) {
+            embedded.close();
+        }
+        log.info("Catalog store closed in {} ms", (System.nanoTime() - started) / 1_000_000);
+    }
+}

@@ -1,0 +1,53 @@
+package org.stevedore.catalog.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.stevedore.catalog.testing.StoreTest;
+
+class SchemaMigratorTest extends StoreTest {
+
+    @AfterEach
+    void restoreVersion() {
+        store.run("MATCH (v:SchemaVersion {name: 'catalog'}) SET v.version = $v", Map.of("v", Schema.latestVersion()));
+    }
+
+    @Test
+    void recordsTheLatestVersionAndCreatesTheConstraints() {
+        assertThat(new SchemaMigrator(store).currentVersion()).isEqualTo(Schema.latestVersion());
+        List<String> constraints = store.read(tx -> tx.run("SHOW CONSTRAINTS YIELD name RETURN name").list(
+                r -> r.get("name").asString()));
+        assertThat(constraints).contains("did_key", "rse_name", "account_name", "heartbeat_key");
+    }
+
+    @Test
+    void migratingAgainIsANoOp() {
+        new SchemaMigrator(store).migrate();
+        new SchemaMigrator(store).migrate();
+        assertThat(new SchemaMigrator(store).currentVersion()).isEqualTo(Schema.latestVersion());
+    }
+
+    @Test
+    void appliesOnlyTheStepsTheStoreHasNotSeen() {
+        List<Migration> next = new java.util.ArrayList<>(Schema.MIGRATIONS);
+        int version = Schema.latestVersion() + 1;
+        next.add(new Migration(version, "test step", List.of(
+                "CREATE INDEX test_only_index IF NOT EXISTS FOR (t:TestOnly) ON (t.x)")));
+        new SchemaMigrator(store, next).migrate();
+        assertThat(new SchemaMigrator(store).currentVersion()).isEqualTo(version);
+        store.run("DROP INDEX test_only_index IF EXISTS", Map.of());
+    }
+
+    @Test
+    void refusesAStoreNewerThanTheCode() {
+        store.run("MATCH (v:SchemaVersion {name: 'catalog'}) SET v.version = $v",
+                Map.of("v", Schema.latestVersion() + 5));
+        assertThatThrownBy(() -> new SchemaMigrator(store).migrate())
+                .isInstanceOf(StoreNewerThanCode.class)
+                .hasMessageContaining("schema version " + (Schema.latestVersion() + 5));
+    }
+}
