@@ -1,0 +1,23 @@
+package org.stevedore.catalog.did;
+
+import org.stevedore.catalog.naming.Names;
+
+/** A DID's identity, {@code scope:name}. */
+public record DidRef(String scope, String name) {
+
+    /** Validates the names; invalid ones are refused with a message naming what is wrong. */
+    public static DidRef of(String scope, String name) {
+        Names.did(scope, name);
+        return new DidRef(scope, name);
+    }
+
+    /** The store's unique key of a DID. ':' is never part of a valid scope or name. */
+    public String key() {
+        return scope + ":" + name;
+    }
+
+    @Override
+    public String toString() {
+        return key();
+    }
+}

@@ -1,0 +1,323 @@
+package org.stevedore.catalog.replica;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.neo4j.driver.Record;
+import org.neo4j.driver.TransactionContext;
+import org.stevedore.catalog.did.AttachmentStore;
+import org.stevedore.catalog.did.Checksums;
+import org.stevedore.catalog.did.DidRef;
+import org.stevedore.catalog.did.DidStore;
+import org.stevedore.catalog.did.DidType;
+import org.stevedore.catalog.did.NewDid;
+import org.stevedore.catalog.error.DataIdentifierNotFound;
+import org.stevedore.catalog.error.Duplicate;
+import org.stevedore.catalog.error.FileConsistencyMismatch;
+import org.stevedore.catalog.error.InvalidObject;
+import org.stevedore.catalog.error.RSENotFound;
+import org.stevedore.catalog.error.ReplicaNotFound;
+import org.stevedore.catalog.error.UnsupportedOperation;
+import org.stevedore.catalog.rse.Lfn2Pfn;
+import org.stevedore.catalog.store.Store;
+import org.stevedore.catalog.store.Times;
+import org.stevedore.catalog.store.Values;
+
+/**
+ * Replicas: {@code (:Did)-[:REPLICA {state, bytes, path, lock_cnt, tombstone, accessed_at, ...}]->(:Rse)}. A
+ * replica is a relationship rather than a node so that registering a file with its replica costs one node and one
+ * relationship; the reaper's and the poller's lookups use the relationship indexes on state and tombstone.
+ */
+public final class ReplicaStore {
+
+    private final Store store;
+    private final Clock clock;
+    private final DidStore dids;
+    private final AttachmentStore attachments;
+
+    public ReplicaStore(Store store, Clock clock, DidStore dids, AttachmentStore attachments) {
+        this.store = store;
+        this.clock = clock;
+        this.dids = dids;
+        this.attachments = attachments;
+    }
+
+    /** The RSE facts replica registration needs. */
+    private record Target(String id, String rse, boolean deterministic, boolean writable, String algorithm) {
+    }
+
+    /** A file and its replicas, as listed. */
+    public record FileReplicas(String scope, String name, Long bytes, String md5, String adler32, List<At> replicas) {
+    }
+
+    /** One replica of a listed file. */
+    public record At(String rseId, String rse, String rseType, boolean isVolatile, ReplicaState state, String path) {
+    }
+
+    /**
+     * Registers replicas on one RSE, all or none, registering the files that do not exist yet (owned by
+     * {@code account}) and, when {@code dataset} is given, attaching every file to it in the same transaction.
+     */
+    public void add(String rse, List<NewReplica> files, String account, boolean ignoreAvailability, DidRef dataset) {
+        if (files == null || files.isEmpty()) {
+            throw new InvalidObject("No replicas given");
+        }
+        if (dataset != null) {
+            DidRef.of(dataset.scope(), dataset.name());
+        }
+        Set<String> seen = new HashSet<>(files.size() * 2);
+        for (NewReplica f : files) {
+            if (f == null) {
+                throw new InvalidObject("A replica of the request is null");
+            }
+            DidRef ref = DidRef.of(f.scope(), f.name());
+            if (!seen.add(ref.key())) {
+                throw new Duplicate("Replica of '" + ref + "' appears twice in the request");
+            }
+            if (f.bytes() != null && f.bytes() < 0) {
+                throw new InvalidObject("File " + ref + " has a negative size: " + f.bytes());
+            }
+        }
+        store.write(tx -> {
+            Target target = target(tx, rse);
+            if (!target.writable() && !ignoreAvailability) {
+                throw new UnsupportedOperation("RSE '" + rse + "' is not available for writing");
+            }
+            addIn(tx, target, files, account);
+            if (dataset != null) {
+                attachments.attachIn(tx, new AttachmentStore.Attachment(dataset,
+                        files.stream().map(f -> new DidRef(f.scope(), f.name())).toList()), true);
+            }
+            return null;
+        });
+    }
+
+    private void addIn(TransactionContext tx, Target target, List<NewReplica> files, String account) {
+        long now = clock.millis();
+        int batch = store.batchSize();
+        // What exists already: the file, its size and checksum, and whether it is already on this RSE.
+        Map<String, Record> existing = new HashMap<>();
+        for (int from = 0; from < files.size(); from += batch) {
+            List<String> keys = files.subList(from, Math.min(files.size(), from + batch)).stream()
+                    .map(f -> f.scope() + ":" + f.name()).toList();
+            tx.run("""
+                    UNWIND $keys AS k
+                    MATCH (d:Did {key: k})
+                    RETURN k, d.did_type AS type, d.bytes AS bytes, d.adler32 AS adler32,
+                      EXISTS { (d)-[:REPLICA]->(:Rse {id: $rse}) } AS present
+                    """, Map.of("keys", keys, "rse", target.id())).list().forEach(r -> existing.put(r.get("k").asString(), r));
+        }
+        List<NewDid> newFiles = new ArrayList<>();
+        List<Map<String, Object>> newRows = new ArrayList<>();
+        List<Map<String, Object>> oldRows = new ArrayList<>();
+        for (NewReplica f : files) {
+            String key = f.scope() + ":" + f.name();
+            String adler32 = Checksums.adler32(f.adler32(), key);
+            Record found = existing.get(key);
+            Map<String, Object> rel = replicaRow(target, f, key, now);
+            if (found == null) {
+                if (f.bytes() == null) {
+                    throw new InvalidObject("File " + key + " is new: its size (bytes) is required");
+                }
+                newFiles.add(new NewDid(f.scope(), f.name(), DidType.FILE, account, f.bytes(), adler32, f.md5(),
+                        f.guid(), null, false, null, f.meta()));
+                newRows.add(rel);
+                continue;
+            }
+            if (!"FILE".equals(found.get("type").asString())) {
+                throw new UnsupportedOperation("Data identifier '" + key + "' is a " + found.get("type").asString().toLowerCase()
+                        + "; only files have replicas");
+            }
+            if (found.get("present").asBoolean()) {
+                throw new Duplicate("Replica of '" + key + "' already exists on RSE '" + target.rse() + "'");
+            }
+            Long knownBytes = Values.lng(found.get("bytes"));
+            if (f.bytes() != null && knownBytes != null && !knownBytes.equals(f.bytes())) {
+                throw new FileConsistencyMismatch("Size of '" + key + "' is " + knownBytes + " bytes, not " + f.bytes());
+            }
+            String knownAdler = Values.str(found.get("adler32"));
+            if (adler32 != null && knownAdler != null && !knownAdler.equals(adler32)) {
+                throw new FileConsistencyMismatch("Adler32 of '" + key + "' is " + knownAdler + ", not " + adler32);
+            }
+            rel.put("bytes", knownBytes);
+            oldRows.add(rel);
+        }
+        if (!newFiles.isEmpty()) {
+            List<Map<String, Object>> didRows = dids.rows(newFiles);
+            DidStore.requireScopes(tx, didRows);
+            for (int i = 0; i < didRows.size(); i++) {
+                didRows.get(i).put("updated_at", now);
+                newRows.get(i).put("did", didRows.get(i));
+            }
+            for (int from = 0; from < newRows.size(); from += batch) {
+                tx.run("""
+                        MATCH (r:Rse {id: $rse})
+                        UNWIND $rows AS row
+                        CREATE (d:Did)-[rel:REPLICA]->(r)
+                        SET d = row.did, rel = row.rel
+                        """, Map.of("rse", target.id(), "rows", newRows.subList(from, Math.min(newRows.size(), from + batch))))
+                        .consume();
+            }
+        }
+        for (int from = 0; from < oldRows.size(); from += batch) {
+            tx.run("""
+                    MATCH (r:Rse {id: $rse})
+                    UNWIND $rows AS row
+                    MATCH (d:Did {key: row.key})
+                    CREATE (d)-[rel:REPLICA]->(r)
+                    SET rel = row.rel
+                    """, Map.of("rse", target.id(), "rows", oldRows.subList(from, Math.min(oldRows.size(), from + batch))))
+                    .consume();
+        }
+    }
+
+    private static Map<String, Object> replicaRow(Target target, NewReplica f, String key, long now) {
+        Map<String, Object> rel = new HashMap<>(12);
+        rel.put("state", (f.state() == null ? ReplicaState.AVAILABLE : f.state()).name());
+        rel.put("bytes", f.bytes());
+        rel.put("path", path(target, f, key));
+        rel.put("lock_cnt", 0L);
+        rel.put("tombstone", Times.millis(f.tombstone()));
+        rel.put("created_at", now);
+        rel.put("updated_at", now);
+        Map<String, Object> row = new HashMap<>(4);
+        row.put("key", key);
+        row.put("rel", rel);
+        return row;
+    }
+
+    private static String path(Target target, NewReplica f, String key) {
+        if (f.pfn() != null && !f.pfn().isBlank()) {
+            try {
+                String p = URI.create(f.pfn()).getPath();
+                if (p == null || p.isEmpty()) {
+                    throw new InvalidObject("PFN '" + f.pfn() + "' of '" + key + "' has no path");
+                }
+                return p;
+            } catch (IllegalArgumentException e) {
+                throw new InvalidObject("PFN '" + f.pfn() + "' of '" + key + "' is not a valid URI");
+            }
+        }
+        if (!target.deterministic()) {
+            throw new InvalidObject("RSE '" + target.rse() + "' is not deterministic: a pfn is required for '" + key + "'");
+        }
+        return Lfn2Pfn.path(target.algorithm(), f.scope(), f.name());
+    }
+
+    private static Target target(TransactionContext tx, String rse) {
+        List<Target> found = tx.run("""
+                MATCH (r:Rse {rse: $rse})
+                RETURN r.id AS id, r.rse AS rse, r.deterministic AS deterministic,
+                  r.availability_write AS writable, r.lfn2pfn_algorithm AS algorithm
+                """, Map.of("rse", rse == null ? "" : rse)).list(r -> new Target(r.get("id").asString(), r.get("rse").asString(),
+                Values.bool(r.get("deterministic"), true), Values.bool(r.get("writable"), true),
+                Values.str(r.get("algorithm"))));
+        if (found.isEmpty()) {
+            throw new RSENotFound("RSE '" + rse + "' not found");
+        }
+        return found.get(0);
+    }
+
+    /** Removes replicas from the catalog (not from storage), all or none; replicas still locked by rules are refused. */
+    public void delete(String rse, List<DidRef> files) {
+        if (files == null || files.isEmpty()) {
+            throw new InvalidObject("No replicas given");
+        }
+        List<String> keys = files.stream().map(f -> DidRef.of(f.scope(), f.name()).key()).distinct().toList();
+        store.write(tx -> {
+            Target target = target(tx, rse);
+            List<Record> rows = tx.run("""
+                    UNWIND $keys AS k
+                    OPTIONAL MATCH (:Did {key: k})-[rel:REPLICA]->(:Rse {id: $rse})
+                    RETURN k, rel IS NOT NULL AS present, coalesce(rel.lock_cnt, 0) AS locks
+                    """, Map.of("keys", keys, "rse", target.id())).list();
+            for (Record r : rows) {
+                if (!r.get("present").asBoolean()) {
+                    throw new ReplicaNotFound("No replica of '" + r.get("k").asString() + "' on RSE '" + rse + "'");
+                }
+                if (r.get("locks").asLong() > 0) {
+                    throw new UnsupportedOperation("Replica of '" + r.get("k").asString() + "' on RSE '" + rse
+                            + "' is locked by " + r.get("locks").asLong() + " rule(s)");
+                }
+            }
+            tx.run("""
+                    UNWIND $keys AS k
+                    MATCH (:Did {key: k})-[rel:REPLICA]->(:Rse {id: $rse})
+                    DELETE rel
+                    """, Map.of("keys", keys, "rse", target.id())).consume();
+            return null;
+        });
+    }
+
+    /** The replicas of one file. */
+    public List<Replica> replicasOf(DidRef file) {
+        DidRef.of(file.scope(), file.name());
+        return store.read(tx -> tx.run("""
+                MATCH (d:Did {key: $key})-[rel:REPLICA]->(r:Rse)
+                RETURN d.scope AS scope, d.name AS name, r.rse AS rse, r.id AS rse_id, rel, d.adler32 AS adler32, d.md5 AS md5
+                ORDER BY r.rse
+                """, Map.of("key", file.key())).list(ReplicaStore::replica));
+    }
+
+    /** One replica, or ReplicaNotFound. */
+    public Replica get(DidRef file, String rse) {
+        return replicasOf(file).stream().filter(r -> r.rse().equals(rse)).findFirst()
+                .orElseThrow(() -> new ReplicaNotFound("No replica of '" + file + "' on RSE '" + rse + "'"));
+    }
+
+    private static Replica replica(Record r) {
+        var rel = r.get("rel").asRelationship();
+        return new Replica(r.get("scope").asString(), r.get("name").asString(), r.get("rse").asString(),
+                r.get("rse_id").asString(), Values.lng(rel.get("bytes")), Values.str(r.get("adler32")),
+                Values.str(r.get("md5")), Values.str(rel.get("path")), ReplicaState.valueOf(rel.get("state").asString()),
+                rel.get("lock_cnt").asLong(0), Times.instant(rel.get("tombstone")), Times.instant(rel.get("accessed_at")),
+                Times.instant(rel.get("created_at")), Times.instant(rel.get("updated_at")));
+    }
+
+    /**
+     * Streams the files under the given DIDs (each file once) with their replicas, as the driver fetches them.
+     * Only AVAILABLE replicas unless {@code allStates}; files without a listed replica are left out, as in Rucio.
+     */
+    public void list(List<DidRef> didList, boolean allStates, Consumer<FileReplicas> sink) {
+        if (didList == null || didList.isEmpty()) {
+            throw new InvalidObject("No DIDs given to list replicas of");
+        }
+        List<String> keys = didList.stream().map(d -> DidRef.of(d.scope(), d.name()).key()).distinct().toList();
+        List<String> missing = store.read(tx -> tx.run("""
+                UNWIND $keys AS k OPTIONAL MATCH (d:Did {key: k}) WITH k, d WHERE d IS NULL RETURN k LIMIT 1
+                """, Map.of("keys", keys)).list(r -> r.get("k").asString()));
+        if (!missing.isEmpty()) {
+            throw new DataIdentifierNotFound("Data identifier '" + missing.get(0) + "' not found");
+        }
+        store.stream("""
+                UNWIND $keys AS k
+                MATCH (:Did {key: k})-[:CONTAINS*0..]->(f:Did {did_type: 'FILE'})
+                WITH DISTINCT f
+                CALL (f) {
+                  MATCH (f)-[rel:REPLICA]->(r:Rse)
+                  WHERE $all OR rel.state = 'AVAILABLE'
+                  RETURN collect({rse_id: r.id, rse: r.rse, type: r.rse_type, volatile: r.volatile,
+                                  state: rel.state, path: rel.path}) AS replicas
+                }
+                WITH f, replicas WHERE size(replicas) > 0
+                RETURN f.scope AS scope, f.name AS name, f.bytes AS bytes, f.md5 AS md5, f.adler32 AS adler32, replicas
+                """, Map.of("keys", keys, "all", allStates), r -> {
+            List<At> at = new ArrayList<>();
+            for (Object o : r.get("replicas").asList()) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> m = (Map<String, Object>) o;
+                at.add(new At((String) m.get("rse_id"), (String) m.get("rse"), (String) m.get("type"),
+                        Boolean.TRUE.equals(m.get("volatile")), ReplicaState.valueOf((String) m.get("state")),
+                        (String) m.get("path")));
+            }
+            sink.accept(new FileReplicas(r.get("scope").asString(), r.get("name").asString(), Values.lng(r.get("bytes")),
+                    Values.str(r.get("md5")), Values.str(r.get("adler32")), at));
+        });
+    }
+}
