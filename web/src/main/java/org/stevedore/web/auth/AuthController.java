@@ -1,0 +1,53 @@
+package org.stevedore.web.auth;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.stevedore.auth.session.AuthService;
+import org.stevedore.auth.session.IssuedToken;
+import org.stevedore.auth.session.Session;
+import org.stevedore.catalog.error.CannotAuthenticate;
+import org.stevedore.web.api.RucioDates;
+
+/** Rucio's token endpoints. */
+@RestController
+@RequestMapping("/auth")
+public class AuthController {
+
+    private final AuthService auth;
+
+    public AuthController(AuthService auth) {
+        this.auth = auth;
+    }
+
+    @GetMapping("/userpass")
+    public ResponseEntity<Void> userpass(@RequestHeader(name = "X-Rucio-Username", required = false) String username,
+                                         @RequestHeader(name = "X-Rucio-Password", required = false) String password,
+                                         @RequestHeader(name = "X-Rucio-Account", required = false) String account) {
+        if (username == null || username.isEmpty() || password == null || password.isEmpty()) {
+            throw new CannotAuthenticate("Send X-Rucio-Username and X-Rucio-Password to get a token");
+        }
+        IssuedToken token = auth.userpass(username, password, account == null || account.isBlank() ? null : account);
+        return ResponseEntity.ok()
+                .header("X-Rucio-Auth-Token", token.token())
+                .header("X-Rucio-Auth-Token-Expires", RucioDates.rfc1123(token.expiresAt()))
+                .header("X-Rucio-Auth-Account", token.account())
+                .build();
+    }
+
+    @GetMapping("/validate")
+    public Map<String, Object> validate(@RequestHeader(TokenAuthenticationFilter.TOKEN_HEADER) String token) {
+        Session session = auth.validate(token.trim());
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("account", session.account());
+        doc.put("identity", session.identity());
+        doc.put("lifetime", RucioDates.rfc1123(session.expiresAt()));
+        doc.put("audience", null);
+        doc.put("authz_scope", null);
+        return doc;
+    }
+}

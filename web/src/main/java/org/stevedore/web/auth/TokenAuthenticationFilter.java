@@ -1,0 +1,59 @@
+package org.stevedore.web.auth;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Set;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.stevedore.auth.session.AuthService;
+import org.stevedore.auth.session.Session;
+import org.stevedore.catalog.error.CannotAuthenticate;
+import org.stevedore.web.api.Errors;
+
+/**
+ * Every API call needs a valid {@code X-Rucio-Auth-Token}, except those that hand tokens out, {@code /ping} and the
+ * health probe. The validated session becomes the request's {@link Caller}.
+ */
+public class TokenAuthenticationFilter extends OncePerRequestFilter {
+
+    public static final String TOKEN_HEADER = "X-Rucio-Auth-Token";
+    private static final Set<String> OPEN = Set.of("/ping", "/auth/userpass", "/auth/x509", "/error");
+
+    private final AuthService auth;
+
+    public TokenAuthenticationFilter(AuthService auth) {
+        this.auth = auth;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        if (path.length() > 1 && path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        return OPEN.contains(path) || path.equals("/actuator/health") || path.startsWith("/actuator/health/");
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String token = request.getHeader(TOKEN_HEADER);
+        if (token == null || token.isBlank()) {
+            Errors.write(response, HttpStatus.UNAUTHORIZED, "CannotAuthenticate",
+                    "No auth token: send X-Rucio-Auth-Token (GET /auth/userpass hands one out)");
+            return;
+        }
+        Session session;
+        try {
+            session = auth.validate(token.trim());
+        } catch (CannotAuthenticate e) {
+            Errors.write(response, HttpStatus.UNAUTHORIZED, e.exceptionClass(), e.getMessage());
+            return;
+        }
+        request.setAttribute(Caller.ATTRIBUTE, new Caller(session.account(), session.identity()));
+        chain.doFilter(request, response);
+    }
+}

@@ -1,0 +1,55 @@
+package org.stevedore.web.config;
+
+import java.time.Clock;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.stevedore.catalog.did.AttachmentStore;
+import org.stevedore.catalog.did.DidStore;
+import org.stevedore.catalog.did.UpdatedDidQueue;
+import org.stevedore.catalog.replica.ReplicaStore;
+import org.stevedore.catalog.store.Store;
+import org.stevedore.catalog.store.StoreSettings;
+
+/** The catalog store and its per-feature stores. */
+@Configuration(proxyBeanMethods = false)
+public class CatalogConfig {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean(destroyMethod = "close")
+    Store store(StevedoreProperties properties) {
+        StevedoreProperties.Neo4j neo4j = properties.getNeo4j();
+        return Store.open(new StoreSettings(
+                neo4j.getUri(),
+                neo4j.getUsername(),
+                neo4j.getPassword(),
+                neo4j.getDatabase(),
+                properties.getDataDir().resolve("neo4j"),
+                neo4j.getEmbeddedBoltPort(),
+                neo4j.getEmbeddedPageCache() == null ? 0 : neo4j.getEmbeddedPageCache().toBytes(),
+                neo4j.getBatchSize()));
+    }
+
+    @Bean
+    DidStore didStore(Store store, Clock clock) {
+        return new DidStore(store, clock);
+    }
+
+    @Bean
+    UpdatedDidQueue updatedDidQueue(Store store) {
+        return new UpdatedDidQueue(store);
+    }
+
+    @Bean
+    AttachmentStore attachmentStore(Store store, Clock clock, UpdatedDidQueue queue) {
+        return new AttachmentStore(store, clock, queue);
+    }
+
+    @Bean
+    ReplicaStore replicaStore(Store store, Clock clock, DidStore dids, AttachmentStore attachments) {
+        return new ReplicaStore(store, clock, dids, attachments);
+    }
+}

@@ -1,0 +1,104 @@
+package org.stevedore.web.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.stevedore.catalog.store.Store;
+
+/**
+ * Base of the REST tests: the whole application on a random port with its embedded Neo4j in a temporary data
+ * directory, shared by every test class (Spring caches the context), driven over HTTP with a root token. Before each
+ * test everything but the schema and the root account is removed.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class ApiTest {
+
+    private static final Path DATA;
+
+    static {
+        try {
+            DATA = Files.createTempDirectory("stevedore-api-test");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("stevedore.data-dir", DATA::toString);
+        registry.add("stevedore.api.max-body-size", () -> "1MB");
+        registry.add("stevedore.neo4j.embedded-page-cache", () -> "64MB");
+    }
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected Store store;
+
+    protected ApiClient api;
+
+    @BeforeEach
+    void connectAsRoot() {
+        store.run("""
+                MATCH (n) WHERE NOT n:SchemaVersion
+                  AND NOT (n:Account AND n.account = 'root')
+                  AND NOT (n:Identity AND EXISTS { (n)-[:MAPS_TO]->(:Account {account: 'root'}) })
+                DETACH DELETE n
+                """, Map.of());
+        api = new ApiClient(port).withToken(rootToken());
+    }
+
+    protected String rootToken() {
+        return token("root", rootPassword());
+    }
+
+    protected String token(String username, String password) {
+        HttpResponse<String> r = new ApiClient(port).get("/auth/userpass",
+                "X-Rucio-Username", username, "X-Rucio-Password", password);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return r.headers().firstValue("X-Rucio-Auth-Token").orElseThrow();
+    }
+
+    protected static String rootPassword() {
+        try {
+            return Files.readString(DATA.resolve("root-password")).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    protected static Path dataDir() {
+        return DATA;
+    }
+
+    /** Counts nodes and relationships, to prove a refused request changed nothing. */
+    protected long graphSize() {
+        return store.read(tx -> tx.run("MATCH (n) RETURN count(n) + COUNT { ()-->() } AS n").single().get("n").asLong());
+    }
+
+    protected void assertError(HttpResponse<String> r, int status, String exceptionClass, String messagePart) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        assertThat(r.headers().firstValue("ExceptionClass")).hasValue(exceptionClass);
+        Map<String, Object> body = ApiClient.json(r);
+        assertThat(body.get("ExceptionClass")).isEqualTo(exceptionClass);
+        assertThat((String) body.get("ExceptionMessage")).contains(messagePart);
+        assertThat(r.headers().firstValue("ExceptionMessage").orElse("")).isNotEmpty();
+    }
+
+    protected static List<Map<String, Object>> dids(String scope, String... names) {
+        return java.util.Arrays.stream(names).map(n -> Map.<String, Object>of("scope", scope, "name", n)).toList();
+    }
+}
