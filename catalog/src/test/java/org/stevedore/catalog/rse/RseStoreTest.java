@@ -204,6 +204,24 @@ class RseStoreTest extends StoreTest {
     }
 
     @Test
+    void deleteRemovesTheRseAndEverythingItOwns() {
+        rses.add("SITE_DISK");
+        rses.add("OTHER_DISK");
+        new RseProtocolStore(store).add("SITE_DISK", Map.of("scheme", "davs", "hostname", "h", "port", 443));
+        new RseUsageStore(store).set("SITE_DISK", "storage", 10, 90L, 1L);
+        new RseDistanceStore(store).add("OTHER_DISK", "SITE_DISK", 1);
+
+        rses.delete("SITE_DISK");
+
+        assertThatThrownBy(() -> rses.get("SITE_DISK")).isInstanceOf(RSENotFound.class);
+        long leftovers = store.read(tx -> tx.run("MATCH (n) WHERE n:Protocol OR n:RseUsage RETURN count(n) AS c")
+                .single().get("c").asLong());
+        assertThat(leftovers).isZero();
+        assertThat(new RseDistanceStore(store).listFrom("OTHER_DISK")).isEmpty();
+        assertThat(rses.list()).extracting(Rse::rse).containsExactly("OTHER_DISK");
+    }
+
+    @Test
     void deleteIsRefusedWhileAReplicaExists() {
         rses.add("SITE_DISK");
         store.run("""
