@@ -5,7 +5,10 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /** The Stevedore service: REST API, daemons and the embedded defaults, in one process. */
-@SpringBootApplication
+// Boot would build a second Neo4j driver aimed at localhost:7687; the catalog owns the one driver.
+@SpringBootApplication(excludeName = {
+        "org.springframework.boot.autoconfigure.neo4j.Neo4jAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.neo4j.Neo4jHealthContributorAutoConfiguration"})
 @ConfigurationPropertiesScan
 public class StevedoreApplication {
 

@@ -1,5 +1,6 @@
 package org.stevedore.catalog.account;
 
+import org.stevedore.catalog.error.IdentityNotFound;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;

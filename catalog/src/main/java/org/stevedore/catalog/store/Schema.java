@@ -20,6 +20,8 @@ public final class Schema {
                     "CREATE INDEX did_expiry IF NOT EXISTS FOR (d:Did) ON (d.expired_at)",
                     "CREATE CONSTRAINT rse_id IF NOT EXISTS FOR (r:Rse) REQUIRE r.id IS UNIQUE",
                     "CREATE CONSTRAINT rse_name IF NOT EXISTS FOR (r:Rse) REQUIRE r.rse IS UNIQUE",
+                    // key = <rse id>/scheme://host:port; closes the race between two concurrent adds.
+                    "CREATE CONSTRAINT protocol_key IF NOT EXISTS FOR (p:Protocol) REQUIRE p.key IS UNIQUE",
                     "CREATE INDEX replica_state IF NOT EXISTS FOR ()-[r:REPLICA]-() ON (r.state)",
                     "CREATE INDEX replica_tombstone IF NOT EXISTS FOR ()-[r:REPLICA]-() ON (r.tombstone)",
                     "CREATE CONSTRAINT updated_did_id IF NOT EXISTS FOR (u:UpdatedDid) REQUIRE u.id IS UNIQUE",

@@ -7,6 +7,11 @@ import org.stevedore.catalog.did.AttachmentStore;
 import org.stevedore.catalog.did.DidStore;
 import org.stevedore.catalog.did.UpdatedDidQueue;
 import org.stevedore.catalog.replica.ReplicaStore;
+import org.stevedore.catalog.rse.RseDistanceStore;
+import org.stevedore.catalog.rse.RseLimitStore;
+import org.stevedore.catalog.rse.RseProtocolStore;
+import org.stevedore.catalog.rse.RseStore;
+import org.stevedore.catalog.rse.RseUsageStore;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.store.StoreSettings;
 
@@ -51,5 +56,30 @@ public class CatalogConfig {
     @Bean
     ReplicaStore replicaStore(Store store, Clock clock, DidStore dids, AttachmentStore attachments) {
         return new ReplicaStore(store, clock, dids, attachments);
+    }
+
+    @Bean
+    RseStore rseStore(Store store, Clock clock) {
+        return new RseStore(store, clock);
+    }
+
+    @Bean
+    RseProtocolStore rseProtocolStore(Store store) {
+        return new RseProtocolStore(store);
+    }
+
+    @Bean
+    RseDistanceStore rseDistanceStore(Store store, Clock clock) {
+        return new RseDistanceStore(store, clock);
+    }
+
+    @Bean
+    RseLimitStore rseLimitStore(Store store) {
+        return new RseLimitStore(store);
+    }
+
+    @Bean
+    RseUsageStore rseUsageStore(Store store, Clock clock) {
+        return new RseUsageStore(store, clock);
     }
 }

@@ -98,6 +98,11 @@ public abstract class ApiTest {
         assertThat(r.headers().firstValue("ExceptionMessage").orElse("")).isNotEmpty();
     }
 
+    @SuppressWarnings("unchecked")
+    protected static Map<String, Object> map(Object o) {
+        return (Map<String, Object>) o;
+    }
+
     protected static List<Map<String, Object>> dids(String scope, String... names) {
         return java.util.Arrays.stream(names).map(n -> Map.<String, Object>of("scope", scope, "name", n)).toList();
     }
