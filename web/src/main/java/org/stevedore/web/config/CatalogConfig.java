@@ -1,6 +1,7 @@
 package org.stevedore.web.config;
 
 import java.time.Clock;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.stevedore.catalog.did.AttachmentStore;
@@ -14,6 +15,7 @@ import org.stevedore.catalog.rse.RseStore;
 import org.stevedore.catalog.rse.RseUsageStore;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.store.StoreSettings;
+import org.stevedore.web.bootstrap.LocalRses;
 
 /** The catalog store and its per-feature stores. */
 @Configuration(proxyBeanMethods = false)
@@ -81,5 +83,16 @@ public class CatalogConfig {
     @Bean
     RseUsageStore rseUsageStore(Store store, Clock clock) {
         return new RseUsageStore(store, clock);
+    }
+
+    /** The newcomer's grid on a fresh embedded store (see {@link LocalRses}). */
+    @Bean
+    ApplicationRunner localRses(Store store, RseStore rses, RseProtocolStore protocols, RseDistanceStore distances,
+                                StevedoreProperties properties) {
+        return args -> {
+            if (store.settings().isEmbedded() && properties.isLocalRses()) {
+                new LocalRses(rses, protocols, distances).createIfFresh(properties.getDataDir().resolve("rses"));
+            }
+        };
     }
 }

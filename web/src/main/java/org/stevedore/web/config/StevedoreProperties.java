@@ -21,6 +21,12 @@ public class StevedoreProperties {
     @NotNull
     private Path dataDir = Path.of("data");
 
+    /**
+     * Whether a fresh embedded store gets the local posix RSEs under {@code <data-dir>/rses}. Never applies to an
+     * external store.
+     */
+    private boolean localRses = true;
+
     @Valid
     private final Neo4j neo4j = new Neo4j();
     @Valid
@@ -34,6 +40,14 @@ public class StevedoreProperties {
 
     public void setDataDir(Path dataDir) {
         this.dataDir = dataDir;
+    }
+
+    public boolean isLocalRses() {
+        return localRses;
+    }
+
+    public void setLocalRses(boolean localRses) {
+        this.localRses = localRses;
     }
 
     public Neo4j getNeo4j() {
