@@ -5,8 +5,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -72,11 +71,14 @@ public class AuthConfig {
         return bean;
     }
 
-    /** On a store without a root account, creates it and writes its generated password to an owner-only file. */
+    /**
+     * On a store without a root account, creates it and writes its generated password to an owner-only file. Runs
+     * before the web server opens, so no request meets a store without root.
+     */
     @Bean
-    ApplicationRunner rootBootstrap(AccountStore accounts, IdentityStore identities, PasswordHasher hasher,
+    SmartInitializingSingleton rootBootstrap(AccountStore accounts, IdentityStore identities, PasswordHasher hasher,
                                     SecureRandom random, StevedoreProperties properties) {
-        return (ApplicationArguments args) -> {
+        return () -> {
             Path file = properties.getAuth().getRootPasswordFile() != null
                     ? properties.getAuth().getRootPasswordFile()
                     : properties.getDataDir().resolve("root-password");

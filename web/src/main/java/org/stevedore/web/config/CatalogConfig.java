@@ -1,7 +1,7 @@
 package org.stevedore.web.config;
 
 import java.time.Clock;
-import org.springframework.boot.ApplicationRunner;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.stevedore.catalog.did.AttachmentStore;
@@ -85,11 +85,11 @@ public class CatalogConfig {
         return new RseUsageStore(store, clock);
     }
 
-    /** The newcomer's grid on a fresh embedded store (see {@link LocalRses}). */
+    /** The newcomer's grid on a fresh embedded store (see {@link LocalRses}), made before the web server opens. */
     @Bean
-    ApplicationRunner localRses(Store store, RseStore rses, RseProtocolStore protocols, RseDistanceStore distances,
+    SmartInitializingSingleton localRses(Store store, RseStore rses, RseProtocolStore protocols, RseDistanceStore distances,
                                 StevedoreProperties properties) {
-        return args -> {
+        return () -> {
             if (store.settings().isEmbedded() && properties.isLocalRses()) {
                 new LocalRses(rses, protocols, distances).createIfFresh(properties.getDataDir().resolve("rses"));
             }
