@@ -18,7 +18,7 @@ import org.stevedore.catalog.account.AccountUpdate;
 import org.stevedore.catalog.account.Identity;
 import org.stevedore.catalog.account.IdentityStore;
 import org.stevedore.catalog.account.IdentityType;
-import org.stevedore.catalog.account.MutableClock;
+import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.catalog.account.TokenStore;
 import org.stevedore.catalog.error.CannotAuthenticate;
 import org.stevedore.catalog.error.Duplicate;

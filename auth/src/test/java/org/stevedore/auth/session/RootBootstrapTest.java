@@ -15,7 +15,7 @@ import org.stevedore.auth.password.PasswordHasher;
 import org.stevedore.catalog.account.AccountStore;
 import org.stevedore.catalog.account.AccountType;
 import org.stevedore.catalog.account.IdentityStore;
-import org.stevedore.catalog.account.MutableClock;
+import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.catalog.account.TokenStore;
 import org.stevedore.catalog.testing.StoreTest;
 

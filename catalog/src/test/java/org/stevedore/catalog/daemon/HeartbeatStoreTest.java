@@ -1,5 +1,6 @@
 package org.stevedore.catalog.daemon;
 
+import org.stevedore.catalog.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.stevedore.catalog.account.AccountStore;
 import org.stevedore.catalog.account.AccountType;
-import org.stevedore.catalog.account.MutableClock;
+import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.catalog.error.AccountNotFound;
 import org.stevedore.catalog.error.Duplicate;
 import org.stevedore.catalog.error.InvalidObject;

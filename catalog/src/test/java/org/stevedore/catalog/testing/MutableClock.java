@@ -1,18 +1,19 @@
-package org.stevedore.catalog.account;
+package org.stevedore.catalog.testing;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock tests move by hand. Not thread-safe beyond visibility; tests drive it from one thread. */
+/** A clock tests move by hand, so timeouts and expiry are exercised without waiting; safe to read from any thread. */
 public final class MutableClock extends Clock {
 
-    private volatile Instant now;
+    private final AtomicReference<Instant> now;
 
     public MutableClock(Instant start) {
-        this.now = start;
+        this.now = new AtomicReference<>(start);
     }
 
     public static MutableClock at(String isoInstant) {
@@ -20,16 +21,16 @@ public final class MutableClock extends Clock {
     }
 
     public void advance(Duration duration) {
-        now = now.plus(duration);
+        now.updateAndGet(t -> t.plus(duration));
     }
 
     public void set(Instant instant) {
-        now = instant;
+        now.set(instant);
     }
 
     @Override
     public Instant instant() {
-        return now;
+        return now.get();
     }
 
     @Override
