@@ -15,7 +15,10 @@ import org.stevedore.catalog.error.Duplicate;
 import org.stevedore.catalog.error.InvalidValueForKey;
 import org.stevedore.catalog.error.KeyNotFound;
 import org.stevedore.catalog.naming.Names;
+import org.stevedore.catalog.store.Constraints;
 import org.stevedore.catalog.store.Store;
+import org.stevedore.catalog.store.Times;
+import org.stevedore.catalog.store.Values;
 
 /**
  * Accounts and their key/value attributes.
@@ -52,7 +55,7 @@ public final class AccountStore {
         if (type == null) {
             throw new InvalidValueForKey("Invalid account '" + account + "': the account type is missing");
         }
-        String checkedEmail = StoreValues.email(email);
+        String checkedEmail = Emails.check(email);
         Map<String, Object> props = new HashMap<>();
         attributes.forEach((key, value) -> props.put(attributeProperty(key), attributeValue(key, value)));
         long now = clock.millis();
@@ -66,7 +69,7 @@ public final class AccountStore {
             return store.write(tx -> toAccount(tx.run("CREATE (a:Account) SET a = $props RETURN a",
                     Map.of("props", props)).single()));
         } catch (ClientException e) {
-            if (StoreValues.isUniquenessViolation(e)) {
+            if (Constraints.isUniquenessViolation(e)) {
                 throw new Duplicate("Account '" + account + "' already exists");
             }
             throw e;
@@ -109,7 +112,7 @@ public final class AccountStore {
      * the same as {@link #delete}.
      */
     public Account update(String account, AccountUpdate update) {
-        String email = update.email() == null ? null : StoreValues.email(update.email());
+        String email = update.email() == null ? null : Emails.check(update.email());
         return store.write(tx -> {
             Account current = requireNotDeleted(tx, account);
             long now = clock.millis();
@@ -232,10 +235,10 @@ public final class AccountStore {
                 a.get("account").asString(),
                 AccountType.valueOf(a.get("account_type").asString()),
                 AccountStatus.valueOf(a.get("status").asString()),
-                StoreValues.string(a.get("email")),
-                StoreValues.instant(a.get("created_at")),
-                StoreValues.instant(a.get("updated_at")),
-                StoreValues.instant(a.get("suspended_at")),
-                StoreValues.instant(a.get("deleted_at")));
+                Values.str(a.get("email")),
+                Times.instant(a.get("created_at")),
+                Times.instant(a.get("updated_at")),
+                Times.instant(a.get("suspended_at")),
+                Times.instant(a.get("deleted_at")));
     }
 }

@@ -10,6 +10,7 @@ import org.stevedore.catalog.error.AccountNotFound;
 import org.stevedore.catalog.error.Duplicate;
 import org.stevedore.catalog.error.InvalidObject;
 import org.stevedore.catalog.store.Store;
+import org.stevedore.catalog.store.Values;
 
 /**
  * Identities and their mappings to accounts.
@@ -41,7 +42,7 @@ public final class IdentityStore {
      */
     public Identity add(Identity mapping) {
         String identity = checkIdentity(mapping.identity());
-        String email = StoreValues.email(mapping.email());
+        String email = Emails.check(mapping.email());
         if (mapping.passwordHash() != null && mapping.type() != IdentityType.USERPASS) {
             throw new InvalidObject("Invalid identity '" + mapping.key() + "': only USERPASS identities have a password");
         }
@@ -179,8 +180,8 @@ public final class IdentityStore {
                 i.get("identity").asString(),
                 IdentityType.valueOf(i.get("identity_type").asString()),
                 record.get("account").asString(),
-                StoreValues.string(i.get("email")),
-                StoreValues.string(i.get("password_hash")),
+                Values.str(i.get("email")),
+                Values.str(i.get("password_hash")),
                 m.get("is_default").asBoolean(false));
     }
 }

@@ -8,7 +8,10 @@ import org.neo4j.driver.Record;
 import org.neo4j.driver.exceptions.ClientException;
 import org.neo4j.driver.types.Node;
 import org.stevedore.catalog.error.Duplicate;
+import org.stevedore.catalog.store.Constraints;
 import org.stevedore.catalog.store.Store;
+import org.stevedore.catalog.store.Times;
+import org.stevedore.catalog.store.Values;
 
 /**
  * Session tokens, stored by hash only: {@code (:Token {hash, account, identity, expires_at, created_at})},
@@ -35,7 +38,7 @@ public final class TokenStore {
                             "expiresAt", token.expiresAt().toEpochMilli(),
                             "createdAt", token.createdAt().toEpochMilli())).consume());
         } catch (ClientException e) {
-            if (StoreValues.isUniquenessViolation(e)) {
+            if (Constraints.isUniquenessViolation(e)) {
                 throw new Duplicate("A token with this hash already exists");
             }
             throw e;
@@ -90,7 +93,7 @@ public final class TokenStore {
     private static Token toToken(Record record) {
         Node t = record.get("t").asNode();
         return new Token(new TokenHash(t.get("hash").asString()), t.get("account").asString(),
-                StoreValues.string(t.get("identity")), StoreValues.instant(t.get("expires_at")),
-                StoreValues.instant(t.get("created_at")));
+                Values.str(t.get("identity")), Times.instant(t.get("expires_at")),
+                Times.instant(t.get("created_at")));
     }
 }

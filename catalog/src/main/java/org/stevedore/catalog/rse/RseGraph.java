@@ -1,21 +1,23 @@
 package org.stevedore.catalog.rse;
 
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import org.neo4j.driver.Record;
 import org.neo4j.driver.TransactionContext;
-import org.neo4j.driver.exceptions.ClientException;
-import org.stevedore.catalog.error.Duplicate;
 import org.stevedore.catalog.error.InvalidObject;
+import org.stevedore.catalog.error.KeyNotFound;
 import org.stevedore.catalog.error.RSENotFound;
+import org.stevedore.catalog.store.Store;
 
 /** What the RSE stores share: reading {@code :Rse} nodes, the existence check, and prefixed property maps. */
 final class RseGraph {
 
     static final String ATTRIBUTE_PREFIX = "attr:";
     static final String LIMIT_PREFIX = "limit:";
-    private static final String CONSTRAINT_FAILED = "Neo.ClientError.Schema.ConstraintValidationFailed";
 
     private RseGraph() {
     }
@@ -94,24 +96,32 @@ final class RseGraph {
                 + (value == null ? "null" : value.getClass().getSimpleName() + " '" + value + "'"));
     }
 
-    /**
-     * Runs {@code work}, turning a uniqueness-constraint violation (a concurrent writer won the race past our own
-     * existence check) into the same Duplicate the check would have raised.
-     */
-    static <T> T refusingDuplicates(Supplier<T> work, Supplier<Duplicate> duplicate) {
-        try {
-            return work.get();
-        } catch (ClientException e) {
-            if (CONSTRAINT_FAILED.equals(e.code())) {
-                throw duplicate.get();
-            }
-            throw e;
-        }
-    }
 
     private static boolean flag(Map<String, Object> p, RseKey key) {
         Object v = p.get(key.key());
         return v == null ? (Boolean) key.defaultValue() : (Boolean) v;
     }
 
+
+    /**
+     * Removes one prefixed property (an attribute or a limit) of an RSE, setting {@code alsoSet} with it; refuses an
+     * unknown RSE, and a property that is not there with {@code missing}.
+     */
+    static void removeProperty(Store store, String rse, String property, Map<String, Object> alsoSet,
+                               Supplier<KeyNotFound> missing) {
+        Map<String, Object> removal = new HashMap<>(alsoSet);
+        removal.put(property, null);  // null in SET += removes the property
+        List<Record> rows = store.write(tx -> tx.run("""
+                MATCH (r:Rse {rse: $rse})
+                WITH r, r[$property] IS NOT NULL AS had
+                SET r += CASE WHEN had THEN $removal ELSE {} END
+                RETURN had
+                """, Map.of("rse", rse == null ? "" : rse, "property", property, "removal", removal)).list());
+        if (rows.isEmpty()) {
+            throw notFound(rse);
+        }
+        if (!rows.get(0).get("had").asBoolean()) {
+            throw missing.get();
+        }
+    }
 }

@@ -58,20 +58,7 @@ public final class RseLimitStore {
     }
 
     public void delete(String rse, String name) {
-        String property = RseGraph.LIMIT_PREFIX + name;
-        Map<String, Object> removal = new HashMap<>();
-        removal.put(property, null);  // null in SET += removes the property
-        List<Record> rows = store.write(tx -> tx.run("""
-                MATCH (r:Rse {rse: $rse})
-                WITH r, r[$property] IS NOT NULL AS had
-                SET r += CASE WHEN had THEN $removal ELSE {} END
-                RETURN had
-                """, Map.of("rse", rse == null ? "" : rse, "property", property, "removal", removal)).list());
-        if (rows.isEmpty()) {
-            throw RseGraph.notFound(rse);
-        }
-        if (!rows.get(0).get("had").asBoolean()) {
-            throw new KeyNotFound("RSE '" + rse + "' has no limit '" + name + "'");
-        }
+        RseGraph.removeProperty(store, rse, RseGraph.LIMIT_PREFIX + name, Map.of(),
+                () -> new KeyNotFound("RSE '" + rse + "' has no limit '" + name + "'"));
     }
 }

@@ -16,6 +16,7 @@ import org.neo4j.driver.TransactionContext;
 import org.stevedore.catalog.error.Duplicate;
 import org.stevedore.catalog.error.InvalidObject;
 import org.stevedore.catalog.error.RSEProtocolNotSupported;
+import org.stevedore.catalog.store.Constraints;
 import org.stevedore.catalog.store.Store;
 
 /**
@@ -41,7 +42,7 @@ public final class RseProtocolStore {
     }
 
     public RseProtocol add(String rse, RseProtocol protocol) {
-        return RseGraph.refusingDuplicates(() -> store.write(tx -> {
+        return Constraints.refusingDuplicates(() -> store.write(tx -> {
             String rseId = RseGraph.requireId(tx, rse);
             Map<String, Object> props = properties(rseId, protocol);
             boolean exists = tx.run("MATCH (:Rse {id: $id})-[:HAS_PROTOCOL]->(p:Protocol {key: $key}) RETURN p LIMIT 1",
@@ -92,7 +93,7 @@ public final class RseProtocolStore {
      * another protocol of the RSE.
      */
     public List<RseProtocol> update(String rse, String scheme, String hostname, Integer port, Map<String, ?> changes) {
-        return RseGraph.refusingDuplicates(() -> store.write(tx -> {
+        return Constraints.refusingDuplicates(() -> store.write(tx -> {
             String rseId = RseGraph.requireId(tx, rse);
             List<RseProtocol> targets = matching(tx, rse, scheme, hostname, port);
             if (targets.isEmpty()) {

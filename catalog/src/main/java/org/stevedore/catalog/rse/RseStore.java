@@ -13,6 +13,7 @@ import org.stevedore.catalog.error.KeyNotFound;
 import org.stevedore.catalog.error.RSENotFound;
 import org.stevedore.catalog.error.UnsupportedOperation;
 import org.stevedore.catalog.naming.Names;
+import org.stevedore.catalog.store.Constraints;
 import org.stevedore.catalog.store.Store;
 
 /**
@@ -68,7 +69,7 @@ public final class RseStore {
             rows.add(props);
         });
         List<String> names = List.copyOf(settingsByRse.keySet());
-        return RseGraph.refusingDuplicates(() -> store.write(tx -> {
+        return Constraints.refusingDuplicates(() -> store.write(tx -> {
             List<Record> existing = tx.run("UNWIND $names AS name MATCH (r:Rse {rse: name}) RETURN r.rse AS rse",
                     Map.of("names", names)).list();
             if (!existing.isEmpty()) {
@@ -190,22 +191,8 @@ public final class RseStore {
     }
 
     public void deleteAttribute(String rse, String key) {
-        String property = RseGraph.ATTRIBUTE_PREFIX + key;
-        Map<String, Object> removal = new HashMap<>();
-        removal.put(property, null);  // null in SET += removes the property
-        removal.put("updated_at", clock.millis());
-        List<Record> rows = store.write(tx -> tx.run("""
-                MATCH (r:Rse {rse: $rse})
-                WITH r, r[$property] IS NOT NULL AS had
-                SET r += CASE WHEN had THEN $removal ELSE {} END
-                RETURN had
-                """, Map.of("rse", nonNull(rse), "property", property, "removal", removal)).list());
-        if (rows.isEmpty()) {
-            throw RseGraph.notFound(rse);
-        }
-        if (!rows.get(0).get("had").asBoolean()) {
-            throw new KeyNotFound("RSE '" + rse + "' has no attribute '" + key + "'");
-        }
+        RseGraph.removeProperty(store, rse, RseGraph.ATTRIBUTE_PREFIX + key, Map.of("updated_at", clock.millis()),
+                () -> new KeyNotFound("RSE '" + rse + "' has no attribute '" + key + "'"));
     }
 
     private static Duplicate duplicate(String rse) {

@@ -12,6 +12,7 @@ import org.stevedore.catalog.error.AccountNotFound;
 import org.stevedore.catalog.error.Duplicate;
 import org.stevedore.catalog.error.ScopeNotFound;
 import org.stevedore.catalog.naming.Names;
+import org.stevedore.catalog.store.Constraints;
 import org.stevedore.catalog.store.Store;
 
 /**
@@ -44,7 +45,7 @@ public final class ScopeStore {
                     .list(ScopeStore::toScope)).stream().findFirst()
                     .orElseThrow(() -> new AccountNotFound("Account '" + account + "' does not exist"));
         } catch (ClientException e) {
-            if ("Neo.ClientError.Schema.ConstraintValidationFailed".equals(e.code())) {
+            if (Constraints.isUniquenessViolation(e)) {
                 throw new Duplicate("Scope '" + scope + "' already exists");
             }
             throw e;

@@ -1,33 +1,17 @@
 package org.stevedore.catalog.account;
 
-import java.time.Instant;
-import org.neo4j.driver.Value;
-import org.neo4j.driver.exceptions.ClientException;
 import org.stevedore.catalog.error.InvalidObject;
 
-/** Small conversions shared by this package's stores. */
-final class StoreValues {
+/** Email addresses of accounts and identities. */
+final class Emails {
 
     static final int MAX_EMAIL = 255;
 
-    private StoreValues() {
-    }
-
-    static Instant instant(Value value) {
-        return value == null || value.isNull() ? null : Instant.ofEpochMilli(value.asLong());
-    }
-
-    static String string(Value value) {
-        return value == null || value.isNull() ? null : value.asString();
-    }
-
-    /** A unique constraint refused a write: the thing already exists (possibly created concurrently). */
-    static boolean isUniquenessViolation(ClientException e) {
-        return "Neo.ClientError.Schema.ConstraintValidationFailed".equals(e.code());
+    private Emails() {
     }
 
     /** A deliberately loose check: mail addresses are for people to read, not for us to deliver to. */
-    static String email(String email) {
+    static String check(String email) {
         if (email == null || email.isEmpty()) {
             return null;
         }
