@@ -35,11 +35,13 @@ public final class Store implements AutoCloseable {
     private final Driver driver;
     private final EmbeddedNeo4j embedded;
     private final StoreSettings settings;
+    private final String uri;
 
-    private Store(Driver driver, EmbeddedNeo4j embedded, StoreSettings settings) {
+    private Store(Driver driver, EmbeddedNeo4j embedded, StoreSettings settings, String uri) {
         this.driver = driver;
         this.embedded = embedded;
         this.settings = settings;
+        this.uri = uri;
     }
 
     /** Connects (starting the embedded server first when no URI is configured) and applies the schema. */
@@ -62,7 +64,7 @@ public final class Store implements AutoCloseable {
                     .withLogging(org.neo4j.driver.Logging.slf4j())
                     .build());
             driver.verifyConnectivity();
-            Store store = new Store(driver, embedded, settings);
+            Store store = new Store(driver, embedded, settings, uri);
             new SchemaMigrator(store).migrate();
             return store;
         } catch (RuntimeException e) {
@@ -84,7 +86,12 @@ public final class Store implements AutoCloseable {
         return settings.batchSize();
     }
 
-    /** The Bolt URI in use (for tools that want to connect on their own, such as the benchmark). */
+    /** The Bolt URI the driver connects to; for the embedded server, its localhost address. */
+    public String uri() {
+        return uri;
+    }
+
+    /** The driver itself, for tools that write on their own, such as the benchmark's raw baseline. */
     public Driver driver() {
         return driver;
     }
