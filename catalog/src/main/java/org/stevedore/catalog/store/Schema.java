@@ -27,7 +27,22 @@ public final class Schema {
                     "CREATE CONSTRAINT updated_did_id IF NOT EXISTS FOR (u:UpdatedDid) REQUIRE u.id IS UNIQUE",
                     "CREATE INDEX updated_did_created IF NOT EXISTS FOR (u:UpdatedDid) ON (u.created_at)",
                     "CREATE CONSTRAINT heartbeat_key IF NOT EXISTS FOR (h:Heartbeat) REQUIRE h.key IS UNIQUE",
-                    "CREATE INDEX heartbeat_executable IF NOT EXISTS FOR (h:Heartbeat) ON (h.executable)")));
+                    "CREATE INDEX heartbeat_executable IF NOT EXISTS FOR (h:Heartbeat) ON (h.executable)")),
+            new Migration(2, "rules, locks, transfer requests, account limits, event outbox", List.of(
+                    "CREATE CONSTRAINT rule_id IF NOT EXISTS FOR (r:Rule) REQUIRE r.id IS UNIQUE",
+                    "CREATE INDEX rule_did IF NOT EXISTS FOR (r:Rule) ON (r.did_key)",
+                    "CREATE INDEX rule_account IF NOT EXISTS FOR (r:Rule) ON (r.account)",
+                    "CREATE INDEX rule_state IF NOT EXISTS FOR (r:Rule) ON (r.state)",
+                    "CREATE INDEX rule_expiry IF NOT EXISTS FOR (r:Rule) ON (r.expires_at)",
+                    "CREATE INDEX lock_rse IF NOT EXISTS FOR ()-[l:LOCK]-() ON (l.rse_id)",
+                    "CREATE INDEX lock_state IF NOT EXISTS FOR ()-[l:LOCK]-() ON (l.state)",
+                    // key = scope:name|destination RSE id: one live request per file and destination.
+                    "CREATE CONSTRAINT request_key IF NOT EXISTS FOR (q:Request) REQUIRE q.key IS UNIQUE",
+                    "CREATE CONSTRAINT request_id IF NOT EXISTS FOR (q:Request) REQUIRE q.id IS UNIQUE",
+                    "CREATE INDEX request_state IF NOT EXISTS FOR (q:Request) ON (q.state)",
+                    "CREATE INDEX request_rule IF NOT EXISTS FOR (q:Request) ON (q.rule_id)",
+                    "CREATE CONSTRAINT event_id IF NOT EXISTS FOR (e:Event) REQUIRE e.id IS UNIQUE",
+                    "CREATE INDEX event_created IF NOT EXISTS FOR (e:Event) ON (e.created_at)")));
 
     public static int latestVersion() {
         return MIGRATIONS.get(MIGRATIONS.size() - 1).version();

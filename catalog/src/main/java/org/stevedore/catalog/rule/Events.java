@@ -1,0 +1,54 @@
+package org.stevedore.catalog.rule;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.neo4j.driver.TransactionContext;
+import org.stevedore.catalog.store.Store;
+import org.stevedore.catalog.store.Times;
+
+/**
+ * The transactional outbox: events are written in the transaction of the change they report, so a consumer never
+ * hears of a change that rolled back nor misses one that committed.
+ */
+public final class Events {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One event. {@code payload} is a JSON object. */
+    public record Event(String id, String type, String payload, Instant createdAt) {
+    }
+
+    private final Store store;
+
+    public Events(Store store) {
+        this.store = store;
+    }
+
+    public static void emit(TransactionContext tx, String type, Map<String, Object> payload, long now) {
+        String json;
+        try {
+            json = JSON.writeValueAsString(payload);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Event payload is not serialisable", e);
+        }
+        tx.run("CREATE (:Event {id: $id, type: $type, payload: $payload, created_at: $now})",
+                Map.of("id", UUID.randomUUID().toString(), "type", type, "payload", json, "now", now)).consume();
+    }
+
+    /** The oldest events, up to {@code limit}. */
+    public List<Event> oldest(int limit) {
+        return store.read(tx -> tx.run("""
+                MATCH (e:Event) RETURN e.id AS id, e.type AS type, e.payload AS payload, e.created_at AS created_at
+                ORDER BY e.created_at, e.id LIMIT $limit
+                """, Map.of("limit", limit)).list(r -> new Event(r.get("id").asString(), r.get("type").asString(),
+                r.get("payload").asString(), Times.instant(r.get("created_at")))));
+    }
+
+    public void remove(List<String> ids) {
+        store.write(tx -> tx.run("UNWIND $ids AS id MATCH (e:Event {id: id}) DELETE e", Map.of("ids", ids)).consume());
+    }
+}

@@ -1,0 +1,4 @@
+package org.stevedore.catalog.rule;
+
+/** Rucio's lock states. */
+public enum LockState { OK, REPLICATING, STUCK }

@@ -1,0 +1,65 @@
+package org.stevedore.catalog.rule;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.stevedore.catalog.did.DidRef;
+import org.stevedore.catalog.did.DidType;
+import org.stevedore.catalog.store.Store;
+import org.stevedore.catalog.store.Values;
+
+/** What rule evaluation reads: the files under a DID with their datasets, and where their replicas are. */
+public final class RuleInputs {
+
+    /** A file under a rule's DID; {@code dataset} is the dataset it was reached through (the file itself for a file rule). */
+    public record FileInfo(String key, String scope, String name, long bytes, String dataset) {
+    }
+
+    /** A replica of a file, as seen by evaluation. */
+    public record ReplicaInfo(String rseId, String state) {
+    }
+
+    private final Store store;
+
+    public RuleInputs(Store store) {
+        this.store = store;
+    }
+
+    /**
+     * The files under a DID, each once per dataset it is reached through (a file in two datasets of one container
+     * belongs to both groups under DATASET grouping, as in Rucio).
+     */
+    public List<FileInfo> files(DidRef did, DidType type) {
+        String query = switch (type) {
+            case FILE -> "MATCH (f:Did {key: $key}) RETURN f.key AS key, f.scope AS scope, f.name AS name, "
+                    + "f.bytes AS bytes, f.key AS dataset";
+            case DATASET -> "MATCH (d:Did {key: $key})-[:CONTAINS]->(f:Did) RETURN f.key AS key, f.scope AS scope, "
+                    + "f.name AS name, f.bytes AS bytes, d.key AS dataset";
+            case CONTAINER -> "MATCH (:Did {key: $key})-[:CONTAINS*1..]->(d:Did {did_type: 'DATASET'}) WITH DISTINCT d "
+                    + "MATCH (d)-[:CONTAINS]->(f:Did) RETURN f.key AS key, f.scope AS scope, f.name AS name, "
+                    + "f.bytes AS bytes, d.key AS dataset";
+        };
+        List<FileInfo> files = new ArrayList<>();
+        store.stream(query, Map.of("key", did.key()), r -> files.add(new FileInfo(r.get("key").asString(),
+                r.get("scope").asString(), r.get("name").asString(), r.get("bytes").asLong(0),
+                Values.str(r.get("dataset")))));
+        return files;
+    }
+
+    /** The replicas of the given files, by file key. */
+    public Map<String, List<ReplicaInfo>> replicas(List<String> fileKeys) {
+        Map<String, List<ReplicaInfo>> out = new HashMap<>();
+        int batch = store.batchSize();
+        for (int from = 0; from < fileKeys.size(); from += batch) {
+            List<String> keys = fileKeys.subList(from, Math.min(fileKeys.size(), from + batch));
+            store.stream("""
+                    UNWIND $keys AS k
+                    MATCH (:Did {key: k})-[r:REPLICA]->(rse:Rse)
+                    RETURN k, rse.id AS rse, r.state AS state
+                    """, Map.of("keys", keys), r -> out.computeIfAbsent(r.get("k").asString(), x -> new ArrayList<>(2))
+                    .add(new ReplicaInfo(r.get("rse").asString(), r.get("state").asString())));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,390 @@
+package org.stevedore.catalog.rule;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.neo4j.driver.Record;
+import org.neo4j.driver.TransactionContext;
+import org.stevedore.catalog.daemon.Partition;
+import org.stevedore.catalog.did.DidType;
+import org.stevedore.catalog.error.DuplicateRule;
+import org.stevedore.catalog.error.RuleNotFound;
+import org.stevedore.catalog.store.Store;
+import org.stevedore.catalog.store.Times;
+import org.stevedore.catalog.store.Values;
+
+/**
+ * Rules, their locks and the replicas and transfer requests the locks need, written together.
+ *
+ * <p>Layout: {@code (:Rule {id, did_key, ...counters})}, {@code (:Rule)-[:LOCK {rse_id, rse, state, bytes,
+ * error}]->(:Did)} per file and RSE, the lock count on the {@code REPLICA} relationship, a {@code (:Request)} per
+ * missing replica, and per account and RSE {@code (:Account)-[:USAGE {bytes, files}]->(:Rse)}. A lock's state is
+ * decided in the same statement that takes the replica's lock, from the replica's state at that moment, so a lock
+ * never misses a transfer finishing concurrently.
+ */
+public final class RuleStore {
+
+    static final String RULE_COLUMNS = """
+            r.id AS id, r.scope AS scope, r.name AS name, r.did_type AS did_type, r.account AS account, r.copies AS copies,
+            r.rse_expression AS rse_expression, r.grouping AS grouping, r.weight AS weight, r.locked AS locked,
+            r.source_replica_expression AS source_replica_expression, r.activity AS activity, r.notify AS notify,
+            r.purge_replicas AS purge_replicas, r.ignore_availability AS ignore_availability, r.comment AS comment,
+            r.priority AS priority, r.meta AS meta, r.state AS state, r.error AS error, r.locks_ok_cnt AS locks_ok_cnt,
+            r.locks_replicating_cnt AS locks_replicating_cnt, r.locks_stuck_cnt AS locks_stuck_cnt, r.bytes AS bytes,
+            r.expires_at AS expires_at, r.stuck_at AS stuck_at, r.created_at AS created_at, r.updated_at AS updated_at""";
+
+    private final Store store;
+    private final Clock clock;
+
+    public RuleStore(Store store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    // ---- creation ---------------------------------------------------------------------------------------------
+
+    /**
+     * Writes a rule and, unless it starts in INJECT, its locks, in one transaction; refuses a duplicate of
+     * (DID, account, RSE expression, copies). Returns the rule as written, counters included.
+     */
+    public Rule insert(NewRule rule, long didBytes, List<PlannedLock> locks) {
+        return store.write(tx -> insertIn(tx, rule, didBytes, locks));
+    }
+
+    /** {@link #insert} inside the caller's transaction, so several rules can be created all or none. */
+    public Rule insertIn(TransactionContext tx, NewRule rule, long didBytes, List<PlannedLock> locks) {
+        {
+            long duplicates = tx.run("""
+                    MATCH (r:Rule {did_key: $did}) WHERE r.account = $account AND r.rse_expression = $expression
+                      AND r.copies = $copies
+                    RETURN count(r) AS n
+                    """, Map.of("did", rule.did().key(), "account", rule.account(), "expression", rule.rseExpression(),
+                    "copies", rule.copies())).single().get("n").asLong();
+            if (duplicates > 0) {
+                throw new DuplicateRule("A rule for '" + rule.did() + "' by account '" + rule.account() + "' with "
+                        + rule.copies() + " copies on '" + rule.rseExpression() + "' already exists");
+            }
+            long now = clock.millis();
+            Map<String, Object> props = new HashMap<>();
+            props.put("id", rule.id());
+            props.put("did_key", rule.did().key());
+            props.put("scope", rule.did().scope());
+            props.put("name", rule.did().name());
+            props.put("did_type", rule.didType().name());
+            props.put("account", rule.account());
+            props.put("copies", rule.copies());
+            props.put("rse_expression", rule.rseExpression());
+            props.put("grouping", rule.grouping().name());
+            props.put("weight", rule.weight());
+            props.put("locked", rule.locked());
+            props.put("source_replica_expression", rule.sourceReplicaExpression());
+            props.put("activity", rule.activity());
+            props.put("notify", rule.notification().name());
+            props.put("purge_replicas", rule.purgeReplicas());
+            props.put("ignore_availability", rule.ignoreAvailability());
+            props.put("comment", rule.comment());
+            props.put("priority", rule.priority());
+            props.put("meta", rule.meta());
+            props.put("state", rule.state().name());
+            props.put("locks_ok_cnt", 0L);
+            props.put("locks_replicating_cnt", 0L);
+            props.put("locks_stuck_cnt", 0L);
+            props.put("bytes", didBytes);
+            props.put("expires_at", Times.millis(rule.expiresAt()));
+            props.put("created_at", now);
+            props.put("updated_at", now);
+            props.put("hash_bucket", Partition.bucket(rule.id()));
+            tx.run("CREATE (r:Rule) SET r = $props", Map.of("props", props)).consume();
+            if (rule.state() != RuleState.INJECT && rule.state() != RuleState.WAITING_APPROVAL) {
+                addLocks(tx, rule.id(), locks, now);
+                recount(tx, rule.id(), now);
+            }
+            return require(tx, rule.id());
+        }
+    }
+
+    /** Sets a rule's state inside the caller's transaction. */
+    public void setState(TransactionContext tx, String ruleId, RuleState state, long now) {
+        tx.run("MATCH (r:Rule {id: $id}) SET r.state = $state, r.updated_at = $now",
+                Map.of("id", ruleId, "state", state.name(), "now", now)).consume();
+    }
+
+    /**
+     * Adds locks to an existing rule inside the caller's transaction: the MERGE on each replica takes its lock, a
+     * missing replica becomes COPYING with a QUEUED request, and the account's usage grows by the locked bytes.
+     * Does not recount; call {@link #recount} after.
+     */
+    public void addLocks(TransactionContext tx, String ruleId, List<PlannedLock> locks, long now) {
+        int batch = store.batchSize();
+        List<Map<String, Object>> sourced = new ArrayList<>();
+        List<Map<String, Object>> stuck = new ArrayList<>();
+        Map<String, long[]> usage = new HashMap<>();
+        for (PlannedLock l : locks) {
+            Map<String, Object> row = new HashMap<>(12);
+            row.put("key", l.fileKey());
+            row.put("scope", l.scope());
+            row.put("name", l.name());
+            row.put("bytes", l.bytes());
+            row.put("rse_id", l.rseId());
+            row.put("rse", l.rse());
+            row.put("path", l.path());
+            row.put("bucket", Partition.bucket(l.fileKey() + "|" + l.rseId()));
+            row.put("error", l.error());
+            (l.sourced() ? sourced : stuck).add(row);
+            long[] u = usage.computeIfAbsent(l.rseId(), k -> new long[2]);
+            u[0] += l.bytes();
+            u[1]++;
+        }
+        for (int from = 0; from < sourced.size(); from += batch) {
+            tx.run("""
+                    MATCH (rule:Rule {id: $rule})
+                    UNWIND $rows AS row
+                    MATCH (f:Did {key: row.key})
+                    MATCH (rse:Rse {id: row.rse_id})
+                    OPTIONAL MATCH (f)-[old:REPLICA]->(rse)
+                    WITH rule, f, rse, row, old IS NULL OR NOT old.state IN ['AVAILABLE', 'COPYING'] AS transfer
+                    MERGE (f)-[r:REPLICA]->(rse)
+                      ON CREATE SET r.state = 'COPYING', r.bytes = row.bytes, r.path = row.path, r.lock_cnt = 1,
+                                    r.created_at = $now, r.updated_at = $now
+                      ON MATCH SET r.lock_cnt = coalesce(r.lock_cnt, 0) + 1, r.tombstone = null,
+                                   r.state = CASE WHEN r.state IN ['AVAILABLE', 'COPYING'] THEN r.state ELSE 'COPYING' END,
+                                   r.updated_at = $now
+                    CREATE (rule)-[:LOCK {rse_id: row.rse_id, rse: row.rse, bytes: row.bytes, created_at: $now,
+                                          updated_at: $now,
+                                          state: CASE WHEN r.state = 'AVAILABLE' THEN 'OK' ELSE 'REPLICATING' END}]->(f)
+                    WITH rule, row, transfer WHERE transfer
+                    MERGE (q:Request {key: row.key + '|' + row.rse_id})
+                      ON CREATE SET q.id = randomUUID(), q.did_key = row.key, q.scope = row.scope, q.name = row.name,
+                                    q.dest_rse_id = row.rse_id, q.dest_rse = row.rse, q.rule_id = rule.id,
+                                    q.state = 'QUEUED', q.request_type = 'TRANSFER', q.activity = rule.activity,
+                                    q.priority = rule.priority, q.bytes = row.bytes, q.retry_count = 0,
+                                    q.source_replica_expression = rule.source_replica_expression,
+                                    q.created_at = $now, q.updated_at = $now, q.hash_bucket = row.bucket
+                    """, Map.of("rule", ruleId, "rows", sourced.subList(from, Math.min(sourced.size(), from + batch)),
+                    "now", now)).consume();
+        }
+        for (int from = 0; from < stuck.size(); from += batch) {
+            tx.run("""
+                    MATCH (rule:Rule {id: $rule})
+                    UNWIND $rows AS row
+                    MATCH (f:Did {key: row.key})
+                    CREATE (rule)-[:LOCK {rse_id: row.rse_id, rse: row.rse, bytes: row.bytes, state: 'STUCK',
+                                          error: row.error, created_at: $now, updated_at: $now}]->(f)
+                    """, Map.of("rule", ruleId, "rows", stuck.subList(from, Math.min(stuck.size(), from + batch)),
+                    "now", now)).consume();
+        }
+        addUsage(tx, ruleId, usage, 1);
+    }
+
+    private static void addUsage(TransactionContext tx, String ruleId, Map<String, long[]> usage, int sign) {
+        if (usage.isEmpty()) {
+            return;
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        usage.forEach((rse, u) -> rows.add(Map.of("rse_id", rse, "bytes", sign * u[0], "files", sign * u[1])));
+        tx.run("""
+                MATCH (rule:Rule {id: $rule})
+                MATCH (a:Account {account: rule.account})
+                UNWIND $rows AS row
+                MATCH (rse:Rse {id: row.rse_id})
+                MERGE (a)-[u:USAGE]->(rse)
+                  ON CREATE SET u.bytes = 0, u.files = 0
+                SET u.bytes = u.bytes + row.bytes, u.files = u.files + row.files
+                """, Map.of("rule", ruleId, "rows", rows)).consume();
+    }
+
+    /**
+     * Recomputes a rule's counters from its locks and moves its state on: STUCK if any lock is stuck, REPLICATING if
+     * any is replicating, OK otherwise. INJECT and WAITING_APPROVAL are left alone; SUSPENDED rules leave SUSPENDED
+     * only by becoming OK. The first time a rule gets stuck is kept ({@code stuck_at}): flipping back and forth never
+     * resets it. A notifying rule that becomes OK writes a RULE_OK event in the same transaction.
+     */
+    public Rule recount(TransactionContext tx, String ruleId, long now) {
+        Map<String, Long> counts = new HashMap<>();
+        tx.run("MATCH (:Rule {id: $rule})-[l:LOCK]->() RETURN l.state AS state, count(*) AS n", Map.of("rule", ruleId))
+                .list().forEach(r -> counts.put(r.get("state").asString(), r.get("n").asLong()));
+        long ok = counts.getOrDefault("OK", 0L);
+        long replicating = counts.getOrDefault("REPLICATING", 0L);
+        long stuck = counts.getOrDefault("STUCK", 0L);
+        Record before = tx.run("MATCH (r:Rule {id: $rule}) RETURN r.state AS state, r.notify AS notify",
+                Map.of("rule", ruleId)).single();
+        RuleState current = RuleState.valueOf(before.get("state").asString());
+        RuleState next = stuck > 0 ? RuleState.STUCK : replicating > 0 ? RuleState.REPLICATING : RuleState.OK;
+        if (current == RuleState.INJECT || current == RuleState.WAITING_APPROVAL
+                || (current == RuleState.SUSPENDED && next != RuleState.OK)) {
+            next = current;
+        }
+        Map<String, Object> params = new HashMap<>();
+        params.put("rule", ruleId);
+        params.put("ok", ok);
+        params.put("replicating", replicating);
+        params.put("stuck", stuck);
+        params.put("state", next.name());
+        params.put("now", now);
+        tx.run("""
+                MATCH (r:Rule {id: $rule})
+                SET r.locks_ok_cnt = $ok, r.locks_replicating_cnt = $replicating, r.locks_stuck_cnt = $stuck,
+                    r.state = $state, r.updated_at = $now,
+                    r.stuck_at = CASE WHEN $state = 'STUCK' AND r.stuck_at IS NULL THEN $now ELSE r.stuck_at END,
+                    r.error = CASE WHEN $state IN ['OK', 'REPLICATING'] THEN null ELSE r.error END
+                """, params).consume();
+        Notify notify = Notify.valueOf(before.get("notify").asString("N"));
+        if (next == RuleState.OK && current != RuleState.OK && notify != Notify.N) {
+            Events.emit(tx, "RULE_OK", Map.of("rule_id", ruleId), now);
+        }
+        return require(tx, ruleId);
+    }
+
+    /** Recounts in a transaction of its own. */
+    public Rule recount(String ruleId) {
+        return store.write(tx -> recount(tx, ruleId, clock.millis()));
+    }
+
+    // ---- reads ------------------------------------------------------------------------------------------------
+
+    public Rule get(String id) {
+        return store.read(tx -> require(tx, id));
+    }
+
+    static Rule require(TransactionContext tx, String id) {
+        List<Rule> found = tx.run("MATCH (r:Rule {id: $id}) RETURN " + RULE_COLUMNS, Map.of("id", id == null ? "" : id))
+                .list(RuleStore::rule);
+        if (found.isEmpty()) {
+            throw new RuleNotFound("No rule with id '" + id + "'");
+        }
+        return found.get(0);
+    }
+
+    /** Filters for listing rules; null fields do not filter. */
+    public record Filter(String scope, String name, String account, RuleState state, String didKey) {
+        public static Filter none() {
+            return new Filter(null, null, null, null, null);
+        }
+    }
+
+    /** Streams rules matching the filter, newest first. */
+    public void list(Filter filter, Consumer<Rule> sink) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("scope", filter.scope());
+        params.put("name", filter.name());
+        params.put("account", filter.account());
+        params.put("state", filter.state() == null ? null : filter.state().name());
+        params.put("did", filter.didKey());
+        store.stream("""
+                MATCH (r:Rule)
+                WHERE ($did IS NULL OR r.did_key = $did) AND ($account IS NULL OR r.account = $account)
+                  AND ($scope IS NULL OR r.scope = $scope) AND ($name IS NULL OR r.name = $name)
+                  AND ($state IS NULL OR r.state = $state)
+                RETURN %s ORDER BY r.created_at DESC, r.id
+                """.formatted(RULE_COLUMNS), params, r -> sink.accept(rule(r)));
+    }
+
+    /** A lock as listed. */
+    public record Lock(String ruleId, String scope, String name, String rseId, String rse, LockState state, long bytes,
+                       String account, String error, Instant createdAt, Instant updatedAt) {
+    }
+
+    private static final String LOCK_COLUMNS = """
+            r.id AS rule_id, f.scope AS scope, f.name AS name, l.rse_id AS rse_id, l.rse AS rse, l.state AS state,
+            l.bytes AS bytes, r.account AS account, l.error AS error, l.created_at AS created_at, l.updated_at AS updated_at""";
+
+    public void locksOfRule(String ruleId, Consumer<Lock> sink) {
+        get(ruleId);
+        store.stream("MATCH (r:Rule {id: $id})-[l:LOCK]->(f:Did) RETURN " + LOCK_COLUMNS + " ORDER BY f.key, l.rse",
+                Map.of("id", ruleId), r -> sink.accept(lock(r)));
+    }
+
+    public void locksAtRse(String rseId, Consumer<Lock> sink) {
+        store.stream("MATCH (r:Rule)-[l:LOCK {rse_id: $rse}]->(f:Did) RETURN " + LOCK_COLUMNS + " ORDER BY f.key, r.id",
+                Map.of("rse", rseId), r -> sink.accept(lock(r)));
+    }
+
+    /** Locks on the files under a DID (the file itself for a file). */
+    public void locksOfDid(String didKey, Consumer<Lock> sink) {
+        store.stream("""
+                MATCH (:Did {key: $key})-[:CONTAINS*0..]->(f:Did {did_type: 'FILE'})
+                WITH DISTINCT f
+                MATCH (r:Rule)-[l:LOCK]->(f)
+                RETURN %s ORDER BY f.key, l.rse
+                """.formatted(LOCK_COLUMNS), Map.of("key", didKey), r -> sink.accept(lock(r)));
+    }
+
+    private static Lock lock(Record r) {
+        return new Lock(r.get("rule_id").asString(), r.get("scope").asString(), r.get("name").asString(),
+                r.get("rse_id").asString(), r.get("rse").asString(), LockState.valueOf(r.get("state").asString()),
+                r.get("bytes").asLong(0), Values.str(r.get("account")), Values.str(r.get("error")),
+                Times.instant(r.get("created_at")), Times.instant(r.get("updated_at")));
+    }
+
+    static Rule rule(Record r) {
+        return new Rule(
+                r.get("id").asString(), r.get("scope").asString(), r.get("name").asString(),
+                DidType.valueOf(r.get("did_type").asString()), r.get("account").asString(), r.get("copies").asInt(),
+                r.get("rse_expression").asString(), Grouping.valueOf(r.get("grouping").asString()),
+                Values.str(r.get("weight")), Values.bool(r.get("locked"), false),
+                Values.str(r.get("source_replica_expression")), Values.str(r.get("activity")),
+                Notify.valueOf(r.get("notify").asString("N")), Values.bool(r.get("purge_replicas"), false),
+                Values.bool(r.get("ignore_availability"), false), Values.str(r.get("comment")),
+                r.get("priority").asInt(3), Values.str(r.get("meta")), RuleState.valueOf(r.get("state").asString()),
+                Values.str(r.get("error")), r.get("locks_ok_cnt").asLong(0), r.get("locks_replicating_cnt").asLong(0),
+                r.get("locks_stuck_cnt").asLong(0), Values.lng(r.get("bytes")), Times.instant(r.get("expires_at")),
+                Times.instant(r.get("stuck_at")), Times.instant(r.get("created_at")), Times.instant(r.get("updated_at")));
+    }
+
+    // ---- changes ----------------------------------------------------------------------------------------------
+
+    /** Sets the given rule properties (already validated by the caller) and answers the rule. */
+    public Rule update(String ruleId, Map<String, Object> properties) {
+        return store.write(tx -> {
+            require(tx, ruleId);
+            Map<String, Object> props = new HashMap<>(properties);
+            props.put("updated_at", clock.millis());
+            tx.run("MATCH (r:Rule {id: $id}) SET r += $props", Map.of("id", ruleId, "props", props)).consume();
+            return require(tx, ruleId);
+        });
+    }
+
+    /**
+     * Removes a rule with its locks. Each replica loses a lock; one left with none gets a tombstone: its last access
+     * (LRU order for the reaper), or the epoch when the rule purges its replicas or the replica never became
+     * available. Queued transfers that no remaining lock needs are cancelled, and the account's usage shrinks.
+     */
+    public void delete(String ruleId, boolean purgeReplicas) {
+        store.write(tx -> {
+            deleteIn(tx, ruleId, purgeReplicas, clock.millis());
+            return null;
+        });
+    }
+
+    public void deleteIn(TransactionContext tx, String ruleId, boolean purgeReplicas, long now) {
+        require(tx, ruleId);
+        Map<String, long[]> usage = new HashMap<>();
+        tx.run("MATCH (:Rule {id: $id})-[l:LOCK]->() RETURN l.rse_id AS rse, sum(l.bytes) AS bytes, count(l) AS n",
+                Map.of("id", ruleId)).list().forEach(r -> usage.put(r.get("rse").asString(),
+                new long[] {r.get("bytes").asLong(0), r.get("n").asLong()}));
+        tx.run("""
+                MATCH (rule:Rule {id: $id})-[l:LOCK]->(f:Did)
+                WHERE l.state <> 'STUCK' OR EXISTS { (f)-[:REPLICA]->(:Rse {id: l.rse_id}) }
+                MATCH (f)-[r:REPLICA]->(rse:Rse {id: l.rse_id})
+                SET r.lock_cnt = CASE WHEN r.lock_cnt > 0 THEN r.lock_cnt - 1 ELSE 0 END
+                WITH f, r, rse
+                WHERE r.lock_cnt = 0
+                SET r.tombstone = CASE WHEN $purge OR r.state <> 'AVAILABLE' THEN 0
+                                       ELSE coalesce(r.accessed_at, r.created_at, $now) END
+                WITH f, r, rse
+                OPTIONAL MATCH (q:Request {key: f.key + '|' + rse.id}) WHERE q.state IN ['QUEUED', 'WAITING']
+                DELETE q
+                """, Map.of("id", ruleId, "purge", purgeReplicas, "now", now)).consume();
+        addUsage(tx, ruleId, usage, -1);
+        tx.run("MATCH (r:Rule {id: $id}) OPTIONAL MATCH (r)-[l:LOCK]->() DELETE l", Map.of("id", ruleId)).consume();
+        tx.run("MATCH (r:Rule {id: $id}) DELETE r", Map.of("id", ruleId)).consume();
+    }
+}

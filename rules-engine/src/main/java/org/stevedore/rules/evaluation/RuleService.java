@@ -1,0 +1,349 @@
+package org.stevedore.rules.evaluation;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stevedore.catalog.account.AccountLimitStore;
+import org.stevedore.catalog.account.AccountStore;
+import org.stevedore.catalog.did.Did;
+import org.stevedore.catalog.did.DidRef;
+import org.stevedore.catalog.did.DidStore;
+import org.stevedore.catalog.error.InvalidObject;
+import org.stevedore.catalog.error.InvalidRSEExpression;
+import org.stevedore.catalog.error.InvalidReplicationRule;
+import org.stevedore.catalog.error.UnsupportedOperation;
+import org.stevedore.catalog.rse.Rse;
+import org.stevedore.catalog.rse.RseStore;
+import org.stevedore.catalog.rse.RseWithAttributes;
+import org.stevedore.catalog.rule.Grouping;
+import org.stevedore.catalog.rule.NewRule;
+import org.stevedore.catalog.rule.Notify;
+import org.stevedore.catalog.rule.PlannedLock;
+import org.stevedore.catalog.rule.Rule;
+import org.stevedore.catalog.rule.RuleInputs;
+import org.stevedore.catalog.rule.RuleInputs.FileInfo;
+import org.stevedore.catalog.rule.RuleInputs.ReplicaInfo;
+import org.stevedore.catalog.rule.RuleState;
+import org.stevedore.catalog.rule.RuleStore;
+
+/**
+ * Creating, changing and removing replication rules. Creation validates everything, plans every lock in memory and
+ * writes the rule with its locks, replicas and transfer requests in one transaction; rules above the injection
+ * threshold (file copies) are written in INJECT and planned later by the injector.
+ */
+public final class RuleService {
+
+    private static final Logger log = LoggerFactory.getLogger(RuleService.class);
+
+    /** Settings of rule evaluation. */
+    public record Settings(long injectThreshold, Duration suspendAfter) {
+        public static Settings defaults() {
+            return new Settings(10_000, Duration.ofDays(14));
+        }
+    }
+
+    private final DidStore dids;
+    private final RuleStore rules;
+    private final RuleInputs inputs;
+    private final RseStore rses;
+    private final AccountStore accounts;
+    private final AccountLimitStore limits;
+    private final Function<String, List<Rse>> resolver;
+    private final Clock clock;
+    private final Settings settings;
+    private final RandomGenerator random;
+
+    public RuleService(DidStore dids, RuleStore rules, RuleInputs inputs, RseStore rses, AccountStore accounts,
+                       AccountLimitStore limits, Function<String, List<Rse>> resolver, Clock clock, Settings settings,
+                       RandomGenerator random) {
+        this.dids = dids;
+        this.rules = rules;
+        this.inputs = inputs;
+        this.rses = rses;
+        this.accounts = accounts;
+        this.limits = limits;
+        this.resolver = resolver;
+        this.clock = clock;
+        this.settings = settings;
+        this.random = random;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Creates one rule per DID, all or none; answers their ids in the order of the DIDs. */
+    public List<String> add(RuleRequest request, String issuer) {
+        if (request.dids() == null || request.dids().isEmpty()) {
+            throw new InvalidObject("A rule needs 'dids': [{\"scope\": ..., \"name\": ...}]");
+        }
+        int copies = request.copies() == null ? 1 : request.copies();
+        if (copies < 1) {
+            throw new InvalidReplicationRule("copies must be at least 1, not " + copies);
+        }
+        if (request.rseExpression() == null || request.rseExpression().isBlank()) {
+            throw new InvalidRSEExpression("A rule needs an 'rse_expression'");
+        }
+        if (request.lifetime() != null && request.lifetime() <= 0) {
+            throw new InvalidReplicationRule("lifetime must be a positive number of seconds, not " + request.lifetime());
+        }
+        int priority = request.priority() == null ? 3 : request.priority();
+        if (priority < 0 || priority > 5) {
+            throw new InvalidReplicationRule("priority must be from 0 to 5, not " + priority);
+        }
+        String account = request.account() == null || request.account().isBlank() ? issuer : request.account();
+        accounts.get(account);
+        Grouping grouping = Grouping.parse(request.grouping());
+        Notify notify = Notify.parse(request.notification());
+        List<Rse> targets = resolve(request.rseExpression());
+        if (copies > targets.size()) {
+            throw new org.stevedore.catalog.error.InsufficientTargetRSEs("Rule asks " + copies + " copies but '"
+                    + request.rseExpression() + "' selects only " + targets.size() + " RSE(s)");
+        }
+        if (request.sourceReplicaExpression() != null && !request.sourceReplicaExpression().isBlank()) {
+            resolve(request.sourceReplicaExpression());
+        }
+        Map<String, RseWithAttributes> all = allRses();
+        List<Planned> planned = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (DidRef ref : request.dids()) {
+            if (ref == null) {
+                throw new InvalidObject("A DID of the rule is null");
+            }
+            Did did = dids.get(ref.scope(), ref.name());
+            if (!seen.add(did.ref().key())) {
+                throw new InvalidReplicationRule("DID '" + did.ref() + "' appears twice in the rule request");
+            }
+            RuleState state = Boolean.TRUE.equals(request.askApproval()) ? RuleState.WAITING_APPROVAL : RuleState.REPLICATING;
+            NewRule rule = new NewRule(UUID.randomUUID().toString().replace("-", ""), did.ref(), did.type(), account,
+                    copies, request.rseExpression(), grouping, blankToNull(request.weight()),
+                    Boolean.TRUE.equals(request.locked()), blankToNull(request.sourceReplicaExpression()),
+                    blankToNull(request.activity()), notify, Boolean.TRUE.equals(request.purgeReplicas()),
+                    Boolean.TRUE.equals(request.ignoreAvailability()), request.comment(), priority, request.meta(),
+                    state, request.lifetime() == null ? null : clock.instant().plusSeconds(request.lifetime()));
+            List<PlannedLock> locks = List.of();
+            if (state == RuleState.REPLICATING) {
+                List<FileInfo> files = inputs.files(did.ref(), did.type());
+                if (Boolean.TRUE.equals(request.asynchronous()) || (long) files.size() * copies > settings.injectThreshold()) {
+                    rule = withState(rule, RuleState.INJECT);
+                } else {
+                    locks = plan(rule, files, targets, all, Map.of());
+                }
+            }
+            planned.add(new Planned(rule, did.bytes() == null ? 0 : did.bytes(), locks));
+        }
+        List<String> ids = new ArrayList<>();
+        rules.store().write(tx -> {
+            for (Planned p : planned) {
+                rules.insertIn(tx, p.rule(), p.bytes(), p.locks());
+            }
+            return null;
+        });
+        for (Planned p : planned) {
+            ids.add(p.rule().id());
+            log.info("Rule {} on {} for account {}: {} copies on '{}', {} locks, state {}", p.rule().id(), p.rule().did(),
+                    account, copies, p.rule().rseExpression(), p.locks().size(), p.rule().state());
+        }
+        return ids;
+    }
+
+    private record Planned(NewRule rule, long bytes, List<PlannedLock> locks) {
+    }
+
+    private static NewRule withState(NewRule r, RuleState state) {
+        return new NewRule(r.id(), r.did(), r.didType(), r.account(), r.copies(), r.rseExpression(), r.grouping(),
+                r.weight(), r.locked(), r.sourceReplicaExpression(), r.activity(), r.notification(), r.purgeReplicas(),
+                r.ignoreAvailability(), r.comment(), r.priority(), r.meta(), state, r.expiresAt());
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    /** Resolves an expression for a rule: a refusal is a rule refusal (409), as in Rucio. */
+    List<Rse> resolve(String expression) {
+        try {
+            return resolver.apply(expression);
+        } catch (InvalidRSEExpression e) {
+            throw InvalidRSEExpression.inRule(e);
+        }
+    }
+
+    Map<String, RseWithAttributes> allRses() {
+        Map<String, RseWithAttributes> all = new LinkedHashMap<>();
+        rses.listWithAttributes().forEach(r -> all.put(r.rse().id(), r));
+        return all;
+    }
+
+    /** Plans locks for files of a rule; {@code fixed} pins groups the rule already placed. */
+    List<PlannedLock> plan(NewRuleView rule, List<FileInfo> files, List<Rse> targets, Map<String, RseWithAttributes> all,
+                           Map<String, List<Rse>> fixed) {
+        Set<String> sources = new HashSet<>();
+        if (rule.sourceReplicaExpression() != null) {
+            resolve(rule.sourceReplicaExpression()).stream().filter(Rse::availabilityRead).forEach(r -> sources.add(r.id()));
+        } else {
+            all.values().stream().filter(r -> r.rse().availabilityRead()).forEach(r -> sources.add(r.rse().id()));
+        }
+        RulePlanner planner = new RulePlanner(all, sources, random);
+        RulePlanner.Params params = new RulePlanner.Params(rule.copies(), rule.grouping(), rule.weight(),
+                rule.ignoreAvailability(), "'" + rule.did() + "'");
+        List<RsePlacement.Candidate> candidates = planner.candidates(targets, params);
+        Map<String, List<ReplicaInfo>> replicas = inputs.replicas(files.stream().map(FileInfo::key).distinct().toList());
+        Map<String, AccountLimitStore.Usage> quotas = limits.usage(rule.account(),
+                candidates.stream().map(c -> c.rse().id()).toList());
+        return planner.plan(files, replicas, params, candidates, quotas, fixed);
+    }
+
+    List<PlannedLock> plan(NewRule rule, List<FileInfo> files, List<Rse> targets, Map<String, RseWithAttributes> all,
+                           Map<String, List<Rse>> fixed) {
+        return plan(NewRuleView.of(rule), files, targets, all, fixed);
+    }
+
+    /** The placement-relevant view of a rule, new or stored. */
+    record NewRuleView(DidRef did, String account, int copies, Grouping grouping, String weight, boolean ignoreAvailability,
+                       String sourceReplicaExpression, String rseExpression) {
+        static NewRuleView of(NewRule r) {
+            return new NewRuleView(r.did(), r.account(), r.copies(), r.grouping(), r.weight(), r.ignoreAvailability(),
+                    r.sourceReplicaExpression(), r.rseExpression());
+        }
+
+        static NewRuleView of(Rule r) {
+            return new NewRuleView(r.did(), r.account(), r.copies(), r.grouping(), r.weight(), r.ignoreAvailability(),
+                    r.sourceReplicaExpression(), r.rseExpression());
+        }
+    }
+
+    // ---- reads and changes --------------------------------------------------------------------------------
+
+    public Rule get(String id) {
+        return rules.get(id);
+    }
+
+    /**
+     * Changes what Rucio lets a rule owner change: lifetime, locked, comment, activity, priority, account, purge
+     * setting, and the state for suspending or un-suspending ({@code state: SUSPENDED|STUCK}). Approving a rule
+     * waiting for approval plans its locks.
+     */
+    public Rule update(String id, Map<String, Object> options) {
+        if (options == null || options.isEmpty()) {
+            throw new InvalidObject("Nothing to change: give options such as {\"lifetime\": 86400}");
+        }
+        Rule rule = rules.get(id);
+        Map<String, Object> props = new HashMap<>();
+        boolean approve = false;
+        for (Map.Entry<String, Object> e : options.entrySet()) {
+            Object v = e.getValue();
+            switch (e.getKey()) {
+                case "lifetime" -> {
+                    if (v == null) {
+                        props.put("expires_at", null);
+                    } else if (v instanceof Number n && n.longValue() > 0) {
+                        props.put("expires_at", clock.millis() + n.longValue() * 1000);
+                    } else {
+                        throw new InvalidObject("'lifetime' must be a positive number of seconds or null");
+                    }
+                }
+                case "locked" -> props.put("locked", bool(e.getKey(), v));
+                case "purge_replicas" -> props.put("purge_replicas", bool(e.getKey(), v));
+                case "comment" -> props.put("comment", v == null ? null : String.valueOf(v));
+                case "activity" -> props.put("activity", v == null ? null : String.valueOf(v));
+                case "priority" -> {
+                    if (!(v instanceof Number n) || n.intValue() < 0 || n.intValue() > 5) {
+                        throw new InvalidObject("'priority' must be a number from 0 to 5");
+                    }
+                    props.put("priority", n.intValue());
+                }
+                case "account" -> {
+                    if (!(v instanceof String s)) {
+                        throw new InvalidObject("'account' must be an account name");
+                    }
+                    accounts.get(s);
+                    props.put("account", s);
+                }
+                case "state" -> {
+                    RuleState target;
+                    try {
+                        target = RuleState.valueOf(String.valueOf(v).toUpperCase(java.util.Locale.ROOT));
+                    } catch (IllegalArgumentException ex) {
+                        throw new InvalidObject("Unknown rule state '" + v + "'");
+                    }
+                    if (target == RuleState.SUSPENDED) {
+                        props.put("state", RuleState.SUSPENDED.name());
+                    } else if (target == RuleState.STUCK && rule.state() == RuleState.SUSPENDED) {
+                        props.put("state", RuleState.STUCK.name());
+                    } else {
+                        throw new UnsupportedOperation("A rule's state can only be set to SUSPENDED, or from SUSPENDED to STUCK");
+                    }
+                }
+                case "approve" -> {
+                    if (rule.state() != RuleState.WAITING_APPROVAL) {
+                        throw new UnsupportedOperation("Rule " + id + " is not waiting for approval");
+                    }
+                    approve = bool(e.getKey(), v);
+                }
+                default -> throw new InvalidObject("Option '" + e.getKey() + "' cannot be changed on a rule");
+            }
+        }
+        if (!props.isEmpty()) {
+            rule = rules.update(id, props);
+        }
+        if (approve) {
+            rules.update(id, Map.of("state", RuleState.INJECT.name()));
+            rule = applyPending(id);
+        }
+        return rule;
+    }
+
+    private static boolean bool(String key, Object v) {
+        if (!(v instanceof Boolean b)) {
+            throw new InvalidObject("'" + key + "' must be true or false");
+        }
+        return b;
+    }
+
+    /** Deletes a rule; a locked rule must be unlocked first. {@code purge} overrides the rule's own setting. */
+    public void delete(String id, Boolean purge) {
+        Rule rule = rules.get(id);
+        if (rule.locked()) {
+            throw new UnsupportedOperation("Rule " + id + " is locked; unlock it before deleting it");
+        }
+        rules.delete(id, purge != null ? purge : rule.purgeReplicas());
+        log.info("Rule {} on {} deleted", id, rule.did());
+    }
+
+    /** Plans and writes the locks of a rule in INJECT (big or asynchronous rules, approved rules). */
+    public Rule applyPending(String id) {
+        Rule rule = rules.get(id);
+        if (rule.state() != RuleState.INJECT) {
+            return rule;
+        }
+        List<FileInfo> files = inputs.files(rule.did(), rule.didType());
+        List<PlannedLock> locks;
+        try {
+            locks = plan(NewRuleView.of(rule), files, resolve(rule.rseExpression()), allRses(), Map.of());
+        } catch (org.stevedore.catalog.error.StevedoreException e) {
+            rules.update(id, Map.of("state", RuleState.STUCK.name(), "error", e.getMessage(), "stuck_at", clock.millis()));
+            log.warn("Rule {} could not be injected: {}", id, e.getMessage());
+            return rules.get(id);
+        }
+        long now = clock.millis();
+        Rule applied = rules.store().write(tx -> {
+            rules.setState(tx, id, RuleState.REPLICATING, now);
+            rules.addLocks(tx, id, locks, now);
+            return rules.recount(tx, id, now);
+        });
+        log.info("Rule {} injected: {} locks, state {}", id, locks.size(), applied.state());
+        return applied;
+    }
+}

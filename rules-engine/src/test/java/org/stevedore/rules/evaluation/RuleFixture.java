@@ -1,0 +1,115 @@
+package org.stevedore.rules.evaluation;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.stevedore.catalog.account.AccountLimitStore;
+import org.stevedore.catalog.account.AccountStore;
+import org.stevedore.catalog.account.AccountType;
+import org.stevedore.catalog.did.AttachmentStore;
+import org.stevedore.catalog.did.DidRef;
+import org.stevedore.catalog.did.DidStore;
+import org.stevedore.catalog.did.DidType;
+import org.stevedore.catalog.did.NewDid;
+import org.stevedore.catalog.did.UpdatedDidQueue;
+import org.stevedore.catalog.replica.NewReplica;
+import org.stevedore.catalog.replica.ReplicaStore;
+import org.stevedore.catalog.rse.Rse;
+import org.stevedore.catalog.rse.RseStore;
+import org.stevedore.catalog.rse.RseWithAttributes;
+import org.stevedore.catalog.rule.RuleInputs;
+import org.stevedore.catalog.rule.RuleStore;
+import org.stevedore.catalog.scope.ScopeStore;
+import org.stevedore.catalog.store.Store;
+
+/** The stores and service of rule tests, with helpers that build a small grid. */
+final class RuleFixture {
+
+    final Store store;
+    final Clock clock;
+    final DidStore dids;
+    final AttachmentStore attachments;
+    final ReplicaStore replicas;
+    final RseStore rses;
+    final AccountStore accounts;
+    final AccountLimitStore limits;
+    final RuleStore rules;
+    final RuleService service;
+
+    RuleFixture(Store store, Clock clock, long injectThreshold) {
+        this.store = store;
+        this.clock = clock;
+        dids = new DidStore(store, clock);
+        attachments = new AttachmentStore(store, clock, new UpdatedDidQueue(store));
+        replicas = new ReplicaStore(store, clock, dids, attachments);
+        rses = new RseStore(store, clock);
+        accounts = new AccountStore(store, clock);
+        limits = new AccountLimitStore(store);
+        rules = new RuleStore(store, clock);
+        service = new RuleService(dids, rules, new RuleInputs(store), rses, accounts, limits, this::resolve, clock,
+                new RuleService.Settings(injectThreshold, java.time.Duration.ofDays(14)), RandomGenerator.of("L64X128MixRandom"));
+        if (!accounts.exists("jdoe")) {
+            accounts.add("jdoe", AccountType.USER, null);
+            new ScopeStore(store, clock).add("s", "jdoe");
+        }
+    }
+
+    /** Enough of the expression grammar for these tests: '*', an RSE name, key=value, and '|' between them. */
+    List<Rse> resolve(String expression) {
+        List<Rse> out = new ArrayList<>();
+        for (RseWithAttributes r : rses.listWithAttributes()) {
+            for (String term : expression.split("\\|")) {
+                String[] kv = term.split("=", 2);
+                Object v = r.attributes().get(kv[0]);
+                if (term.equals("*") || (v != null && String.valueOf(v).equalsIgnoreCase(kv.length == 2 ? kv[1] : "true"))) {
+                    out.add(r.rse());
+                    break;
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            throw new org.stevedore.catalog.error.InvalidRSEExpression("RSE expression '" + expression + "' selects no RSE");
+        }
+        return out;
+    }
+
+    void rse(String name, Map<String, ?> attributes) {
+        rses.add(name);
+        if (!attributes.isEmpty()) {
+            rses.setAttributes(name, attributes);
+        }
+    }
+
+    /** A dataset of {@code n} files of {@code bytes} each, with replicas on {@code rse} (none when rse is null). */
+    List<String> dataset(String name, int n, long bytes, String rse) {
+        dids.add(List.of(NewDid.collection("s", name, DidType.DATASET, "jdoe")));
+        List<String> names = new ArrayList<>();
+        List<DidRef> refs = new ArrayList<>();
+        List<NewReplica> files = new ArrayList<>();
+        List<NewDid> bare = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String f = name + ".f" + i;
+            names.add(f);
+            refs.add(new DidRef("s", f));
+            files.add(NewReplica.of("s", f, bytes, "00000001"));
+            bare.add(NewDid.file("s", f, "jdoe", bytes, "00000001"));
+        }
+        if (rse != null) {
+            replicas.add(rse, files, "jdoe", true, new DidRef("s", name));
+        } else {
+            dids.add(bare);
+            attachments.attach(new DidRef("s", name), refs, false);
+        }
+        return names;
+    }
+
+    long count(String cypher) {
+        return store.read(tx -> tx.run(cypher).single().get(0).asLong());
+    }
+
+    long count(String cypher, Map<String, Object> params) {
+        return store.read(tx -> tx.run(cypher, params).single().get(0).asLong());
+    }
+}
