@@ -33,6 +33,8 @@ public class StevedoreProperties {
     private final Auth auth = new Auth();
     @Valid
     private final Api api = new Api();
+    @Valid
+    private final Rules rules = new Rules();
 
     public Path getDataDir() {
         return dataDir;
@@ -60,6 +62,36 @@ public class StevedoreProperties {
 
     public Api getApi() {
         return api;
+    }
+
+    public Rules getRules() {
+        return rules;
+    }
+
+    /** Rule evaluation and its workers. */
+    public static class Rules {
+        /** Rules with more file copies than this start in INJECT and are applied by the injector. */
+        @Min(1)
+        private long injectThreshold = 10_000;
+        /** A rule stuck this long (since it first got stuck) becomes SUSPENDED. */
+        @NotNull
+        private Duration suspendAfter = Duration.ofDays(14);
+
+        public long getInjectThreshold() {
+            return injectThreshold;
+        }
+
+        public void setInjectThreshold(long injectThreshold) {
+            this.injectThreshold = injectThreshold;
+        }
+
+        public Duration getSuspendAfter() {
+            return suspendAfter;
+        }
+
+        public void setSuspendAfter(Duration suspendAfter) {
+            this.suspendAfter = suspendAfter;
+        }
     }
 
     /** The catalog store. Without a URI, an embedded server runs under {@code <data-dir>/neo4j}. */

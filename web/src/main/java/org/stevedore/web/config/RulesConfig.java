@@ -1,0 +1,50 @@
+package org.stevedore.web.config;
+
+import java.time.Clock;
+import java.util.random.RandomGenerator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.stevedore.catalog.account.AccountLimitStore;
+import org.stevedore.catalog.account.AccountStore;
+import org.stevedore.catalog.did.DidStore;
+import org.stevedore.catalog.rse.RseStore;
+import org.stevedore.catalog.rule.Events;
+import org.stevedore.catalog.rule.RuleInputs;
+import org.stevedore.catalog.rule.RuleStore;
+import org.stevedore.catalog.store.Store;
+import org.stevedore.rules.evaluation.RuleService;
+import org.stevedore.web.rse.RseSelector;
+
+/** The rules engine. */
+@Configuration(proxyBeanMethods = false)
+public class RulesConfig {
+
+    @Bean
+    RuleStore ruleStore(Store store, Clock clock) {
+        return new RuleStore(store, clock);
+    }
+
+    @Bean
+    RuleInputs ruleInputs(Store store) {
+        return new RuleInputs(store);
+    }
+
+    @Bean
+    AccountLimitStore accountLimitStore(Store store) {
+        return new AccountLimitStore(store);
+    }
+
+    @Bean
+    Events events(Store store) {
+        return new Events(store);
+    }
+
+    @Bean
+    RuleService ruleService(DidStore dids, RuleStore rules, RuleInputs inputs, RseStore rses, AccountStore accounts,
+                            AccountLimitStore limits, RseSelector selector, Clock clock, StevedoreProperties properties) {
+        StevedoreProperties.Rules settings = properties.getRules();
+        return new RuleService(dids, rules, inputs, rses, accounts, limits, selector::select, clock,
+                new RuleService.Settings(settings.getInjectThreshold(), settings.getSuspendAfter()),
+                RandomGenerator.getDefault());
+    }
+}
