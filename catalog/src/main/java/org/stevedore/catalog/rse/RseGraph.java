@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.TransactionContext;
@@ -104,19 +105,26 @@ final class RseGraph {
 
 
     /**
-     * Removes one prefixed property (an attribute or a limit) of an RSE, setting {@code alsoSet} with it; refuses an
-     * unknown RSE, and a property that is not there with {@code missing}.
+     * Removes one prefixed property (an attribute or a limit) of an RSE, setting {@code alsoSet} with it and running
+     * {@code onRemoved} in the same transaction when it was there; refuses an unknown RSE, and a property that is not
+     * there with {@code missing}.
      */
     static void removeProperty(Store store, String rse, String property, Map<String, Object> alsoSet,
-                               Supplier<KeyNotFound> missing) {
+                               Consumer<TransactionContext> onRemoved, Supplier<KeyNotFound> missing) {
         Map<String, Object> removal = new HashMap<>(alsoSet);
         removal.put(property, null);  // null in SET += removes the property
-        List<Record> rows = store.write(tx -> tx.run("""
-                MATCH (r:Rse {rse: $rse})
-                WITH r, r[$property] IS NOT NULL AS had
-                SET r += CASE WHEN had THEN $removal ELSE {} END
-                RETURN had
-                """, Map.of("rse", rse == null ? "" : rse, "property", property, "removal", removal)).list());
+        List<Record> rows = store.write(tx -> {
+            List<Record> found = tx.run("""
+                    MATCH (r:Rse {rse: $rse})
+                    WITH r, r[$property] IS NOT NULL AS had
+                    SET r += CASE WHEN had THEN $removal ELSE {} END
+                    RETURN had
+                    """, Map.of("rse", rse == null ? "" : rse, "property", property, "removal", removal)).list();
+            if (!found.isEmpty() && found.get(0).get("had").asBoolean()) {
+                onRemoved.accept(tx);
+            }
+            return found;
+        });
         if (rows.isEmpty()) {
             throw notFound(rse);
         }

@@ -58,7 +58,8 @@ public final class RseLimitStore {
     }
 
     public void delete(String rse, String name) {
-        RseGraph.removeProperty(store, rse, RseGraph.LIMIT_PREFIX + name, Map.of(),
+        // Limits take no part in RSE expressions, so the RSE catalog version stays as it is.
+        RseGraph.removeProperty(store, rse, RseGraph.LIMIT_PREFIX + name, Map.of(), tx -> { },
                 () -> new KeyNotFound("RSE '" + rse + "' has no limit '" + name + "'"));
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.neo4j.driver.Record;
+import org.neo4j.driver.TransactionContext;
 import org.stevedore.catalog.error.Duplicate;
 import org.stevedore.catalog.error.KeyNotFound;
 import org.stevedore.catalog.error.RSENotFound;
@@ -20,6 +21,8 @@ import org.stevedore.catalog.store.Store;
  * RSEs and their attributes. An RSE is a {@code (:Rse)} node whose properties are the Rucio keys of {@link RseKey}
  * plus {@code id}, {@code rse}, {@code created_at}/{@code updated_at} (epoch millis). Attributes live on the same
  * node as properties {@code attr:<key>}, so one node read yields an RSE with everything expression resolution needs.
+ * Every write that changes an RSE or its attributes also increments the RSE catalog version in the same transaction
+ * (see {@link #catalogVersion()}).
  */
 public final class RseStore {
 
@@ -81,6 +84,7 @@ public final class RseStore {
                 tx.run("UNWIND $rows AS row CREATE (r:Rse) SET r = row RETURN r", Map.of("rows", chunk))
                         .forEachRemaining(rec -> added.add(RseGraph.toRse(rec.get("r").asMap())));
             }
+            RseCatalogVersion.increment(tx);
             return added;
         }), () -> names.size() == 1 ? duplicate(names.get(0))
                 : new Duplicate("One of the RSEs '" + String.join("', '", names) + "' already exists"));
@@ -119,14 +123,22 @@ public final class RseStore {
     }
 
     /**
+     * An opaque token that changes with every committed write to RSEs, their settings or attributes, on any instance
+     * sharing the graph; one small read. A cache keyed by it is never stale: a write that has returned has changed it.
+     */
+    public String catalogVersion() {
+        return store.read(RseCatalogVersion::read);
+    }
+
+    /**
      * Changes the given settings (Rucio keys → values, see {@link RseKey}) and leaves the others alone; null clears an
      * optional setting. The whole map is validated before anything is written.
      */
     public Rse update(String rse, Map<String, ?> changes) {
         Map<String, Object> props = new HashMap<>(RseKey.toProperties(changes));
         props.put("updated_at", clock.millis());
-        List<Record> rows = store.write(tx -> tx.run("MATCH (r:Rse {rse: $rse}) SET r += $props RETURN r",
-                Map.of("rse", nonNull(rse), "props", props)).list());
+        List<Record> rows = store.write(tx -> changed(tx, tx.run("MATCH (r:Rse {rse: $rse}) SET r += $props RETURN r",
+                Map.of("rse", nonNull(rse), "props", props)).list()));
         if (rows.isEmpty()) {
             throw RseGraph.notFound(rse);
         }
@@ -154,6 +166,7 @@ public final class RseStore {
                     FOREACH (o IN owned | DETACH DELETE o)
                     DETACH DELETE r
                     """, Map.of("rse", rse)).consume();
+            RseCatalogVersion.increment(tx);
             return null;
         });
     }
@@ -183,8 +196,8 @@ public final class RseStore {
             props.put(RseGraph.ATTRIBUTE_PREFIX + key, RseGraph.attributeValue(key, value));
         });
         props.put("updated_at", clock.millis());
-        List<Record> rows = store.write(tx -> tx.run("MATCH (r:Rse {rse: $rse}) SET r += $props RETURN r.id",
-                Map.of("rse", nonNull(rse), "props", props)).list());
+        List<Record> rows = store.write(tx -> changed(tx, tx.run("MATCH (r:Rse {rse: $rse}) SET r += $props RETURN r.id",
+                Map.of("rse", nonNull(rse), "props", props)).list()));
         if (rows.isEmpty()) {
             throw RseGraph.notFound(rse);
         }
@@ -192,7 +205,15 @@ public final class RseStore {
 
     public void deleteAttribute(String rse, String key) {
         RseGraph.removeProperty(store, rse, RseGraph.ATTRIBUTE_PREFIX + key, Map.of("updated_at", clock.millis()),
-                () -> new KeyNotFound("RSE '" + rse + "' has no attribute '" + key + "'"));
+                RseCatalogVersion::increment, () -> new KeyNotFound("RSE '" + rse + "' has no attribute '" + key + "'"));
+    }
+
+    /** Increments the catalog version when the statement touched an RSE; a refused write must leave it alone. */
+    private static List<Record> changed(TransactionContext tx, List<Record> touched) {
+        if (!touched.isEmpty()) {
+            RseCatalogVersion.increment(tx);
+        }
+        return touched;
     }
 
     private static Duplicate duplicate(String rse) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -298,5 +299,55 @@ class RseStoreTest extends StoreTest {
         assertThat(all.get(0).rse().rseType()).isEqualTo(RseType.TAPE);
         assertThat(all.get(0).attributes()).isEqualTo(Map.of("A_TAPE", true, "tier", 1L, "cloud", "IT"));
         assertThat(all.get(1).attributes()).isEqualTo(Map.of("B_DISK", true, "tier", 2L));
+    }
+
+    @Test
+    void everyWriteToRsesOrAttributesChangesTheCatalogVersion() {
+        List<String> seen = new ArrayList<>();
+        seen.add(rses.catalogVersion());
+        rses.add("SITE_DISK");
+        seen.add(rses.catalogVersion());
+        rses.addAll(Map.of("OTHER_DISK", Map.of()));
+        seen.add(rses.catalogVersion());
+        rses.update("SITE_DISK", Map.of("availability_write", false));
+        seen.add(rses.catalogVersion());
+        rses.setAttribute("SITE_DISK", "tier", 1);
+        seen.add(rses.catalogVersion());
+        rses.setAttributes("SITE_DISK", Map.of("cloud", "IT"));
+        seen.add(rses.catalogVersion());
+        rses.deleteAttribute("SITE_DISK", "tier");
+        seen.add(rses.catalogVersion());
+        rses.delete("OTHER_DISK");
+        seen.add(rses.catalogVersion());
+
+        assertThat(seen).doesNotHaveDuplicates().hasSize(8);
+    }
+
+    @Test
+    void refusedWritesAndLimitsLeaveTheCatalogVersionAlone() {
+        rses.add("SITE_DISK");
+        RseLimitStore limits = new RseLimitStore(store);
+        String before = rses.catalogVersion();
+
+        assertThatThrownBy(() -> rses.add("SITE_DISK")).isInstanceOf(Duplicate.class);
+        assertThatThrownBy(() -> rses.update("NOPE", Map.of("city", "x"))).isInstanceOf(RSENotFound.class);
+        assertThatThrownBy(() -> rses.setAttribute("NOPE", "tier", 1)).isInstanceOf(RSENotFound.class);
+        assertThatThrownBy(() -> rses.deleteAttribute("SITE_DISK", "nokey")).isInstanceOf(KeyNotFound.class);
+        assertThatThrownBy(() -> rses.delete("NOPE")).isInstanceOf(RSENotFound.class);
+        limits.set("SITE_DISK", "MinFreeSpace", 10);
+        limits.delete("SITE_DISK", "MinFreeSpace");
+
+        assertThat(rses.catalogVersion()).isEqualTo(before);
+    }
+
+    @Test
+    void catalogVersionDoesNotRepeatAfterTheGraphIsEmptied() {
+        rses.add("SITE_DISK");
+        String first = rses.catalogVersion();
+        store.run("MATCH (n) WHERE NOT n:SchemaVersion DETACH DELETE n", Map.of());
+
+        rses.add("SITE_DISK");
+
+        assertThat(rses.catalogVersion()).isNotEqualTo(first);
     }
 }

@@ -16,13 +16,12 @@ import org.stevedore.catalog.did.NewDid;
 import org.stevedore.catalog.did.UpdatedDidQueue;
 import org.stevedore.catalog.replica.NewReplica;
 import org.stevedore.catalog.replica.ReplicaStore;
-import org.stevedore.catalog.rse.Rse;
 import org.stevedore.catalog.rse.RseStore;
-import org.stevedore.catalog.rse.RseWithAttributes;
 import org.stevedore.catalog.rule.RuleInputs;
 import org.stevedore.catalog.rule.RuleStore;
 import org.stevedore.catalog.scope.ScopeStore;
 import org.stevedore.catalog.store.Store;
+import org.stevedore.rules.expression.RseExpressionResolver;
 
 /** The stores and service of rule tests, with helpers that build a small grid. */
 final class RuleFixture {
@@ -48,31 +47,13 @@ final class RuleFixture {
         accounts = new AccountStore(store, clock);
         limits = new AccountLimitStore(store);
         rules = new RuleStore(store, clock);
-        service = new RuleService(dids, rules, new RuleInputs(store), rses, accounts, limits, this::resolve, clock,
+        service = new RuleService(dids, rules, new RuleInputs(store), rses, accounts, limits,
+                new RseExpressionResolver(rses)::resolve, clock,
                 new RuleService.Settings(injectThreshold, java.time.Duration.ofDays(14)), RandomGenerator.of("L64X128MixRandom"));
         if (!accounts.exists("jdoe")) {
             accounts.add("jdoe", AccountType.USER, null);
             new ScopeStore(store, clock).add("s", "jdoe");
         }
-    }
-
-    /** Enough of the expression grammar for these tests: '*', an RSE name, key=value, and '|' between them. */
-    List<Rse> resolve(String expression) {
-        List<Rse> out = new ArrayList<>();
-        for (RseWithAttributes r : rses.listWithAttributes()) {
-            for (String term : expression.split("\\|")) {
-                String[] kv = term.split("=", 2);
-                Object v = r.attributes().get(kv[0]);
-                if (term.equals("*") || (v != null && String.valueOf(v).equalsIgnoreCase(kv.length == 2 ? kv[1] : "true"))) {
-                    out.add(r.rse());
-                    break;
-                }
-            }
-        }
-        if (out.isEmpty()) {
-            throw new org.stevedore.catalog.error.InvalidRSEExpression("RSE expression '" + expression + "' selects no RSE");
-        }
-        return out;
     }
 
     void rse(String name, Map<String, ?> attributes) {

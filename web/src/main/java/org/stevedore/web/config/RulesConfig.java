@@ -13,11 +13,16 @@ import org.stevedore.catalog.rule.RuleInputs;
 import org.stevedore.catalog.rule.RuleStore;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.rules.evaluation.RuleService;
-import org.stevedore.web.rse.RseSelector;
+import org.stevedore.rules.expression.RseExpressionResolver;
 
 /** The rules engine. */
 @Configuration(proxyBeanMethods = false)
 public class RulesConfig {
+
+    @Bean
+    RseExpressionResolver rseExpressionResolver(RseStore rses) {
+        return new RseExpressionResolver(rses);
+    }
 
     @Bean
     RuleStore ruleStore(Store store, Clock clock) {
@@ -41,9 +46,9 @@ public class RulesConfig {
 
     @Bean
     RuleService ruleService(DidStore dids, RuleStore rules, RuleInputs inputs, RseStore rses, AccountStore accounts,
-                            AccountLimitStore limits, RseSelector selector, Clock clock, StevedoreProperties properties) {
+                            AccountLimitStore limits, RseExpressionResolver resolver, Clock clock, StevedoreProperties properties) {
         StevedoreProperties.Rules settings = properties.getRules();
-        return new RuleService(dids, rules, inputs, rses, accounts, limits, selector::select, clock,
+        return new RuleService(dids, rules, inputs, rses, accounts, limits, resolver::resolve, clock,
                 new RuleService.Settings(settings.getInjectThreshold(), settings.getSuspendAfter()),
                 RandomGenerator.getDefault());
     }

@@ -24,6 +24,7 @@ import org.stevedore.catalog.rse.RseProtocol;
 import org.stevedore.catalog.rse.RseProtocolStore;
 import org.stevedore.catalog.rse.RseStore;
 import org.stevedore.catalog.rse.RseUsageStore;
+import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.web.api.Created;
 import org.stevedore.web.api.JsonStream;
 import org.stevedore.web.api.RucioDates;
@@ -60,23 +61,28 @@ public class RseController {
     private final RseDistanceStore distances;
     private final RseLimitStore limits;
     private final RseUsageStore usage;
-    private final RseSelector selector;
+    private final RseExpressionResolver expressions;
     private final ObjectMapper mapper;
 
     public RseController(RseStore rses, RseProtocolStore protocols, RseDistanceStore distances, RseLimitStore limits,
-                         RseUsageStore usage, RseSelector selector, ObjectMapper mapper) {
+                         RseUsageStore usage, RseExpressionResolver expressions, ObjectMapper mapper) {
         this.rses = rses;
         this.protocols = protocols;
         this.distances = distances;
         this.limits = limits;
         this.usage = usage;
-        this.selector = selector;
+        this.expressions = expressions;
         this.mapper = mapper;
     }
 
+    /**
+     * Every RSE, or those an RSE expression selects; like Rucio, an expression that does not parse or selects nothing
+     * is a 400 InvalidRSEExpression. An empty expression lists everything, as no expression does.
+     */
     @GetMapping({"/rses", "/rses/"})
     public void list(@RequestParam(required = false) String expression, HttpServletResponse response) {
-        List<Rse> selected = selector.select(expression);
+        List<Rse> selected = expression == null || expression.isEmpty() ? rses.list()
+                : expressions.resolve(expression);
         JsonStream.respond(mapper, response, out -> selected.forEach(r -> out.accept(RseDocuments.summary(r))));
     }
 

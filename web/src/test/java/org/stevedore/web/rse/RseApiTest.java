@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.stevedore.web.support.ApiClient;
 import org.stevedore.web.support.ApiTest;
@@ -63,6 +64,64 @@ class RseApiTest extends ApiTest {
         assertThat(ApiClient.docs(api.get("/rses/?expression=tier=2"))).extracting(d -> d.get("rse"))
                 .containsExactly("SITE_B");
         assertError(api.get("/rses/?expression=NOWHERE"), 400, "InvalidRSEExpression", "selects no RSE");
+    }
+
+    private List<Object> listed(String expression) {
+        var r = api.get("/rses/?expression=" + ApiClient.seg(expression));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return ApiClient.docs(r).stream().map(d -> d.get("rse")).toList();
+    }
+
+    @Test
+    void listingTakesTheFullGrammarFromLeftToRight() {
+        addRse("IT_DISK", Map.of());
+        addRse("IT_TAPE", Map.of("rse_type", "TAPE"));
+        addRse("FR_DISK", Map.of());
+        api.post("/rses/IT_DISK/attr/type", Map.of("value", "DISK"));
+        api.post("/rses/IT_DISK/attr/cloud", Map.of("value", "IT"));
+        api.post("/rses/IT_TAPE/attr/cloud", Map.of("value", "IT"));
+        api.post("/rses/FR_DISK/attr/cloud", Map.of("value", "FR"));
+        api.post("/rses/FR_DISK/attr/tier", Map.of("value", "1"));
+
+        assertThat(listed("type=DISK&cloud=IT|cloud=FR")).containsExactly("FR_DISK", "IT_DISK");
+        assertThat(listed("*\\cloud=IT")).containsExactly("FR_DISK");
+        assertThat(listed("tier<2|(IT_TAPE&cloud=IT)")).containsExactly("FR_DISK", "IT_TAPE");
+        assertThat(listed("")).containsExactly("FR_DISK", "IT_DISK", "IT_TAPE");
+
+        assertError(api.get("/rses/?expression=" + ApiClient.seg("cloud=IT|(tier<2")), 400, "InvalidRSEExpression",
+                "unbalanced '(' opened at position 10");
+        assertError(api.get("/rses/?expression=" + ApiClient.seg("tier<x")), 400, "InvalidRSEExpression",
+                "expected a number after '<' at position 5");
+    }
+
+    @Test
+    void newAttributeIsListedAtOnce() {
+        addRse("SITE_A", Map.of());
+        assertError(api.get("/rses/?expression=tier=1"), 400, "InvalidRSEExpression", "selects no RSE");
+
+        api.post("/rses/SITE_A/attr/tier", Map.of("value", "1"));
+
+        assertThat(listed("tier=1")).containsExactly("SITE_A");
+    }
+
+    @Test
+    void randomExpressionsAreListedOrRefusedButNeverAServerError() {
+        addRse("SITE_A", Map.of());
+        api.post("/rses/SITE_A/attr/tier", Map.of("value", 1));
+        List<String> parts = List.of("SITE_A", "tier=1", "tier<2", "*", "|", "&", "\\", "(", ")", " ", "=", "<",
+                "#", "%", "\u00e9", "\n", "\u0000", "\ud83d", "x:y=z", ")))", "(((");
+        Random random = new Random(7L);
+        for (int i = 0; i < 40; i++) {
+            StringBuilder expression = new StringBuilder();
+            for (int n = 1 + random.nextInt(6); n > 0; n--) {
+                expression.append(parts.get(random.nextInt(parts.size())));
+            }
+            var r = api.get("/rses/?expression=" + ApiClient.seg(expression.toString()));
+            assertThat(r.statusCode()).as(expression + " -> " + r.body()).isIn(200, 400);
+            if (r.statusCode() == 400) {
+                assertThat(r.headers().firstValue("ExceptionClass")).hasValue("InvalidRSEExpression");
+            }
+        }
     }
 
     @Test
