@@ -161,7 +161,7 @@ public final class AttachmentStore {
                     """, Map.of("parent", parentRef.key(), "keys", toAttach.subList(from, Math.min(toAttach.size(), from + batch)),
                     "now", now)).consume();
         }
-        updatedDids.push(tx, parentRef, UpdatedDidQueue.Action.ATTACH, now);
+        updatedDids.push(tx, parentRef, UpdatedDidQueue.Action.ATTACH, toAttach, now);
     }
 
     /** Detaches children from a parent; a monotonic collection refuses. */
@@ -195,7 +195,7 @@ public final class AttachmentStore {
                     WITH p, count(c) AS n, sum(coalesce(c.bytes, 0)) AS bytes
                     SET p.length = p.length - n, p.bytes = p.bytes - bytes, p.updated_at = $now
                     """, Map.of("parent", parent.key(), "keys", keys, "now", now)).consume();
-            updatedDids.push(tx, parent, UpdatedDidQueue.Action.DETACH, now);
+            updatedDids.push(tx, parent, UpdatedDidQueue.Action.DETACH, keys, now);
             return null;
         });
     }

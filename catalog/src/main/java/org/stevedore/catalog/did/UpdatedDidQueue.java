@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.neo4j.driver.TransactionContext;
+import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.store.Times;
 
@@ -16,8 +17,8 @@ public final class UpdatedDidQueue {
 
     public enum Action { ATTACH, DETACH }
 
-    /** One queued change. */
-    public record UpdatedDid(String id, String scope, String name, Action action, Instant createdAt) {
+    /** One queued change: {@code children} are the keys of the DIDs attached to or detached from the collection. */
+    public record UpdatedDid(String id, String scope, String name, Action action, List<String> children, Instant createdAt) {
     }
 
     private final Store store;
@@ -26,20 +27,36 @@ public final class UpdatedDidQueue {
         this.store = store;
     }
 
-    void push(TransactionContext tx, DidRef did, Action action, long now) {
-        tx.run("CREATE (:UpdatedDid {id: $id, scope: $scope, name: $name, action: $action, created_at: $now})",
-                Map.of("id", UUID.randomUUID().toString(), "scope", did.scope(), "name", did.name(),
-                        "action", action.name(), "now", now)).consume();
+    void push(TransactionContext tx, DidRef did, Action action, List<String> children, long now) {
+        tx.run("""
+                CREATE (:UpdatedDid {id: $id, scope: $scope, name: $name, action: $action, children: $children,
+                                     created_at: $now, hash_bucket: $bucket})
+                """, Map.of("id", UUID.randomUUID().toString(), "scope", did.scope(), "name", did.name(),
+                        "action", action.name(), "children", children, "now", now,
+                        "bucket", Partition.bucket(did.key()))).consume();
     }
 
     /** The oldest entries, up to {@code limit}. */
     public List<UpdatedDid> oldest(int limit) {
+        return oldest(Partition.whole(), limit);
+    }
+
+    /**
+     * The oldest entries of a partition (by collection, so one collection's changes are handled in order by one
+     * worker), up to {@code limit}.
+     */
+    public List<UpdatedDid> oldest(Partition partition, int limit) {
+        Map<String, Object> params = new java.util.HashMap<>(partition.cypherParams());
+        params.put("limit", limit);
         return store.read(tx -> tx.run("""
-                MATCH (u:UpdatedDid) RETURN u.id AS id, u.scope AS scope, u.name AS name, u.action AS action,
+                MATCH (u:UpdatedDid) WHERE %s
+                RETURN u.id AS id, u.scope AS scope, u.name AS name, u.action AS action, u.children AS children,
                   u.created_at AS created_at
                 ORDER BY u.created_at, u.id LIMIT $limit
-                """, Map.of("limit", limit)).list(r -> new UpdatedDid(r.get("id").asString(), r.get("scope").asString(),
-                r.get("name").asString(), Action.valueOf(r.get("action").asString()), Times.instant(r.get("created_at")))));
+                """.formatted(partition.cypherFilter("u")), params).list(r -> new UpdatedDid(r.get("id").asString(),
+                r.get("scope").asString(), r.get("name").asString(), Action.valueOf(r.get("action").asString()),
+                r.get("children").isNull() ? List.of() : r.get("children").asList(v -> v.asString()),
+                Times.instant(r.get("created_at")))));
     }
 
     /** Removes entries once they have been handled. */

@@ -62,4 +62,30 @@ public final class RuleInputs {
         }
         return out;
     }
+
+    /**
+     * The files under the DIDs just attached to (or detached from) {@code parentKey}, each with the dataset it sits
+     * in: the parent itself for files, the dataset for datasets, and the datasets on the way down for containers.
+     */
+    public List<FileInfo> filesUnder(List<String> childKeys, String parentKey) {
+        List<FileInfo> files = new ArrayList<>();
+        store.stream("""
+                UNWIND $keys AS k
+                MATCH (c:Did {key: k})
+                CALL (c) {
+                  MATCH (f:Did) WHERE f = c AND c.did_type = 'FILE'
+                  RETURN f, $parent AS dataset
+                  UNION
+                  MATCH (c)-[:CONTAINS]->(f:Did) WHERE c.did_type = 'DATASET'
+                  RETURN f, c.key AS dataset
+                  UNION
+                  MATCH (c)-[:CONTAINS*1..]->(d:Did {did_type: 'DATASET'})-[:CONTAINS]->(f:Did)
+                  RETURN f, d.key AS dataset
+                }
+                RETURN DISTINCT f.key AS key, f.scope AS scope, f.name AS name, f.bytes AS bytes, dataset
+                """, Map.of("keys", childKeys, "parent", parentKey), r -> files.add(new FileInfo(r.get("key").asString(),
+                r.get("scope").asString(), r.get("name").asString(), r.get("bytes").asLong(0),
+                Values.str(r.get("dataset")))));
+        return files;
+    }
 }

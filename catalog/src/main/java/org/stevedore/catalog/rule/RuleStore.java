@@ -233,7 +233,8 @@ public final class RuleStore {
                 MATCH (r:Rule {id: $rule})
                 SET r.locks_ok_cnt = $ok, r.locks_replicating_cnt = $replicating, r.locks_stuck_cnt = $stuck,
                     r.state = $state, r.updated_at = $now,
-                    r.stuck_at = CASE WHEN $state = 'STUCK' AND r.stuck_at IS NULL THEN $now ELSE r.stuck_at END,
+                    r.stuck_at = CASE WHEN $state = 'OK' THEN null
+                                      WHEN $state = 'STUCK' AND r.stuck_at IS NULL THEN $now ELSE r.stuck_at END,
                     r.error = CASE WHEN $state IN ['OK', 'REPLICATING'] THEN null ELSE r.error END
                 """, params).consume();
         Notify notify = Notify.valueOf(before.get("notify").asString("N"));
@@ -370,9 +371,26 @@ public final class RuleStore {
         tx.run("MATCH (:Rule {id: $id})-[l:LOCK]->() RETURN l.rse_id AS rse, sum(l.bytes) AS bytes, count(l) AS n",
                 Map.of("id", ruleId)).list().forEach(r -> usage.put(r.get("rse").asString(),
                 new long[] {r.get("bytes").asLong(0), r.get("n").asLong()}));
+        releaseReplicas(tx, ruleId, null, purgeReplicas, now);
+        addUsage(tx, ruleId, usage, -1);
+        tx.run("MATCH (r:Rule {id: $id}) OPTIONAL MATCH (r)-[l:LOCK]->() DELETE l", Map.of("id", ruleId)).consume();
+        tx.run("MATCH (r:Rule {id: $id}) DELETE r", Map.of("id", ruleId)).consume();
+    }
+
+    /**
+     * Each replica a rule's locks hold (on {@code fileKeys}, or all when null) loses one lock; one left without any
+     * gets its tombstone, and its queued transfer, if any, is cancelled. Stuck locks never took a replica's lock.
+     */
+    private static void releaseReplicas(TransactionContext tx, String ruleId, List<String> fileKeys, boolean purge,
+                                        long now) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("id", ruleId);
+        params.put("keys", fileKeys);
+        params.put("purge", purge);
+        params.put("now", now);
         tx.run("""
                 MATCH (rule:Rule {id: $id})-[l:LOCK]->(f:Did)
-                WHERE l.state <> 'STUCK' OR EXISTS { (f)-[:REPLICA]->(:Rse {id: l.rse_id}) }
+                WHERE ($keys IS NULL OR f.key IN $keys) AND l.state <> 'STUCK'
                 MATCH (f)-[r:REPLICA]->(rse:Rse {id: l.rse_id})
                 SET r.lock_cnt = CASE WHEN r.lock_cnt > 0 THEN r.lock_cnt - 1 ELSE 0 END
                 WITH f, r, rse
@@ -382,9 +400,188 @@ public final class RuleStore {
                 WITH f, r, rse
                 OPTIONAL MATCH (q:Request {key: f.key + '|' + rse.id}) WHERE q.state IN ['QUEUED', 'WAITING']
                 DELETE q
-                """, Map.of("id", ruleId, "purge", purgeReplicas, "now", now)).consume();
-        addUsage(tx, ruleId, usage, -1);
-        tx.run("MATCH (r:Rule {id: $id}) OPTIONAL MATCH (r)-[l:LOCK]->() DELETE l", Map.of("id", ruleId)).consume();
-        tx.run("MATCH (r:Rule {id: $id}) DELETE r", Map.of("id", ruleId)).consume();
+                """, params).consume();
+    }
+
+    // ---- for the workers ------------------------------------------------------------------------------------
+
+    /** Ids of rules in a state, of one partition, oldest first. */
+    public List<String> idsInState(RuleState state, Partition partition, int limit) {
+        Map<String, Object> params = new HashMap<>(partition.cypherParams());
+        params.put("state", state.name());
+        params.put("limit", limit);
+        return store.read(tx -> tx.run("""
+                MATCH (r:Rule {state: $state}) WHERE %s
+                RETURN r.id AS id ORDER BY r.updated_at, r.id LIMIT $limit
+                """.formatted(partition.cypherFilter("r")), params).list(r -> r.get("id").asString()));
+    }
+
+    /** Ids of expired rules of one partition that are not locked. */
+    public List<String> expiredIds(long now, Partition partition, int limit) {
+        Map<String, Object> params = new HashMap<>(partition.cypherParams());
+        params.put("now", now);
+        params.put("limit", limit);
+        return store.read(tx -> tx.run("""
+                MATCH (r:Rule) WHERE r.expires_at <= $now AND NOT r.locked AND %s
+                RETURN r.id AS id ORDER BY r.expires_at LIMIT $limit
+                """.formatted(partition.cypherFilter("r")), params).list(r -> r.get("id").asString()));
+    }
+
+    /** Rules whose DID is {@code didKey} or one of its ancestors. */
+    public List<Rule> rulesCovering(String didKey) {
+        return store.read(tx -> tx.run("""
+                MATCH (a:Did)-[:CONTAINS*0..]->(:Did {key: $key})
+                WITH DISTINCT a.key AS key
+                MATCH (r:Rule {did_key: key})
+                RETURN %s ORDER BY r.created_at
+                """.formatted(RULE_COLUMNS), Map.of("key", didKey)).list(RuleStore::rule));
+    }
+
+    /** Which of {@code fileKeys} the rule already locks. */
+    public java.util.Set<String> lockedFiles(String ruleId, List<String> fileKeys) {
+        return new java.util.HashSet<>(store.read(tx -> tx.run("""
+                MATCH (:Rule {id: $id})-[:LOCK]->(f:Did) WHERE f.key IN $keys RETURN DISTINCT f.key AS key
+                """, Map.of("id", ruleId, "keys", fileKeys)).list(r -> r.get("key").asString())));
+    }
+
+    /** The RSEs a rule's locks use, per dataset of the given datasets ("" = the whole rule). */
+    public Map<String, List<String>> rsesByDataset(String ruleId, List<String> datasetKeys, boolean whole) {
+        Map<String, List<String>> out = new HashMap<>();
+        if (whole) {
+            List<String> all = store.read(tx -> tx.run(
+                    "MATCH (:Rule {id: $id})-[l:LOCK]->() RETURN DISTINCT l.rse_id AS rse ORDER BY rse",
+                    Map.of("id", ruleId)).list(r -> r.get("rse").asString()));
+            if (!all.isEmpty()) {
+                out.put("", all);
+            }
+            return out;
+        }
+        store.read(tx -> tx.run("""
+                UNWIND $datasets AS ds
+                MATCH (:Rule {id: $id})-[l:LOCK]->(:Did)<-[:CONTAINS]-(:Did {key: ds})
+                RETURN ds, collect(DISTINCT l.rse_id) AS rses
+                """, Map.of("id", ruleId, "datasets", datasetKeys)).list()).forEach(r ->
+                out.put(r.get("ds").asString(), r.get("rses").asList(v -> v.asString())));
+        return out;
+    }
+
+    /** Which of {@code fileKeys} are still under the DID {@code didKey}. */
+    public java.util.Set<String> filesUnder(String didKey, List<String> fileKeys) {
+        return new java.util.HashSet<>(store.read(tx -> tx.run("""
+                UNWIND $keys AS k
+                MATCH (f:Did {key: k})
+                WHERE k = $did OR EXISTS { (:Did {key: $did})-[:CONTAINS*1..]->(f) }
+                RETURN k
+                """, Map.of("did", didKey, "keys", fileKeys)).list(r -> r.get("k").asString())));
+    }
+
+    /**
+     * Removes a rule's locks on some files (they left the rule's DID), with the same replica bookkeeping as deleting
+     * the rule, and recounts the rule.
+     */
+    public void removeLocks(String ruleId, List<String> fileKeys) {
+        store.write(tx -> {
+            Rule rule = require(tx, ruleId);
+            long now = clock.millis();
+            Map<String, long[]> usage = new HashMap<>();
+            tx.run("""
+                    MATCH (:Rule {id: $id})-[l:LOCK]->(f:Did) WHERE f.key IN $keys
+                    RETURN l.rse_id AS rse, sum(l.bytes) AS bytes, count(l) AS n
+                    """, Map.of("id", ruleId, "keys", fileKeys)).list().forEach(r -> usage.put(r.get("rse").asString(),
+                    new long[] {r.get("bytes").asLong(0), r.get("n").asLong()}));
+            releaseReplicas(tx, ruleId, fileKeys, rule.purgeReplicas(), now);
+            addUsage(tx, ruleId, usage, -1);
+            tx.run("MATCH (:Rule {id: $id})-[l:LOCK]->(f:Did) WHERE f.key IN $keys DELETE l",
+                    Map.of("id", ruleId, "keys", fileKeys)).consume();
+            recount(tx, ruleId, now);
+            return null;
+        });
+    }
+
+    /** The RSEs on which a rule locks a file. */
+    public java.util.Set<String> lockedRses(String ruleId, String fileKey) {
+        return new java.util.HashSet<>(store.read(tx -> tx.run(
+                "MATCH (:Rule {id: $id})-[l:LOCK]->(:Did {key: $key}) RETURN l.rse_id AS rse",
+                Map.of("id", ruleId, "key", fileKey)).list(r -> r.get("rse").asString())));
+    }
+
+    /** A stuck lock, as the repairer sees it. */
+    public record StuckLock(String fileKey, String scope, String name, long bytes, String rseId, String dataset) {
+    }
+
+    public List<StuckLock> stuckLocks(String ruleId, int limit) {
+        return store.read(tx -> tx.run("""
+                MATCH (:Rule {id: $id})-[l:LOCK {state: 'STUCK'}]->(f:Did)
+                OPTIONAL MATCH (d:Did {did_type: 'DATASET'})-[:CONTAINS]->(f)
+                WITH l, f, min(d.key) AS dataset
+                RETURN f.key AS key, f.scope AS scope, f.name AS name, coalesce(f.bytes, 0) AS bytes,
+                       l.rse_id AS rse, dataset
+                ORDER BY key LIMIT $limit
+                """, Map.of("id", ruleId, "limit", limit)).list(r -> new StuckLock(r.get("key").asString(),
+                r.get("scope").asString(), r.get("name").asString(), r.get("bytes").asLong(), r.get("rse").asString(),
+                Values.str(r.get("dataset")))));
+    }
+
+    /**
+     * Replaces stuck locks by new plans for the same files (a source appeared, or another RSE was chosen), and
+     * records on those still stuck why, in one transaction; then recounts.
+     */
+    public Rule replan(String ruleId, List<StuckLock> replaced, List<PlannedLock> plans) {
+        return store.write(tx -> {
+            long now = clock.millis();
+            List<Map<String, Object>> rows = replaced.stream()
+                    .map(l -> Map.<String, Object>of("key", l.fileKey(), "rse", l.rseId())).toList();
+            tx.run("""
+                    UNWIND $rows AS row
+                    MATCH (:Rule {id: $id})-[l:LOCK {state: 'STUCK', rse_id: row.rse}]->(:Did {key: row.key})
+                    DELETE l
+                    """, Map.of("id", ruleId, "rows", rows)).consume();
+            Map<String, long[]> usage = new HashMap<>();
+            replaced.forEach(l -> {
+                long[] u = usage.computeIfAbsent(l.rseId(), k -> new long[2]);
+                u[0] += l.bytes();
+                u[1]++;
+            });
+            addUsage(tx, ruleId, usage, -1);
+            addLocks(tx, ruleId, plans, now);
+            return recount(tx, ruleId, now);
+        });
+    }
+
+    /** Sets a rule's error and its stuck locks' reasons without changing anything else. */
+    public void recordError(String ruleId, String error) {
+        store.write(tx -> tx.run("MATCH (r:Rule {id: $id}) SET r.error = $error", Map.of("id", ruleId, "error", error))
+                .consume());
+    }
+
+    /**
+     * Replicas that became AVAILABLE: their REPLICATING locks become OK, and each rule concerned is recounted, in the
+     * caller's transaction (the transfer finisher's). Answers the rules touched.
+     */
+    public List<String> replicasAvailable(TransactionContext tx, List<Map<String, Object>> fileRse, long now) {
+        List<String> rules = tx.run("""
+                UNWIND $rows AS row
+                MATCH (r:Rule)-[l:LOCK {rse_id: row.rse_id, state: 'REPLICATING'}]->(:Did {key: row.key})
+                SET l.state = 'OK', l.updated_at = $now, l.error = null
+                RETURN DISTINCT r.id AS id
+                """, Map.of("rows", fileRse, "now", now)).list(r -> r.get("id").asString());
+        rules.forEach(id -> recount(tx, id, now));
+        return rules;
+    }
+
+    /**
+     * Transfers that failed for good: the locks waiting for them become STUCK with the reason, each rule concerned is
+     * recounted, in the caller's transaction. Rows carry {@code key}, {@code rse_id} and {@code error}.
+     */
+    public List<String> transfersFailed(TransactionContext tx, List<Map<String, Object>> fileRseError, long now) {
+        List<String> rules = tx.run("""
+                UNWIND $rows AS row
+                MATCH (r:Rule)-[l:LOCK {rse_id: row.rse_id, state: 'REPLICATING'}]->(:Did {key: row.key})
+                SET l.state = 'STUCK', l.updated_at = $now, l.error = row.error
+                SET r.error = row.error
+                RETURN DISTINCT r.id AS id
+                """, Map.of("rows", fileRseError, "now", now)).list(r -> r.get("id").asString());
+        rules.forEach(id -> recount(tx, id, now));
+        return rules;
     }
 }

@@ -19,6 +19,7 @@ import org.stevedore.catalog.account.AccountStore;
 import org.stevedore.catalog.did.Did;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.did.DidStore;
+import org.stevedore.catalog.did.UpdatedDidQueue;
 import org.stevedore.catalog.error.InvalidObject;
 import org.stevedore.catalog.error.InvalidRSEExpression;
 import org.stevedore.catalog.error.InvalidReplicationRule;
@@ -345,5 +346,152 @@ public final class RuleService {
         });
         log.info("Rule {} injected: {} locks, state {}", id, locks.size(), applied.state());
         return applied;
+    }
+
+    // ---- re-evaluation and repair ---------------------------------------------------------------------------
+
+    /**
+     * Applies one content change of a collection to every rule on it or above it: attached files get the locks
+     * their rule asks for (joining the RSEs their group already uses), detached files lose locks unless the rule's
+     * DID still reaches them another way. Only the files of the change are looked at, not the whole collection.
+     */
+    public void reevaluate(UpdatedDidQueue.UpdatedDid change) {
+        DidRef parent = new DidRef(change.scope(), change.name());
+        List<Rule> covering = rules.rulesCovering(parent.key());
+        if (covering.isEmpty() || change.children().isEmpty()) {
+            return;
+        }
+        List<FileInfo> files = inputs.filesUnder(change.children(), parent.key());
+        if (files.isEmpty()) {
+            return;
+        }
+        List<String> keys = files.stream().map(FileInfo::key).distinct().toList();
+        for (Rule rule : covering) {
+            if (rule.state() == RuleState.INJECT || rule.state() == RuleState.WAITING_APPROVAL) {
+                continue;
+            }
+            if (change.action() == UpdatedDidQueue.Action.DETACH) {
+                Set<String> stillCovered = rules.filesUnder(rule.did().key(), keys);
+                List<String> gone = keys.stream().filter(k -> !stillCovered.contains(k)).toList();
+                Set<String> locked = rules.lockedFiles(rule.id(), gone);
+                if (!locked.isEmpty()) {
+                    rules.removeLocks(rule.id(), List.copyOf(locked));
+                    log.info("Rule {}: {} file(s) left {}, locks removed", rule.id(), locked.size(), parent);
+                }
+                continue;
+            }
+            Set<String> locked = rules.lockedFiles(rule.id(), keys);
+            List<FileInfo> fresh = files.stream().filter(f -> !locked.contains(f.key())).toList();
+            if (fresh.isEmpty()) {
+                continue;
+            }
+            Map<String, List<Rse>> fixed = fixedGroups(rule, fresh);
+            List<PlannedLock> locks;
+            try {
+                locks = plan(NewRuleView.of(rule), fresh, resolve(rule.rseExpression()), allRses(), fixed);
+            } catch (org.stevedore.catalog.error.StevedoreException e) {
+                rules.recordError(rule.id(), "Re-evaluation after attach to " + parent + " failed: " + e.getMessage());
+                log.warn("Rule {}: new content of {} could not be placed: {}", rule.id(), parent, e.getMessage());
+                continue;
+            }
+            long now = clock.millis();
+            rules.store().write(tx -> {
+                rules.addLocks(tx, rule.id(), locks, now);
+                return rules.recount(tx, rule.id(), now);
+            });
+            log.info("Rule {}: {} lock(s) added for new content of {}", rule.id(), locks.size(), parent);
+        }
+    }
+
+    /** The RSEs already chosen for the groups new files join: the rule's for ALL, their dataset's for DATASET. */
+    private Map<String, List<Rse>> fixedGroups(Rule rule, List<FileInfo> files) {
+        if (rule.grouping() == Grouping.NONE) {
+            return Map.of();
+        }
+        Map<String, List<String>> byGroup = rules.rsesByDataset(rule.id(),
+                files.stream().map(FileInfo::dataset).distinct().toList(), rule.grouping() == Grouping.ALL);
+        Map<String, RseWithAttributes> all = allRses();
+        Map<String, List<Rse>> fixed = new HashMap<>();
+        byGroup.forEach((group, ids) -> {
+            List<Rse> chosen = ids.stream().map(all::get).filter(java.util.Objects::nonNull)
+                    .map(RseWithAttributes::rse).limit(rule.copies()).toList();
+            if (chosen.size() == rule.copies()) {
+                fixed.put(group, chosen);
+            }
+        });
+        return fixed;
+    }
+
+    /**
+     * Tries a STUCK rule again: a stuck lock whose file now has a source is re-planned on its RSE; one whose RSE is no
+     * longer eligible moves to another RSE of the expression; the rest keep STUCK with their reason, and the rule's
+     * error says how many and why. A rule stuck longer than the suspension age (counted from when it first got
+     * stuck) is SUSPENDED instead.
+     */
+    public Rule repair(String ruleId) {
+        Rule rule = rules.get(ruleId);
+        if (rule.state() != RuleState.STUCK) {
+            return rule;
+        }
+        if (rule.stuckAt() != null && rule.stuckAt().plus(settings.suspendAfter()).isBefore(clock.instant())) {
+            log.warn("Rule {} stuck since {}: suspended", ruleId, rule.stuckAt());
+            return rules.update(ruleId, Map.of("state", RuleState.SUSPENDED.name(),
+                    "error", "Suspended: stuck since " + rule.stuckAt() + " (" + rule.error() + ")"));
+        }
+        List<RuleStore.StuckLock> stuck = rules.stuckLocks(ruleId, 10_000);
+        if (stuck.isEmpty()) {
+            return rules.recount(ruleId);
+        }
+        Map<String, RseWithAttributes> all = allRses();
+        List<Rse> targets;
+        try {
+            targets = resolve(rule.rseExpression());
+        } catch (InvalidRSEExpression e) {
+            rules.recordError(ruleId, "Repair: " + e.getMessage());
+            return rules.get(ruleId);
+        }
+        Set<String> eligible = new HashSet<>();
+        targets.stream().filter(r -> rule.ignoreAvailability() || r.availabilityWrite()).forEach(r -> eligible.add(r.id()));
+        Set<String> sources = new HashSet<>();
+        if (rule.sourceReplicaExpression() != null) {
+            resolve(rule.sourceReplicaExpression()).stream().filter(Rse::availabilityRead).forEach(r -> sources.add(r.id()));
+        } else {
+            all.values().stream().filter(r -> r.rse().availabilityRead()).forEach(r -> sources.add(r.rse().id()));
+        }
+        RulePlanner planner = new RulePlanner(all, sources, random);
+        Map<String, List<ReplicaInfo>> replicas = inputs.replicas(stuck.stream().map(RuleStore.StuckLock::fileKey).distinct().toList());
+        List<RuleStore.StuckLock> replaced = new ArrayList<>();
+        List<PlannedLock> plans = new ArrayList<>();
+        String reason = null;
+        for (RuleStore.StuckLock l : stuck) {
+            FileInfo file = new FileInfo(l.fileKey(), l.scope(), l.name(), l.bytes(), l.dataset());
+            List<ReplicaInfo> fileReplicas = replicas.getOrDefault(l.fileKey(), List.of());
+            Rse target = eligible.contains(l.rseId()) ? all.get(l.rseId()).rse() : null;
+            if (target == null) {
+                // The RSE left the expression or stopped taking writes: try the others this file is not on yet.
+                Set<String> used = rules.lockedRses(ruleId, l.fileKey());
+                target = targets.stream().filter(r -> eligible.contains(r.id()) && !used.contains(r.id())).findFirst()
+                        .orElse(null);
+                if (target == null) {
+                    reason = "No eligible RSE left in '" + rule.rseExpression() + "' for '" + l.fileKey() + "'";
+                    continue;
+                }
+            }
+            PlannedLock plan = planner.lock(file, target, fileReplicas);
+            if (plan.sourced() || !target.id().equals(l.rseId())) {
+                replaced.add(l);
+                plans.add(plan);
+            }
+            if (!plan.sourced()) {
+                reason = plan.error();
+            }
+        }
+        Rule after = replaced.isEmpty() ? rules.recount(ruleId) : rules.replan(ruleId, replaced, plans);
+        long stillStuck = after.locksStuck();
+        if (stillStuck > 0) {
+            rules.recordError(ruleId, stillStuck + " lock(s) stuck: " + (reason == null ? after.error() : reason));
+        }
+        log.info("Rule {} repaired: {} lock(s) re-planned, {} still stuck", ruleId, replaced.size(), stillStuck);
+        return rules.get(ruleId);
     }
 }
