@@ -11,7 +11,14 @@ import org.stevedore.catalog.account.TokenStore;
 import org.stevedore.catalog.daemon.Daemon;
 import org.stevedore.catalog.daemon.DaemonSettings;
 import org.stevedore.catalog.daemon.HeartbeatStore;
+import org.stevedore.catalog.did.UpdatedDidQueue;
+import org.stevedore.catalog.rule.RuleStore;
 import org.stevedore.catalog.store.Store;
+import org.stevedore.rules.evaluation.RuleService;
+import org.stevedore.rules.workers.RuleCleaner;
+import org.stevedore.rules.workers.RuleInjector;
+import org.stevedore.rules.workers.RuleReevaluator;
+import org.stevedore.rules.workers.RuleRepairer;
 
 /** The background workers of this process, on the catalog's daemon framework; started after the web server. */
 @Configuration(proxyBeanMethods = false)
@@ -24,28 +31,43 @@ public class DaemonConfig {
 
     @Bean
     DaemonLifecycle tokenCleanerDaemon(TokenStore tokens, HeartbeatStore heartbeats, Store store) {
-        return new DaemonLifecycle(new Daemon(List.of(new ExpiredTokenCleaner(tokens, store.batchSize())), heartbeats,
-                DaemonSettings.defaults().withIdleSleep(Duration.ofSeconds(30)).withStopTimeout(Duration.ofSeconds(5))));
+        return new DaemonLifecycle(List.of(new Daemon(List.of(new ExpiredTokenCleaner(tokens, store.batchSize())),
+                heartbeats, DaemonSettings.defaults().withIdleSleep(Duration.ofSeconds(30))
+                        .withStopTimeout(Duration.ofSeconds(5)))));
     }
 
-    /** Starts a daemon with the application and stops it (heartbeats removed) before the store closes. */
+    @Bean
+    DaemonLifecycle ruleDaemons(RuleStore rules, RuleService service, UpdatedDidQueue queue, HeartbeatStore heartbeats,
+                                Clock clock) {
+        DaemonSettings settings = DaemonSettings.defaults().withIdleSleep(Duration.ofSeconds(2))
+                .withStopTimeout(Duration.ofSeconds(5));
+        return new DaemonLifecycle(List.of(
+                new Daemon(List.of(new RuleReevaluator(queue, service, 100)), heartbeats, settings),
+                new Daemon(List.of(new RuleInjector(rules, service, 5)), heartbeats, settings),
+                new Daemon(List.of(new RuleRepairer(rules, service, 50)), heartbeats,
+                        settings.withIdleSleep(Duration.ofSeconds(30))),
+                new Daemon(List.of(new RuleCleaner(rules, service, clock, 100)), heartbeats,
+                        settings.withIdleSleep(Duration.ofSeconds(30)))));
+    }
+
+    /** Starts daemons with the application and stops them (heartbeats removed) before the store closes. */
     static final class DaemonLifecycle implements SmartLifecycle {
-        private final Daemon daemon;
+        private final List<Daemon> daemons;
         private volatile boolean running;
 
-        DaemonLifecycle(Daemon daemon) {
-            this.daemon = daemon;
+        DaemonLifecycle(List<Daemon> daemons) {
+            this.daemons = daemons;
         }
 
         @Override
         public void start() {
-            daemon.start();
+            daemons.forEach(Daemon::start);
             running = true;
         }
 
         @Override
         public void stop() {
-            daemon.close();
+            daemons.forEach(Daemon::close);
             running = false;
         }
 

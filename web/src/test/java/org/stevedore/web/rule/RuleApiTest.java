@@ -110,4 +110,20 @@ class RuleApiTest extends ApiTest {
         assertThat(ApiClient.docs(api.get("/accounts/root/usage/local"))).anySatisfy(u -> assertThat(u)
                 .containsEntry("rse", "DST_B").containsEntry("bytes", 300).containsEntry("bytes_limit", null));
     }
+
+    @Test
+    void theRunningEvaluatorExtendsARuleWhenFilesAreAttached() throws InterruptedException {
+        String id = (String) ApiClient.jsonList(api.post("/rules/", clientBody("DST_A", 1))).get(0);
+        var r = api.post("/dids/bmn_run8/ds/dids", Map.of("rse", "SRC", "dids", List.of(
+                Map.of("scope", "bmn_run8", "name", "f3", "bytes", 300, "adler32", "00000003"))));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        List<Map<String, Object>> locks = ApiClient.docs(api.get("/rules/" + id + "/locks"));
+        while (locks.size() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            locks = ApiClient.docs(api.get("/rules/" + id + "/locks"));
+        }
+        assertThat(locks).extracting(l -> l.get("name")).containsExactlyInAnyOrder("f1", "f2", "f3");
+        assertThat(ApiClient.json(api.get("/rules/" + id))).containsEntry("locks_replicating_cnt", 3);
+    }
 }
