@@ -30,7 +30,12 @@ final class CatalogIngest {
 
     Map<String, Object> run() {
         Workload w = Workload.of(options);
-        HeapMeter heap = HeapMeter.start();
+        try (HeapMeter heap = HeapMeter.start()) {
+            return run(w, heap);
+        }
+    }
+
+    private Map<String, Object> run(Workload w, HeapMeter heap) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("scenario", Options.CATALOG_INGEST);
         f.put("files", w.files());
@@ -40,26 +45,32 @@ final class CatalogIngest {
         warmUp(heap);
 
         long serviceNs;
+        long serviceCpuNs;
         Phases phases;
         Census service;
         try (TempStore temp = TempStore.open(options, "service")) {
             Catalog catalog = Catalog.of(temp.store(), clock);
             catalog.prepare(w);
             long started = System.nanoTime();
+            long cpuStarted = CpuClock.nanos();
             phases = writeThroughService(catalog, w);
             serviceNs = System.nanoTime() - started;
+            serviceCpuNs = CpuClock.nanos() - cpuStarted;
             service = Census.take(temp.store(), w.rse()).verify(w, "service");
         }
 
         long rawNs;
+        long rawCpuNs;
         Map<String, Object> heapFigures;
         try (TempStore temp = TempStore.open(options, "raw")) {
             Catalog catalog = Catalog.of(temp.store(), clock);
             catalog.prepare(w);
             String rseId = catalog.rses().get(w.rse()).id();
             long started = System.nanoTime();
+            long cpuStarted = CpuClock.nanos();
             writeRaw(temp.store(), w, rseId);
             rawNs = System.nanoTime() - started;
+            rawCpuNs = CpuClock.nanos() - cpuStarted;
             Census.take(temp.store(), w.rse()).verify(w, "raw").requireSameShape(service, "raw and service");
             heapFigures = heap.figures();
         }
@@ -73,6 +84,11 @@ final class CatalogIngest {
         f.put("service_dataset_create_s", seconds(phases.datasetNanos()));
         f.put("service_replica_add_s", seconds(phases.replicaNanos()));
         f.put("raw_s", seconds(rawNs));
+        f.put("service_cpu_s", seconds(serviceCpuNs));
+        f.put("raw_cpu_s", seconds(rawCpuNs));
+        f.put("service_files_per_cpu_s", Math.round(w.files() / (serviceCpuNs / 1e9)));
+        f.put("raw_files_per_cpu_s", Math.round(w.files() / (rawCpuNs / 1e9)));
+        f.put("load_average", loadAverage());
         f.put("raw_batch", rawBatchFiles(w));
         f.put("warmup_files", options.warmupFiles());
         f.putAll(heapFigures);
@@ -189,6 +205,12 @@ final class CatalogIngest {
             files.add(Map.of("did", file, "rel", rel));
         }
         return Map.of("did", did, "files", files, "queue_id", UUID.randomUUID().toString());
+    }
+
+    /** The machine's 1-minute load average at the end, so a reader can tell a busy machine's figures apart. */
+    static double loadAverage() {
+        return Math.round(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 100)
+                / 100.0;
     }
 
     private static double rate(long files, long nanos) {

@@ -36,7 +36,12 @@ final class ListReplicas {
     Map<String, Object> run() {
         // One dataset holding every file, filled by bulk requests of dataset-size files.
         Workload w = new Workload("bench", "mc16_13tev", "BENCH_DISK", options.files(), options.files());
-        HeapMeter heap = HeapMeter.start();
+        try (HeapMeter heap = HeapMeter.start()) {
+            return run(w, heap);
+        }
+    }
+
+    private Map<String, Object> run(Workload w, HeapMeter heap) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("scenario", Options.LIST_REPLICAS);
         f.put("files", w.files());
@@ -58,11 +63,13 @@ final class ListReplicas {
                 listOnce(catalog.replicas(), dataset, w.files());
             }
             long[] nanos = new long[options.repeat()];
+            long cpuStarted = CpuClock.nanos();
             for (int i = 0; i < nanos.length; i++) {
                 long t0 = System.nanoTime();
                 listOnce(catalog.replicas(), dataset, w.files());
                 nanos[i] = System.nanoTime() - t0;
             }
+            long cpuNs = CpuClock.nanos() - cpuStarted;
             Arrays.sort(nanos);
             f.put("repeat", nanos.length);
             f.put("warmup", options.warmup());
@@ -71,7 +78,9 @@ final class ListReplicas {
             f.put("min_ms", millis(nanos[0]));
             f.put("max_ms", millis(nanos[nanos.length - 1]));
             f.put("mean_ms", millis((long) Arrays.stream(nanos).average().orElse(0)));
+            f.put("cpu_ms_per_listing", millis(cpuNs / nanos.length));
             f.put("setup_files_per_s", Math.round(w.files() / (setupNs / 1e9)));
+            f.put("load_average", CatalogIngest.loadAverage());
             f.putAll(heap.figures());
         }
         f.put("verified", true);

@@ -55,7 +55,9 @@ class BenchTest {
         assertThat(f.get("raw_batch").asInt()).isEqualTo(2000);
         assertThat(f.get("warmup_files").asInt()).isEqualTo(500);
         assertThat(f.get("heap_peak_used_mb").asLong()).isPositive().isLessThanOrEqualTo(f.get("heap_max_mb").asLong());
-        assertThat(f.has("heap_used_after_gc_mb")).isTrue();
+        assertThat(f.get("heap_peak_after_gc_mb").asLong()).isPositive().isLessThanOrEqualTo(f.get("heap_peak_used_mb").asLong());
+        assertThat(f.get("service_files_per_cpu_s").asDouble()).isPositive();
+        assertThat(f.get("raw_files_per_cpu_s").asDouble()).isPositive();
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left).isEmpty();
         }
