@@ -98,11 +98,15 @@ public final class AttachmentStore {
         int batch = store.batchSize();
         List<Map<String, Object>> found = new ArrayList<>(keys.size());
         for (int from = 0; from < keys.size(); from += batch) {
+            // The parent is bound once, before the UNWIND, and the CONTAINS check has both ends bound, so the only
+            // plan is two unique-index seeks and an Expand(Into) per key. Written as one OPTIONAL MATCH on the
+            // pattern, a plan made while the store was nearly empty scanned the whole Did key index for every key
+            // until Neo4j replanned: ~2 s per 1,000 files at 20,000 files, growing with the store.
             found.addAll(tx.run("""
+                    MATCH (p:Did {key: $parent})
                     UNWIND $keys AS k
                     OPTIONAL MATCH (c:Did {key: k})
-                    OPTIONAL MATCH (p:Did {key: $parent})-[rel:CONTAINS]->(c)
-                    RETURN k, c.did_type AS type, rel IS NOT NULL AS attached
+                    RETURN k, c.did_type AS type, c IS NOT NULL AND EXISTS { (p)-[:CONTAINS]->(c) } AS attached
                     """, Map.of("keys", keys.subList(from, Math.min(keys.size(), from + batch)), "parent", parentRef.key()))
                     .list(Record::asMap));
         }

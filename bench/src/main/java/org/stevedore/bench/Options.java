@@ -1,0 +1,104 @@
+package org.stevedore.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The parsed command line.
+ *
+ * @param files       files to register (catalog-ingest) or in the listed dataset (list-replicas)
+ * @param datasetSize files per dataset, and per service call: one bulk request of the REST endpoint
+ * @param batch       rows per {@code UNWIND} statement of the raw write
+ * @param repeat      timed listings (list-replicas)
+ * @param warmup      untimed listings before them
+ * @param warmupFiles files written untimed by each path of catalog-ingest on a throwaway store first
+ * @param dataDir     where the temporary stores go (the system temp directory when null)
+ * @param pageCacheMb Neo4j page cache; off-heap, so it does not count against -Xmx
+ */
+record Options(String scenario, int files, int datasetSize, int batch, int repeat, int warmup, int warmupFiles, Path dataDir,
+               int pageCacheMb) {
+
+    static final String CATALOG_INGEST = "catalog-ingest";
+    static final String LIST_REPLICAS = "list-replicas";
+    static final List<String> SCENARIOS = List.of(CATALOG_INGEST, LIST_REPLICAS);
+
+    static final String USAGE = """
+            usage: java -jar stevedore-bench.jar SCENARIO [options]
+              scenarios:
+                catalog-ingest   register files with replicas on one RSE, attached to datasets, through the
+                                 service layer of the REST bulk endpoint; then the same graph with raw UNWIND
+                                 Cypher on a fresh store; prints files/s of both and their ratio
+                list-replicas    list the replicas of one dataset repeatedly; prints p50/p99/min/max ms
+              options:
+                --files N          files (default 100000 for catalog-ingest, 10000 for list-replicas)
+                --dataset-size N   files per dataset and per bulk request (default 1000)
+                --batch N          rows per raw UNWIND statement (default 10000)
+                --repeat N         timed listings (default 50)
+                --warmup N         untimed listings first (default 5)
+                --warmup-files N   catalog-ingest: files each path writes untimed on a throwaway store
+                                   first, so the JIT warm-up does not land on one path (default 20000; 0: none)
+                --data-dir DIR     where the temporary stores go (default: the system temp directory)
+                --page-cache-mb N  Neo4j page cache, off-heap (default 512)
+            One JSON line of figures goes to stdout; logs go to stderr.""";
+
+    static Options parse(String[] args) {
+        if (args.length == 0) {
+            throw new UsageException("no scenario given");
+        }
+        String scenario = args[0];
+        if (!SCENARIOS.contains(scenario)) {
+            throw new UsageException("unknown scenario '" + scenario + "'");
+        }
+        int files = scenario.equals(CATALOG_INGEST) ? 100_000 : 10_000;
+        int datasetSize = 1_000;
+        int batch = 10_000;
+        int repeat = 50;
+        int warmup = 5;
+        int warmupFiles = 20_000;
+        Path dataDir = null;
+        int pageCacheMb = 512;
+        for (int i = 1; i < args.length; i++) {
+            String option = args[i];
+            if (i + 1 >= args.length) {
+                throw new UsageException("option " + option + " needs a value");
+            }
+            String value = args[++i];
+            switch (option) {
+                case "--files" -> files = positive(option, value);
+                case "--dataset-size" -> datasetSize = positive(option, value);
+                case "--batch" -> batch = positive(option, value);
+                case "--repeat" -> repeat = positive(option, value);
+                case "--warmup" -> warmup = nonNegative(option, value);
+                case "--warmup-files" -> warmupFiles = nonNegative(option, value);
+                case "--data-dir" -> dataDir = Path.of(value);
+                case "--page-cache-mb" -> pageCacheMb = positive(option, value);
+                default -> throw new UsageException("unknown option '" + option + "'");
+            }
+        }
+        return new Options(scenario, files, datasetSize, batch, repeat, warmup, warmupFiles, dataDir, pageCacheMb);
+    }
+
+    private static int positive(String option, String value) {
+        int n = integer(option, value);
+        if (n <= 0) {
+            throw new UsageException(option + " must be positive, not " + value);
+        }
+        return n;
+    }
+
+    private static int nonNegative(String option, String value) {
+        int n = integer(option, value);
+        if (n < 0) {
+            throw new UsageException(option + " must not be negative, not " + value);
+        }
+        return n;
+    }
+
+    private static int integer(String option, String value) {
+        try {
+            return Integer.parseInt(value.replace("_", "").replace(",", ""));
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " needs an integer, not '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package org.stevedore.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchTest {
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    private record Outcome(int code, String out, String err) {
+    }
+
+    private Outcome run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = new Bench(json, Clock.systemUTC()).run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private JsonNode singleJsonLine(Outcome o) throws Exception {
+        assertThat(o.code()).as("exit code; stderr: %s", o.err()).isZero();
+        List<String> lines = o.out().lines().toList();
+        assertThat(lines).hasSize(1);
+        return json.readTree(lines.get(0));
+    }
+
+    @Test
+    void catalogIngestPrintsBothRatesForAVerifiedStoreAndRemovesItsStores(@TempDir Path dir) throws Exception {
+        // 2,500 files: two full datasets and a partial one; raw batches of two datasets.
+        JsonNode f = singleJsonLine(run("catalog-ingest", "--files", "2500", "--batch", "2000", "--warmup-files", "500",
+                "--data-dir", dir.toString(), "--page-cache-mb", "32"));
+        assertThat(f.get("scenario").asText()).isEqualTo("catalog-ingest");
+        assertThat(f.get("files").asInt()).isEqualTo(2500);
+        assertThat(f.get("datasets").asInt()).isEqualTo(3);
+        assertThat(f.get("verified").asBoolean()).isTrue();
+        assertThat(f.get("service_files_per_s").asDouble()).isPositive();
+        assertThat(f.get("raw_files_per_s").asDouble()).isPositive();
+        assertThat(f.get("ratio").asDouble()).isCloseTo(
+                f.get("service_files_per_s").asDouble() / f.get("raw_files_per_s").asDouble(),
+                org.assertj.core.data.Offset.offset(0.01));
+        assertThat(f.get("raw_batch").asInt()).isEqualTo(2000);
+        assertThat(f.get("warmup_files").asInt()).isEqualTo(500);
+        assertThat(f.get("heap_peak_used_mb").asLong()).isPositive().isLessThanOrEqualTo(f.get("heap_max_mb").asLong());
+        assertThat(f.get("heap_peak_after_gc_mb").asLong()).isPositive().isLessThanOrEqualTo(f.get("heap_peak_used_mb").asLong());
+        assertThat(f.get("service_files_per_cpu_s").asDouble()).isPositive();
+        assertThat(f.get("raw_files_per_cpu_s").asDouble()).isPositive();
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
+    void listReplicasPrintsOrderedPercentiles(@TempDir Path dir) throws Exception {
+        JsonNode f = singleJsonLine(run("list-replicas", "--files", "300", "--dataset-size", "100", "--repeat", "5",
+                "--warmup", "1", "--data-dir", dir.toString(), "--page-cache-mb", "32"));
+        assertThat(f.get("scenario").asText()).isEqualTo("list-replicas");
+        assertThat(f.get("files").asInt()).isEqualTo(300);
+        assertThat(f.get("repeat").asInt()).isEqualTo(5);
+        assertThat(f.get("verified").asBoolean()).isTrue();
+        double min = f.get("min_ms").asDouble();
+        double p50 = f.get("p50_ms").asDouble();
+        double p99 = f.get("p99_ms").asDouble();
+        double max = f.get("max_ms").asDouble();
+        assertThat(min).isPositive();
+        assertThat(p50).isBetween(min, p99);
+        assertThat(p99).isLessThanOrEqualTo(max);
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
+    void unknownScenarioOrOptionPrintsUsageAndExitsWith2() {
+        for (String[] args : List.of(new String[] {}, new String[] {"nope"},
+                new String[] {"catalog-ingest", "--fast", "1"}, new String[] {"catalog-ingest", "--files"},
+                new String[] {"list-replicas", "--files", "ten"}, new String[] {"list-replicas", "--files", "0"})) {
+            Outcome o = run(args);
+            assertThat(o.code()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(o.out()).isEmpty();
+            assertThat(o.err()).contains("usage:");
+        }
+    }
+
+    @Test
+    void aStoreMissingWorkIsAFailureNotAFigure() {
+        Workload w = new Workload("bench", "s", "R", 2000, 1000);
+        Census.Shape shape = new Census.Shape(List.of(), List.of(), List.of(), List.of());
+        Census complete = new Census(2000, 2000, w.totalBytes(), 2, 2000, w.totalBytes(), 2000, 0, 2, shape);
+        complete.verify(w, "test");
+        Census oneReplicaShort = new Census(2000, 1999, w.totalBytes(), 2, 2000, w.totalBytes(), 2000, 0, 2, shape);
+        assertThatThrownBy(() -> oneReplicaShort.verify(w, "test"))
+                .isInstanceOf(BenchmarkFailed.class).hasMessageContaining("replicas on R: 1999, expected 2000");
+        Census looseFile = new Census(2000, 2000, w.totalBytes(), 2, 1999, w.totalBytes(), 1999, 1, 2, shape);
+        assertThatThrownBy(() -> looseFile.verify(w, "test")).isInstanceOf(BenchmarkFailed.class)
+                .hasMessageContaining("files not in exactly one dataset: 1");
+    }
+
+    @Test
+    void percentilesAreNearestRank() {
+        long[] sorted = new long[100];
+        for (int i = 0; i < 100; i++) {
+            sorted[i] = i + 1;
+        }
+        assertThat(ListReplicas.percentile(sorted, 50)).isEqualTo(50);
+        assertThat(ListReplicas.percentile(sorted, 99)).isEqualTo(99);
+        assertThat(ListReplicas.percentile(new long[] {7}, 99)).isEqualTo(7);
+    }
+}
