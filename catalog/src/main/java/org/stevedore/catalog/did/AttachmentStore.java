@@ -82,18 +82,7 @@ public final class AttachmentStore {
     /** Attaches inside the caller's transaction; also used by replica registration with a dataset. */
     public void attachIn(TransactionContext tx, Attachment a, boolean ignoreDuplicate) {
         DidRef parentRef = a.parent();
-        List<Record> parentRows = tx.run("MATCH (p:Did {key: $key}) RETURN p.did_type AS type, p.is_open AS open",
-                Map.of("key", parentRef.key())).list();
-        if (parentRows.isEmpty()) {
-            throw DidStore.notFound(parentRef);
-        }
-        DidType parentType = DidType.valueOf(parentRows.get(0).get("type").asString());
-        if (parentType == DidType.FILE) {
-            throw new UnsupportedOperation("Cannot attach to '" + parentRef + "': it is a file, not a collection");
-        }
-        if (!Values.bool(parentRows.get(0).get("open"), false)) {
-            throw new UnsupportedOperation("Data identifier '" + parentRef + "' is closed; nothing can be attached to it");
-        }
+        DidType parentType = requireOpenCollection(tx, parentRef);
         List<String> keys = distinctKeys(a.children(), parentRef);
         int batch = store.batchSize();
         List<Map<String, Object>> found = new ArrayList<>(keys.size());
@@ -166,6 +155,35 @@ public final class AttachmentStore {
                     "now", now)).consume();
         }
         updatedDids.push(tx, parentRef, UpdatedDidQueue.Action.ATTACH, toAttach, now);
+    }
+
+    /** The type of an open collection; refuses a missing DID, a file, and a closed collection. */
+    public static DidType requireOpenCollection(TransactionContext tx, DidRef parentRef) {
+        List<Record> parentRows = tx.run("MATCH (p:Did {key: $key}) RETURN p.did_type AS type, p.is_open AS open",
+                Map.of("key", parentRef.key())).list();
+        if (parentRows.isEmpty()) {
+            throw DidStore.notFound(parentRef);
+        }
+        DidType parentType = DidType.valueOf(parentRows.get(0).get("type").asString());
+        if (parentType == DidType.FILE) {
+            throw new UnsupportedOperation("Cannot attach to '" + parentRef + "': it is a file, not a collection");
+        }
+        if (!Values.bool(parentRows.get(0).get("open"), false)) {
+            throw new UnsupportedOperation("Data identifier '" + parentRef + "' is closed; nothing can be attached to it");
+        }
+        return parentType;
+    }
+
+    /**
+     * Books files just created with their {@code CONTAINS} relationship to {@code dataset} (by replica registration,
+     * in the same statement that created them): the dataset's counters grow and the change is queued for rules.
+     */
+    public void recordCreatedContent(TransactionContext tx, DidRef dataset, List<String> keys, long bytes, long now) {
+        tx.run("""
+                MATCH (p:Did {key: $parent})
+                SET p.length = coalesce(p.length, 0) + $n, p.bytes = coalesce(p.bytes, 0) + $bytes, p.updated_at = $now
+                """, Map.of("parent", dataset.key(), "n", (long) keys.size(), "bytes", bytes, "now", now)).consume();
+        updatedDids.push(tx, dataset, UpdatedDidQueue.Action.ATTACH, keys, now);
     }
 
     /** Detaches children from a parent; a monotonic collection refuses. */

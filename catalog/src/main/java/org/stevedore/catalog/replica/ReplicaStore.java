@@ -89,17 +89,38 @@ public final class ReplicaStore {
             if (!target.writable() && !ignoreAvailability) {
                 throw new UnsupportedOperation("RSE '" + rse + "' is not available for writing");
             }
-            addIn(tx, target, files, account);
+            if (dataset != null && AttachmentStore.requireOpenCollection(tx, dataset) != DidType.DATASET) {
+                throw new UnsupportedOperation("Cannot attach files to container '" + dataset
+                        + "': containers contain only datasets and containers");
+            }
+            long now = clock.millis();
+            Created created = addIn(tx, target, files, account, dataset, now);
             if (dataset != null) {
-                attachments.attachIn(tx, new AttachmentStore.Attachment(dataset,
-                        files.stream().map(f -> new DidRef(f.scope(), f.name())).toList()), true);
+                if (!created.keys().isEmpty()) {
+                    attachments.recordCreatedContent(tx, dataset, created.keys(), created.bytes(), now);
+                }
+                if (created.keys().size() < files.size()) {
+                    Set<String> fresh = new HashSet<>(created.keys());
+                    List<DidRef> existing = files.stream().map(f -> new DidRef(f.scope(), f.name()))
+                            .filter(r -> !fresh.contains(r.key())).toList();
+                    attachments.attachIn(tx, new AttachmentStore.Attachment(dataset, existing), true);
+                }
             }
             return null;
         });
     }
 
-    private void addIn(TransactionContext tx, Target target, List<NewReplica> files, String account) {
-        long now = clock.millis();
+    /** The files a registration created, and their total size. */
+    private record Created(List<String> keys, long bytes) {
+    }
+
+    /**
+     * Registers the replicas; files that do not exist yet are created in the same statement as their replica and,
+     * with a dataset, their {@code CONTAINS} relationship (they cannot be attached anywhere yet, so no lookup is
+     * needed). Answers the files created.
+     */
+    private Created addIn(TransactionContext tx, Target target, List<NewReplica> files, String account, DidRef dataset,
+                          long now) {
         int batch = store.batchSize();
         // What exists already: the file, its size and checksum, and whether it is already on this RSE.
         Map<String, Record> existing = new HashMap<>();
@@ -155,14 +176,25 @@ public final class ReplicaStore {
                 didRows.get(i).put("updated_at", now);
                 newRows.get(i).put("did", didRows.get(i));
             }
+            String create = dataset == null ? """
+                    MATCH (r:Rse {id: $rse})
+                    UNWIND $rows AS row
+                    CREATE (d:Did)-[rel:REPLICA]->(r)
+                    SET d = row.did, rel = row.rel
+                    """ : """
+                    MATCH (r:Rse {id: $rse})
+                    MATCH (p:Did {key: $parent})
+                    UNWIND $rows AS row
+                    CREATE (p)-[:CONTAINS {created_at: $now}]->(d:Did)-[rel:REPLICA]->(r)
+                    SET d = row.did, rel = row.rel
+                    """;
             for (int from = 0; from < newRows.size(); from += batch) {
-                tx.run("""
-                        MATCH (r:Rse {id: $rse})
-                        UNWIND $rows AS row
-                        CREATE (d:Did)-[rel:REPLICA]->(r)
-                        SET d = row.did, rel = row.rel
-                        """, Map.of("rse", target.id(), "rows", newRows.subList(from, Math.min(newRows.size(), from + batch))))
-                        .consume();
+                Map<String, Object> params = new HashMap<>();
+                params.put("rse", target.id());
+                params.put("rows", newRows.subList(from, Math.min(newRows.size(), from + batch)));
+                params.put("parent", dataset == null ? null : dataset.key());
+                params.put("now", now);
+                tx.run(create, params).consume();
             }
         }
         for (int from = 0; from < oldRows.size(); from += batch) {
@@ -175,6 +207,8 @@ public final class ReplicaStore {
                     """, Map.of("rse", target.id(), "rows", oldRows.subList(from, Math.min(oldRows.size(), from + batch))))
                     .consume();
         }
+        long createdBytes = newFiles.stream().mapToLong(NewDid::bytes).sum();
+        return new Created(newFiles.stream().map(f -> f.scope() + ":" + f.name()).toList(), createdBytes);
     }
 
     private static Map<String, Object> replicaRow(Target target, NewReplica f, String key, long now) {
@@ -297,7 +331,16 @@ public final class ReplicaStore {
         }
         store.stream("""
                 UNWIND $keys AS k
-                MATCH (:Did {key: k})-[:CONTAINS*0..]->(f:Did {did_type: 'FILE'})
+                MATCH (d:Did {key: k})
+                CALL (d) {
+                  // A dataset's files are one hop away; only containers need the variable-length walk.
+                  WITH d WHERE d.did_type = 'FILE' RETURN d AS f
+                  UNION
+                  WITH d WHERE d.did_type = 'DATASET' MATCH (d)-[:CONTAINS]->(f:Did) RETURN f
+                  UNION
+                  WITH d WHERE d.did_type = 'CONTAINER'
+                  MATCH (d)-[:CONTAINS*1..]->(:Did {did_type: 'DATASET'})-[:CONTAINS]->(f:Did) RETURN f
+                }
                 WITH DISTINCT f
                 CALL (f) {
                   MATCH (f)-[rel:REPLICA]->(r:Rse)
