@@ -72,6 +72,8 @@ public final class TestPki {
         Credential otherCa = pki.ca("/DC=org/DC=elsewhere/CN=Untrusted CA", Duration.ofDays(30));
         untrustedUser = pki.user(otherCa, USER_DN);
         PkiBuilder.writeCaDirectory(caDirectory(), ca.certificate(), pki.crl(ca, revokedUser.certificate()));
+        PkiBuilder.writeCertificates(hostCertificate(), host.certificate());
+        PkiBuilder.writeKey(hostKey(), host.key());
 
         vomsServer = pki.vomsServer(ca, "localhost");
         PkiBuilder.writeLsc(vomsDirectory(), VO, "voms.localhost", vomsServer);
@@ -98,6 +100,14 @@ public final class TestPki {
 
     public Path vomsDirectory() {
         return dir.resolve("vomsdir");
+    }
+
+    public Path hostCertificate() {
+        return dir.resolve("hostcert.pem");
+    }
+
+    public Path hostKey() {
+        return dir.resolve("hostkey.pem");
     }
 
     public TrustSettings trust() {
