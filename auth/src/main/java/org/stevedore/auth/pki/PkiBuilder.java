@@ -63,6 +63,8 @@ public final class PkiBuilder {
     public PkiBuilder(Clock clock, SecureRandom random) {
         this.clock = clock;
         this.random = random;
+        // The VOMS AC generator asks for provider "BC" by name; canl registers it (idempotent).
+        eu.emi.security.authn.x509.impl.CertificateUtils.configureSecProvider();
         try {
             this.keys = KeyPairGenerator.getInstance("RSA");
         } catch (GeneralSecurityException e) {
