@@ -99,6 +99,41 @@ public final class AuthService {
     }
 
     /**
+     * Rucio's {@code GET /auth/x509}: the client's chain has been validated already; {@code dnForms} are the spellings
+     * of its end-entity DN (slash form first, then RFC 2253), tried in order against the X509 identities. The account
+     * is chosen as for userpass.
+     *
+     * @throws CannotAuthenticate when no form is mapped, or the account is not mapped to it or not active
+     */
+    public IssuedToken x509(List<String> dnForms, String requestedAccount) {
+        boolean accountGiven = requestedAccount != null && !requestedAccount.isEmpty();
+        String dn = dnForms.get(0);
+        List<Identity> mappings = List.of();
+        for (String form : dnForms) {
+            mappings = identities.mappings(form, IdentityType.X509);
+            if (!mappings.isEmpty()) {
+                dn = form;
+                break;
+            }
+        }
+        if (mappings.isEmpty()) {
+            throw refuse("x509", dn, requestedAccount, "no account is mapped to the DN");
+        }
+        Optional<Identity> chosen = accountGiven
+                ? mappings.stream().filter(m -> m.account().equals(requestedAccount)).findFirst()
+                : defaultMapping(mappings);
+        if (chosen.isEmpty()) {
+            throw refuse("x509", dn, requestedAccount, accountGiven ? "account not mapped to the identity"
+                    : "no account requested and no default account");
+        }
+        String account = chosen.get().account();
+        if (accounts.find(account).filter(Account::isActive).isEmpty()) {
+            throw refuse("x509", dn, requestedAccount, "account '" + account + "' is not active");
+        }
+        return issue(account, dn, "X509");
+    }
+
+    /**
      * The session a token stands for.
      *
      * @throws CannotAuthenticate when the token is unknown, expired, or its account no longer ACTIVE
@@ -171,8 +206,12 @@ public final class AuthService {
     }
 
     private static CannotAuthenticate refuse(String username, String account, String reason) {
+        return refuse("userpass", username, account, reason);
+    }
+
+    private static CannotAuthenticate refuse(String how, String username, String account, String reason) {
         boolean accountGiven = account != null && !account.isEmpty();
-        log.info("Refused userpass login of identity '{}' to account '{}': {}", clean(username),
+        log.info("Refused {} login of identity '{}' to account '{}': {}", how, clean(username),
                 accountGiven ? clean(account) : "(default)", reason);
         return new CannotAuthenticate(accountGiven
                 ? "Cannot authenticate to account " + clean(account) + " with given credentials"

@@ -209,4 +209,30 @@ class AuthServiceTest extends StoreTest {
     private long count(String cypher, Map<String, Object> params) {
         return store.read(tx -> tx.run(cypher, params).single().get("n").asLong());
     }
+
+    @Test
+    void x509FindsTheDnInEitherSpellingAndHonoursTheRequestedAccount() {
+        accounts.add("prod", AccountType.SERVICE, null);
+        identities.add(new Identity("/DC=org/DC=example/CN=Jane", IdentityType.X509, "jdoe", null, null, true));
+        identities.add(new Identity("/DC=org/DC=example/CN=Jane", IdentityType.X509, "prod", null, null, false));
+        List<String> forms = List.of("/DC=org/DC=example/CN=Jane", "CN=Jane,DC=example,DC=org");
+
+        IssuedToken issued = auth.x509(forms, null);
+        assertThat(issued.account()).isEqualTo("jdoe");
+        assertThat(issued.identity()).isEqualTo("/DC=org/DC=example/CN=Jane");
+        assertThat(auth.x509(forms, "prod").account()).isEqualTo("prod");
+
+        identities.add(new Identity("CN=Rfc,DC=example,DC=org", IdentityType.X509, "jdoe", null, null, false));
+        assertThat(auth.x509(List.of("/DC=org/DC=example/CN=Rfc", "CN=Rfc,DC=example,DC=org"), null).identity())
+                .isEqualTo("CN=Rfc,DC=example,DC=org");
+    }
+
+    @Test
+    void x509RefusesUnmappedDnsAndAccountsNotMappedToTheDn() {
+        identities.add(new Identity("/CN=Jane", IdentityType.X509, "jdoe", null, null, false));
+        assertThatThrownBy(() -> auth.x509(List.of("/CN=Nobody", "CN=Nobody"), null))
+                .isInstanceOf(CannotAuthenticate.class);
+        assertThatThrownBy(() -> auth.x509(List.of("/CN=Jane", "CN=Jane"), "root"))
+                .isInstanceOf(CannotAuthenticate.class);
+    }
 }

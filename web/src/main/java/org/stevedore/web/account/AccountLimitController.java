@@ -12,12 +12,16 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import org.stevedore.auth.policy.Action;
+import org.stevedore.auth.policy.Target;
 import org.stevedore.catalog.account.AccountLimitStore;
 import org.stevedore.catalog.account.AccountStore;
 import org.stevedore.catalog.error.InvalidObject;
 import org.stevedore.catalog.naming.Names;
 import org.stevedore.web.api.Created;
 import org.stevedore.web.api.JsonStream;
+import org.stevedore.web.auth.Caller;
+import org.stevedore.web.auth.Permissions;
 
 /** Account quotas per RSE and what the account's rules lock, at Rucio's paths. */
 @RestController
@@ -30,15 +34,20 @@ public class AccountLimitController {
     private final AccountLimitStore limits;
     private final AccountStore accounts;
     private final ObjectMapper mapper;
+    private final Permissions permissions;
 
-    public AccountLimitController(AccountLimitStore limits, AccountStore accounts, ObjectMapper mapper) {
+    public AccountLimitController(AccountLimitStore limits, AccountStore accounts, ObjectMapper mapper,
+                                  Permissions permissions) {
         this.limits = limits;
         this.accounts = accounts;
         this.mapper = mapper;
+        this.permissions = permissions;
     }
 
     @PostMapping("/accounts/{account}/limits/local/{rse}")
-    public ResponseEntity<String> set(@PathVariable String account, @PathVariable String rse, @RequestBody LimitBody body) {
+    public ResponseEntity<String> set(@PathVariable String account, @PathVariable String rse, @RequestBody LimitBody body,
+                                      Caller caller) {
+        permissions.require(caller, Action.SET_ACCOUNT_LIMIT, Target.account(account));
         if (body == null || body.bytes() == null) {
             throw new InvalidObject("Request body must give the limit: {\"bytes\": N}");
         }
@@ -47,7 +56,8 @@ public class AccountLimitController {
     }
 
     @DeleteMapping("/accounts/{account}/limits/local/{rse}")
-    public void delete(@PathVariable String account, @PathVariable String rse) {
+    public void delete(@PathVariable String account, @PathVariable String rse, Caller caller) {
+        permissions.require(caller, Action.SET_ACCOUNT_LIMIT, Target.account(account));
         limits.delete(Names.account(account), rse);
     }
 

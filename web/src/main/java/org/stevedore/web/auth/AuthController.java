@@ -1,5 +1,6 @@
 package org.stevedore.web.auth;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.ResponseEntity;
@@ -10,6 +11,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.stevedore.auth.session.AuthService;
 import org.stevedore.auth.session.IssuedToken;
 import org.stevedore.auth.session.Session;
+import org.stevedore.auth.x509.X509Principal;
 import org.stevedore.catalog.error.CannotAuthenticate;
 import org.stevedore.web.api.RucioDates;
 
@@ -32,6 +34,25 @@ public class AuthController {
             throw new CannotAuthenticate("Send X-Rucio-Username and X-Rucio-Password to get a token");
         }
         IssuedToken token = auth.userpass(username, password, account == null || account.isBlank() ? null : account);
+        return ResponseEntity.ok()
+                .header("X-Rucio-Auth-Token", token.token())
+                .header("X-Rucio-Auth-Token-Expires", RucioDates.rfc1123(token.expiresAt()))
+                .header("X-Rucio-Auth-Account", token.account())
+                .build();
+    }
+
+    /**
+     * Rucio's x509 login: the client certificate or proxy of the TLS handshake (or, behind a trusted TLS-terminating
+     * proxy, the forwarded one) names the identity; {@code X-Rucio-Account} chooses among its accounts.
+     */
+    @GetMapping({"/x509", "/x509_proxy", "/x509/webui"})
+    public ResponseEntity<Void> x509(HttpServletRequest request,
+                                     @RequestHeader(name = "X-Rucio-Account", required = false) String account) {
+        X509Principal principal = X509AuthenticationFilter.principal(request);
+        if (principal == null) {
+            throw new CannotAuthenticate("Cannot authenticate: present a valid client certificate or proxy over HTTPS");
+        }
+        IssuedToken token = auth.x509(principal.identityForms(), account == null || account.isBlank() ? null : account);
         return ResponseEntity.ok()
                 .header("X-Rucio-Auth-Token", token.token())
                 .header("X-Rucio-Auth-Token-Expires", RucioDates.rfc1123(token.expiresAt()))

@@ -1,10 +1,23 @@
 package org.stevedore.web.auth;
 
+import java.util.List;
+import java.util.Set;
+
 /**
- * Who is calling: the account of the validated session, and the identity that authenticated. Controllers take it
- * as a parameter; the token filter puts it on the request.
+ * Who is calling: the account of the validated session, the identity that authenticated, and the VOs and FQANs of
+ * a valid VOMS attribute certificate presented with this request (empty without one). Controllers take it as a
+ * parameter; the token filter puts it on the request.
  */
-public record Caller(String account, String identity) {
+public record Caller(String account, String identity, Set<String> vos, List<String> fqans) {
 
     static final String ATTRIBUTE = Caller.class.getName();
+
+    public Caller {
+        vos = Set.copyOf(vos);
+        fqans = List.copyOf(fqans);
+    }
+
+    public Caller(String account, String identity) {
+        this(account, identity, Set.of(), List.of());
+    }
 }

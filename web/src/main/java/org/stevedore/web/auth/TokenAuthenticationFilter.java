@@ -10,6 +10,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.stevedore.auth.session.AuthService;
 import org.stevedore.auth.session.Session;
+import org.stevedore.auth.x509.X509Principal;
 import org.stevedore.catalog.error.CannotAuthenticate;
 import org.stevedore.web.api.Errors;
 
@@ -20,7 +21,8 @@ import org.stevedore.web.api.Errors;
 public class TokenAuthenticationFilter extends OncePerRequestFilter {
 
     public static final String TOKEN_HEADER = "X-Rucio-Auth-Token";
-    private static final Set<String> OPEN = Set.of("/ping", "/auth/userpass", "/auth/x509", "/error");
+    private static final Set<String> OPEN = Set.of("/ping", "/auth/userpass", "/auth/x509", "/auth/x509_proxy",
+            "/auth/x509/webui", "/error");
 
     private final AuthService auth;
 
@@ -35,6 +37,17 @@ public class TokenAuthenticationFilter extends OncePerRequestFilter {
             path = path.substring(0, path.length() - 1);
         }
         return OPEN.contains(path) || path.equals("/actuator/health") || path.startsWith("/actuator/health/");
+    }
+
+    /**
+     * VOMS attributes count only when the certificate presented with this request is the session's own identity:
+     * a token obtained with userpass does not borrow the roles of whatever certificate comes along.
+     */
+    static Caller caller(Session session, X509Principal x509) {
+        if (x509 != null && x509.identityForms().contains(session.identity())) {
+            return new Caller(session.account(), session.identity(), x509.vos(), x509.fqans());
+        }
+        return new Caller(session.account(), session.identity());
     }
 
     @Override
@@ -53,7 +66,7 @@ public class TokenAuthenticationFilter extends OncePerRequestFilter {
             Errors.write(response, HttpStatus.UNAUTHORIZED, e.exceptionClass(), e.getMessage());
             return;
         }
-        request.setAttribute(Caller.ATTRIBUTE, new Caller(session.account(), session.identity()));
+        request.setAttribute(Caller.ATTRIBUTE, caller(session, X509AuthenticationFilter.principal(request)));
         chain.doFilter(request, response);
     }
 }

@@ -18,6 +18,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.stevedore.auth.policy.Action;
+import org.stevedore.auth.policy.Target;
 import org.stevedore.catalog.did.AttachmentStore;
 import org.stevedore.catalog.did.Did;
 import org.stevedore.catalog.did.DidRef;
@@ -30,6 +32,7 @@ import org.stevedore.catalog.replica.ReplicaStore;
 import org.stevedore.web.api.Created;
 import org.stevedore.web.api.JsonStream;
 import org.stevedore.web.auth.Caller;
+import org.stevedore.web.auth.Permissions;
 import org.stevedore.web.did.DidRequests.AttachBody;
 import org.stevedore.web.did.DidRequests.AttachmentItem;
 import org.stevedore.web.did.DidRequests.AttachmentsBody;
@@ -51,8 +54,11 @@ public class DidController {
     private final AttachmentStore attachments;
     private final ReplicaStore replicas;
     private final ObjectMapper mapper;
+    private final Permissions permissions;
 
-    public DidController(DidStore dids, AttachmentStore attachments, ReplicaStore replicas, ObjectMapper mapper) {
+    public DidController(DidStore dids, AttachmentStore attachments, ReplicaStore replicas, ObjectMapper mapper,
+                         Permissions permissions) {
+        this.permissions = permissions;
         this.dids = dids;
         this.attachments = attachments;
         this.replicas = replicas;
@@ -73,6 +79,7 @@ public class DidController {
             }
             list.add(newDid(b.scope(), b.name(), b, caller));
         }
+        permissions.requireOnScopes(caller, Action.ADD_DID, list.stream().map(NewDid::scope).toList());
         dids.add(list);
         return Created.response();
     }
@@ -80,6 +87,7 @@ public class DidController {
     @PostMapping("/{scope}/{name}")
     public ResponseEntity<String> addDid(@PathVariable String scope, @PathVariable String name,
                                          @RequestBody NewDidBody body, Caller caller) {
+        permissions.require(caller, Action.ADD_DID, Target.scope(scope));
         if (body == null) {
             throw new InvalidObject("Request body is required: {\"type\": \"DATASET\"|\"CONTAINER\"|\"FILE\"}");
         }
@@ -117,6 +125,7 @@ public class DidController {
     @PostMapping("/{scope}/{name}/dids")
     public ResponseEntity<String> attach(@PathVariable String scope, @PathVariable String name,
                                          @RequestBody AttachBody body, Caller caller) {
+        permissions.require(caller, Action.ATTACH, Target.scope(scope));
         if (body == null || body.dids() == null || body.dids().isEmpty()) {
             throw new InvalidObject("Request body must name the DIDs to attach: {\"dids\": [{\"scope\", \"name\"}]}");
         }
@@ -133,6 +142,7 @@ public class DidController {
                 files.add(new NewReplica(item.scope(), item.name(), item.bytes(), item.adler32(), item.md5(), item.pfn(),
                         null, null, item.guid(), item.meta()));
             }
+            permissions.requireOnScopes(caller, Action.ADD_REPLICAS, files.stream().map(NewReplica::scope).toList());
             replicas.add(rse, files, caller.account(), false, parent);
             return;
         }
@@ -140,7 +150,9 @@ public class DidController {
     }
 
     @DeleteMapping("/{scope}/{name}/dids")
-    public void detach(@PathVariable String scope, @PathVariable String name, @RequestBody AttachBody body) {
+    public void detach(@PathVariable String scope, @PathVariable String name, @RequestBody AttachBody body,
+                       Caller caller) {
+        permissions.require(caller, Action.DETACH, Target.scope(scope));
         if (body == null || body.dids() == null || body.dids().isEmpty()) {
             throw new InvalidObject("Request body must name the DIDs to detach: {\"dids\": [{\"scope\", \"name\"}]}");
         }
@@ -152,6 +164,8 @@ public class DidController {
         if (body == null || body.attachments() == null || body.attachments().isEmpty()) {
             throw new InvalidObject("Request body must list attachments: {\"attachments\": [{\"scope\", \"name\", \"dids\"}]}");
         }
+        permissions.requireOnScopes(caller, Action.ATTACH, body.attachments().stream()
+                .map(a -> a == null ? null : a.scope()).toList());
         boolean ignore = Boolean.TRUE.equals(body.ignore_duplicate());
         List<AttachmentStore.Attachment> plain = new ArrayList<>();
         for (AttachmentItem a : body.attachments()) {
@@ -206,7 +220,9 @@ public class DidController {
     }
 
     @PostMapping("/{scope}/{name}/meta")
-    public ResponseEntity<String> setMeta(@PathVariable String scope, @PathVariable String name, @RequestBody MetaBody body) {
+    public ResponseEntity<String> setMeta(@PathVariable String scope, @PathVariable String name,
+                                          @RequestBody MetaBody body, Caller caller) {
+        permissions.require(caller, Action.SET_DID_METADATA, Target.scope(scope));
         if (body == null || body.meta() == null || body.meta().isEmpty()) {
             throw new InvalidObject("Request body must carry metadata: {\"meta\": {\"key\": value}}");
         }
@@ -216,7 +232,9 @@ public class DidController {
 
     @PostMapping("/{scope}/{name}/meta/{key}")
     public ResponseEntity<String> setMetaKey(@PathVariable String scope, @PathVariable String name,
-                                             @PathVariable String key, @RequestBody MetaValueBody body) {
+                                             @PathVariable String key, @RequestBody MetaValueBody body,
+                                             Caller caller) {
+        permissions.require(caller, Action.SET_DID_METADATA, Target.scope(scope));
         if (body == null || body.value() == null) {
             throw new InvalidObject("Request body must carry a value: {\"value\": ...}");
         }
@@ -227,12 +245,16 @@ public class DidController {
     }
 
     @DeleteMapping("/{scope}/{name}/meta")
-    public void deleteMeta(@PathVariable String scope, @PathVariable String name, @RequestParam String key) {
+    public void deleteMeta(@PathVariable String scope, @PathVariable String name, @RequestParam String key,
+                           Caller caller) {
+        permissions.require(caller, Action.SET_DID_METADATA, Target.scope(scope));
         dids.deleteMeta(scope, name, key);
     }
 
     @PutMapping("/{scope}/{name}/status")
-    public void setStatus(@PathVariable String scope, @PathVariable String name, @RequestBody StatusBody body) {
+    public void setStatus(@PathVariable String scope, @PathVariable String name, @RequestBody StatusBody body,
+                          Caller caller) {
+        permissions.require(caller, Action.SET_DID_STATUS, Target.scope(scope));
         if (body == null || body.open() == null) {
             throw new InvalidObject("Request body must say {\"open\": true|false}");
         }

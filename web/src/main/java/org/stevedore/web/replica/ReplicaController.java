@@ -16,6 +16,8 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.stevedore.auth.policy.Action;
+import org.stevedore.auth.policy.Target;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.error.InvalidObject;
 import org.stevedore.catalog.replica.NewReplica;
@@ -24,6 +26,7 @@ import org.stevedore.catalog.replica.ReplicaStore;
 import org.stevedore.web.api.Created;
 import org.stevedore.web.api.JsonStream;
 import org.stevedore.web.auth.Caller;
+import org.stevedore.web.auth.Permissions;
 
 /** Replica registration, deletion and listing at Rucio's paths. */
 @RestController
@@ -50,8 +53,10 @@ public class ReplicaController {
     private final ReplicaStore replicas;
     private final PfnResolver pfns;
     private final ObjectMapper mapper;
+    private final Permissions permissions;
 
-    public ReplicaController(ReplicaStore replicas, PfnResolver pfns, ObjectMapper mapper) {
+    public ReplicaController(ReplicaStore replicas, PfnResolver pfns, ObjectMapper mapper, Permissions permissions) {
+        this.permissions = permissions;
         this.replicas = replicas;
         this.pfns = pfns;
         this.mapper = mapper;
@@ -69,12 +74,14 @@ public class ReplicaController {
                     f.state() == null ? null : ReplicaState.parse(f.state()),
                     f.tombstone() == null ? null : Instant.ofEpochSecond(f.tombstone()), f.guid(), f.meta()));
         }
+        permissions.requireOnScopes(caller, Action.ADD_REPLICAS, files.stream().map(NewReplica::scope).toList());
         replicas.add(body.rse(), files, caller.account(), Boolean.TRUE.equals(body.ignore_availability()), null);
         return Created.response();
     }
 
     @DeleteMapping({"", "/"})
-    public void delete(@RequestBody ReplicasBody body) {
+    public void delete(@RequestBody ReplicasBody body, Caller caller) {
+        permissions.require(caller, Action.DELETE_REPLICAS, Target.rse(body == null ? null : body.rse()));
         requireFiles(body);
         List<DidRef> refs = new ArrayList<>(body.files().size());
         for (FileItem f : body.files()) {

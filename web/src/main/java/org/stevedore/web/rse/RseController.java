@@ -15,6 +15,8 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.stevedore.auth.policy.Action;
+import org.stevedore.auth.policy.Target;
 import org.stevedore.catalog.error.InvalidObject;
 import org.stevedore.catalog.rse.Rse;
 import org.stevedore.catalog.rse.RseDistance;
@@ -28,6 +30,8 @@ import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.web.api.Created;
 import org.stevedore.web.api.JsonStream;
 import org.stevedore.web.api.RucioDates;
+import org.stevedore.web.auth.Caller;
+import org.stevedore.web.auth.Permissions;
 
 /** RSEs with their attributes, protocols, distances, limits and usage, at Rucio's paths. */
 @RestController
@@ -63,9 +67,11 @@ public class RseController {
     private final RseUsageStore usage;
     private final RseExpressionResolver expressions;
     private final ObjectMapper mapper;
+    private final Permissions permissions;
 
     public RseController(RseStore rses, RseProtocolStore protocols, RseDistanceStore distances, RseLimitStore limits,
-                         RseUsageStore usage, RseExpressionResolver expressions, ObjectMapper mapper) {
+                         RseUsageStore usage, RseExpressionResolver expressions, ObjectMapper mapper, Permissions permissions) {
+        this.permissions = permissions;
         this.rses = rses;
         this.protocols = protocols;
         this.distances = distances;
@@ -92,13 +98,17 @@ public class RseController {
     }
 
     @PostMapping("/rses/{rse}")
-    public ResponseEntity<String> add(@PathVariable String rse, @RequestBody(required = false) Map<String, Object> body) {
+    public ResponseEntity<String> add(@PathVariable String rse,
+                                      @RequestBody(required = false) Map<String, Object> body, Caller caller) {
+        permissions.require(caller, Action.ADD_RSE, Target.rse(rse));
         rses.add(rse, RseDocuments.settings(body));
         return Created.response();
     }
 
     @PutMapping("/rses/{rse}")
-    public ResponseEntity<String> update(@PathVariable String rse, @RequestBody Map<String, Object> body) {
+    public ResponseEntity<String> update(@PathVariable String rse, @RequestBody Map<String, Object> body,
+                                         Caller caller) {
+        permissions.require(caller, Action.UPDATE_RSE, Target.rse(rse));
         Map<String, Object> settings = RseDocuments.settings(body);
         if (settings.isEmpty()) {
             throw new InvalidObject("Request body must give at least one setting to change");
@@ -108,7 +118,8 @@ public class RseController {
     }
 
     @DeleteMapping("/rses/{rse}")
-    public void delete(@PathVariable String rse) {
+    public void delete(@PathVariable String rse, Caller caller) {
+        permissions.require(caller, Action.DELETE_RSE, Target.rse(rse));
         rses.delete(rse);
     }
 
@@ -121,7 +132,8 @@ public class RseController {
 
     @PostMapping("/rses/{rse}/attr/{key}")
     public ResponseEntity<String> setAttribute(@PathVariable String rse, @PathVariable String key,
-                                               @RequestBody ValueBody body) {
+                                               @RequestBody ValueBody body, Caller caller) {
+        permissions.require(caller, Action.SET_RSE_ATTRIBUTE, Target.rse(rse));
         if (body == null || body.value() == null) {
             throw new InvalidObject("Request body must carry a value: {\"value\": ...}");
         }
@@ -137,7 +149,8 @@ public class RseController {
     }
 
     @DeleteMapping("/rses/{rse}/attr/{key}")
-    public void deleteAttribute(@PathVariable String rse, @PathVariable String key) {
+    public void deleteAttribute(@PathVariable String rse, @PathVariable String key, Caller caller) {
+        permissions.require(caller, Action.SET_RSE_ATTRIBUTE, Target.rse(rse));
         rses.deleteAttribute(rse, key);
     }
 
@@ -155,7 +168,8 @@ public class RseController {
 
     @PostMapping("/rses/{rse}/protocols/{scheme}")
     public ResponseEntity<String> addProtocol(@PathVariable String rse, @PathVariable String scheme,
-                                              @RequestBody Map<String, Object> body) {
+                                              @RequestBody Map<String, Object> body, Caller caller) {
+        permissions.require(caller, Action.UPDATE_RSE, Target.rse(rse));
         if (body == null) {
             throw new InvalidObject("Request body must describe the protocol: {\"hostname\", \"port\", \"prefix\", \"domains\"}");
         }
@@ -172,7 +186,8 @@ public class RseController {
             "/rses/{rse}/protocols/{scheme}/{hostname}/{port}"})
     public void updateProtocol(@PathVariable String rse, @PathVariable String scheme,
                                @PathVariable(required = false) String hostname, @PathVariable(required = false) Integer port,
-                               @RequestBody Map<String, Object> body) {
+                               @RequestBody Map<String, Object> body, Caller caller) {
+        permissions.require(caller, Action.UPDATE_RSE, Target.rse(rse));
         if (body == null || body.isEmpty()) {
             throw new InvalidObject("Request body must give the protocol settings to change");
         }
@@ -182,7 +197,9 @@ public class RseController {
     @DeleteMapping({"/rses/{rse}/protocols/{scheme}", "/rses/{rse}/protocols/{scheme}/{hostname}",
             "/rses/{rse}/protocols/{scheme}/{hostname}/{port}"})
     public void deleteProtocol(@PathVariable String rse, @PathVariable String scheme,
-                               @PathVariable(required = false) String hostname, @PathVariable(required = false) Integer port) {
+                               @PathVariable(required = false) String hostname, @PathVariable(required = false) Integer port,
+                               Caller caller) {
+        permissions.require(caller, Action.UPDATE_RSE, Target.rse(rse));
         protocols.delete(rse, scheme, hostname, port);
     }
 
@@ -197,7 +214,8 @@ public class RseController {
 
     @PostMapping("/rses/{source}/distances/{dest}")
     public ResponseEntity<String> addDistance(@PathVariable String source, @PathVariable String dest,
-                                              @RequestBody DistanceBody body) {
+                                              @RequestBody DistanceBody body, Caller caller) {
+        permissions.require(caller, Action.UPDATE_RSE, Target.rse(source));
         if (body == null) {
             throw new InvalidObject("Request body must give the distance: {\"distance\": N}");
         }
@@ -206,7 +224,9 @@ public class RseController {
     }
 
     @PutMapping("/rses/{source}/distances/{dest}")
-    public void updateDistance(@PathVariable String source, @PathVariable String dest, @RequestBody DistanceBody body) {
+    public void updateDistance(@PathVariable String source, @PathVariable String dest,
+                               @RequestBody DistanceBody body, Caller caller) {
+        permissions.require(caller, Action.UPDATE_RSE, Target.rse(source));
         if (body == null) {
             throw new InvalidObject("Request body must give the distance: {\"distance\": N}");
         }
@@ -214,7 +234,8 @@ public class RseController {
     }
 
     @DeleteMapping("/rses/{source}/distances/{dest}")
-    public void deleteDistance(@PathVariable String source, @PathVariable String dest) {
+    public void deleteDistance(@PathVariable String source, @PathVariable String dest, Caller caller) {
+        permissions.require(caller, Action.UPDATE_RSE, Target.rse(source));
         distances.delete(source, dest);
     }
 
@@ -226,7 +247,8 @@ public class RseController {
     }
 
     @PutMapping({"/rses/{rse}/limits", "/rses/{rse}/limits/"})
-    public void setLimit(@PathVariable String rse, @RequestBody LimitBody body) {
+    public void setLimit(@PathVariable String rse, @RequestBody LimitBody body, Caller caller) {
+        permissions.require(caller, Action.SET_RSE_LIMIT, Target.rse(rse));
         if (body == null || body.name() == null || body.value() == null) {
             throw new InvalidObject("Request body must be {\"name\": ..., \"value\": N}");
         }
@@ -234,7 +256,8 @@ public class RseController {
     }
 
     @DeleteMapping({"/rses/{rse}/limits", "/rses/{rse}/limits/"})
-    public void deleteLimit(@PathVariable String rse, @RequestBody LimitBody body) {
+    public void deleteLimit(@PathVariable String rse, @RequestBody LimitBody body, Caller caller) {
+        permissions.require(caller, Action.SET_RSE_LIMIT, Target.rse(rse));
         if (body == null || body.name() == null) {
             throw new InvalidObject("Request body must be {\"name\": ...}");
         }
@@ -259,7 +282,8 @@ public class RseController {
     }
 
     @PutMapping({"/rses/{rse}/usage", "/rses/{rse}/usage/"})
-    public void setUsage(@PathVariable String rse, @RequestBody UsageBody body) {
+    public void setUsage(@PathVariable String rse, @RequestBody UsageBody body, Caller caller) {
+        permissions.require(caller, Action.UPDATE_RSE, Target.rse(rse));
         if (body == null || body.source() == null || body.used() == null) {
             throw new InvalidObject("Request body must be {\"source\": ..., \"used\": N, \"free\": N, \"files\": N}");
         }

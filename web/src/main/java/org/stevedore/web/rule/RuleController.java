@@ -21,6 +21,8 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.stevedore.auth.policy.Action;
+import org.stevedore.auth.policy.Target;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.error.InvalidObject;
 import org.stevedore.catalog.naming.Names;
@@ -33,6 +35,7 @@ import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.web.api.JsonStream;
 import org.stevedore.web.api.RucioDates;
 import org.stevedore.web.auth.Caller;
+import org.stevedore.web.auth.Permissions;
 
 /** Replication rules and locks at Rucio's paths. */
 @RestController
@@ -61,12 +64,15 @@ public class RuleController {
     private final RuleStore rules;
     private final RseStore rses;
     private final ObjectMapper mapper;
+    private final Permissions permissions;
 
-    public RuleController(RuleService service, RuleStore rules, RseStore rses, ObjectMapper mapper) {
+    public RuleController(RuleService service, RuleStore rules, RseStore rses, ObjectMapper mapper,
+                          Permissions permissions) {
         this.service = service;
         this.rules = rules;
         this.rses = rses;
         this.mapper = mapper;
+        this.permissions = permissions;
     }
 
     /** Answers 201 with the JSON list of the new rule ids, as the Rucio client expects. */
@@ -82,6 +88,7 @@ public class RuleController {
                     throw new InvalidObject("A DID of the rule is null");
                 }
                 dids.add(DidRef.of(d.scope(), d.name()));
+                permissions.require(caller, Action.ADD_RULE, Target.newRule(d.scope(), body.account()));
             }
         }
         String meta = null;
@@ -106,15 +113,19 @@ public class RuleController {
     }
 
     @PutMapping("/rules/{id}")
-    public void update(@PathVariable String id, @RequestBody UpdateBody body) {
+    public void update(@PathVariable String id, @RequestBody UpdateBody body, Caller caller) {
         if (body == null || body.options() == null) {
             throw new InvalidObject("Request body must be {\"options\": {...}}");
         }
+        Rule rule = service.get(id);
+        permissions.require(caller, Action.UPDATE_RULE, Target.rule(rule.account(), rule.scope()));
         service.update(id, body.options());
     }
 
     @DeleteMapping("/rules/{id}")
-    public void delete(@PathVariable String id, @RequestBody(required = false) DeleteBody body) {
+    public void delete(@PathVariable String id, @RequestBody(required = false) DeleteBody body, Caller caller) {
+        Rule rule = service.get(id);
+        permissions.require(caller, Action.DELETE_RULE, Target.rule(rule.account(), rule.scope()));
         service.delete(id, body == null ? null : body.purge_replicas());
     }
 

@@ -126,4 +126,29 @@ class RuleApiTest extends ApiTest {
         assertThat(locks).extracting(l -> l.get("name")).containsExactlyInAnyOrder("f1", "f2", "f3");
         assertThat(ApiClient.json(api.get("/rules/" + id))).containsEntry("locks_replicating_cnt", 3);
     }
+
+    @Test
+    void usersMayRuleTheirOwnScopesOnly() {
+        api.post("/accounts/jdoe", Map.of("type", "USER"));
+        api.post("/accounts/jdoe/identities", Map.of("identity", "jdoe", "authtype", "USERPASS", "password", "pw-jdoe-123"));
+        api.post("/accounts/jdoe/scopes/user.jdoe", Map.of());
+        ApiClient jdoe = new ApiClient(port).withToken(token("jdoe", "pw-jdoe-123"));
+        var ds = jdoe.post("/dids/user.jdoe/mine", Map.of("type", "DATASET"));
+        assertThat(ds.statusCode()).as(ds.body()).isEqualTo(201);
+        Map<String, Object> own = clientBody("DST_A", 1);
+        own.put("dids", dids("user.jdoe", "mine"));
+        assertThat(jdoe.post("/rules/", own).statusCode()).isEqualTo(201);
+
+        String rootRule = (String) ApiClient.jsonList(api.post("/rules/", clientBody("DST_A", 1))).get(0);
+        long before = graphSize();
+        assertError(jdoe.post("/rules/", clientBody("DST_B", 1)), 403, "AccessDenied", "add_rule");
+        Map<String, Object> forRoot = clientBody("DST_B", 1);
+        forRoot.put("dids", dids("user.jdoe", "mine"));
+        forRoot.put("account", "root");
+        assertError(jdoe.post("/rules/", forRoot), 403, "AccessDenied", "add_rule");
+        assertError(jdoe.delete("/rules/" + rootRule, null), 403, "AccessDenied", "delete_rule");
+        assertError(jdoe.post("/accounts/jdoe/limits/local/DST_A", Map.of("bytes", 1)), 403, "AccessDenied",
+                "set_account_limit");
+        assertThat(graphSize()).isEqualTo(before);
+    }
 }

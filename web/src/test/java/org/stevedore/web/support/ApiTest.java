@@ -15,6 +15,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.stevedore.auth.pki.TestPki;
 import org.stevedore.catalog.store.Store;
 
 /**
@@ -40,6 +41,14 @@ public abstract class ApiTest {
         registry.add("stevedore.data-dir", DATA::toString);
         registry.add("stevedore.api.max-body-size", () -> "1MB");
         registry.add("stevedore.neo4j.embedded-page-cache", () -> "64MB");
+        // HTTPS on a free port, trusting the test PKI (revoked, expired and untrusted certificates included).
+        TestPki pki = TestPki.get();
+        registry.add("stevedore.x509.port", () -> "0");
+        registry.add("stevedore.x509.certificate", () -> pki.hostCertificate().toString());
+        registry.add("stevedore.x509.private-key", () -> pki.hostKey().toString());
+        registry.add("stevedore.x509.ca-directory", () -> pki.caDirectory().toString());
+        registry.add("stevedore.x509.voms-directory", () -> pki.vomsDirectory().toString());
+        registry.add("stevedore.policy.production-fqans", () -> TestPki.PRODUCTION_FQAN);
     }
 
     @LocalServerPort

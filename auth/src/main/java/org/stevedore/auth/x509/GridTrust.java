@@ -1,0 +1,99 @@
+package org.stevedore.auth.x509;
+
+import eu.emi.security.authn.x509.CrlCheckingMode;
+import eu.emi.security.authn.x509.NamespaceCheckingMode;
+import eu.emi.security.authn.x509.ProxySupport;
+import eu.emi.security.authn.x509.ValidationResult;
+import eu.emi.security.authn.x509.X509CertChainValidatorExt;
+import eu.emi.security.authn.x509.impl.CRLParameters;
+import eu.emi.security.authn.x509.impl.OpensslCertChainValidator;
+import eu.emi.security.authn.x509.impl.RevocationParametersExt;
+import eu.emi.security.authn.x509.impl.ValidatorParams;
+import eu.emi.security.authn.x509.proxy.ProxyUtils;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.italiangrid.voms.VOMSAttribute;
+import org.italiangrid.voms.VOMSValidators;
+import org.italiangrid.voms.ac.VOMSACValidator;
+import org.italiangrid.voms.ac.VOMSValidationResult;
+import org.italiangrid.voms.store.impl.DefaultVOMSTrustStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stevedore.catalog.error.CannotAuthenticate;
+
+/**
+ * Validates client certificate chains (end-entity certificates, RFC 3820 and legacy Globus proxies, proxies of
+ * proxies) with canl against a CA directory, and the VOMS attribute certificates they carry with voms-api-java
+ * against a vomsdir. The same canl validator backs the TLS trust manager, so a chain the handshake accepted is judged
+ * here by the same rules.
+ *
+ * <p>An invalid attribute certificate (expired, signed by a key the vomsdir does not trust, of an unknown VO) is
+ * ignored and logged: the caller is still who the certificate says, only without those attributes.
+ */
+public final class GridTrust implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GridTrust.class);
+
+    private final OpensslCertChainValidator chains;
+    private final VOMSACValidator voms;
+
+    public GridTrust(TrustSettings settings) {
+        CrlCheckingMode crl = settings.requireCrl() ? CrlCheckingMode.REQUIRE : CrlCheckingMode.IF_VALID;
+        ValidatorParams params = new ValidatorParams(new RevocationParametersExt(crl, new CRLParameters()),
+                ProxySupport.ALLOW);
+        // openssl 1.x subject hashes (what c_rehash and IGTF bundles write); namespaces checked where present.
+        this.chains = new OpensslCertChainValidator(settings.caDirectory().toString(), true,
+                NamespaceCheckingMode.EUGRIDPMA_GLOBUS, settings.refreshInterval().toMillis(), params, false);
+        DefaultVOMSTrustStore vomsdir = new DefaultVOMSTrustStore(List.of(settings.vomsDirectory().toString()));
+        this.voms = VOMSValidators.newValidator(vomsdir, chains);
+    }
+
+    /** The canl validator, for the TLS layer. */
+    public X509CertChainValidatorExt chainValidator() {
+        return chains;
+    }
+
+    /**
+     * The principal of a client chain (leaf first).
+     *
+     * @throws CannotAuthenticate when the chain is missing or does not validate against the CA directory
+     */
+    public X509Principal authenticate(X509Certificate[] chain) {
+        if (chain == null || chain.length == 0) {
+            throw new CannotAuthenticate("Cannot authenticate: no client certificate");
+        }
+        ValidationResult result = chains.validate(chain);
+        X509Certificate endEntity = ProxyUtils.getEndUserCertificate(chain);
+        String dn = endEntity == null ? chain[0].getSubjectX500Principal().getName()
+                : Dns.slashForm(endEntity.getSubjectX500Principal());
+        if (!result.isValid() || endEntity == null) {
+            log.info("Refused client certificate chain of '{}': {}", Dns.forLog(dn),
+                    Dns.forLog(result.toShortString()));
+            throw new CannotAuthenticate("Cannot authenticate: the client certificate chain is not valid");
+        }
+        Set<String> vos = new LinkedHashSet<>();
+        List<String> fqans = new ArrayList<>();
+        for (VOMSValidationResult ac : voms.validateWithResult(chain)) {
+            VOMSAttribute attributes = ac.getAttributes();
+            if (ac.isValid()) {
+                vos.add(attributes.getVO());
+                attributes.getFQANs().stream().map(Fqans::normalize).forEach(fqans::add);
+            } else {
+                log.warn("Ignored a VOMS attribute certificate of VO '{}' in the chain of '{}': {}",
+                        Dns.forLog(attributes == null ? "?" : attributes.getVO()), Dns.forLog(dn),
+                        Dns.forLog(String.valueOf(ac.getValidationErrors())));
+            }
+        }
+        return new X509Principal(dn, Dns.rfc2253Form(endEntity.getSubjectX500Principal()),
+                ProxyUtils.isProxy(chain), vos, fqans);
+    }
+
+    @Override
+    public void close() {
+        voms.shutdown();
+        chains.dispose();
+    }
+}

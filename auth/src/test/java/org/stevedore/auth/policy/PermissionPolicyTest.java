@@ -1,0 +1,126 @@
+package org.stevedore.auth.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.stevedore.catalog.error.AccessDenied;
+
+/** The default table, action by action: who is permitted, and who is not. */
+class PermissionPolicyTest {
+
+    private static final Map<String, String> OWNERS = Map.of("bmn_run8", "alice", "user.bob", "bob",
+            "spd_mc", "carol");
+    private static final String PRODUCTION = "/bmn/Role=production";
+
+    private final PermissionPolicy policy = new PermissionPolicy(
+            new PolicySettings(Set.of(PRODUCTION), PolicySettings.DEFAULT_VO_SCOPES, Set.of()),
+            scope -> Optional.ofNullable(OWNERS.get(scope)));
+
+    private static final Subject ROOT = Subject.of("root", true);
+    private static final Subject ALICE = Subject.of("alice", false);
+    private static final Subject BOB = Subject.of("bob", false);
+    private static final Subject PRODUCER = new Subject("prod", false, Set.of("bmn"),
+            List.of("/bmn", "/bmn/Role=production/Capability=NULL"));
+    private static final Subject BMN_MEMBER = new Subject("dave", false, Set.of("bmn"), List.of("/bmn"));
+
+    private boolean permits(Subject s, Action a, Target t) {
+        return policy.decide(s, a, t) == Decision.PERMIT;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Action.class)
+    void adminMayDoEveryAction(Action action) {
+        assertThat(permits(ROOT, action, Target.none())).isTrue();
+        assertThat(permits(ROOT, action, Target.scope("nobodys"))).isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Action.class, names = {"ADD_DID", "ATTACH", "DETACH", "SET_DID_METADATA", "SET_DID_STATUS",
+            "ADD_REPLICAS"})
+    void namespaceWritesBelongToTheScopeOwner(Action action) {
+        assertThat(permits(ALICE, action, Target.scope("bmn_run8"))).isTrue();
+        assertThat(permits(BOB, action, Target.scope("bmn_run8"))).isFalse();
+        assertThat(permits(ALICE, action, Target.scope("unknown_scope"))).isFalse();
+        assertThat(permits(PRODUCER, action, Target.scope("bmn_run8"))).isFalse();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Action.class, names = {"DELETE_REPLICAS", "ADD_RSE", "UPDATE_RSE", "DELETE_RSE",
+            "SET_RSE_ATTRIBUTE", "SET_RSE_LIMIT", "ADD_ACCOUNT", "UPDATE_ACCOUNT", "DELETE_ACCOUNT",
+            "SET_ACCOUNT_ATTRIBUTE", "ADD_IDENTITY", "DELETE_IDENTITY", "SET_ACCOUNT_LIMIT"})
+    void adminActionsAreRefusedToEveryoneElseEvenOnTheirOwnThings(Action action) {
+        assertThat(permits(ALICE, action, new Target("bmn_run8", "alice", "alice", "LOCAL_DISK_A"))).isFalse();
+        assertThat(permits(PRODUCER, action, new Target("bmn_run8", "prod", "prod", "LOCAL_DISK_A"))).isFalse();
+    }
+
+    @Test
+    void addScopeOnlyForOneself() {
+        assertThat(permits(ALICE, Action.ADD_SCOPE, Target.newScope("alice_new", "alice"))).isTrue();
+        assertThat(permits(ALICE, Action.ADD_SCOPE, Target.newScope("bob_new", "bob"))).isFalse();
+    }
+
+    @Test
+    void addRuleForOneselfOnOwnScopeOrWithProductionRoleOnVoScopes() {
+        assertThat(permits(ALICE, Action.ADD_RULE, Target.newRule("bmn_run8", null))).isTrue();
+        assertThat(permits(ALICE, Action.ADD_RULE, Target.newRule("bmn_run8", "alice"))).isTrue();
+        assertThat(permits(ALICE, Action.ADD_RULE, Target.newRule("bmn_run8", "bob"))).as("for someone else").isFalse();
+        assertThat(permits(BOB, Action.ADD_RULE, Target.newRule("bmn_run8", null))).isFalse();
+        assertThat(permits(PRODUCER, Action.ADD_RULE, Target.newRule("bmn_run8", null))).isTrue();
+        assertThat(permits(PRODUCER, Action.ADD_RULE, Target.newRule("spd_mc", "prod"))).isTrue();
+        assertThat(permits(PRODUCER, Action.ADD_RULE, Target.newRule("user.bob", null))).as("personal scope").isFalse();
+        assertThat(permits(BMN_MEMBER, Action.ADD_RULE, Target.newRule("bmn_run8", null))).as("no role").isFalse();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Action.class, names = {"UPDATE_RULE", "DELETE_RULE"})
+    void existingRulesBelongToTheirOwner(Action action) {
+        assertThat(permits(ALICE, action, Target.rule("alice", "bmn_run8"))).isTrue();
+        assertThat(permits(BOB, action, Target.rule("alice", "bmn_run8"))).isFalse();
+        assertThat(permits(PRODUCER, action, Target.rule("alice", "bmn_run8"))).isFalse();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Action.class, names = {"SUBMIT_CAMPAIGN", "CANCEL_CAMPAIGN", "REGISTER_TASK", "REPORT_JOB"})
+    void campaignsAndTasksForScopeOwnersAndProduction(Action action) {
+        assertThat(permits(ALICE, action, Target.scope("bmn_run8"))).isTrue();
+        assertThat(permits(PRODUCER, action, Target.scope("bmn_run8"))).isTrue();
+        assertThat(permits(BOB, action, Target.scope("bmn_run8"))).isFalse();
+        assertThat(permits(BMN_MEMBER, action, Target.scope("bmn_run8"))).isFalse();
+        assertThat(permits(PRODUCER, action, Target.scope("user.bob"))).isFalse();
+    }
+
+    @Test
+    void everyActionIsCoveredByOneOfTheTestsAbove() {
+        EnumSet<Action> covered = EnumSet.of(Action.ADD_DID, Action.ATTACH, Action.DETACH, Action.SET_DID_METADATA,
+                Action.SET_DID_STATUS, Action.ADD_REPLICAS, Action.DELETE_REPLICAS, Action.ADD_RSE, Action.UPDATE_RSE,
+                Action.DELETE_RSE, Action.SET_RSE_ATTRIBUTE, Action.SET_RSE_LIMIT, Action.ADD_ACCOUNT,
+                Action.UPDATE_ACCOUNT, Action.DELETE_ACCOUNT, Action.SET_ACCOUNT_ATTRIBUTE, Action.ADD_IDENTITY,
+                Action.DELETE_IDENTITY, Action.SET_ACCOUNT_LIMIT, Action.ADD_SCOPE, Action.ADD_RULE,
+                Action.UPDATE_RULE, Action.DELETE_RULE, Action.SUBMIT_CAMPAIGN, Action.CANCEL_CAMPAIGN,
+                Action.REGISTER_TASK, Action.REPORT_JOB);
+        assertThat(covered).containsExactlyInAnyOrder(Action.values());
+    }
+
+    @Test
+    void deploymentMayReserveMoreActionsToAdmins() {
+        PermissionPolicy strict = new PermissionPolicy(new PolicySettings(Set.of(), PolicySettings.DEFAULT_VO_SCOPES,
+                Set.of(Action.ADD_SCOPE)), scope -> Optional.empty());
+        assertThat(strict.decide(ALICE, Action.ADD_SCOPE, Target.newScope("a", "alice"))).isEqualTo(Decision.DENY);
+        assertThat(strict.decide(ROOT, Action.ADD_SCOPE, Target.newScope("a", "alice"))).isEqualTo(Decision.PERMIT);
+    }
+
+    @Test
+    void refusalIsAccessDeniedNamingTheAction() {
+        assertThatThrownBy(() -> policy.require(BOB, Action.ADD_DID, Target.scope("bmn_run8")))
+                .isInstanceOf(AccessDenied.class)
+                .hasMessage("Account bob cannot add_did on scope 'bmn_run8'");
+    }
+}
