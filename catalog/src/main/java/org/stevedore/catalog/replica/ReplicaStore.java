@@ -323,12 +323,28 @@ public final class ReplicaStore {
             throw new InvalidObject("No DIDs given to list replicas of");
         }
         List<String> keys = didList.stream().map(d -> DidRef.of(d.scope(), d.name()).key()).distinct().toList();
-        List<String> missing = store.read(tx -> tx.run("""
-                UNWIND $keys AS k OPTIONAL MATCH (d:Did {key: k}) WITH k, d WHERE d IS NULL RETURN k LIMIT 1
-                """, Map.of("keys", keys)).list(r -> r.get("k").asString()));
-        if (!missing.isEmpty()) {
-            throw new DataIdentifierNotFound("Data identifier '" + missing.get(0) + "' not found");
+        List<org.neo4j.driver.Record> found = store.read(tx -> tx.run("""
+                UNWIND $keys AS k OPTIONAL MATCH (d:Did {key: k}) RETURN k, d.did_type AS type
+                """, Map.of("keys", keys)).list());
+        for (org.neo4j.driver.Record r : found) {
+            if (r.get("type").isNull()) {
+                throw new DataIdentifierNotFound("Data identifier '" + r.get("k").asString() + "' not found");
+            }
         }
+        if (found.size() == 1 && "DATASET".equals(found.get(0).get("type").asString())) {
+            // The common case, one dataset: its files are distinct already, one hop away.
+            ByFile grouper = new ByFile(sink);
+            store.stream("""
+                    MATCH (:Did {key: $key})-[:CONTAINS]->(f:Did)-[rel:REPLICA]->(r:Rse)
+                    WHERE $all OR rel.state = 'AVAILABLE'
+                    RETURN f.key AS key, f.scope AS scope, f.name AS name, f.bytes AS bytes, f.md5 AS md5,
+                           f.adler32 AS adler32, r.id AS rse_id, r.rse AS rse, r.rse_type AS type, r.volatile AS volatile,
+                           rel.state AS state, rel.path AS path
+                    """, Map.of("key", keys.get(0), "all", allStates), grouper);
+            grouper.finish();
+            return;
+        }
+        ByFile grouper = new ByFile(sink);
         store.stream("""
                 UNWIND $keys AS k
                 MATCH (d:Did {key: k})
@@ -342,25 +358,50 @@ public final class ReplicaStore {
                   MATCH (d)-[:CONTAINS*1..]->(:Did {did_type: 'DATASET'})-[:CONTAINS]->(f:Did) RETURN f
                 }
                 WITH DISTINCT f
-                CALL (f) {
-                  MATCH (f)-[rel:REPLICA]->(r:Rse)
-                  WHERE $all OR rel.state = 'AVAILABLE'
-                  RETURN collect({rse_id: r.id, rse: r.rse, type: r.rse_type, volatile: r.volatile,
-                                  state: rel.state, path: rel.path}) AS replicas
-                }
-                WITH f, replicas WHERE size(replicas) > 0
-                RETURN f.scope AS scope, f.name AS name, f.bytes AS bytes, f.md5 AS md5, f.adler32 AS adler32, replicas
-                """, Map.of("keys", keys, "all", allStates), r -> {
-            List<At> at = new ArrayList<>();
-            for (Object o : r.get("replicas").asList()) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> m = (Map<String, Object>) o;
-                at.add(new At((String) m.get("rse_id"), (String) m.get("rse"), (String) m.get("type"),
-                        Boolean.TRUE.equals(m.get("volatile")), ReplicaState.valueOf((String) m.get("state")),
-                        (String) m.get("path")));
+                MATCH (f)-[rel:REPLICA]->(r:Rse)
+                WHERE $all OR rel.state = 'AVAILABLE'
+                RETURN f.key AS key, f.scope AS scope, f.name AS name, f.bytes AS bytes, f.md5 AS md5,
+                       f.adler32 AS adler32, r.id AS rse_id, r.rse AS rse, r.rse_type AS type, r.volatile AS volatile,
+                       rel.state AS state, rel.path AS path
+                """, Map.of("keys", keys, "all", allStates), grouper);
+        grouper.finish();
+    }
+
+    /**
+     * Turns one row per replica into one {@link FileReplicas} per file. A file's rows come together (they are
+     * expanded from the same row), so a file is complete when the next one starts: no collect() on the server, no sort.
+     */
+    private static final class ByFile implements Consumer<Record> {
+        private final Consumer<FileReplicas> sink;
+        private String current;
+        private Record first;
+        private List<At> at = new ArrayList<>();
+
+        ByFile(Consumer<FileReplicas> sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public void accept(Record r) {
+            String key = r.get("key").asString();
+            if (!key.equals(current)) {
+                finish();
+                current = key;
+                first = r;
             }
-            sink.accept(new FileReplicas(r.get("scope").asString(), r.get("name").asString(), Values.lng(r.get("bytes")),
-                    Values.str(r.get("md5")), Values.str(r.get("adler32")), at));
-        });
+            at.add(new At(r.get("rse_id").asString(), r.get("rse").asString(), Values.str(r.get("type")),
+                    Values.bool(r.get("volatile"), false), ReplicaState.valueOf(r.get("state").asString()),
+                    Values.str(r.get("path"))));
+        }
+
+        void finish() {
+            if (first != null) {
+                sink.accept(new FileReplicas(first.get("scope").asString(), first.get("name").asString(),
+                        Values.lng(first.get("bytes")), Values.str(first.get("md5")), Values.str(first.get("adler32")),
+                        at));
+                at = new ArrayList<>();
+                first = null;
+            }
+        }
     }
 }
