@@ -39,6 +39,8 @@ public final class Bench {
             Map<String, Object> figures = switch (options.scenario()) {
                 case Options.CATALOG_INGEST -> new CatalogIngest(options, clock).run();
                 case Options.LIST_REPLICAS -> new ListReplicas(options, clock, json).run();
+                case Options.RULE_EVALUATION -> new RuleEvaluation(options, clock).run(false);
+                case Options.REEVALUATION -> new RuleEvaluation(options, clock).run(true);
                 default -> throw new IllegalStateException("Scenario without an implementation: " + options.scenario());
             };
             out.println(json.writeValueAsString(figures));

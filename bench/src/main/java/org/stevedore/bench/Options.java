@@ -20,7 +20,9 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
 
     static final String CATALOG_INGEST = "catalog-ingest";
     static final String LIST_REPLICAS = "list-replicas";
-    static final List<String> SCENARIOS = List.of(CATALOG_INGEST, LIST_REPLICAS);
+    static final String RULE_EVALUATION = "rule-evaluation";
+    static final String REEVALUATION = "reevaluation";
+    static final List<String> SCENARIOS = List.of(CATALOG_INGEST, LIST_REPLICAS, RULE_EVALUATION, REEVALUATION);
 
     static final String USAGE = """
             usage: java -jar stevedore-bench.jar SCENARIO [options]
@@ -29,8 +31,11 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                                  service layer of the REST bulk endpoint; then the same graph with raw UNWIND
                                  Cypher on a fresh store; prints files/s of both and their ratio
                 list-replicas    list the replicas of one dataset repeatedly; prints p50/p99/min/max ms
+                rule-evaluation  one rule (1 copy) on a dataset of N files whose replicas are elsewhere; time from
+                                 the call to every lock, COPYING replica and QUEUED request written; locks/s
+                reevaluation     attach N files to a dataset with 3 rules; time until every lock exists; locks/s
               options:
-                --files N          files (default 100000 for catalog-ingest, 10000 for list-replicas)
+                --files N          files (default 100000; 10000 for list-replicas)
                 --dataset-size N   files per dataset and per bulk request (default 1000)
                 --batch N          rows per raw UNWIND statement (default 10000)
                 --repeat N         timed listings (default 50)
@@ -49,7 +54,7 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
         if (!SCENARIOS.contains(scenario)) {
             throw new UsageException("unknown scenario '" + scenario + "'");
         }
-        int files = scenario.equals(CATALOG_INGEST) ? 100_000 : 10_000;
+        int files = scenario.equals(LIST_REPLICAS) ? 10_000 : 100_000;
         int datasetSize = 1_000;
         int batch = 10_000;
         int repeat = 50;

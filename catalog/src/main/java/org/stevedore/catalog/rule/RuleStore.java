@@ -439,8 +439,13 @@ public final class RuleStore {
 
     /** Which of {@code fileKeys} the rule already locks. */
     public java.util.Set<String> lockedFiles(String ruleId, List<String> fileKeys) {
+        // From the files, not from the rule: a big rule has many locks, a file only a few.
         return new java.util.HashSet<>(store.read(tx -> tx.run("""
-                MATCH (:Rule {id: $id})-[:LOCK]->(f:Did) WHERE f.key IN $keys RETURN DISTINCT f.key AS key
+                MATCH (r:Rule {id: $id})
+                UNWIND $keys AS k
+                MATCH (f:Did {key: k})
+                WHERE EXISTS { (r)-[:LOCK]->(f) }
+                RETURN DISTINCT k AS key
                 """, Map.of("id", ruleId, "keys", fileKeys)).list(r -> r.get("key").asString())));
     }
 
@@ -456,10 +461,18 @@ public final class RuleStore {
             }
             return out;
         }
+        // The first locked files of a dataset tell where its group went; no need to look at all of them.
         store.read(tx -> tx.run("""
+                MATCH (r:Rule {id: $id})
                 UNWIND $datasets AS ds
-                MATCH (:Rule {id: $id})-[l:LOCK]->(:Did)<-[:CONTAINS]-(:Did {key: ds})
-                RETURN ds, collect(DISTINCT l.rse_id) AS rses
+                MATCH (d:Did {key: ds})
+                CALL (r, d) {
+                  MATCH (d)-[:CONTAINS]->(f:Did)
+                  MATCH (r)-[l:LOCK]->(f)
+                  RETURN l.rse_id AS rse LIMIT 64
+                }
+                WITH ds, collect(DISTINCT rse) AS rses
+                RETURN ds, rses
                 """, Map.of("id", ruleId, "datasets", datasetKeys)).list()).forEach(r ->
                 out.put(r.get("ds").asString(), r.get("rses").asList(v -> v.asString())));
         return out;
@@ -496,6 +509,15 @@ public final class RuleStore {
             recount(tx, ruleId, now);
             return null;
         });
+    }
+
+    /** Every (file, RSE) a rule locks, by file key: what an interrupted injection already wrote. */
+    public Map<String, java.util.Set<String>> lockedPairs(String ruleId) {
+        Map<String, java.util.Set<String>> out = new HashMap<>();
+        store.stream("MATCH (:Rule {id: $id})-[l:LOCK]->(f:Did) RETURN f.key AS key, l.rse_id AS rse",
+                Map.of("id", ruleId), r -> out.computeIfAbsent(r.get("key").asString(), k -> new java.util.HashSet<>(2))
+                        .add(r.get("rse").asString()));
+        return out;
     }
 
     /** The RSEs on which a rule locks a file. */

@@ -35,12 +35,9 @@ public final class Schema {
                     "CREATE INDEX rule_state IF NOT EXISTS FOR (r:Rule) ON (r.state)",
                     "CREATE INDEX rule_expiry IF NOT EXISTS FOR (r:Rule) ON (r.expires_at)",
                     "CREATE INDEX lock_rse IF NOT EXISTS FOR ()-[l:LOCK]-() ON (l.rse_id)",
-                    "CREATE INDEX lock_state IF NOT EXISTS FOR ()-[l:LOCK]-() ON (l.state)",
                     // key = scope:name|destination RSE id: one live request per file and destination.
                     "CREATE CONSTRAINT request_key IF NOT EXISTS FOR (q:Request) REQUIRE q.key IS UNIQUE",
-                    "CREATE CONSTRAINT request_id IF NOT EXISTS FOR (q:Request) REQUIRE q.id IS UNIQUE",
                     "CREATE INDEX request_state IF NOT EXISTS FOR (q:Request) ON (q.state)",
-                    "CREATE INDEX request_rule IF NOT EXISTS FOR (q:Request) ON (q.rule_id)",
                     "CREATE CONSTRAINT event_id IF NOT EXISTS FOR (e:Event) REQUIRE e.id IS UNIQUE",
                     "CREATE INDEX event_created IF NOT EXISTS FOR (e:Event) ON (e.created_at)")));
 

@@ -323,28 +323,44 @@ public final class RuleService {
         log.info("Rule {} on {} deleted", id, rule.did());
     }
 
-    /** Plans and writes the locks of a rule in INJECT (big or asynchronous rules, approved rules). */
+    /**
+     * Plans and writes the locks of a rule in INJECT (big or asynchronous rules, approved rules), in transactions of
+     * at most the injection threshold's locks each, so a rule of any size fits the store's transaction memory. The
+     * rule stays in INJECT until the last chunk is written; an injection interrupted half-way resumes where it stopped
+     * (files already locked are skipped, and their groups keep the RSEs they got).
+     */
     public Rule applyPending(String id) {
         Rule rule = rules.get(id);
         if (rule.state() != RuleState.INJECT) {
             return rule;
         }
-        List<FileInfo> files = inputs.files(rule.did(), rule.didType());
+        Map<String, Set<String>> done = rules.lockedPairs(id);
+        List<FileInfo> files = inputs.files(rule.did(), rule.didType()).stream()
+                .filter(f -> done.getOrDefault(f.key(), Set.of()).size() < rule.copies()).toList();
         List<PlannedLock> locks;
         try {
-            locks = plan(NewRuleView.of(rule), files, resolve(rule.rseExpression()), allRses(), Map.of());
+            locks = files.isEmpty() ? List.of()
+                    : plan(NewRuleView.of(rule), files, resolve(rule.rseExpression()), allRses(), fixedGroups(rule, files));
         } catch (org.stevedore.catalog.error.StevedoreException e) {
             rules.update(id, Map.of("state", RuleState.STUCK.name(), "error", e.getMessage(), "stuck_at", clock.millis()));
             log.warn("Rule {} could not be injected: {}", id, e.getMessage());
             return rules.get(id);
         }
-        long now = clock.millis();
+        int chunk = (int) Math.max(1, Math.min(Integer.MAX_VALUE, settings.injectThreshold()));
+        for (int from = 0; from < locks.size(); from += chunk) {
+            List<PlannedLock> part = locks.subList(from, Math.min(locks.size(), from + chunk));
+            rules.store().write(tx -> {
+                rules.addLocks(tx, id, part, clock.millis());
+                return null;
+            });
+        }
         Rule applied = rules.store().write(tx -> {
+            long now = clock.millis();
             rules.setState(tx, id, RuleState.REPLICATING, now);
-            rules.addLocks(tx, id, locks, now);
             return rules.recount(tx, id, now);
         });
-        log.info("Rule {} injected: {} locks, state {}", id, locks.size(), applied.state());
+        log.info("Rule {} injected: {} locks in {} transaction(s), state {}", id, locks.size(),
+                (locks.size() + chunk - 1) / chunk, applied.state());
         return applied;
     }
 

@@ -256,4 +256,29 @@ class RuleServiceTest extends StoreTest {
         assertThat(applied.state()).isEqualTo(RuleState.REPLICATING);
         assertThat(applied.locksReplicating()).isEqualTo(6);
     }
+
+    @Test
+    void injectionWritesInChunksAndResumesWhereItStopped() {
+        RuleFixture small = new RuleFixture(store, clock, 3);
+        small.dataset("big", 7, 1, "SRC");
+        small.rses.setAttribute("DST_A", "pool", "x");
+        small.rses.setAttribute("DST_B", "pool", "x");
+        Rule rule = small.rules.get(small.service.add(RuleRequest.of(List.of(did("big")), 1, "pool=x"), "jdoe").get(0));
+        assertThat(rule.state()).isEqualTo(RuleState.INJECT);
+        // An earlier injection wrote two locks on DST_B before it was interrupted.
+        String dstB = small.rses.get("DST_B").id();
+        small.store.write(tx -> {
+            small.rules.addLocks(tx, rule.id(), List.of(
+                    new org.stevedore.catalog.rule.PlannedLock("s:big.f0", "s", "big.f0", 1, dstB, "DST_B", null, true, null),
+                    new org.stevedore.catalog.rule.PlannedLock("s:big.f1", "s", "big.f1", 1, dstB, "DST_B", null, true, null)),
+                    clock.millis());
+            return null;
+        });
+        Rule applied = small.service.applyPending(rule.id());
+        assertThat(applied.state()).isEqualTo(RuleState.REPLICATING);
+        assertThat(applied.locksReplicating()).isEqualTo(7);
+        // Each file once, and the dataset kept the RSE its first files got.
+        assertThat(locks(rule.id())).hasSize(7).allSatisfy(l -> assertThat(l.rse()).isEqualTo("DST_B"));
+        assertThat(small.count("MATCH (q:Request) RETURN count(q)")).isEqualTo(7);
+    }
 }

@@ -1,0 +1,121 @@
+package org.stevedore.bench;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.stevedore.catalog.account.AccountLimitStore;
+import org.stevedore.catalog.daemon.Partition;
+import org.stevedore.catalog.did.DidRef;
+import org.stevedore.catalog.did.DidType;
+import org.stevedore.catalog.did.NewDid;
+import org.stevedore.catalog.did.UpdatedDidQueue;
+import org.stevedore.catalog.replica.NewReplica;
+import org.stevedore.catalog.rule.RuleInputs;
+import org.stevedore.catalog.rule.RuleStore;
+import org.stevedore.catalog.store.Store;
+import org.stevedore.rules.evaluation.RuleRequest;
+import org.stevedore.rules.evaluation.RuleService;
+import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.workers.RuleReevaluator;
+
+/**
+ * Rule evaluation as the service does it. {@code rule-evaluation}: one rule of one copy on a dataset of N files whose
+ * replicas sit on another RSE, with the default injection threshold (above it the injector writes the locks in
+ * chunks), timed from the call until every lock, COPYING replica and QUEUED request is written. {@code reevaluation}: a dataset with three rules on three RSEs gets N
+ * files attached in bulk requests; timed from the first attach until the re-evaluator has written all 3N locks.
+ */
+final class RuleEvaluation {
+
+    private static final String SOURCE = "BENCH_SRC";
+
+    private final Options options;
+    private final Clock clock;
+
+    RuleEvaluation(Options options, Clock clock) {
+        this.options = options;
+        this.clock = clock;
+    }
+
+    Map<String, Object> run(boolean reevaluation) {
+        try (HeapMeter heap = HeapMeter.start(); TempStore temp = TempStore.open(options, "rules")) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("scenario", reevaluation ? Options.REEVALUATION : Options.RULE_EVALUATION);
+            f.put("files", options.files());
+            Store store = temp.store();
+            Catalog catalog = Catalog.of(store, clock);
+            Workload w = new Workload("bench", "mc16_13tev", SOURCE, options.files(), options.datasetSize());
+            catalog.prepare(w);
+            List<String> targets = reevaluation ? List.of("BENCH_DST1", "BENCH_DST2", "BENCH_DST3") : List.of("BENCH_DST1");
+            targets.forEach(catalog.rses()::add);
+            RuleStore rules = new RuleStore(store, clock);
+            RuleService service = new RuleService(catalog.dids(), rules, new RuleInputs(store), catalog.rses(),
+                    catalog.accounts(), new AccountLimitStore(store), new RseExpressionResolver(catalog.rses())::resolve,
+                    clock, RuleService.Settings.defaults(), RandomGenerator.getDefault());
+            DidRef dataset = new DidRef(w.scope(), "bench.rules.dataset");
+            catalog.dids().add(List.of(NewDid.collection(dataset.scope(), dataset.name(), DidType.DATASET, w.account())));
+
+            long setup = System.nanoTime();
+            List<DidRef> refs = new ArrayList<>(w.files());
+            for (int d = 0; d < w.datasets(); d++) {
+                List<NewReplica> replicas = w.replicas(d);
+                catalog.replicas().add(SOURCE, replicas, w.account(), false, reevaluation ? null : dataset);
+                replicas.forEach(r -> refs.add(new DidRef(r.scope(), r.name())));
+            }
+            f.put("setup_s", seconds(System.nanoTime() - setup));
+
+            long cpu0 = CpuClock.nanos();
+            long started = System.nanoTime();
+            if (!reevaluation) {
+                // Above the injection threshold the rule is written in INJECT and the injector applies it in
+                // chunks; both steps are timed, as a client waiting for its locks would see them.
+                String id = service.add(RuleRequest.of(List.of(dataset), 1, targets.get(0)), w.account()).get(0);
+                service.applyPending(id);
+            } else {
+                for (String target : targets) {
+                    service.add(RuleRequest.of(List.of(dataset), 1, target), w.account());
+                }
+                long attach = System.nanoTime();
+                for (int from = 0; from < refs.size(); from += options.datasetSize()) {
+                    catalog.attachments().attach(dataset, refs.subList(from, Math.min(refs.size(), from + options.datasetSize())),
+                            false);
+                }
+                f.put("attach_s", seconds(System.nanoTime() - attach));
+                RuleReevaluator evaluator = new RuleReevaluator(new UpdatedDidQueue(store), service, 100);
+                while (evaluator.runOnce(Partition.whole()).didWork()) {
+                    // until the queue is empty
+                }
+            }
+            long elapsed = System.nanoTime() - started;
+            long cpu = CpuClock.nanos() - cpu0;
+
+            long expected = (long) w.files() * targets.size();
+            long locks = count(store, "MATCH ()-[l:LOCK]->() RETURN count(l)");
+            long requests = count(store, "MATCH (q:Request {state: 'QUEUED'}) RETURN count(q)");
+            long copying = count(store, "MATCH ()-[r:REPLICA {state: 'COPYING', lock_cnt: 1}]->() RETURN count(r)");
+            if (locks != expected || requests != expected || copying != expected) {
+                throw new BenchmarkFailed("expected " + expected + " locks, requests and COPYING replicas, found "
+                        + locks + ", " + requests + ", " + copying);
+            }
+            f.put("rules", targets.size());
+            f.put("locks", locks);
+            f.put("seconds", seconds(elapsed));
+            f.put("locks_per_s", Math.round(locks / (elapsed / 1e9)));
+            f.put("cpu_s", seconds(cpu));
+            f.put("load_average", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            f.putAll(heap.figures());
+            f.put("verified", true);
+            return f;
+        }
+    }
+
+    private static long count(Store store, String cypher) {
+        return store.read(tx -> tx.run(cypher).single().get(0).asLong());
+    }
+
+    private static double seconds(long nanos) {
+        return Math.round(nanos / 1e6) / 1000.0;
+    }
+}
