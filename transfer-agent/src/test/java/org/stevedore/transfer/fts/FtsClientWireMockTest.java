@@ -181,15 +181,16 @@ class FtsClientWireMockTest {
         String sid = "tj-timeout#0";
         // The server takes the job but answers too late for our read timeout; resubmitting the sid gives 409.
         fts.stubFor(post(urlEqualTo("/jobs")).inScenario("slow").whenScenarioStateIs(STARTED)
-                .willReturn(okJson("{\"job_id\": \"" + expectedJobId(sid) + "\"}").withFixedDelay(1500))
+                .willReturn(okJson("{\"job_id\": \"" + expectedJobId(sid) + "\"}").withFixedDelay(3000))
                 .willSetStateTo("accepted"));
         fts.stubFor(post(urlEqualTo("/jobs")).inScenario("slow").whenScenarioStateIs("accepted")
                 .willReturn(aResponse().withStatus(409).withHeader("Content-Type", "application/json")
                         .withBody("{\"status\": \"409 Conflict\", \"message\": \"The sid provided is already in use\"}")));
         fts.stubFor(get(urlEqualTo("/jobs/" + expectedJobId(sid)))
                 .willReturn(okJson("{\"job_id\": \"" + expectedJobId(sid) + "\", \"job_state\": \"SUBMITTED\"}")));
-        Fts3Client client = new Fts3Client(config(), http(Duration.ofMillis(300)), new Fts3Auth.BearerToken("t"),
+        Fts3Client client = new Fts3Client(config(), http(Duration.ofMillis(1000)), new Fts3Auth.BearerToken("t"),
                 Clock.systemUTC(), sleeper);
+        client.whoami();
 
         List<SubmittedJob> submitted = client.submit(List.of(diskJob("tj-timeout", 1)));
 
