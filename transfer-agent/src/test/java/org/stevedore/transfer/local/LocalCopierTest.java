@@ -1,0 +1,216 @@
+package org.stevedore.transfer.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stevedore.transfer.local.CopyResult.CopyState;
+import org.stevedore.transfer.storage.Adler32Checksum;
+import org.stevedore.transfer.storage.FilePfn;
+
+class LocalCopierTest {
+
+    @TempDir
+    Path source;
+    @TempDir
+    Path destination;
+
+    @Test
+    void copiesRealBytesIntoNewDirectoriesAndReportsSizeAndChecksum() throws Exception {
+        byte[] content = randomBytes(2 * (1 << 20) + 77, 1);
+        Path from = Files.write(source.resolve("f.root"), content);
+        Path to = destination.resolve("data24/ab/cd/f.root");
+
+        try (LocalCopier copier = new LocalCopier(2)) {
+            CopyResult result = copier.copy(List.of(request("r1", from, to))).get(0);
+
+            assertThat(result.state()).isEqualTo(CopyState.DONE);
+            assertThat(result.bytes()).isEqualTo(content.length);
+            assertThat(result.adler32()).isEqualTo(Adler32Checksum.of(from));
+            assertThat(result.reason()).isNull();
+        }
+        assertThat(Files.readAllBytes(to)).isEqualTo(content);
+        assertThat(leftovers(to.getParent())).containsExactly(to);
+    }
+
+    @Test
+    void checksumMismatchFailsAndLeavesNothingAtTheDestination() throws Exception {
+        Path from = Files.write(source.resolve("f"), randomBytes(10_000, 2));
+        Path to = destination.resolve("sub/f");
+        CopyRequest wrong = new CopyRequest("r1", FilePfn.of(from), FilePfn.of(to), 10_000, "0badc0de");
+
+        try (LocalCopier copier = new LocalCopier(1)) {
+            CopyResult result = copier.copy(List.of(wrong)).get(0);
+
+            assertThat(result.state()).isEqualTo(CopyState.FAILED);
+            assertThat(result.reason()).contains("checksum mismatch").contains("0badc0de");
+        }
+        assertThat(to).doesNotExist();
+        assertThat(leftovers(destination)).isEmpty();
+    }
+
+    @Test
+    void sizeMismatchFailsAndLeavesNothingAtTheDestination() throws Exception {
+        Path from = Files.write(source.resolve("f"), randomBytes(1000, 3));
+        Path to = destination.resolve("f");
+        CopyRequest wrong = new CopyRequest("r1", FilePfn.of(from), FilePfn.of(to), 999, Adler32Checksum.of(from));
+
+        try (LocalCopier copier = new LocalCopier(1)) {
+            assertThat(copier.copy(List.of(wrong)).get(0).reason()).contains("size mismatch");
+        }
+        assertThat(leftovers(destination)).isEmpty();
+    }
+
+    @Test
+    void existingDestinationWithOtherContentIsNeverOverwritten() throws Exception {
+        Path from = Files.write(source.resolve("f"), randomBytes(5000, 4));
+        Path to = Files.writeString(destination.resolve("f"), "somebody else's file");
+
+        try (LocalCopier copier = new LocalCopier(1)) {
+            CopyResult result = copier.copy(List.of(request("r1", from, to))).get(0);
+
+            assertThat(result.state()).isEqualTo(CopyState.FAILED);
+            assertThat(result.reason()).contains("exists with different content");
+        }
+        assertThat(Files.readString(to)).isEqualTo("somebody else's file");
+        assertThat(leftovers(destination)).containsExactly(to);
+    }
+
+    @Test
+    void existingDestinationWithTheExpectedContentCountsAsDone() throws Exception {
+        byte[] content = randomBytes(5000, 5);
+        Path from = Files.write(source.resolve("f"), content);
+        Path to = Files.write(destination.resolve("f"), content);
+
+        try (LocalCopier copier = new LocalCopier(1)) {
+            CopyResult result = copier.copy(List.of(request("r1", from, to))).get(0);
+
+            assertThat(result.state()).isEqualTo(CopyState.DONE);
+            assertThat(result.bytes()).isEqualTo(5000);
+        }
+    }
+
+    @Test
+    void twoRequestsForOneDestinationPlaceItOnceAndBothSucceed() throws Exception {
+        byte[] content = randomBytes(3 << 20, 6);
+        Path from = Files.write(source.resolve("f"), content);
+        Path to = destination.resolve("f");
+
+        try (LocalCopier copier = new LocalCopier(2)) {
+            List<CopyResult> results = copier.copy(List.of(request("a", from, to), request("b", from, to)));
+
+            assertThat(results).extracting(CopyResult::state).containsOnly(CopyState.DONE);
+        }
+        assertThat(Files.readAllBytes(to)).isEqualTo(content);
+        assertThat(leftovers(destination)).containsExactly(to);
+    }
+
+    @Test
+    void missingSourceFailsWithAReason() {
+        try (LocalCopier copier = new LocalCopier(1)) {
+            CopyRequest missing = new CopyRequest("r1", FilePfn.of(source.resolve("none")),
+                    FilePfn.of(destination.resolve("none")), 1, "00000001");
+
+            CopyResult result = copier.copy(List.of(missing)).get(0);
+
+            assertThat(result.state()).isEqualTo(CopyState.FAILED);
+            assertThat(result.reason()).contains("does not exist");
+        }
+    }
+
+    @Test
+    void aBadRequestFailsAloneWhileTheOthersInTheBatchAreCopied() throws Exception {
+        Path good = Files.write(source.resolve("good"), randomBytes(100, 7));
+        CopyRequest bad = new CopyRequest("bad", "davs://elsewhere/x", FilePfn.of(destination.resolve("x")), 1, "1");
+
+        try (LocalCopier copier = new LocalCopier(2)) {
+            List<CopyResult> results = copier.copy(List.of(bad, request("good", good, destination.resolve("good"))));
+
+            assertThat(results).extracting(r -> r.request().id()).containsExactly("bad", "good");
+            assertThat(results).extracting(CopyResult::state).containsExactly(CopyState.FAILED, CopyState.DONE);
+        }
+    }
+
+    @Test
+    void neverRunsMoreCopiesAtOnceThanItsParallelism() throws Exception {
+        int parallelism = 3;
+        int files = 12;
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger highest = new AtomicInteger();
+        CountDownLatch poolFull = new CountDownLatch(parallelism);
+        List<CopyRequest> requests = new ArrayList<>();
+        for (int i = 0; i < files; i++) {
+            requests.add(request("r" + i, Files.write(source.resolve("f" + i), randomBytes(1000, i)), destination.resolve("f" + i)));
+        }
+        // Each copy waits until the pool could be full, so an unbounded copier would show more than 3 at once here.
+        LocalCopier copier = new LocalCopier(parallelism, request -> {
+            highest.accumulateAndGet(running.incrementAndGet(), Math::max);
+            poolFull.countDown();
+            try {
+                poolFull.await(2, TimeUnit.SECONDS);
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            running.decrementAndGet();
+        });
+        try (copier) {
+            List<CopyResult> results = copier.copy(requests);
+
+            assertThat(results).extracting(CopyResult::state).containsOnly(CopyState.DONE);
+        }
+        assertThat(highest.get()).isEqualTo(parallelism);
+    }
+
+    @Test
+    void closingFailsQueuedCopiesInsteadOfLeavingCallersWaiting() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Path from = Files.write(source.resolve("f"), randomBytes(100, 8));
+        LocalCopier copier = new LocalCopier(1, request -> {
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        var first = copier.copyAsync(request("first", from, destination.resolve("first")));
+        var queued = copier.copyAsync(request("queued", from, destination.resolve("queued")));
+
+        Thread closer = new Thread(copier::close);
+        closer.start();
+        assertThat(queued.get(5, TimeUnit.SECONDS).reason()).contains("closed before the copy started");
+        release.countDown();
+        closer.join(5000);
+
+        assertThat(first.get(5, TimeUnit.SECONDS).state()).isEqualTo(CopyState.DONE);
+        assertThat(destination.resolve("queued")).doesNotExist();
+        assertThat(copier.copyAsync(request("late", from, destination.resolve("late"))).get().reason()).contains("closed");
+    }
+
+    private static CopyRequest request(String id, Path from, Path to) throws IOException {
+        return new CopyRequest(id, FilePfn.of(from), FilePfn.of(to), Files.size(from), Adler32Checksum.of(from));
+    }
+
+    private static byte[] randomBytes(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    /** Every file under the directory, temporary ones included. */
+    private static List<Path> leftovers(Path directory) throws IOException {
+        try (Stream<Path> files = Files.walk(directory)) {
+            return files.filter(Files::isRegularFile).toList();
+        }
+    }
+}
