@@ -1,5 +1,6 @@
 package org.stevedore.transfer.fts;
 
+import org.stevedore.catalog.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
