@@ -31,19 +31,39 @@ public final class RuleInputs {
      * belongs to both groups under DATASET grouping, as in Rucio).
      */
     public List<FileInfo> files(DidRef did, DidType type) {
-        String query = switch (type) {
-            case FILE -> "MATCH (f:Did {key: $key}) RETURN f.key AS key, f.scope AS scope, f.name AS name, "
-                    + "f.bytes AS bytes, f.key AS dataset";
-            case DATASET -> "MATCH (d:Did {key: $key})-[:CONTAINS]->(f:Did) RETURN f.key AS key, f.scope AS scope, "
-                    + "f.name AS name, f.bytes AS bytes, d.key AS dataset";
+        return files(did, type, null);
+    }
+
+    /**
+     * {@link #files(DidRef, DidType)}, also filling {@code replicas} (when not null) with where each file's replicas
+     * are, in the same pass over the store.
+     */
+    public List<FileInfo> files(DidRef did, DidType type, Map<String, List<ReplicaInfo>> replicas) {
+        String match = switch (type) {
+            case FILE -> "MATCH (f:Did {key: $key}) WITH f, f.key AS dataset";
+            case DATASET -> "MATCH (d:Did {key: $key})-[:CONTAINS]->(f:Did) WITH f, d.key AS dataset";
             case CONTAINER -> "MATCH (:Did {key: $key})-[:CONTAINS*1..]->(d:Did {did_type: 'DATASET'}) WITH DISTINCT d "
-                    + "MATCH (d)-[:CONTAINS]->(f:Did) RETURN f.key AS key, f.scope AS scope, f.name AS name, "
-                    + "f.bytes AS bytes, d.key AS dataset";
+                    + "MATCH (d)-[:CONTAINS]->(f:Did) WITH f, d.key AS dataset";
         };
+        String tail = replicas == null
+                ? " RETURN f.key AS key, f.scope AS scope, f.name AS name, f.bytes AS bytes, dataset"
+                : " CALL (f) { OPTIONAL MATCH (f)-[r:REPLICA]->(rse:Rse) RETURN collect([rse.id, r.state]) AS replicas }"
+                + " RETURN f.key AS key, f.scope AS scope, f.name AS name, f.bytes AS bytes, dataset, replicas";
         List<FileInfo> files = new ArrayList<>();
-        store.stream(query, Map.of("key", did.key()), r -> files.add(new FileInfo(r.get("key").asString(),
-                r.get("scope").asString(), r.get("name").asString(), r.get("bytes").asLong(0),
-                Values.str(r.get("dataset")))));
+        store.stream(match + tail, Map.of("key", did.key()), r -> {
+            String key = r.get("key").asString();
+            files.add(new FileInfo(key, r.get("scope").asString(), r.get("name").asString(), r.get("bytes").asLong(0),
+                    Values.str(r.get("dataset"))));
+            if (replicas != null && !replicas.containsKey(key)) {
+                List<ReplicaInfo> found = new ArrayList<>(2);
+                for (var pair : r.get("replicas").values()) {
+                    if (!pair.get(0).isNull()) {
+                        found.add(new ReplicaInfo(pair.get(0).asString(), pair.get(1).asString()));
+                    }
+                }
+                replicas.put(key, found);
+            }
+        });
         return files;
     }
 

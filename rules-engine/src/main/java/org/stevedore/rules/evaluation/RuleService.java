@@ -135,11 +135,12 @@ public final class RuleService {
                     state, request.lifetime() == null ? null : clock.instant().plusSeconds(request.lifetime()));
             List<PlannedLock> locks = List.of();
             if (state == RuleState.REPLICATING) {
-                List<FileInfo> files = inputs.files(did.ref(), did.type());
+                Map<String, List<ReplicaInfo>> replicas = new HashMap<>();
+                List<FileInfo> files = inputs.files(did.ref(), did.type(), replicas);
                 if (Boolean.TRUE.equals(request.asynchronous()) || (long) files.size() * copies > settings.injectThreshold()) {
                     rule = withState(rule, RuleState.INJECT);
                 } else {
-                    locks = plan(rule, files, targets, all, Map.of());
+                    locks = plan(NewRuleView.of(rule), files, replicas, targets, all, Map.of());
                 }
             }
             planned.add(new Planned(rule, did.bytes() == null ? 0 : did.bytes(), locks));
@@ -190,6 +191,13 @@ public final class RuleService {
     /** Plans locks for files of a rule; {@code fixed} pins groups the rule already placed. */
     List<PlannedLock> plan(NewRuleView rule, List<FileInfo> files, List<Rse> targets, Map<String, RseWithAttributes> all,
                            Map<String, List<Rse>> fixed) {
+        return plan(rule, files, inputs.replicas(files.stream().map(FileInfo::key).distinct().toList()), targets, all,
+                fixed);
+    }
+
+    /** Plans with the files' replicas already known. */
+    List<PlannedLock> plan(NewRuleView rule, List<FileInfo> files, Map<String, List<ReplicaInfo>> replicas,
+                           List<Rse> targets, Map<String, RseWithAttributes> all, Map<String, List<Rse>> fixed) {
         Set<String> sources = new HashSet<>();
         if (rule.sourceReplicaExpression() != null) {
             resolve(rule.sourceReplicaExpression()).stream().filter(Rse::availabilityRead).forEach(r -> sources.add(r.id()));
@@ -200,15 +208,9 @@ public final class RuleService {
         RulePlanner.Params params = new RulePlanner.Params(rule.copies(), rule.grouping(), rule.weight(),
                 rule.ignoreAvailability(), "'" + rule.did() + "'");
         List<RsePlacement.Candidate> candidates = planner.candidates(targets, params);
-        Map<String, List<ReplicaInfo>> replicas = inputs.replicas(files.stream().map(FileInfo::key).distinct().toList());
         Map<String, AccountLimitStore.Usage> quotas = limits.usage(rule.account(),
                 candidates.stream().map(c -> c.rse().id()).toList());
         return planner.plan(files, replicas, params, candidates, quotas, fixed);
-    }
-
-    List<PlannedLock> plan(NewRule rule, List<FileInfo> files, List<Rse> targets, Map<String, RseWithAttributes> all,
-                           Map<String, List<Rse>> fixed) {
-        return plan(NewRuleView.of(rule), files, targets, all, fixed);
     }
 
     /** The placement-relevant view of a rule, new or stored. */
@@ -335,12 +337,14 @@ public final class RuleService {
             return rule;
         }
         Map<String, Set<String>> done = rules.lockedPairs(id);
-        List<FileInfo> files = inputs.files(rule.did(), rule.didType()).stream()
+        Map<String, List<ReplicaInfo>> replicas = new HashMap<>();
+        List<FileInfo> files = inputs.files(rule.did(), rule.didType(), replicas).stream()
                 .filter(f -> done.getOrDefault(f.key(), Set.of()).size() < rule.copies()).toList();
         List<PlannedLock> locks;
         try {
             locks = files.isEmpty() ? List.of()
-                    : plan(NewRuleView.of(rule), files, resolve(rule.rseExpression()), allRses(), fixedGroups(rule, files));
+                    : plan(NewRuleView.of(rule), files, replicas, resolve(rule.rseExpression()), allRses(),
+                    fixedGroups(rule, files));
         } catch (org.stevedore.catalog.error.StevedoreException e) {
             rules.update(id, Map.of("state", RuleState.STUCK.name(), "error", e.getMessage(), "stuck_at", clock.millis()));
             log.warn("Rule {} could not be injected: {}", id, e.getMessage());
