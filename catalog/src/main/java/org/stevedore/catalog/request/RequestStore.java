@@ -1,0 +1,204 @@
+package org.stevedore.catalog.request;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.neo4j.driver.Record;
+import org.stevedore.catalog.daemon.Partition;
+import org.stevedore.catalog.rule.RuleStore;
+import org.stevedore.catalog.store.Store;
+import org.stevedore.catalog.store.Times;
+import org.stevedore.catalog.store.Values;
+
+/**
+ * Transfer requests: {@code (:Request {key: scope:name|dest rse id, state, ...})}, written QUEUED by rule evaluation and
+ * moved on by the conveyor: claimed (SUBMITTING), SUBMITTED with the transfer tool's job id, then DONE (the replica
+ * becomes AVAILABLE and its locks OK, in one transaction), back to QUEUED for a retry, or FAILED for good (its locks
+ * STUCK with the reason).
+ */
+public final class RequestStore {
+
+    /** A request as the submitter needs it. */
+    public record Claimed(String id, String key, String didKey, String scope, String name, long bytes, String adler32,
+                          String destRseId, String destRse, String destPath, String activity, int priority,
+                          int retryCount, String sourceReplicaExpression) {
+    }
+
+    /** A readable AVAILABLE replica a request (by its key) may copy from. */
+    public record Source(String requestKey, String rseId, String rse, String rseType, String path, Integer distance) {
+    }
+
+    /** A request as listed by the API. */
+    public record Request(String id, String scope, String name, String destRse, String state, String requestType,
+                          String activity, int priority, long bytes, int retryCount, String externalId,
+                          String externalHost, String error, String sourceRse, Instant createdAt, Instant updatedAt,
+                          Instant submittedAt, Instant transferredAt) {
+    }
+
+    /** The outcome of one request's transfer (by request key), as the poller saw it. */
+    public record Outcome(String requestKey, boolean done, String reason) {
+    }
+
+    private final Store store;
+    private final Clock clock;
+    private final RuleStore rules;
+
+    public RequestStore(Store store, Clock clock, RuleStore rules) {
+        this.store = store;
+        this.clock = clock;
+        this.rules = rules;
+    }
+
+    /** Claims up to {@code limit} QUEUED requests of a partition (highest priority, oldest first) as SUBMITTING. */
+    public List<Claimed> claim(Partition partition, int limit) {
+        Map<String, Object> params = new HashMap<>(partition.cypherParams());
+        params.put("limit", limit);
+        params.put("now", clock.millis());
+        return store.write(tx -> tx.run("""
+                MATCH (q:Request {state: 'QUEUED'}) WHERE %s
+                WITH q ORDER BY q.priority DESC, q.created_at LIMIT $limit
+                SET q.state = 'SUBMITTING', q.updated_at = $now
+                WITH q
+                MATCH (f:Did {key: q.did_key})
+                OPTIONAL MATCH (f)-[dr:REPLICA]->(:Rse {id: q.dest_rse_id})
+                RETURN q.id AS id, q.key AS key, q.did_key AS did_key, f.scope AS scope, f.name AS name,
+                       coalesce(f.bytes, 0) AS bytes, f.adler32 AS adler32, q.dest_rse_id AS dest_rse_id,
+                       q.dest_rse AS dest_rse, dr.path AS dest_path, q.activity AS activity, q.priority AS priority,
+                       q.retry_count AS retry_count, q.source_replica_expression AS source_expression
+                """.formatted(partition.cypherFilter("q")), params).list(r -> new Claimed(r.get("id").asString(),
+                r.get("key").asString(), r.get("did_key").asString(), r.get("scope").asString(), r.get("name").asString(),
+                r.get("bytes").asLong(), Values.str(r.get("adler32")), r.get("dest_rse_id").asString(),
+                r.get("dest_rse").asString(), Values.str(r.get("dest_path")), Values.str(r.get("activity")),
+                r.get("priority").asInt(3), r.get("retry_count").asInt(0), Values.str(r.get("source_expression")))));
+    }
+
+    /** The readable AVAILABLE replicas of the claimed files, with their distance to each request's destination. */
+    public List<Source> sources(List<Claimed> requests) {
+        List<Map<String, Object>> rows = requests.stream()
+                .map(c -> Map.<String, Object>of("key", c.didKey(), "dest", c.destRseId())).toList();
+        return store.read(tx -> tx.run("""
+                UNWIND $rows AS row
+                MATCH (:Did {key: row.key})-[r:REPLICA {state: 'AVAILABLE'}]->(rse:Rse)
+                WHERE rse.id <> row.dest AND coalesce(rse.availability_read, true)
+                OPTIONAL MATCH (rse)-[d:DISTANCE]->(:Rse {id: row.dest})
+                RETURN DISTINCT row.key AS key, row.dest AS dest, rse.id AS rse_id, rse.rse AS rse, rse.rse_type AS type,
+                       r.path AS path, d.distance AS distance
+                """, Map.of("rows", rows)).list(r -> new Source(r.get("key").asString() + "|" + r.get("dest").asString(),
+                r.get("rse_id").asString(), r.get("rse").asString(), Values.str(r.get("type")), Values.str(r.get("path")),
+                r.get("distance").isNull() ? null : r.get("distance").asInt())));
+    }
+
+    /** Records the job each request (by key) went into: rows of key, job, host, source. */
+    public void submitted(List<Map<String, Object>> requestJobHostSource) {
+        store.write(tx -> tx.run("""
+                UNWIND $rows AS row
+                MATCH (q:Request {key: row.key})
+                SET q.state = 'SUBMITTED', q.external_id = row.job, q.external_host = row.host,
+                    q.source_rse = row.source, q.submitted_at = $now, q.updated_at = $now
+                """, Map.of("rows", requestJobHostSource, "now", clock.millis())).consume());
+    }
+
+    /** Puts claimed requests back in the queue (submission failed, or no source yet), with the reason. */
+    public void requeue(List<String> requestKeys, String reason) {
+        store.write(tx -> tx.run("""
+                UNWIND $ids AS k
+                MATCH (q:Request {key: k})
+                SET q.state = 'QUEUED', q.error = $reason, q.updated_at = $now
+                """, Map.of("ids", requestKeys, "reason", reason == null ? "" : reason, "now", clock.millis())).consume());
+    }
+
+    /** The distinct (job id, host) pairs of SUBMITTED requests of a partition. */
+    public List<Map.Entry<String, String>> submittedJobs(Partition partition, int limit) {
+        Map<String, Object> params = new HashMap<>(partition.cypherParams());
+        params.put("limit", limit);
+        return store.read(tx -> tx.run("""
+                MATCH (q:Request {state: 'SUBMITTED'}) WHERE %s
+                RETURN DISTINCT q.external_id AS job, q.external_host AS host LIMIT $limit
+                """.formatted(partition.cypherFilter("q")), params).list(r -> Map.entry(r.get("job").asString(),
+                r.get("host").asString())));
+    }
+
+    /** The keys of the SUBMITTED requests of a job. */
+    public List<String> requestsOfJob(String jobId) {
+        return store.read(tx -> tx.run("MATCH (q:Request {external_id: $job}) WHERE q.state = 'SUBMITTED' RETURN q.key AS key",
+                Map.of("job", jobId)).list(r -> r.get("key").asString()));
+    }
+
+    /**
+     * Applies transfer outcomes in one transaction: a done request makes its replica AVAILABLE and its locks OK; a
+     * failed one is queued again while it has retries left (from another source when there is one), else FAILED with
+     * its locks STUCK and the reason recorded.
+     */
+    public void finish(List<Outcome> outcomes, int maxRetries) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        List<Map<String, Object>> done = new ArrayList<>();
+        List<Map<String, Object>> failed = new ArrayList<>();
+        for (Outcome o : outcomes) {
+            Map<String, Object> row = new HashMap<>();
+            row.put("key", o.requestKey());
+            row.put("reason", o.reason() == null ? "" : o.reason());
+            (o.done() ? done : failed).add(row);
+        }
+        store.write(tx -> {
+            long now = clock.millis();
+            List<Map<String, Object>> available = tx.run("""
+                    UNWIND $rows AS row
+                    MATCH (q:Request {key: row.key}) WHERE q.state = 'SUBMITTED'
+                    MATCH (f:Did {key: q.did_key})-[r:REPLICA]->(:Rse {id: q.dest_rse_id})
+                    SET r.state = 'AVAILABLE', r.updated_at = $now, r.accessed_at = $now,
+                        q.state = 'DONE', q.transferred_at = $now, q.updated_at = $now, q.error = null
+                    RETURN q.did_key AS key, q.dest_rse_id AS rse_id
+                    """, Map.of("rows", done, "now", now)).list(r -> Map.<String, Object>of(
+                    "key", r.get("key").asString(), "rse_id", r.get("rse_id").asString()));
+            rules.replicasAvailable(tx, available, now);
+            List<Map<String, Object>> givenUp = tx.run("""
+                    UNWIND $rows AS row
+                    MATCH (q:Request {key: row.key}) WHERE q.state = 'SUBMITTED'
+                    SET q.retry_count = coalesce(q.retry_count, 0) + 1, q.error = row.reason, q.updated_at = $now,
+                        q.state = CASE WHEN coalesce(q.retry_count, 0) + 1 > $max THEN 'FAILED' ELSE 'QUEUED' END
+                    WITH q, row WHERE q.state = 'FAILED'
+                    RETURN q.did_key AS key, q.dest_rse_id AS rse_id, row.reason AS error
+                    """, Map.of("rows", failed, "now", now, "max", maxRetries)).list(r -> Map.<String, Object>of(
+                    "key", r.get("key").asString(), "rse_id", r.get("rse_id").asString(),
+                    "error", r.get("error").asString()));
+            rules.transfersFailed(tx, givenUp, now);
+            return null;
+        });
+    }
+
+    /** Requests of a file towards an RSE (the live one and finished ones still kept). */
+    public List<Request> of(String didKey, String destRse) {
+        return store.read(tx -> tx.run("MATCH (q:Request {did_key: $key}) WHERE q.dest_rse = $rse RETURN q",
+                Map.of("key", didKey, "rse", destRse)).list(RequestStore::request));
+    }
+
+    /** Streams requests, optionally of one state and destination. */
+    public void list(String state, String destRse, long limit, Consumer<Request> sink) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("state", state);
+        params.put("rse", destRse);
+        params.put("limit", limit <= 0 ? Long.MAX_VALUE : limit);
+        store.stream("""
+                MATCH (q:Request)
+                WHERE ($state IS NULL OR q.state = $state) AND ($rse IS NULL OR q.dest_rse = $rse)
+                RETURN q ORDER BY q.created_at, q.key LIMIT $limit
+                """, params, r -> sink.accept(request(r)));
+    }
+
+    private static Request request(Record r) {
+        var q = r.get("q").asNode();
+        return new Request(q.get("id").asString(), q.get("scope").asString(), q.get("name").asString(),
+                q.get("dest_rse").asString(), q.get("state").asString(), q.get("request_type").asString("TRANSFER"),
+                Values.str(q.get("activity")), q.get("priority").asInt(3), q.get("bytes").asLong(0),
+                q.get("retry_count").asInt(0), Values.str(q.get("external_id")), Values.str(q.get("external_host")),
+                Values.str(q.get("error")), Values.str(q.get("source_rse")), Times.instant(q.get("created_at")),
+                Times.instant(q.get("updated_at")), Times.instant(q.get("submitted_at")),
+                Times.instant(q.get("transferred_at")));
+    }
+}

@@ -1,0 +1,87 @@
+package org.stevedore.transfer.conveyor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stevedore.catalog.daemon.Partition;
+import org.stevedore.catalog.daemon.WorkResult;
+import org.stevedore.catalog.daemon.Worker;
+import org.stevedore.catalog.request.RequestStore;
+import org.stevedore.catalog.request.RequestStore.Outcome;
+import org.stevedore.transfer.tool.FileState;
+import org.stevedore.transfer.tool.FileStatus;
+import org.stevedore.transfer.tool.JobState;
+import org.stevedore.transfer.tool.JobStatus;
+import org.stevedore.transfer.tool.TransferTool;
+import org.stevedore.transfer.tool.TransferToolException;
+
+/**
+ * Asks each tool, in bulk, about the jobs of its partition's SUBMITTED requests, and finishes what ended: FINISHED
+ * files make their replicas AVAILABLE and locks OK; FAILED ones are retried up to the limit, then their locks go
+ * STUCK with the reason; the requests of a job the tool no longer knows (LOST) are queued again.
+ */
+public final class Poller implements Worker {
+
+    private static final Logger log = LoggerFactory.getLogger(Poller.class);
+
+    private final RequestStore requests;
+    private final TransferTools tools;
+    private final int maxRetries;
+    private final int batch;
+
+    public Poller(RequestStore requests, TransferTools tools, int maxRetries, int batch) {
+        this.requests = requests;
+        this.tools = tools;
+        this.maxRetries = maxRetries;
+        this.batch = batch;
+    }
+
+    @Override
+    public String executable() {
+        return "conveyor-poller";
+    }
+
+    @Override
+    public WorkResult runOnce(Partition partition) {
+        Map<String, List<String>> jobsByHost = new LinkedHashMap<>();
+        requests.submittedJobs(partition, batch).forEach(e ->
+                jobsByHost.computeIfAbsent(e.getValue(), h -> new ArrayList<>()).add(e.getKey()));
+        List<Outcome> outcomes = new ArrayList<>();
+        List<String> lost = new ArrayList<>();
+        for (Map.Entry<String, List<String>> e : jobsByHost.entrySet()) {
+            TransferTool tool = tools.tool(e.getKey()).orElse(null);
+            if (tool == null) {
+                log.warn("No transfer tool '{}' for {} submitted job(s)", e.getKey(), e.getValue().size());
+                continue;
+            }
+            Map<String, JobStatus> states;
+            try {
+                states = tool.query(e.getValue());
+            } catch (TransferToolException ex) {
+                log.warn("Polling {} failed: {}", e.getKey(), ex.getMessage());
+                continue;
+            }
+            for (JobStatus status : states.values()) {
+                if (status.state() == JobState.LOST) {
+                    lost.addAll(requests.requestsOfJob(status.jobId()));
+                    continue;
+                }
+                for (FileStatus f : status.files()) {
+                    if (f.state() == FileState.FINISHED) {
+                        outcomes.add(new Outcome(f.requestId(), true, null));
+                    } else if (f.state() == FileState.FAILED || f.state() == FileState.CANCELED) {
+                        outcomes.add(new Outcome(f.requestId(), false, f.reason().isEmpty() ? status.reason() : f.reason()));
+                    }
+                }
+            }
+        }
+        if (!lost.isEmpty()) {
+            requests.requeue(lost, "The transfer tool lost the job");
+        }
+        requests.finish(outcomes, maxRetries);
+        return WorkResult.of(outcomes.size() + lost.size());
+    }
+}

@@ -1,0 +1,170 @@
+package org.stevedore.transfer.conveyor;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stevedore.catalog.daemon.Partition;
+import org.stevedore.catalog.daemon.WorkResult;
+import org.stevedore.catalog.daemon.Worker;
+import org.stevedore.catalog.request.RequestStore;
+import org.stevedore.catalog.request.RequestStore.Claimed;
+import org.stevedore.catalog.request.RequestStore.Source;
+import org.stevedore.catalog.rse.Lfn2Pfn;
+import org.stevedore.catalog.rse.Rse;
+import org.stevedore.catalog.rse.RseProtocol;
+import org.stevedore.catalog.rse.RseProtocolStore;
+import org.stevedore.catalog.rse.RseStore;
+import org.stevedore.catalog.rse.RseWithAttributes;
+import org.stevedore.transfer.tool.SubmittedJob;
+import org.stevedore.transfer.tool.TransferFile;
+import org.stevedore.transfer.tool.TransferJob;
+import org.stevedore.transfer.tool.TransferTool;
+import org.stevedore.transfer.tool.TransferToolException;
+
+/**
+ * Claims QUEUED requests of its partition, picks each one's source (the rule's source expression, readable RSEs only,
+ * disk before tape, then the shortest distance), groups them by link and tool, and submits one job per link. A
+ * request without a source, or whose submission failed, goes back to the queue with the reason.
+ */
+public final class Submitter implements Worker {
+
+    private static final Logger log = LoggerFactory.getLogger(Submitter.class);
+
+    private final RequestStore requests;
+    private final RseStore rses;
+    private final RseProtocolStore protocols;
+    private final TransferTools tools;
+    private final Function<String, List<Rse>> resolver;
+    private final int batch;
+
+    public Submitter(RequestStore requests, RseStore rses, RseProtocolStore protocols, TransferTools tools,
+                     Function<String, List<Rse>> resolver, int batch) {
+        this.requests = requests;
+        this.rses = rses;
+        this.protocols = protocols;
+        this.tools = tools;
+        this.resolver = resolver;
+        this.batch = batch;
+    }
+
+    @Override
+    public String executable() {
+        return "conveyor-submitter";
+    }
+
+    private record Link(String host, String source, String destination) {
+    }
+
+    @Override
+    public WorkResult runOnce(Partition partition) {
+        List<Claimed> claimed = requests.claim(partition, batch);
+        if (claimed.isEmpty()) {
+            return WorkResult.nothing();
+        }
+        Map<String, RseWithAttributes> byName = new LinkedHashMap<>();
+        rses.listWithAttributes().forEach(r -> byName.put(r.rse().rse(), r));
+        Map<String, List<RseProtocol>> protocolsByRse = protocols.listByRse(byName.keySet());
+        Map<String, List<Source>> sources = new LinkedHashMap<>();
+        requests.sources(claimed).forEach(s -> sources.computeIfAbsent(s.requestKey(), k -> new ArrayList<>()).add(s));
+
+        Map<Link, List<TransferFile>> jobs = new TreeMap<>(Comparator.comparing(Link::host)
+                .thenComparing(Link::source).thenComparing(Link::destination));
+        Map<String, String> sourceOf = new LinkedHashMap<>();
+        List<String> noSource = new ArrayList<>();
+        List<String> noTool = new ArrayList<>();
+        for (Claimed c : claimed) {
+            RseWithAttributes dest = byName.get(c.destRse());
+            Source source = best(c, sources.getOrDefault(c.key(), List.of()));
+            RseProtocol write = dest == null ? null : first(protocolsByRse.get(c.destRse()), true);
+            RseProtocol read = source == null ? null : first(protocolsByRse.get(source.rse()), false);
+            if (source == null || read == null || source.path() == null) {
+                noSource.add(c.key());
+                continue;
+            }
+            var host = dest == null ? java.util.Optional.<String>empty() : tools.hostFor(dest.attributes().get("fts"));
+            if (host.isEmpty() || write == null || c.destPath() == null) {
+                noTool.add(c.key());
+                continue;
+            }
+            TransferFile file = new TransferFile(c.key(), List.of(Lfn2Pfn.pfn(read, source.path())),
+                    Lfn2Pfn.pfn(write, c.destPath()), c.bytes(), c.adler32(),
+                    c.activity() == null ? "User Subscriptions" : c.activity(), c.priority());
+            jobs.computeIfAbsent(new Link(host.get(), source.rse(), c.destRse()), l -> new ArrayList<>()).add(file);
+            sourceOf.put(c.key(), source.rse());
+        }
+        if (!noSource.isEmpty()) {
+            requests.requeue(noSource, "No readable AVAILABLE source replica");
+        }
+        if (!noTool.isEmpty()) {
+            requests.requeue(noTool, "No transfer tool or write protocol for the destination");
+        }
+        int submitted = 0;
+        for (Map.Entry<Link, List<TransferFile>> e : jobs.entrySet()) {
+            Link link = e.getKey();
+            TransferTool tool = tools.tool(link.host()).orElseThrow();
+            TransferJob job = TransferJob.fromDisk(jobId(link, e.getValue()), link.source(), link.destination(), e.getValue());
+            try {
+                List<Map<String, Object>> rows = new ArrayList<>();
+                for (SubmittedJob s : tool.submit(List.of(job))) {
+                    for (String key : s.requestIds()) {
+                        rows.add(Map.of("key", key, "job", s.jobId(), "host", s.externalHost(), "source", sourceOf.get(key)));
+                    }
+                }
+                requests.submitted(rows);
+                submitted += rows.size();
+                log.info("Submitted job {} on {}: {} file(s) {} -> {}", job.id(), link.host(), e.getValue().size(),
+                        link.source(), link.destination());
+            } catch (TransferToolException ex) {
+                requests.requeue(e.getValue().stream().map(TransferFile::requestId).toList(),
+                        "Submission to " + link.host() + " failed: " + ex.getMessage());
+                log.warn("Submission of {} file(s) {} -> {} failed: {}", e.getValue().size(), link.source(),
+                        link.destination(), ex.getMessage());
+            }
+        }
+        return WorkResult.of(submitted);
+    }
+
+    /** Disk before tape, then the shortest distance, then the name: the same answer every time. */
+    private Source best(Claimed c, List<Source> candidates) {
+        Set<String> allowed = null;
+        if (c.sourceReplicaExpression() != null) {
+            allowed = new HashSet<>();
+            for (Rse r : resolver.apply(c.sourceReplicaExpression())) {
+                allowed.add(r.id());
+            }
+        }
+        Set<String> permitted = allowed;
+        return candidates.stream()
+                .filter(s -> permitted == null || permitted.contains(s.rseId()))
+                .min(Comparator.comparing((Source s) -> "TAPE".equals(s.rseType()))
+                        .thenComparing(s -> s.distance() == null ? Integer.MAX_VALUE : s.distance())
+                        .thenComparing(Source::rse))
+                .orElse(null);
+    }
+
+    private static RseProtocol first(List<RseProtocol> list, boolean write) {
+        if (list == null) {
+            return null;
+        }
+        return list.stream().filter(p -> (write ? p.writeWan() : p.readWan()) > 0)
+                .min(Comparator.comparingInt(p -> write ? p.writeWan() : p.readWan())).orElse(null);
+    }
+
+    /** Stable for the same requests on the same link, so a resubmission after a timeout is recognised. */
+    static String jobId(Link link, List<TransferFile> files) {
+        StringBuilder b = new StringBuilder(link.host()).append('|').append(link.source()).append('|')
+                .append(link.destination());
+        files.stream().map(TransferFile::requestId).sorted().forEach(k -> b.append('|').append(k));
+        return UUID.nameUUIDFromBytes(b.toString().getBytes(StandardCharsets.UTF_8)).toString();
+    }
+}
