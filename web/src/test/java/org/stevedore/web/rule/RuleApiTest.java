@@ -124,7 +124,10 @@ class RuleApiTest extends ApiTest {
             locks = ApiClient.docs(api.get("/rules/" + id + "/locks"));
         }
         assertThat(locks).extracting(l -> l.get("name")).containsExactlyInAnyOrder("f1", "f2", "f3");
-        assertThat(ApiClient.json(api.get("/rules/" + id))).containsEntry("locks_replicating_cnt", 3);
+        // The running conveyor may already have given up on these byte-less files: replicating or stuck, 3 in all.
+        Map<String, Object> rule = ApiClient.json(api.get("/rules/" + id));
+        assertThat(((Number) rule.get("locks_replicating_cnt")).intValue() + ((Number) rule.get("locks_stuck_cnt")).intValue())
+                .isEqualTo(3);
     }
 
     @Test
