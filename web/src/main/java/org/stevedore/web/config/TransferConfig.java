@@ -9,6 +9,7 @@ import org.springframework.context.annotation.Configuration;
 import org.stevedore.catalog.daemon.Daemon;
 import org.stevedore.catalog.daemon.DaemonSettings;
 import org.stevedore.catalog.daemon.HeartbeatStore;
+import org.stevedore.catalog.replica.ReaperStore;
 import org.stevedore.catalog.request.RequestStore;
 import org.stevedore.catalog.rse.RseProtocolStore;
 import org.stevedore.catalog.rse.RseStore;
@@ -20,11 +21,14 @@ import org.stevedore.transfer.conveyor.Submitter;
 import org.stevedore.transfer.conveyor.TransferTools;
 import org.stevedore.transfer.local.LocalCopier;
 import org.stevedore.transfer.local.LocalTransferTool;
+import org.stevedore.transfer.reaper.Reaper;
+import org.stevedore.transfer.storage.StorageProtocols;
+import org.stevedore.transfer.storage.WebDavSettings;
 import org.stevedore.web.config.DaemonConfig.DaemonLifecycle;
 
 /**
- * The transfer agent: requests, the transfer tools, and the conveyor's submitter and poller. The local tool serves
- * RSEs without an {@code fts} attribute.
+ * The transfer agent: requests, the transfer tools, the conveyor's submitter and poller, and the reaper. The local
+ * tool serves RSEs without an {@code fts} attribute.
  */
 @Configuration(proxyBeanMethods = false)
 public class TransferConfig {
@@ -42,6 +46,19 @@ public class TransferConfig {
     @Bean
     TransferTools transferTools(LocalCopier copier) {
         return new TransferTools(Map.of(LocalTransferTool.HOST, new LocalTransferTool(copier)), LocalTransferTool.HOST);
+    }
+
+    @Bean(destroyMethod = "close")
+    StorageProtocols storageProtocols() {
+        return StorageProtocols.standard(WebDavSettings.defaults());
+    }
+
+    @Bean
+    DaemonLifecycle reaperDaemon(Store store, Clock clock, RseProtocolStore protocols, StorageProtocols storage,
+                                 HeartbeatStore heartbeats) {
+        return new DaemonLifecycle(List.of(new Daemon(List.of(new Reaper(new ReaperStore(store, clock), protocols,
+                storage, 500)), heartbeats, DaemonSettings.defaults().withIdleSleep(Duration.ofSeconds(30))
+                .withStopTimeout(Duration.ofSeconds(5)))));
     }
 
     @Bean
