@@ -53,11 +53,6 @@ public record RuleRequest(
                 asynchronous, priority, meta);
     }
 
-    public RuleRequest withAccount(String value) {
-        return new RuleRequest(dids, value, copies, rseExpression, weight, lifetime, grouping, locked,
-                sourceReplicaExpression, activity, notification, purgeReplicas, ignoreAvailability, comment, askApproval,
-                asynchronous, priority, meta);
-    }
 
     public RuleRequest withPurgeReplicas(boolean value) {
         return new RuleRequest(dids, account, copies, rseExpression, weight, lifetime, grouping, locked,
@@ -65,15 +60,5 @@ public record RuleRequest(
                 asynchronous, priority, meta);
     }
 
-    public RuleRequest withAsynchronous(boolean value) {
-        return new RuleRequest(dids, account, copies, rseExpression, weight, lifetime, grouping, locked,
-                sourceReplicaExpression, activity, notification, purgeReplicas, ignoreAvailability, comment, askApproval,
-                value, priority, meta);
-    }
 
-    public RuleRequest withSourceReplicaExpression(String value) {
-        return new RuleRequest(dids, account, copies, rseExpression, weight, lifetime, grouping, locked,
-                value, activity, notification, purgeReplicas, ignoreAvailability, comment, askApproval,
-                asynchronous, priority, meta);
-    }
 }
