@@ -48,8 +48,9 @@ public final class ReplicaStore {
         this.attachments = attachments;
     }
 
-    /** The RSE facts replica registration needs. */
-    private record Target(String id, String rse, boolean deterministic, boolean writable, String algorithm) {
+    /** The RSE facts replica registration needs; {@code prefixes} are its protocols' path prefixes. */
+    private record Target(String id, String rse, boolean deterministic, boolean writable, String algorithm,
+                          List<String> prefixes) {
     }
 
     /** A file and its replicas, as listed. */
@@ -233,7 +234,7 @@ public final class ReplicaStore {
                 if (p == null || p.isEmpty()) {
                     throw new InvalidObject("PFN '" + f.pfn() + "' of '" + key + "' has no path");
                 }
-                return p;
+                return relativeToPrefix(p, target.prefixes());
             } catch (IllegalArgumentException e) {
                 throw new InvalidObject("PFN '" + f.pfn() + "' of '" + key + "' is not a valid URI");
             }
@@ -244,19 +245,36 @@ public final class ReplicaStore {
         return Lfn2Pfn.path(target.algorithm(), f.scope(), f.name());
     }
 
+    /**
+     * A replica's path is stored relative to its RSE's protocol prefix, as Rucio stores it, so that every protocol of
+     * the RSE builds its PFN from prefix + path. The longest matching prefix wins; a PFN under none keeps its path.
+     */
+    static String relativeToPrefix(String path, List<String> prefixes) {
+        String best = "";
+        for (String prefix : prefixes) {
+            String p = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+            if (!p.isEmpty() && path.startsWith(p + "/") && p.length() > best.length()) {
+                best = p;
+            }
+        }
+        return best.isEmpty() ? path : path.substring(best.length() + 1);
+    }
+
     private static Target target(TransactionContext tx, String rse) {
         List<Target> found = tx.run("""
                 MATCH (r:Rse {rse: $rse})
+                OPTIONAL MATCH (r)-[:HAS_PROTOCOL]->(p:Protocol)
                 RETURN r.id AS id, r.rse AS rse, r.deterministic AS deterministic,
-                  r.availability_write AS writable, r.lfn2pfn_algorithm AS algorithm
+                  r.availability_write AS writable, r.lfn2pfn_algorithm AS algorithm, collect(p.prefix) AS prefixes
                 """, Map.of("rse", rse == null ? "" : rse)).list(r -> new Target(r.get("id").asString(), r.get("rse").asString(),
                 Values.bool(r.get("deterministic"), true), Values.bool(r.get("writable"), true),
-                Values.str(r.get("algorithm"))));
+                Values.str(r.get("algorithm")), r.get("prefixes").asList(v -> v.asString(""))));
         if (found.isEmpty()) {
             throw new RSENotFound("RSE '" + rse + "' not found");
         }
         return found.get(0);
     }
+
 
     /** Removes replicas from the catalog (not from storage), all or none; replicas still locked by rules are refused. */
     public void delete(String rse, List<DidRef> files) {

@@ -92,6 +92,14 @@ class ReplicaStoreTest extends StoreTest {
         replicas.add("NONDET", List.of(new NewReplica("user.jdoe", "f", 1L, null, null,
                 "davs://se.example.org:443/data/x/f", ReplicaState.AVAILABLE, null, null, null)), "jdoe", false, null);
         assertThat(replicas.get(new DidRef("user.jdoe", "f"), "NONDET").path()).isEqualTo("/data/x/f");
+        // Under a protocol prefix the path is kept relative to it, as Rucio keeps it.
+        store.run("""
+                MATCH (r:Rse {rse: 'NONDET'})
+                CREATE (r)-[:HAS_PROTOCOL]->(:Protocol {key: r.id + '/davs', scheme: 'davs', prefix: '/data/'})
+                """, Map.of());
+        replicas.add("NONDET", List.of(new NewReplica("user.jdoe", "g", 1L, null, null,
+                "davs://se.example.org:443/data/x/g", ReplicaState.AVAILABLE, null, null, null)), "jdoe", false, null);
+        assertThat(replicas.get(new DidRef("user.jdoe", "g"), "NONDET").path()).isEqualTo("x/g");
     }
 
     @Test
