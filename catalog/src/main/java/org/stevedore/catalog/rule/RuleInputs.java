@@ -93,8 +93,8 @@ public final class RuleInputs {
                 UNWIND $keys AS k
                 MATCH (c:Did {key: k})
                 CALL (c) {
-                  MATCH (f:Did) WHERE f = c AND c.did_type = 'FILE'
-                  RETURN f, $parent AS dataset
+                  WITH c WHERE c.did_type = 'FILE'
+                  RETURN c AS f, $parent AS dataset
                   UNION
                   MATCH (c)-[:CONTAINS]->(f:Did) WHERE c.did_type = 'DATASET'
                   RETURN f, c.key AS dataset

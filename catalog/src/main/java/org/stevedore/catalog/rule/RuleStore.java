@@ -104,8 +104,7 @@ public final class RuleStore {
             props.put("hash_bucket", Partition.bucket(rule.id()));
             tx.run("CREATE (r:Rule) SET r = $props", Map.of("props", props)).consume();
             if (rule.state() != RuleState.INJECT && rule.state() != RuleState.WAITING_APPROVAL) {
-                addLocks(tx, rule.id(), locks, now);
-                recount(tx, rule.id(), now);
+                addCounts(tx, rule.id(), addLocks(tx, rule.id(), locks, now), now);
             }
             return require(tx, rule.id());
         }
@@ -122,7 +121,8 @@ public final class RuleStore {
      * missing replica becomes COPYING with a QUEUED request, and the account's usage grows by the locked bytes.
      * Does not recount; call {@link #recount} after.
      */
-    public void addLocks(TransactionContext tx, String ruleId, List<PlannedLock> locks, long now) {
+    public Counts addLocks(TransactionContext tx, String ruleId, List<PlannedLock> locks, long now) {
+        Counts added = Counts.NONE;
         int batch = store.batchSize();
         List<Map<String, Object>> sourced = new ArrayList<>();
         List<Map<String, Object>> stuck = new ArrayList<>();
@@ -144,7 +144,7 @@ public final class RuleStore {
             u[1]++;
         }
         for (int from = 0; from < sourced.size(); from += batch) {
-            tx.run("""
+            Record result = tx.run("""
                     MATCH (rule:Rule {id: $rule})
                     UNWIND $rows AS row
                     MATCH (f:Did {key: row.key})
@@ -157,19 +157,22 @@ public final class RuleStore {
                       ON MATCH SET r.lock_cnt = coalesce(r.lock_cnt, 0) + 1, r.tombstone = null,
                                    r.state = CASE WHEN r.state IN ['AVAILABLE', 'COPYING'] THEN r.state ELSE 'COPYING' END,
                                    r.updated_at = $now
-                    CREATE (rule)-[:LOCK {rse_id: row.rse_id, rse: row.rse, bytes: row.bytes, created_at: $now,
+                    CREATE (rule)-[l:LOCK {rse_id: row.rse_id, rse: row.rse, bytes: row.bytes, created_at: $now,
                                           updated_at: $now,
                                           state: CASE WHEN r.state = 'AVAILABLE' THEN 'OK' ELSE 'REPLICATING' END}]->(f)
-                    WITH rule, row, transfer WHERE transfer
-                    MERGE (q:Request {key: row.key + '|' + row.rse_id})
-                      ON CREATE SET q.id = randomUUID(), q.did_key = row.key, q.scope = row.scope, q.name = row.name,
-                                    q.dest_rse_id = row.rse_id, q.dest_rse = row.rse, q.rule_id = rule.id,
-                                    q.state = 'QUEUED', q.request_type = 'TRANSFER', q.activity = rule.activity,
-                                    q.priority = rule.priority, q.bytes = row.bytes, q.retry_count = 0,
-                                    q.source_replica_expression = rule.source_replica_expression,
-                                    q.created_at = $now, q.updated_at = $now, q.hash_bucket = row.bucket
+                    FOREACH (_ IN CASE WHEN transfer THEN [1] ELSE [] END |
+                      MERGE (q:Request {key: row.key + '|' + row.rse_id})
+                        ON CREATE SET q.id = randomUUID(), q.did_key = row.key, q.scope = row.scope, q.name = row.name,
+                                      q.dest_rse_id = row.rse_id, q.dest_rse = row.rse, q.rule_id = rule.id,
+                                      q.state = 'QUEUED', q.request_type = 'TRANSFER', q.activity = rule.activity,
+                                      q.priority = rule.priority, q.bytes = row.bytes, q.retry_count = 0,
+                                      q.source_replica_expression = rule.source_replica_expression,
+                                      q.created_at = $now, q.updated_at = $now, q.hash_bucket = row.bucket)
+                    RETURN sum(CASE l.state WHEN 'OK' THEN 1 ELSE 0 END) AS ok,
+                           sum(CASE l.state WHEN 'REPLICATING' THEN 1 ELSE 0 END) AS replicating
                     """, Map.of("rule", ruleId, "rows", sourced.subList(from, Math.min(sourced.size(), from + batch)),
-                    "now", now)).consume();
+                    "now", now)).single();
+            added = added.plus(new Counts(result.get("ok").asLong(), result.get("replicating").asLong(), 0));
         }
         for (int from = 0; from < stuck.size(); from += batch) {
             tx.run("""
@@ -182,6 +185,7 @@ public final class RuleStore {
                     "now", now)).consume();
         }
         addUsage(tx, ruleId, usage, 1);
+        return added.plus(new Counts(0, 0, stuck.size()));
     }
 
     private static void addUsage(TransactionContext tx, String ruleId, Map<String, long[]> usage, int sign) {
@@ -202,7 +206,7 @@ public final class RuleStore {
     }
 
     /**
-     * Recomputes a rule's counters from its locks and moves its state on: STUCK if any lock is stuck, REPLICATING if
+     * Recomputes a rule's counters from all its locks and moves its state on: STUCK if any lock is stuck, REPLICATING if
      * any is replicating, OK otherwise. INJECT and WAITING_APPROVAL are left alone; SUSPENDED rules leave SUSPENDED
      * only by becoming OK. The first time a rule gets stuck is kept ({@code stuck_at}): flipping back and forth never
      * resets it. A notifying rule that becomes OK writes a RULE_OK event in the same transaction.
@@ -211,9 +215,36 @@ public final class RuleStore {
         Map<String, Long> counts = new HashMap<>();
         tx.run("MATCH (:Rule {id: $rule})-[l:LOCK]->() RETURN l.state AS state, count(*) AS n", Map.of("rule", ruleId))
                 .list().forEach(r -> counts.put(r.get("state").asString(), r.get("n").asLong()));
-        long ok = counts.getOrDefault("OK", 0L);
-        long replicating = counts.getOrDefault("REPLICATING", 0L);
-        long stuck = counts.getOrDefault("STUCK", 0L);
+        return setCounts(tx, ruleId, new Counts(counts.getOrDefault("OK", 0L), counts.getOrDefault("REPLICATING", 0L),
+                counts.getOrDefault("STUCK", 0L)), now);
+    }
+
+    /** Lock counts of a rule, or changes to them. */
+    public record Counts(long ok, long replicating, long stuck) {
+        public static final Counts NONE = new Counts(0, 0, 0);
+
+        public Counts plus(Counts o) {
+            return new Counts(ok + o.ok, replicating + o.replicating, stuck + o.stuck);
+        }
+    }
+
+    /**
+     * Moves a rule's counters by {@code delta} and its state on accordingly, like {@link #recount} but without reading
+     * every lock: what keeps a rule of 100,000 files cheap to update a batch at a time.
+     */
+    public Rule addCounts(TransactionContext tx, String ruleId, Counts delta, long now) {
+        Record r = tx.run("""
+                MATCH (r:Rule {id: $rule})
+                RETURN r.locks_ok_cnt AS ok, r.locks_replicating_cnt AS replicating, r.locks_stuck_cnt AS stuck
+                """, Map.of("rule", ruleId)).single();
+        Counts current = new Counts(r.get("ok").asLong(0), r.get("replicating").asLong(0), r.get("stuck").asLong(0));
+        return setCounts(tx, ruleId, current.plus(delta), now);
+    }
+
+    private Rule setCounts(TransactionContext tx, String ruleId, Counts counts, long now) {
+        long ok = counts.ok();
+        long replicating = counts.replicating();
+        long stuck = counts.stuck();
         Record before = tx.run("MATCH (r:Rule {id: $rule}) RETURN r.state AS state, r.notify AS notify",
                 Map.of("rule", ruleId)).single();
         RuleState current = RuleState.valueOf(before.get("state").asString());
@@ -585,9 +616,12 @@ public final class RuleStore {
                 UNWIND $rows AS row
                 MATCH (r:Rule)-[l:LOCK {rse_id: row.rse_id, state: 'REPLICATING'}]->(:Did {key: row.key})
                 SET l.state = 'OK', l.updated_at = $now, l.error = null
-                RETURN DISTINCT r.id AS id
-                """, Map.of("rows", fileRse, "now", now)).list(r -> r.get("id").asString());
-        rules.forEach(id -> recount(tx, id, now));
+                RETURN r.id AS id, count(l) AS n
+                """, Map.of("rows", fileRse, "now", now)).list(r -> Map.entry(r.get("id").asString(), r.get("n").asLong()))
+                .stream().map(e -> {
+                    addCounts(tx, e.getKey(), new Counts(e.getValue(), -e.getValue(), 0), now);
+                    return e.getKey();
+                }).toList();
         return rules;
     }
 
@@ -601,9 +635,12 @@ public final class RuleStore {
                 MATCH (r:Rule)-[l:LOCK {rse_id: row.rse_id, state: 'REPLICATING'}]->(:Did {key: row.key})
                 SET l.state = 'STUCK', l.updated_at = $now, l.error = row.error
                 SET r.error = row.error
-                RETURN DISTINCT r.id AS id
-                """, Map.of("rows", fileRseError, "now", now)).list(r -> r.get("id").asString());
-        rules.forEach(id -> recount(tx, id, now));
+                RETURN r.id AS id, count(l) AS n
+                """, Map.of("rows", fileRseError, "now", now)).list(r -> Map.entry(r.get("id").asString(), r.get("n").asLong()))
+                .stream().map(e -> {
+                    addCounts(tx, e.getKey(), new Counts(0, -e.getValue(), e.getValue()), now);
+                    return e.getKey();
+                }).toList();
         return rules;
     }
 }
