@@ -56,7 +56,8 @@ public final class ReaperStore {
         return store.write(tx -> tx.run("""
                 MATCH (f:Did)-[r:REPLICA]->(rse:Rse {id: $rse})
                 WHERE r.tombstone IS NOT NULL AND r.tombstone <= $now AND coalesce(r.lock_cnt, 0) = 0
-                  AND NOT EXISTS { MATCH (q:Request {did_key: f.key}) WHERE q.state IN ['QUEUED', 'SUBMITTING', 'SUBMITTED', 'WAITING'] }
+                  AND NOT EXISTS { MATCH (q:Request) WHERE q.key STARTS WITH f.key + '|'
+                                       AND q.state IN ['QUEUED', 'SUBMITTING', 'SUBMITTED', 'WAITING'] }
                 WITH f, r, rse ORDER BY CASE r.state WHEN 'BEING_DELETED' THEN 0 ELSE 1 END, r.tombstone, f.key
                 LIMIT $limit
                 WITH collect({f: f, r: r}) AS rows, rse

@@ -174,8 +174,9 @@ public final class RequestStore {
 
     /** Requests of a file towards an RSE (the live one and finished ones still kept). */
     public List<Request> of(String didKey, String destRse) {
-        return store.read(tx -> tx.run("MATCH (q:Request {did_key: $key}) WHERE q.dest_rse = $rse RETURN q",
-                Map.of("key", didKey, "rse", destRse)).list(RequestStore::request));
+        // The request key is scope:name|rse id: a prefix scan of the key's unique index finds a file's requests.
+        return store.read(tx -> tx.run("MATCH (q:Request) WHERE q.key STARTS WITH $prefix AND q.dest_rse = $rse RETURN q",
+                Map.of("prefix", didKey + "|", "rse", destRse)).list(RequestStore::request));
     }
 
     /** Streams requests, optionally of one state and destination. */

@@ -104,7 +104,9 @@ public final class RuleStore {
             props.put("hash_bucket", Partition.bucket(rule.id()));
             tx.run("CREATE (r:Rule) SET r = $props", Map.of("props", props)).consume();
             if (rule.state() != RuleState.INJECT && rule.state() != RuleState.WAITING_APPROVAL) {
-                addCounts(tx, rule.id(), addLocks(tx, rule.id(), locks, now), now);
+                addLocks(tx, rule.id(), locks, now);
+                // A lock's state is decided by the store at write time, so count what was written.
+                recount(tx, rule.id(), now);
             }
             return require(tx, rule.id());
         }
@@ -121,8 +123,7 @@ public final class RuleStore {
      * missing replica becomes COPYING with a QUEUED request, and the account's usage grows by the locked bytes.
      * Does not recount; call {@link #recount} after.
      */
-    public Counts addLocks(TransactionContext tx, String ruleId, List<PlannedLock> locks, long now) {
-        Counts added = Counts.NONE;
+    public void addLocks(TransactionContext tx, String ruleId, List<PlannedLock> locks, long now) {
         int batch = store.batchSize();
         List<Map<String, Object>> sourced = new ArrayList<>();
         List<Map<String, Object>> stuck = new ArrayList<>();
@@ -144,7 +145,7 @@ public final class RuleStore {
             u[1]++;
         }
         for (int from = 0; from < sourced.size(); from += batch) {
-            Record result = tx.run("""
+            tx.run("""
                     MATCH (rule:Rule {id: $rule})
                     UNWIND $rows AS row
                     MATCH (f:Did {key: row.key})
@@ -157,22 +158,19 @@ public final class RuleStore {
                       ON MATCH SET r.lock_cnt = coalesce(r.lock_cnt, 0) + 1, r.tombstone = null,
                                    r.state = CASE WHEN r.state IN ['AVAILABLE', 'COPYING'] THEN r.state ELSE 'COPYING' END,
                                    r.updated_at = $now
-                    CREATE (rule)-[l:LOCK {rse_id: row.rse_id, rse: row.rse, bytes: row.bytes, created_at: $now,
+                    CREATE (rule)-[:LOCK {rse_id: row.rse_id, rse: row.rse, bytes: row.bytes, created_at: $now,
                                           updated_at: $now,
                                           state: CASE WHEN r.state = 'AVAILABLE' THEN 'OK' ELSE 'REPLICATING' END}]->(f)
-                    FOREACH (_ IN CASE WHEN transfer THEN [1] ELSE [] END |
-                      MERGE (q:Request {key: row.key + '|' + row.rse_id})
-                        ON CREATE SET q.id = randomUUID(), q.did_key = row.key, q.scope = row.scope, q.name = row.name,
-                                      q.dest_rse_id = row.rse_id, q.dest_rse = row.rse, q.rule_id = rule.id,
-                                      q.state = 'QUEUED', q.request_type = 'TRANSFER', q.activity = rule.activity,
-                                      q.priority = rule.priority, q.bytes = row.bytes, q.retry_count = 0,
-                                      q.source_replica_expression = rule.source_replica_expression,
-                                      q.created_at = $now, q.updated_at = $now, q.hash_bucket = row.bucket)
-                    RETURN sum(CASE l.state WHEN 'OK' THEN 1 ELSE 0 END) AS ok,
-                           sum(CASE l.state WHEN 'REPLICATING' THEN 1 ELSE 0 END) AS replicating
+                    WITH rule, row, transfer WHERE transfer
+                    MERGE (q:Request {key: row.key + '|' + row.rse_id})
+                      ON CREATE SET q.id = randomUUID(), q.did_key = row.key, q.scope = row.scope, q.name = row.name,
+                                    q.dest_rse_id = row.rse_id, q.dest_rse = row.rse, q.rule_id = rule.id,
+                                    q.state = 'QUEUED', q.request_type = 'TRANSFER', q.activity = rule.activity,
+                                    q.priority = rule.priority, q.bytes = row.bytes, q.retry_count = 0,
+                                    q.source_replica_expression = rule.source_replica_expression,
+                                    q.created_at = $now, q.updated_at = $now, q.hash_bucket = row.bucket
                     """, Map.of("rule", ruleId, "rows", sourced.subList(from, Math.min(sourced.size(), from + batch)),
-                    "now", now)).single();
-            added = added.plus(new Counts(result.get("ok").asLong(), result.get("replicating").asLong(), 0));
+                    "now", now)).consume();
         }
         for (int from = 0; from < stuck.size(); from += batch) {
             tx.run("""
@@ -185,7 +183,6 @@ public final class RuleStore {
                     "now", now)).consume();
         }
         addUsage(tx, ruleId, usage, 1);
-        return added.plus(new Counts(0, 0, stuck.size()));
     }
 
     private static void addUsage(TransactionContext tx, String ruleId, Map<String, long[]> usage, int sign) {

@@ -39,7 +39,6 @@ public final class Schema {
                     "CREATE CONSTRAINT request_key IF NOT EXISTS FOR (q:Request) REQUIRE q.key IS UNIQUE",
                     "CREATE INDEX request_state IF NOT EXISTS FOR (q:Request) ON (q.state)",
                     "CREATE INDEX request_job IF NOT EXISTS FOR (q:Request) ON (q.external_id)",
-                    "CREATE INDEX request_did IF NOT EXISTS FOR (q:Request) ON (q.did_key)",
                     "CREATE CONSTRAINT event_id IF NOT EXISTS FOR (e:Event) REQUIRE e.id IS UNIQUE",
                     "CREATE INDEX event_created IF NOT EXISTS FOR (e:Event) ON (e.created_at)")));
 

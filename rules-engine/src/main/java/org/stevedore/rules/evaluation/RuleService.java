@@ -415,7 +415,10 @@ public final class RuleService {
                 continue;
             }
             long now = clock.millis();
-            rules.store().write(tx -> rules.addCounts(tx, rule.id(), rules.addLocks(tx, rule.id(), locks, now), now));
+            rules.store().write(tx -> {
+                rules.addLocks(tx, rule.id(), locks, now);
+                return rules.recount(tx, rule.id(), now);
+            });
             log.info("Rule {}: {} lock(s) added for new content of {}", rule.id(), locks.size(), parent);
         }
     }
