@@ -72,7 +72,8 @@ class FtsConveyorTest extends StoreTest {
             rses.add(rse);
             rses.setAttribute(rse, "fts", host);
             String hostname = rse.toLowerCase().replace('_', '-') + ".example.org";
-            protocols.add(rse, Map.of("scheme", "davs", "hostname", hostname, "port", 443, "prefix", "/data", "domains", Map.of("wan", Map.of("read", 1, "write", 1, "delete", 1,
+            protocols.add(rse, Map.of("scheme", "davs", "hostname", hostname, "port", 443, "prefix", "/data",
+                    "domains", Map.of("wan", Map.of("read", 1, "write", 1, "delete", 1,
                             "third_party_copy_read", 1, "third_party_copy_write", 1))));
         }
         rules = new RuleStore(store, clock);
