@@ -2,9 +2,7 @@ package org.stevedore.catalog.did;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -271,18 +269,6 @@ public final class AttachmentStore {
                 DidType.valueOf(r.get("type").asString()), Values.lng(r.get("bytes")), null, null)));
     }
 
-    /** How many children each of the given parents has directly (for tests and summaries). */
-    public Map<String, Long> contentCounts(List<DidRef> parents) {
-        Map<String, Object> params = new HashMap<>();
-        params.put("keys", parents.stream().map(DidRef::key).toList());
-        Map<String, Long> counts = new LinkedHashMap<>();
-        store.read(tx -> tx.run("""
-                UNWIND $keys AS k
-                MATCH (p:Did {key: k})
-                RETURN k, COUNT { (p)-[:CONTAINS]->() } AS n
-                """, params).list()).forEach(r -> counts.put(r.get("k").asString(), r.get("n").asLong()));
-        return counts;
-    }
 
     private void requireExists(DidRef did) {
         DidRef.of(did.scope(), did.name());

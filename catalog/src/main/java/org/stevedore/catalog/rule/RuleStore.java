@@ -52,64 +52,58 @@ public final class RuleStore {
     // ---- creation ---------------------------------------------------------------------------------------------
 
     /**
-     * Writes a rule and, unless it starts in INJECT, its locks, in one transaction; refuses a duplicate of
-     * (DID, account, RSE expression, copies). Returns the rule as written, counters included.
+     * Writes a rule and, unless it starts in INJECT or waits for approval, its locks, inside the caller's transaction
+     * (so several rules are created all or none); refuses a duplicate of (DID, account, RSE expression, copies).
+     * Returns the rule as written, counters included.
      */
-    public Rule insert(NewRule rule, long didBytes, List<PlannedLock> locks) {
-        return store.write(tx -> insertIn(tx, rule, didBytes, locks));
-    }
-
-    /** {@link #insert} inside the caller's transaction, so several rules can be created all or none. */
     public Rule insertIn(TransactionContext tx, NewRule rule, long didBytes, List<PlannedLock> locks) {
-        {
-            long duplicates = tx.run("""
-                    MATCH (r:Rule {did_key: $did}) WHERE r.account = $account AND r.rse_expression = $expression
-                      AND r.copies = $copies
-                    RETURN count(r) AS n
-                    """, Map.of("did", rule.did().key(), "account", rule.account(), "expression", rule.rseExpression(),
-                    "copies", rule.copies())).single().get("n").asLong();
-            if (duplicates > 0) {
-                throw new DuplicateRule("A rule for '" + rule.did() + "' by account '" + rule.account() + "' with "
-                        + rule.copies() + " copies on '" + rule.rseExpression() + "' already exists");
-            }
-            long now = clock.millis();
-            Map<String, Object> props = new HashMap<>();
-            props.put("id", rule.id());
-            props.put("did_key", rule.did().key());
-            props.put("scope", rule.did().scope());
-            props.put("name", rule.did().name());
-            props.put("did_type", rule.didType().name());
-            props.put("account", rule.account());
-            props.put("copies", rule.copies());
-            props.put("rse_expression", rule.rseExpression());
-            props.put("grouping", rule.grouping().name());
-            props.put("weight", rule.weight());
-            props.put("locked", rule.locked());
-            props.put("source_replica_expression", rule.sourceReplicaExpression());
-            props.put("activity", rule.activity());
-            props.put("notify", rule.notification().name());
-            props.put("purge_replicas", rule.purgeReplicas());
-            props.put("ignore_availability", rule.ignoreAvailability());
-            props.put("comment", rule.comment());
-            props.put("priority", rule.priority());
-            props.put("meta", rule.meta());
-            props.put("state", rule.state().name());
-            props.put("locks_ok_cnt", 0L);
-            props.put("locks_replicating_cnt", 0L);
-            props.put("locks_stuck_cnt", 0L);
-            props.put("bytes", didBytes);
-            props.put("expires_at", Times.millis(rule.expiresAt()));
-            props.put("created_at", now);
-            props.put("updated_at", now);
-            props.put("hash_bucket", Partition.bucket(rule.id()));
-            tx.run("CREATE (r:Rule) SET r = $props", Map.of("props", props)).consume();
-            if (rule.state() != RuleState.INJECT && rule.state() != RuleState.WAITING_APPROVAL) {
-                addLocks(tx, rule.id(), locks, now);
-                // A lock's state is decided by the store at write time, so count what was written.
-                recount(tx, rule.id(), now);
-            }
-            return require(tx, rule.id());
+        long duplicates = tx.run("""
+                MATCH (r:Rule {did_key: $did}) WHERE r.account = $account AND r.rse_expression = $expression
+                  AND r.copies = $copies
+                RETURN count(r) AS n
+                """, Map.of("did", rule.did().key(), "account", rule.account(), "expression", rule.rseExpression(),
+                "copies", rule.copies())).single().get("n").asLong();
+        if (duplicates > 0) {
+            throw new DuplicateRule("A rule for '" + rule.did() + "' by account '" + rule.account() + "' with "
+                    + rule.copies() + " copies on '" + rule.rseExpression() + "' already exists");
         }
+        long now = clock.millis();
+        Map<String, Object> props = new HashMap<>();
+        props.put("id", rule.id());
+        props.put("did_key", rule.did().key());
+        props.put("scope", rule.did().scope());
+        props.put("name", rule.did().name());
+        props.put("did_type", rule.didType().name());
+        props.put("account", rule.account());
+        props.put("copies", rule.copies());
+        props.put("rse_expression", rule.rseExpression());
+        props.put("grouping", rule.grouping().name());
+        props.put("weight", rule.weight());
+        props.put("locked", rule.locked());
+        props.put("source_replica_expression", rule.sourceReplicaExpression());
+        props.put("activity", rule.activity());
+        props.put("notify", rule.notification().name());
+        props.put("purge_replicas", rule.purgeReplicas());
+        props.put("ignore_availability", rule.ignoreAvailability());
+        props.put("comment", rule.comment());
+        props.put("priority", rule.priority());
+        props.put("meta", rule.meta());
+        props.put("state", rule.state().name());
+        props.put("locks_ok_cnt", 0L);
+        props.put("locks_replicating_cnt", 0L);
+        props.put("locks_stuck_cnt", 0L);
+        props.put("bytes", didBytes);
+        props.put("expires_at", Times.millis(rule.expiresAt()));
+        props.put("created_at", now);
+        props.put("updated_at", now);
+        props.put("hash_bucket", Partition.bucket(rule.id()));
+        tx.run("CREATE (r:Rule) SET r = $props", Map.of("props", props)).consume();
+        if (rule.state() != RuleState.INJECT && rule.state() != RuleState.WAITING_APPROVAL) {
+            addLocks(tx, rule.id(), locks, now);
+            // A lock's state is decided by the store at write time, so count what was written.
+            recount(tx, rule.id(), now);
+        }
+        return require(tx, rule.id());
     }
 
     /** Sets a rule's state inside the caller's transaction. */
@@ -218,8 +212,6 @@ public final class RuleStore {
 
     /** Lock counts of a rule, or changes to them. */
     public record Counts(long ok, long replicating, long stuck) {
-        public static final Counts NONE = new Counts(0, 0, 0);
-
         public Counts plus(Counts o) {
             return new Counts(ok + o.ok, replicating + o.replicating, stuck + o.stuck);
         }
@@ -598,7 +590,7 @@ public final class RuleStore {
         });
     }
 
-    /** Sets a rule's error and its stuck locks' reasons without changing anything else. */
+    /** Sets a rule's error without changing anything else. */
     public void recordError(String ruleId, String error) {
         store.write(tx -> tx.run("MATCH (r:Rule {id: $id}) SET r.error = $error", Map.of("id", ruleId, "error", error))
                 .consume());

@@ -39,9 +39,6 @@ public class ApiExceptionHandler {
     ResponseEntity<ErrorBody> unreadable(HttpMessageNotReadableException e) {
         Throwable cause = e.getCause();
         while (cause != null) {
-            if (cause instanceof PayloadTooLarge tooLarge) {
-                return domain(tooLarge);
-            }
             if (cause instanceof StevedoreException domainError) {
                 return domain(domainError);
             }
