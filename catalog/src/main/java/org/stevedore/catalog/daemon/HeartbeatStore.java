@@ -2,13 +2,13 @@ package org.stevedore.catalog.daemon;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.Value;
 import org.stevedore.catalog.store.Store;
+import org.stevedore.catalog.store.Times;
 
 /**
  * Heartbeats of the daemons' workers, as {@code (:Heartbeat {key, executable, host, pid, thread, updated_at,
@@ -111,7 +111,7 @@ public final class HeartbeatStore {
         return new Heartbeat(
                 new WorkerId(h.get("executable").asString(), h.get("host").asString(), h.get("pid").asLong(),
                         h.get("thread").asString()),
-                Instant.ofEpochMilli(h.get("updated_at").asLong()),
+                Times.instant(h.get("updated_at")),
                 payload.isNull() ? null : payload.asString());
     }
 }

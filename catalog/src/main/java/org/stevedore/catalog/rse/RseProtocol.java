@@ -1,9 +1,12 @@
 package org.stevedore.catalog.rse;
 
+import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 import org.stevedore.catalog.error.InvalidObject;
 import org.stevedore.catalog.error.InvalidValueForKey;
 
@@ -69,6 +72,18 @@ public record RseProtocol(
      * third_party_copy_write}}}. Missing priorities are 0; Rucio's older {@code third_party_copy} sets both
      * third-party-copy priorities.
      */
+    /**
+     * The preferred protocol for an operation: the lowest non-zero priority as {@code priority} reads it (for example
+     * {@code RseProtocol::writeWan}); null when none supports the operation or {@code protocols} is null.
+     */
+    public static RseProtocol best(Collection<RseProtocol> protocols, ToIntFunction<RseProtocol> priority) {
+        if (protocols == null) {
+            return null;
+        }
+        return protocols.stream().filter(p -> priority.applyAsInt(p) > 0)
+                .min(Comparator.comparingInt(priority)).orElse(null);
+    }
+
     public static RseProtocol fromRucio(Map<String, ?> json) {
         for (String key : json.keySet()) {
             if (!KEYS.contains(key)) {

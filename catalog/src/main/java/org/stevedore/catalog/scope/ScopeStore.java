@@ -1,7 +1,6 @@
 package org.stevedore.catalog.scope;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +13,7 @@ import org.stevedore.catalog.error.ScopeNotFound;
 import org.stevedore.catalog.naming.Names;
 import org.stevedore.catalog.store.Constraints;
 import org.stevedore.catalog.store.Store;
+import org.stevedore.catalog.store.Times;
 
 /**
  * Scopes. Node: {@code (:Account)-[:OWNS]->(:Scope {scope, account, status, created_at})}; {@code scope} is
@@ -88,6 +88,6 @@ public final class ScopeStore {
     private static Scope toScope(Record record) {
         Node s = record.get("s").asNode();
         return new Scope(s.get("scope").asString(), s.get("account").asString(),
-                ScopeStatus.valueOf(s.get("status").asString()), Instant.ofEpochMilli(s.get("created_at").asLong()));
+                ScopeStatus.valueOf(s.get("status").asString()), Times.instant(s.get("created_at")));
     }
 }

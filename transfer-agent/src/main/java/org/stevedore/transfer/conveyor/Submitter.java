@@ -85,8 +85,8 @@ public final class Submitter implements Worker {
         for (Claimed c : claimed) {
             RseWithAttributes dest = byName.get(c.destRse());
             Source source = best(c, sources.getOrDefault(c.key(), List.of()));
-            RseProtocol write = dest == null ? null : first(protocolsByRse.get(c.destRse()), true);
-            RseProtocol read = source == null ? null : first(protocolsByRse.get(source.rse()), false);
+            RseProtocol write = dest == null ? null : RseProtocol.best(protocolsByRse.get(c.destRse()), RseProtocol::writeWan);
+            RseProtocol read = source == null ? null : RseProtocol.best(protocolsByRse.get(source.rse()), RseProtocol::readWan);
             if (source == null || read == null || source.path() == null) {
                 noSource.add(c.key());
                 continue;
@@ -150,14 +150,6 @@ public final class Submitter implements Worker {
                         .thenComparing(s -> s.distance() == null ? Integer.MAX_VALUE : s.distance())
                         .thenComparing(Source::rse))
                 .orElse(null);
-    }
-
-    private static RseProtocol first(List<RseProtocol> list, boolean write) {
-        if (list == null) {
-            return null;
-        }
-        return list.stream().filter(p -> (write ? p.writeWan() : p.readWan()) > 0)
-                .min(Comparator.comparingInt(p -> write ? p.writeWan() : p.readWan())).orElse(null);
     }
 
     /** Stable for the same requests on the same link, so a resubmission after a timeout is recognised. */

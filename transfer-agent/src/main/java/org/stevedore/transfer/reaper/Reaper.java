@@ -1,7 +1,6 @@
 package org.stevedore.transfer.reaper;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,8 +68,8 @@ public final class Reaper implements Worker {
     }
 
     private int delete(Space space, List<Victim> victims) {
-        RseProtocol protocol = protocols.listByRse(List.of(space.rse())).getOrDefault(space.rse(), List.of()).stream()
-                .filter(p -> p.deleteWan() > 0).min(Comparator.comparingInt(RseProtocol::deleteWan)).orElse(null);
+        RseProtocol protocol = RseProtocol.best(protocols.listByRse(List.of(space.rse())).get(space.rse()),
+                RseProtocol::deleteWan);
         if (protocol == null) {
             log.warn("RSE {} has no protocol for deletion; {} replica(s) wait", space.rse(), victims.size());
             return 0;
