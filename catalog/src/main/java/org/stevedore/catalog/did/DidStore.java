@@ -265,12 +265,7 @@ public final class DidStore {
     /** The free key/value metadata of a DID. */
     public Map<String, Object> meta(String scope, String name) {
         DidRef ref = DidRef.of(scope, name);
-        List<Value> found = store.read(tx -> tx.run("MATCH (d:Did {key: $key}) RETURN d.meta AS meta",
-                Map.of("key", ref.key())).list(r -> r.get("meta")));
-        if (found.isEmpty()) {
-            throw notFound(ref);
-        }
-        return fromJson(Values.str(found.get(0)));
+        return store.read(tx -> readMeta(tx, ref));
     }
 
     /** Merges metadata into a DID's; a {@code null} value removes the key. */
@@ -281,12 +276,7 @@ public final class DidStore {
         }
         values.keySet().forEach(k -> Names.key("metadata key", k));
         store.write(tx -> {
-            List<Value> found = tx.run("MATCH (d:Did {key: $key}) RETURN d.meta AS meta", Map.of("key", ref.key()))
-                    .list(r -> r.get("meta"));
-            if (found.isEmpty()) {
-                throw notFound(ref);
-            }
-            Map<String, Object> meta = fromJson(Values.str(found.get(0)));
+            Map<String, Object> meta = readMeta(tx, ref);
             values.forEach((k, v) -> {
                 if (v == null) {
                     meta.remove(k);
@@ -294,20 +284,37 @@ public final class DidStore {
                     meta.put(k, v);
                 }
             });
-            tx.run("MATCH (d:Did {key: $key}) SET d.meta = $meta, d.updated_at = $now",
-                    Map.of("key", ref.key(), "meta", toJson(meta), "now", clock.millis())).consume();
+            writeMeta(tx, ref, meta);
             return null;
         });
     }
 
+    /** Removes one metadata key, refusing a key that is not set; read and write in one transaction. */
     public void deleteMeta(String scope, String name, String key) {
-        Map<String, Object> meta = meta(scope, name);
-        if (!meta.containsKey(key)) {
-            throw new KeyNotFound("Metadata key '" + key + "' is not set on '" + scope + ":" + name + "'");
+        DidRef ref = DidRef.of(scope, name);
+        store.write(tx -> {
+            Map<String, Object> meta = readMeta(tx, ref);
+            if (!meta.containsKey(key)) {
+                throw new KeyNotFound("Metadata key '" + key + "' is not set on '" + ref + "'");
+            }
+            meta.remove(key);
+            writeMeta(tx, ref, meta);
+            return null;
+        });
+    }
+
+    private static Map<String, Object> readMeta(TransactionContext tx, DidRef ref) {
+        List<Value> found = tx.run("MATCH (d:Did {key: $key}) RETURN d.meta AS meta", Map.of("key", ref.key()))
+                .list(r -> r.get("meta"));
+        if (found.isEmpty()) {
+            throw notFound(ref);
         }
-        Map<String, Object> removal = new HashMap<>();
-        removal.put(key, null);
-        setMeta(scope, name, removal);
+        return fromJson(Values.str(found.get(0)));
+    }
+
+    private void writeMeta(TransactionContext tx, DidRef ref, Map<String, Object> meta) {
+        tx.run("MATCH (d:Did {key: $key}) SET d.meta = $meta, d.updated_at = $now",
+                Map.of("key", ref.key(), "meta", toJson(meta), "now", clock.millis())).consume();
     }
 
     Did require(TransactionContext tx, DidRef ref) {
