@@ -1,0 +1,31 @@
+package org.stevedore.tape.endpoint;
+
+import java.util.List;
+
+/**
+ * A tape system's staging interface (WLCG Tape REST API v1 semantics). Paths are the storage paths the tape system
+ * knows (what a {@code davs}/{@code root} PFN carries after its host), not LFNs.
+ *
+ * <p>Implementations throw {@link TapeEndpointException}: {@link TapeEndpointException#transientFailure()} tells the
+ * caller whether retrying later can succeed (5xx, connection errors) or not (4xx, a request the endpoint refuses).
+ */
+public interface TapeEndpoint {
+
+    /** Asks for the files to be brought to the disk buffer and pinned there; returns the endpoint's request id. */
+    String stage(List<StageFile> files);
+
+    /** The state of every file of a stage request. Unknown request → {@link TapeEndpointException} (not transient). */
+    StageRequestStatus status(String requestId);
+
+    /** Cancels the recall of some files of a request (files already on disk stay until released). */
+    void cancel(String requestId, List<String> paths);
+
+    /** Drops this request's pin on the files; the tape system may evict their disk copies. */
+    void release(String requestId, List<String> paths);
+
+    /** Forgets the request (its pins are released). */
+    void forget(String requestId);
+
+    /** Where each file is: on disk, on tape, both, lost... Used to monitor writes to tape. */
+    List<ArchiveInfo> archiveInfo(List<String> paths);
+}
