@@ -36,6 +36,24 @@ public final class UpdatedDidQueue {
                         "bucket", Partition.bucket(did.key()))).consume();
     }
 
+    /**
+     * Queues several changes of one action in one round trip: each row holds the collection's {@code scope},
+     * {@code name} and {@code key}, and the {@code children} keys that changed.
+     */
+    void pushAll(TransactionContext tx, Action action, List<Map<String, Object>> rows, long now) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        List<Map<String, Object>> entries = rows.stream().map(r -> Map.<String, Object>of(
+                "id", UUID.randomUUID().toString(), "scope", r.get("scope"), "name", r.get("name"),
+                "children", r.get("children"), "bucket", Partition.bucket((String) r.get("key")))).toList();
+        tx.run("""
+                UNWIND $rows AS row
+                CREATE (:UpdatedDid {id: row.id, scope: row.scope, name: row.name, action: $action,
+                                     children: row.children, created_at: $now, hash_bucket: row.bucket})
+                """, Map.of("rows", entries, "action", action.name(), "now", now)).consume();
+    }
+
     /** The oldest entries, up to {@code limit}. */
     public List<UpdatedDid> oldest(int limit) {
         return oldest(Partition.whole(), limit);
