@@ -41,7 +41,7 @@ import org.stevedore.transfer.tool.TransferToolUnavailable;
  *
  * Thread-safe: the identity is fetched once, the delegator serialises its own work.
  */
-public final class Fts3Client implements TransferTool {
+public final class Fts3Client implements TransferTool, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Fts3Client.class);
 
@@ -49,6 +49,8 @@ public final class Fts3Client implements TransferTool {
     private final Fts3Http http;
     private final Fts3Delegator delegator;
     private volatile Fts3Identity identity;
+    /** The HTTP client this instance made itself and must release; null when the caller passed one in. */
+    private final OkHttpClient owned;
 
     /**
      * @param http    the HTTP client; for X509 its TLS must present {@code auth}'s credential (see
@@ -58,6 +60,12 @@ public final class Fts3Client implements TransferTool {
      * @param sleeper waits between retries
      */
     public Fts3Client(Fts3Config config, OkHttpClient http, Fts3Auth auth, Clock clock, RetrySleeper sleeper) {
+        this(config, http, auth, clock, sleeper, false);
+    }
+
+    private Fts3Client(Fts3Config config, OkHttpClient http, Fts3Auth auth, Clock clock, RetrySleeper sleeper,
+                       boolean ownsHttp) {
+        this.owned = ownsHttp ? http : null;
         this.config = config;
         this.http = new Fts3Http(http, config, auth, sleeper);
         this.delegator = auth instanceof Fts3Auth.X509 x509
@@ -68,8 +76,30 @@ public final class Fts3Client implements TransferTool {
 
     /** A client over TLS, trusting the CA certificates in {@code caDirectory}, with the real clock and sleeps. */
     public static Fts3Client create(Fts3Config config, Fts3Auth auth, Path caDirectory) {
-        return new Fts3Client(config, Fts3HttpClients.create(config, auth, caDirectory), auth, Clock.systemUTC(),
-                RetrySleeper.real());
+        return create(config, auth, caDirectory, Clock.systemUTC());
+    }
+
+    /** As {@link #create(Fts3Config, Fts3Auth, Path)}, with the given clock (delegated proxies' lifetimes). */
+    public static Fts3Client create(Fts3Config config, Fts3Auth auth, Path caDirectory, Clock clock) {
+        return new Fts3Client(config, Fts3HttpClients.create(config, auth, caDirectory), auth, clock,
+                RetrySleeper.real(), true);
+    }
+
+    /** The server this client talks to, in the form requests record as their {@code external_host}. */
+    public String endpoint() {
+        return http.endpoint();
+    }
+
+    /**
+     * Releases the HTTP client's threads and pooled connections when this client made it ({@link #create}); a client
+     * given to the constructor belongs to the caller and is left alone.
+     */
+    @Override
+    public void close() {
+        if (owned != null) {
+            owned.dispatcher().executorService().shutdown();
+            owned.connectionPool().evictAll();
+        }
     }
 
     /** Who FTS thinks we are ({@code GET /whoami}), asked once. */

@@ -51,6 +51,12 @@ public record Fts3Config(URI endpoint, int maxFilesPerJob, int maxJobsPerQuery, 
                 "stevedore");
     }
 
+    /** The same settings for another server (one template serves every FTS URL the RSEs name). */
+    public Fts3Config withEndpoint(URI other) {
+        return new Fts3Config(other, maxFilesPerJob, maxJobsPerQuery, maxAttempts, backoff, connectTimeout,
+                readTimeout, delegationRenewBefore, delegatedProxyLifetime, maxTimeInQueue, issuer);
+    }
+
     public Fts3Config withMaxFilesPerJob(int files) {
         return new Fts3Config(endpoint, files, maxJobsPerQuery, maxAttempts, backoff, connectTimeout, readTimeout,
                 delegationRenewBefore, delegatedProxyLifetime, maxTimeInQueue, issuer);
