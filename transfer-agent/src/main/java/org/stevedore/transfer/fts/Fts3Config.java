@@ -72,6 +72,16 @@ public record Fts3Config(URI endpoint, int maxFilesPerJob, int maxJobsPerQuery, 
                 readTimeout, delegationRenewBefore, delegatedProxyLifetime, maxTimeInQueue, issuer);
     }
 
+    public Fts3Config withDelegation(Duration renewBefore, Duration proxyLifetime) {
+        return new Fts3Config(endpoint, maxFilesPerJob, maxJobsPerQuery, maxAttempts, backoff, connectTimeout,
+                readTimeout, renewBefore, proxyLifetime, maxTimeInQueue, issuer);
+    }
+
+    public Fts3Config withJobDefaults(String newMaxTimeInQueue, String newIssuer) {
+        return new Fts3Config(endpoint, maxFilesPerJob, maxJobsPerQuery, maxAttempts, backoff, connectTimeout,
+                readTimeout, delegationRenewBefore, delegatedProxyLifetime, newMaxTimeInQueue, newIssuer);
+    }
+
     public Fts3Config withTimeouts(Duration connect, Duration read) {
         return new Fts3Config(endpoint, maxFilesPerJob, maxJobsPerQuery, maxAttempts, backoff, connect, read,
                 delegationRenewBefore, delegatedProxyLifetime, maxTimeInQueue, issuer);

@@ -3,6 +3,7 @@ package org.stevedore.web.config;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -11,6 +12,7 @@ import org.stevedore.catalog.account.TokenStore;
 import org.stevedore.catalog.daemon.Daemon;
 import org.stevedore.catalog.daemon.DaemonSettings;
 import org.stevedore.catalog.daemon.HeartbeatStore;
+import org.stevedore.catalog.did.UndertakerStore;
 import org.stevedore.catalog.did.UpdatedDidQueue;
 import org.stevedore.catalog.rule.RuleStore;
 import org.stevedore.catalog.store.Store;
@@ -19,6 +21,7 @@ import org.stevedore.rules.workers.RuleCleaner;
 import org.stevedore.rules.workers.RuleInjector;
 import org.stevedore.rules.workers.RuleReevaluator;
 import org.stevedore.rules.workers.RuleRepairer;
+import org.stevedore.rules.workers.Undertaker;
 
 /** The background workers of this process, on the catalog's daemon framework; started after the web server. */
 @Configuration(proxyBeanMethods = false)
@@ -48,6 +51,17 @@ public class DaemonConfig {
                         settings.withIdleSleep(Duration.ofSeconds(30))),
                 new Daemon(List.of(new RuleCleaner(rules, service, clock, 100)), heartbeats,
                         settings.withIdleSleep(Duration.ofSeconds(30)))));
+    }
+
+    /** Removes expired DIDs; {@code stevedore.undertaker.*}. */
+    @Bean
+    @ConditionalOnProperty(name = "stevedore.undertaker.enabled", matchIfMissing = true)
+    DaemonLifecycle undertakerDaemon(Store store, UpdatedDidQueue queue, RuleService service, Clock clock,
+                                     HeartbeatStore heartbeats, UndertakerProperties properties) {
+        Undertaker undertaker = new Undertaker(new UndertakerStore(store, queue, clock), service, clock,
+                properties.getBatchSize(), properties.getPause());
+        return new DaemonLifecycle(List.of(new Daemon(List.of(undertaker), heartbeats, DaemonSettings.defaults()
+                .withIdleSleep(properties.getIdleSleep()).withStopTimeout(Duration.ofSeconds(5)))));
     }
 
     /** Starts daemons with the application and stops them (heartbeats removed) before the store closes. */

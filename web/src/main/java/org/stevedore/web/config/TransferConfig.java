@@ -1,11 +1,16 @@
 package org.stevedore.web.config;
 
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.stevedore.catalog.daemon.Backoff;
 import org.stevedore.catalog.daemon.Daemon;
 import org.stevedore.catalog.daemon.DaemonSettings;
 import org.stevedore.catalog.daemon.HeartbeatStore;
@@ -19,19 +24,27 @@ import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.transfer.conveyor.Poller;
 import org.stevedore.transfer.conveyor.Submitter;
 import org.stevedore.transfer.conveyor.TransferTools;
+import org.stevedore.transfer.fts.Fts3Auth;
+import org.stevedore.transfer.fts.Fts3Clients;
+import org.stevedore.transfer.fts.Fts3Config;
+import org.stevedore.transfer.fts.X509Credential;
 import org.stevedore.transfer.local.LocalCopier;
 import org.stevedore.transfer.local.LocalTransferTool;
 import org.stevedore.transfer.reaper.Reaper;
 import org.stevedore.transfer.storage.StorageProtocols;
 import org.stevedore.transfer.storage.WebDavSettings;
 import org.stevedore.web.config.DaemonConfig.DaemonLifecycle;
+import org.stevedore.web.config.X509Config.X509Paths;
 
 /**
  * The transfer agent: requests, the transfer tools, the conveyor's submitter and poller, and the reaper. The local
- * tool serves RSEs without an {@code fts} attribute.
+ * tool serves RSEs without an {@code fts} attribute; an RSE's {@code fts} URL gets an FTS3 client made from
+ * {@link TransferProperties} on first use.
  */
 @Configuration(proxyBeanMethods = false)
 public class TransferConfig {
+
+    private static final Logger log = LoggerFactory.getLogger(TransferConfig.class);
 
     @Bean
     RequestStore requestStore(Store store, Clock clock, RuleStore rules) {
@@ -39,13 +52,54 @@ public class TransferConfig {
     }
 
     @Bean(destroyMethod = "close")
-    LocalCopier localCopier() {
-        return new LocalCopier(4);
+    LocalCopier localCopier(TransferProperties properties) {
+        return new LocalCopier(properties.getLocalCopierThreads());
     }
 
+    /** The client settings and identity every FTS server gets. Credentials are read now, so bad files stop start-up. */
     @Bean
-    TransferTools transferTools(LocalCopier copier) {
-        return new TransferTools(Map.of(LocalTransferTool.HOST, new LocalTransferTool(copier)), LocalTransferTool.HOST);
+    Fts3Clients fts3Clients(TransferProperties properties, X509Paths x509, Clock clock) {
+        TransferProperties.Fts fts = properties.getFts();
+        Path caDirectory = fts.getCaDirectory() != null ? fts.getCaDirectory() : x509.caDirectory();
+        // The endpoint is replaced by each RSE's fts URL; this one only fills the template.
+        Fts3Config template = Fts3Config.defaults(URI.create("https://fts.invalid:8446"))
+                .withMaxFilesPerJob(fts.getFilesPerJob())
+                .withMaxJobsPerQuery(fts.getJobsPerQuery())
+                .withRetry(fts.getMaxAttempts(), new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)))
+                .withTimeouts(fts.getConnectTimeout(), fts.getReadTimeout())
+                .withDelegation(fts.getDelegationRenewBefore(), fts.getDelegationLifetime())
+                .withJobDefaults(fts.getMaxTimeInQueue(), fts.getIssuer());
+        Fts3Auth auth = auth(fts);
+        log.info("FTS servers named by RSEs will be used as {}, trusting the CAs in {}, {} files per job",
+                auth == null ? "nobody (no credentials configured: their transfers wait)" : describe(auth),
+                caDirectory.toAbsolutePath(), fts.getFilesPerJob());
+        return new Fts3Clients(template, auth, caDirectory, clock, "set " + TransferProperties.PREFIX
+                + ".fts.proxy, or .fts.certificate and .fts.private-key, or .fts.token");
+    }
+
+    private static Fts3Auth auth(TransferProperties.Fts fts) {
+        String property = TransferProperties.PREFIX + (fts.getProxy() != null ? ".fts.proxy" : ".fts.certificate");
+        try {
+            if (fts.getProxy() != null) {
+                return new Fts3Auth.X509(X509Credential.load(fts.getProxy(), fts.getProxy()));
+            }
+            if (fts.getCertificate() != null) {
+                return new Fts3Auth.X509(X509Credential.load(fts.getCertificate(), fts.getPrivateKey()));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(property + ": " + e.getMessage(), e);
+        }
+        return fts.getToken() == null ? null : new Fts3Auth.BearerToken(fts.getToken());
+    }
+
+    private static String describe(Fts3Auth auth) {
+        return auth instanceof Fts3Auth.X509 x509 ? x509.credential().toString() : "the configured bearer token";
+    }
+
+    @Bean(destroyMethod = "close")
+    TransferTools transferTools(LocalCopier copier, Fts3Clients fts) {
+        return new TransferTools(Map.of(LocalTransferTool.HOST, new LocalTransferTool(copier)), LocalTransferTool.HOST,
+                fts::create);
     }
 
     @Bean(destroyMethod = "close")
@@ -63,12 +117,14 @@ public class TransferConfig {
 
     @Bean
     DaemonLifecycle conveyorDaemons(RequestStore requests, RseStore rses, RseProtocolStore protocols, TransferTools tools,
-                                    RseExpressionResolver resolver, HeartbeatStore heartbeats) {
-        DaemonSettings settings = DaemonSettings.defaults().withIdleSleep(Duration.ofSeconds(1))
+                                    RseExpressionResolver resolver, HeartbeatStore heartbeats,
+                                    TransferProperties properties) {
+        DaemonSettings settings = DaemonSettings.defaults().withIdleSleep(properties.getConveyorIdleSleep())
                 .withStopTimeout(Duration.ofSeconds(5));
         return new DaemonLifecycle(List.of(
-                new Daemon(List.of(new Submitter(requests, rses, protocols, tools, resolver::resolve, 200)), heartbeats,
-                        settings),
-                new Daemon(List.of(new Poller(requests, tools, 3, 200)), heartbeats, settings)));
+                new Daemon(List.of(new Submitter(requests, rses, protocols, tools, resolver::resolve,
+                        properties.getSubmitterBatch())), heartbeats, settings),
+                new Daemon(List.of(new Poller(requests, tools, properties.getMaxRetries(), properties.getPollerBatch())),
+                        heartbeats, settings)));
     }
 }

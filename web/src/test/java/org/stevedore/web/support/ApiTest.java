@@ -15,6 +15,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.stevedore.auth.pki.PkiBuilder;
 import org.stevedore.auth.pki.TestPki;
 import org.stevedore.catalog.store.Store;
 
@@ -49,6 +50,10 @@ public abstract class ApiTest {
         registry.add("stevedore.x509.ca-directory", () -> pki.caDirectory().toString());
         registry.add("stevedore.x509.voms-directory", () -> pki.vomsDirectory().toString());
         registry.add("stevedore.policy.production-fqans", () -> TestPki.PRODUCTION_FQAN);
+        // FTS servers that RSEs name are used with the test user's proxy (FTS3 emulators check its delegation).
+        Path proxy = DATA.resolve("x509up");
+        PkiBuilder.writeProxyFile(proxy, pki.proxy);
+        registry.add("stevedore.transfer.fts.proxy", proxy::toString);
     }
 
     @LocalServerPort
