@@ -22,7 +22,9 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
     static final String LIST_REPLICAS = "list-replicas";
     static final String RULE_EVALUATION = "rule-evaluation";
     static final String REEVALUATION = "reevaluation";
-    static final List<String> SCENARIOS = List.of(CATALOG_INGEST, LIST_REPLICAS, RULE_EVALUATION, REEVALUATION);
+    static final String UNDERTAKER = "undertaker";
+    static final List<String> SCENARIOS = List.of(CATALOG_INGEST, LIST_REPLICAS, RULE_EVALUATION, REEVALUATION,
+            UNDERTAKER);
 
     static final String USAGE = """
             usage: java -jar stevedore-bench.jar SCENARIO [options]
@@ -34,10 +36,12 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                 rule-evaluation  one rule (1 copy) on a dataset of N files whose replicas are elsewhere; time from
                                  the call to every lock, COPYING replica and QUEUED request written; locks/s
                 reevaluation     attach N files to a dataset with 3 rules; time until every lock exists; locks/s
+                undertaker       expired datasets of --dataset-size files, each with a rule; time until the
+                                 undertaker has removed them (--batch datasets per cycle); datasets/s
               options:
                 --files N          files (default 100000; 10000 for list-replicas)
                 --dataset-size N   files per dataset and per bulk request (default 1000)
-                --batch N          rows per raw UNWIND statement (default 10000)
+                --batch N          rows per raw UNWIND statement (default 10000); undertaker: DIDs per cycle
                 --repeat N         timed listings (default 50)
                 --warmup N         untimed listings first (default 5)
                 --warmup-files N   catalog-ingest: files each path writes untimed on a throwaway store
