@@ -64,6 +64,21 @@ class BenchTest {
     }
 
     @Test
+    void undertakerRemovesEveryExpiredDatasetInBatchesAndVerifiesWhatIsLeft(@TempDir Path dir) throws Exception {
+        JsonNode f = singleJsonLine(run("undertaker", "--files", "250", "--dataset-size", "100", "--batch", "2",
+                "--data-dir", dir.toString(), "--page-cache-mb", "32"));
+        assertThat(f.get("scenario").asText()).isEqualTo("undertaker");
+        assertThat(f.get("datasets").asInt()).isEqualTo(3);
+        // Two DIDs per cycle: three datasets take two cycles.
+        assertThat(f.get("cycles").asInt()).isEqualTo(2);
+        assertThat(f.get("verified").asBoolean()).isTrue();
+        assertThat(f.get("replicas_released_per_s").asDouble()).isPositive();
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
     void listReplicasPrintsOrderedPercentiles(@TempDir Path dir) throws Exception {
         JsonNode f = singleJsonLine(run("list-replicas", "--files", "300", "--dataset-size", "100", "--repeat", "5",
                 "--warmup", "1", "--data-dir", dir.toString(), "--page-cache-mb", "32"));
