@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 import org.springframework.validation.annotation.Validated;
+import org.stevedore.catalog.daemon.HeartbeatStore;
 
 /**
  * The transfer agent's settings, under {@code stevedore.transfer.*}; each can be set by environment variable
@@ -251,7 +252,12 @@ public class TransferProperties implements Validator {
         }
         positive(errors, "fts.connectTimeout", f.connectTimeout);
         positive(errors, "fts.readTimeout", f.readTimeout);
-        positive(errors, "conveyorIdleSleep", ((TransferProperties) target).conveyorIdleSleep);
+        Duration idle = ((TransferProperties) target).conveyorIdleSleep;
+        if (idle != null && (idle.isNegative() || idle.isZero()
+                || idle.compareTo(HeartbeatStore.DEFAULT_TIMEOUT) >= 0)) {
+            errors.rejectValue("conveyorIdleSleep", "range", PREFIX + ".conveyor-idle-sleep must be positive and "
+                    + "below the daemons' heartbeat timeout (60s), got " + idle);
+        }
         if (f.delegationRenewBefore != null && f.delegationRenewBefore.compareTo(Duration.ofHours(1)) <= 0) {
             errors.rejectValue("fts.delegationRenewBefore", "range", p + "delegation-renew-before must exceed 1h: "
                     + "FTS refuses submissions when the delegated proxy has less than an hour left");

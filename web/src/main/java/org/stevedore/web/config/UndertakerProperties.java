@@ -5,12 +5,15 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 import org.springframework.validation.annotation.Validated;
+import org.stevedore.catalog.daemon.HeartbeatStore;
 
 /** The undertaker (removal of expired DIDs), under {@code stevedore.undertaker.*} ({@code STEVEDORE_UNDERTAKER_...}). */
 @Validated
 @ConfigurationProperties("stevedore.undertaker")
-public class UndertakerProperties {
+public class UndertakerProperties implements Validator {
 
     /** Whether this process runs an undertaker. */
     private boolean enabled = true;
@@ -24,6 +27,22 @@ public class UndertakerProperties {
     /** How long a DID whose rule could not be removed is left alone. */
     @NotNull
     private Duration pause = Duration.ofMinutes(10);
+
+    @Override
+    public boolean supports(Class<?> type) {
+        return UndertakerProperties.class.isAssignableFrom(type);
+    }
+
+    /** The daemon would refuse these at start-up too, but without naming the property. */
+    @Override
+    public void validate(Object target, Errors errors) {
+        Duration sleep = ((UndertakerProperties) target).idleSleep;
+        if (sleep != null && (sleep.isNegative() || sleep.isZero()
+                || sleep.compareTo(HeartbeatStore.DEFAULT_TIMEOUT) >= 0)) {
+            errors.rejectValue("idleSleep", "range", "stevedore.undertaker.idle-sleep must be positive and below the "
+                    + "daemons' heartbeat timeout (" + HeartbeatStore.DEFAULT_TIMEOUT.toSeconds() + "s), got " + sleep);
+        }
+    }
 
     public boolean isEnabled() {
         return enabled;

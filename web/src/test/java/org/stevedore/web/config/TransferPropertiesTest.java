@@ -122,6 +122,21 @@ class TransferPropertiesTest {
     }
 
     @Test
+    void anUndertakerSleepingPastItsHeartbeatIsRefusedNamingTheProperty() {
+        new ApplicationContextRunner().withUserConfiguration(OnlyTheUndertakerProperties.class)
+                .withPropertyValues("stevedore.undertaker.idle-sleep=60s")
+                .run(context -> assertThat(failure(context))
+                        .contains("stevedore.undertaker.idle-sleep must be positive and below"));
+        new ApplicationContextRunner().withUserConfiguration(OnlyTheUndertakerProperties.class)
+                .run(context -> assertThat(context.getBean(UndertakerProperties.class).getBatchSize()).isEqualTo(100));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(UndertakerProperties.class)
+    static class OnlyTheUndertakerProperties {
+    }
+
+    @Test
     void delegationTimesThatFtsWouldRefuseAreRefused() {
         runner.withPropertyValues("stevedore.transfer.fts.delegation-renew-before=30m")
                 .run(context -> assertThat(failure(context))
@@ -132,6 +147,9 @@ class TransferPropertiesTest {
         runner.withPropertyValues("stevedore.transfer.fts.max-time-in-queue=soon")
                 .run(context -> assertThat(failure(context)).contains("maxTimeInQueue")
                         .contains("must be a number with an optional s, m, h or d suffix"));
+        runner.withPropertyValues("stevedore.transfer.conveyor-idle-sleep=2m")
+                .run(context -> assertThat(failure(context))
+                        .contains("stevedore.transfer.conveyor-idle-sleep must be positive and below"));
         runner.withPropertyValues("stevedore.transfer.fts.read-timeout=0s")
                 .run(context -> assertThat(failure(context))
                         .contains("stevedore.transfer.fts.read-timeout must be positive"));
