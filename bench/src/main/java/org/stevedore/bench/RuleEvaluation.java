@@ -24,12 +24,14 @@ import org.stevedore.rules.workers.RuleReevaluator;
 /**
  * Rule evaluation as the service does it. {@code rule-evaluation}: one rule of one copy on a dataset of N files whose
  * replicas sit on another RSE, with the default injection threshold (above it the injector writes the locks in
- * chunks), timed from the call until every lock, COPYING replica and QUEUED request is written. {@code reevaluation}: a dataset with three rules on three RSEs gets N
+ * chunks), timed from the call until every lock, COPYING replica and QUEUED request is written; then the same writes
+ * as raw {@code UNWIND} Cypher into another RSE, the floor under the service (ratio = service / raw). {@code reevaluation}: a dataset with three rules on three RSEs gets N
  * files attached in bulk requests; timed from the first attach until the re-evaluator has written all 3N locks.
  */
 final class RuleEvaluation {
 
     private static final String SOURCE = "BENCH_SRC";
+    private static final String RAW_TARGET = "BENCH_RAW";
 
     private final Options options;
     private final Clock clock;
@@ -104,10 +106,59 @@ final class RuleEvaluation {
             f.put("seconds", seconds(elapsed));
             f.put("locks_per_s", Math.round(locks / (elapsed / 1e9)));
             f.put("cpu_s", seconds(cpu));
+            if (!reevaluation) {
+                // The floor under the service: the same lock, replica and request writes with nothing decided,
+                // checked or read back, in batches of the store's size, into a second RSE of the same store.
+                catalog.rses().add(RAW_TARGET);
+                String rawRse = catalog.rses().get(RAW_TARGET).id();
+                long rawCpu0 = CpuClock.nanos();
+                long rawStarted = System.nanoTime();
+                writeRaw(store, refs, rawRse, clock.millis());
+                long rawElapsed = System.nanoTime() - rawStarted;
+                long rawCpu = CpuClock.nanos() - rawCpu0;
+                long rawLocks = count(store, "MATCH (:Rule {id: 'bench-raw'})-[l:LOCK]->() RETURN count(l)");
+                if (rawLocks != refs.size()) {
+                    throw new BenchmarkFailed("raw baseline wrote " + rawLocks + " locks, expected " + refs.size());
+                }
+                double rate = locks / (elapsed / 1e9);
+                double rawRate = rawLocks / (rawElapsed / 1e9);
+                f.put("raw_locks_per_s", Math.round(rawRate));
+                f.put("ratio", Math.round(rate / rawRate * 1000) / 1000.0);
+                f.put("raw_s", seconds(rawElapsed));
+                f.put("raw_cpu_s", seconds(rawCpu));
+            }
             f.put("load_average", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             f.putAll(heap.figures());
             f.put("verified", true);
             return f;
+        }
+    }
+
+    private static void writeRaw(Store store, List<DidRef> files, String rseId, long now) {
+        store.write(tx -> tx.run("CREATE (:Rule {id: 'bench-raw', account: 'bench', state: 'REPLICATING'})").consume());
+        int batch = store.batchSize();
+        for (int from = 0; from < files.size(); from += batch) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (DidRef d : files.subList(from, Math.min(files.size(), from + batch))) {
+                String key = d.scope() + ":" + d.name();
+                rows.add(Map.of("key", key, "scope", d.scope(), "name", d.name(),
+                        "bucket", Partition.bucket(key + "|" + rseId)));
+            }
+            store.write(tx -> tx.run("""
+                    MATCH (rule:Rule {id: 'bench-raw'})
+                    MATCH (rse:Rse {id: $rse})
+                    UNWIND $rows AS row
+                    MATCH (f:Did {key: row.key})
+                    CREATE (f)-[:REPLICA {state: 'COPYING', bytes: f.bytes, path: row.name, lock_cnt: 1,
+                                          created_at: $now, updated_at: $now}]->(rse)
+                    CREATE (rule)-[:LOCK {rse_id: $rse, rse: rse.rse, bytes: f.bytes, state: 'REPLICATING',
+                                          created_at: $now, updated_at: $now}]->(f)
+                    CREATE (:Request {key: row.key + '|' + $rse, id: randomUUID(), did_key: row.key,
+                                      scope: row.scope, name: row.name, dest_rse_id: $rse, dest_rse: rse.rse,
+                                      rule_id: rule.id, state: 'QUEUED', request_type: 'TRANSFER',
+                                      activity: 'default', priority: 3, bytes: f.bytes, retry_count: 0,
+                                      created_at: $now, updated_at: $now, hash_bucket: row.bucket})
+                    """, Map.of("rse", rseId, "rows", rows, "now", now)).consume());
         }
     }
 
