@@ -275,6 +275,25 @@ public final class CampaignStore {
         });
     }
 
+    /**
+     * Fails PENDING files (by key) with a reason, counters included: files that can never be requested (larger than
+     * any window, no endpoint, refused by the endpoint). Returns the files and bytes failed.
+     */
+    public Counts failPending(String campaignId, List<String> keys, String reason) {
+        long now = clock.millis();
+        return store.write(tx -> {
+            Record r = tx.run("""
+                    UNWIND $keys AS k
+                    MATCH (f:CampaignFile {key: k}) WHERE f.state = 'PENDING'
+                    SET f.state = 'FAILED', f.reason = $reason, f.settled_at = $now
+                    RETURN count(f) AS files, coalesce(sum(f.bytes), 0) AS bytes
+                    """, Map.of("keys", keys, "reason", reason, "now", now)).single();
+            Counts failed = new Counts(r.get("files").asLong(), r.get("bytes").asLong());
+            bump(tx, campaignId, Map.of("failed_files", failed.files(), "failed_bytes", failed.bytes()));
+            return failed;
+        });
+    }
+
     /** The distinct stage requests that still have REQUESTED files of the campaign. */
     public List<OutstandingRequest> outstanding(String campaignId) {
         return store.read(tx -> tx.run("""
