@@ -32,7 +32,8 @@ final class StageChunkReader implements ItemStreamReader<StageChunk> {
     private final CampaignSettings settings;
     private final Clock clock;
     private final Waits waits;
-    private long lastPoll = Long.MIN_VALUE;
+    /** When the outstanding requests were last polled; null: not yet in this run. */
+    private Long lastPoll;
 
     StageChunkReader(String campaignId, CampaignStore campaigns, StagingScheduler scheduler, StageTracker tracker,
                      CampaignSettings settings, Clock clock, Waits waits) {
@@ -65,7 +66,7 @@ final class StageChunkReader implements ItemStreamReader<StageChunk> {
                 log.info("Campaign {} is {}: its staging step stops", campaignId, state);
                 throw new JobInterruptedException("campaign " + campaignId + " is " + state);
             }
-            if (clock.millis() - lastPoll >= settings.pollInterval().toMillis()) {
+            if (lastPoll == null || clock.millis() - lastPoll >= settings.pollInterval().toMillis()) {
                 tracker.poll(campaignId);
                 lastPoll = clock.millis();
             }
