@@ -365,6 +365,13 @@ public final class CampaignStore {
         return new Counts(r.get("files").asLong(), r.get("bytes").asLong());
     }
 
+    /** When the campaign's last file was seen staged, or null. */
+    public Instant lastStaged(String campaignId) {
+        return store.read(tx -> Times.instant(tx.run("""
+                MATCH (f:CampaignFile {campaign_id: $id}) WHERE f.staged_at IS NOT NULL RETURN max(f.staged_at) AS last
+                """, Map.of("id", campaignId)).single().get("last")));
+    }
+
     /** Up to {@code limit} files of the campaign in one state, by tape RSE and path (failed files keep their reason). */
     public List<CampaignFile> files(String campaignId, CampaignFileState state, int limit) {
         return store.read(tx -> tx.run("""

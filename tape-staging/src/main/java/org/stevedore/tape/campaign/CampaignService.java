@@ -22,7 +22,6 @@ import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.did.DidStore;
 import org.stevedore.catalog.error.DataIdentifierNotFound;
 import org.stevedore.catalog.error.UnsupportedOperation;
-import org.stevedore.tape.endpoint.TapeEndpoint;
 import org.stevedore.tape.endpoint.TapeEndpointException;
 
 /**
@@ -193,10 +192,5 @@ public final class CampaignService {
         Campaign c = campaigns.get(id);
         return new UnsupportedOperation("Campaign " + id + " is " + c.state() + "; only a " + from
                 + " campaign can be " + verb);
-    }
-
-    /** The endpoint of a tape RSE, for callers that need it directly. */
-    public TapeEndpoint endpoint(String tapeRse) {
-        return endpoints.forRse(tapeRse).orElse(null);
     }
 }
