@@ -53,7 +53,7 @@ final class CampaignBench {
     private static final long BANDWIDTH = 400_000_000L;
     private static final Duration MOUNT = Duration.ofSeconds(90);
     private static final long TAPE_CAPACITY = 18_000_000_000_000L;
-    private static final Duration POLL = Duration.ofSeconds(60);
+    private static final Duration POLL = Duration.ofSeconds(30);
 
     /** A clock moved by the campaign's waits. */
     static final class SimulatedClock extends Clock {
