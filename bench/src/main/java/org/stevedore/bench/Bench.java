@@ -42,6 +42,7 @@ public final class Bench {
                 case Options.RULE_EVALUATION -> new RuleEvaluation(options, clock).run(false);
                 case Options.REEVALUATION -> new RuleEvaluation(options, clock).run(true);
                 case Options.UNDERTAKER -> new Undertaking(options, clock).run();
+                case Options.CAMPAIGN -> new CampaignBench(options).run();
                 default -> throw new IllegalStateException("Scenario without an implementation: " + options.scenario());
             };
             out.println(json.writeValueAsString(figures));

@@ -14,17 +14,24 @@ import java.util.List;
  * @param warmupFiles files written untimed by each path of catalog-ingest on a throwaway store first
  * @param dataDir     where the temporary stores go (the system temp directory when null)
  * @param pageCacheMb Neo4j page cache; off-heap, so it does not count against -Xmx
+ * @param window      files in flight at most (campaign)
  */
 record Options(String scenario, int files, int datasetSize, int batch, int repeat, int warmup, int warmupFiles, Path dataDir,
-               int pageCacheMb) {
+               int pageCacheMb, int window) {
 
     static final String CATALOG_INGEST = "catalog-ingest";
     static final String LIST_REPLICAS = "list-replicas";
     static final String RULE_EVALUATION = "rule-evaluation";
     static final String REEVALUATION = "reevaluation";
     static final String UNDERTAKER = "undertaker";
-    static final List<String> SCENARIOS = List.of(CATALOG_INGEST, LIST_REPLICAS, RULE_EVALUATION, REEVALUATION,
-            UNDERTAKER);
+    static final String CAMPAIGN = "campaign";
+    static final List<String> SCENARIOS = List.of(
+            CATALOG_INGEST,
+            LIST_REPLICAS,
+            RULE_EVALUATION,
+            REEVALUATION,
+            UNDERTAKER,
+            CAMPAIGN);
 
     static final String USAGE = """
             usage: java -jar stevedore-bench.jar SCENARIO [options]
@@ -38,6 +45,9 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                 reevaluation     attach N files to a dataset with 3 rules; time until every lock exists; locks/s
                 undertaker       expired datasets of --dataset-size files, each with a rule; time until the
                                  undertaker has removed them (--batch datasets per cycle); datasets/s
+                campaign         a pre-staging campaign of N files, window W, against an emulated tape of 4 drives
+                                 (400 MB/s, 90 s mounts) in emulated time; throughput as a fraction of the
+                                 drives' bandwidth, CPU time per file
               options:
                 --files N          files (default 100000; 10000 for list-replicas)
                 --dataset-size N   files per dataset and per bulk request (default 1000)
@@ -48,6 +58,7 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                                    first, so the JIT warm-up does not land on one path (default 20000; 0: none)
                 --data-dir DIR     where the temporary stores go (default: the system temp directory)
                 --page-cache-mb N  Neo4j page cache, off-heap (default 512)
+                --window N         campaign: files in flight at most (default 5000)
             One JSON line of figures goes to stdout; logs go to stderr.""";
 
     static Options parse(String[] args) {
@@ -66,6 +77,7 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
         int warmupFiles = 20_000;
         Path dataDir = null;
         int pageCacheMb = 512;
+        int window = 5_000;
         for (int i = 1; i < args.length; i++) {
             String option = args[i];
             if (i + 1 >= args.length) {
@@ -81,10 +93,11 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                 case "--warmup-files" -> warmupFiles = nonNegative(option, value);
                 case "--data-dir" -> dataDir = Path.of(value);
                 case "--page-cache-mb" -> pageCacheMb = positive(option, value);
+                case "--window" -> window = positive(option, value);
                 default -> throw new UsageException("unknown option '" + option + "'");
             }
         }
-        return new Options(scenario, files, datasetSize, batch, repeat, warmup, warmupFiles, dataDir, pageCacheMb);
+        return new Options(scenario, files, datasetSize, batch, repeat, warmup, warmupFiles, dataDir, pageCacheMb, window);
     }
 
     private static int positive(String option, String value) {

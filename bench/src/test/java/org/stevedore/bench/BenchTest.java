@@ -39,6 +39,22 @@ class BenchTest {
     }
 
     @Test
+    void campaignStagesEveryFileOnceAndReportsTheTapeThroughput(@TempDir Path dir) throws Exception {
+        JsonNode f = singleJsonLine(run("campaign", "--files", "600", "--window", "100", "--dataset-size", "250",
+                "--data-dir", dir.toString(), "--page-cache-mb", "32"));
+        assertThat(f.get("scenario").asText()).isEqualTo("campaign");
+        assertThat(f.get("files").asInt()).isEqualTo(600);
+        // At most 200 files per request, and never more than the window of 100 at once.
+        assertThat(f.get("stage_requests").asInt()).isGreaterThanOrEqualTo(6);
+        assertThat(f.get("throughput_fraction").asDouble()).isPositive().isLessThanOrEqualTo(1.0);
+        assertThat(f.get("throughput_fraction_mounts_paid").asDouble())
+                .isGreaterThanOrEqualTo(f.get("throughput_fraction").asDouble());
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
     void catalogIngestPrintsBothRatesForAVerifiedStoreAndRemovesItsStores(@TempDir Path dir) throws Exception {
         // 2,500 files: two full datasets and a partial one; raw batches of two datasets.
         JsonNode f = singleJsonLine(run("catalog-ingest", "--files", "2500", "--batch", "2000", "--warmup-files", "500",

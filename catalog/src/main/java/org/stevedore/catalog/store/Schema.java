@@ -40,7 +40,19 @@ public final class Schema {
                     "CREATE INDEX request_state IF NOT EXISTS FOR (q:Request) ON (q.state)",
                     "CREATE INDEX request_job IF NOT EXISTS FOR (q:Request) ON (q.external_id)",
                     "CREATE CONSTRAINT event_id IF NOT EXISTS FOR (e:Event) REQUIRE e.id IS UNIQUE",
-                    "CREATE INDEX event_created IF NOT EXISTS FOR (e:Event) ON (e.created_at)")));
+                    "CREATE INDEX event_created IF NOT EXISTS FOR (e:Event) ON (e.created_at)")),
+            new Migration(6, "pre-staging campaigns and their files", List.of(
+                    "CREATE CONSTRAINT campaign_id IF NOT EXISTS FOR (c:Campaign) REQUIRE c.id IS UNIQUE",
+                    "CREATE INDEX campaign_state IF NOT EXISTS FOR (c:Campaign) ON (c.state)",
+                    // key = <campaign id>|scope:name: one entry per file and campaign.
+                    "CREATE CONSTRAINT campaign_file_key IF NOT EXISTS FOR (f:CampaignFile) REQUIRE f.key IS UNIQUE",
+                    "CREATE INDEX campaign_file_campaign IF NOT EXISTS FOR (f:CampaignFile) ON (f.campaign_id)",
+                    "CREATE INDEX campaign_file_did IF NOT EXISTS FOR (f:CampaignFile) ON (f.did_key)",
+                    // The staging queue in tape order: equality on the first three, a range and the order on path.
+                    "CREATE INDEX campaign_file_queue IF NOT EXISTS FOR (f:CampaignFile) "
+                            + "ON (f.campaign_id, f.state, f.tape_rse, f.path)",
+                    "CREATE INDEX campaign_file_request IF NOT EXISTS FOR (f:CampaignFile) ON (f.campaign_id, f.request_id)",
+                    "CREATE INDEX campaign_file_staged IF NOT EXISTS FOR (f:CampaignFile) ON (f.campaign_id, f.staged_at)")));
 
     public static int latestVersion() {
         return MIGRATIONS.get(MIGRATIONS.size() - 1).version();

@@ -1,0 +1,33 @@
+package org.stevedore.catalog.campaign;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A campaign as stored, with its counters: {@code total} once its inputs are expanded, then how many files and bytes
+ * were requested from tape, staged and failed (failures include files that had no tape replica).
+ */
+public record Campaign(String id, String account, CampaignState state, List<String> inputs,
+                       String destinationExpression, Duration pinLifetime, long windowFiles, long windowBytes,
+                       int priority, Instant deadline, boolean expanded, Counts total, Counts requested, Counts staged,
+                       Counts failed, String error, Instant createdAt, Instant updatedAt, Instant completedAt) {
+
+    /** Files and bytes. */
+    public record Counts(long files, long bytes) {
+        public static final Counts ZERO = new Counts(0, 0);
+    }
+
+    public Campaign {
+        inputs = List.copyOf(inputs);
+    }
+
+    /** Files neither staged nor failed yet. */
+    public long remainingFiles() {
+        return Math.max(0, total.files() - staged.files() - failed.files());
+    }
+
+    public long remainingBytes() {
+        return Math.max(0, total.bytes() - staged.bytes() - failed.bytes());
+    }
+}

@@ -1,0 +1,454 @@
+package org.stevedore.catalog.campaign;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.neo4j.driver.Record;
+import org.neo4j.driver.TransactionContext;
+import org.neo4j.driver.Value;
+import org.stevedore.catalog.campaign.Campaign.Counts;
+import org.stevedore.catalog.error.CampaignNotFound;
+import org.stevedore.catalog.store.Store;
+import org.stevedore.catalog.store.Times;
+import org.stevedore.catalog.store.Values;
+
+/**
+ * Campaigns and their files. Layout: {@code (:Campaign {id, state, ...parameters, ...counters})} and
+ * {@code (:CampaignFile {key: <campaign id>|<scope:name>, campaign_id, did_key, bytes, tape_rse, path, state,
+ * request_id, reason, staged_at})}. The counters on the campaign move by deltas in the same transaction as the file
+ * states they count, so reading progress never scans the files.
+ */
+public final class CampaignStore {
+
+    /** A file under a campaign's inputs, with the tape replicas it could be staged from. */
+    public record Candidate(String didKey, String scope, String name, long bytes, List<TapeCopy> tapeCopies) {
+    }
+
+    /** A replica on a TAPE RSE. */
+    public record TapeCopy(String rse, String path) {
+    }
+
+    /** A staged or failed file (by key); {@code reason} only for failures. */
+    public record Outcome(String key, boolean staged, String reason) {
+    }
+
+    /** A stage request still waiting for some of the campaign's files, and the tape RSE it went to. */
+    public record OutstandingRequest(String requestId, String tapeRse) {
+    }
+
+    private final Store store;
+    private final Clock clock;
+
+    public CampaignStore(Store store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    // ---- campaigns --------------------------------------------------------------------------------------------
+
+    public Campaign create(NewCampaign c) {
+        String id = UUID.randomUUID().toString().replace("-", "");
+        Map<String, Object> p = new HashMap<>();
+        p.put("id", id);
+        p.put("account", c.account());
+        p.put("inputs", c.inputs());
+        p.put("dest", c.destinationExpression());
+        p.put("pin", c.pinLifetime().toSeconds());
+        p.put("wf", c.windowFiles());
+        p.put("wb", c.windowBytes());
+        p.put("priority", (long) c.priority());
+        p.put("deadline", Times.millis(c.deadline()));
+        p.put("now", clock.millis());
+        return store.write(tx -> campaign(tx.run("""
+                CREATE (c:Campaign {id: $id, account: $account, state: 'RUNNING', inputs: $inputs,
+                        destination_expression: $dest, pin_lifetime_s: $pin, window_files: $wf, window_bytes: $wb,
+                        priority: $priority, deadline: $deadline, expanded: false,
+                        total_files: 0, total_bytes: 0, requested_files: 0, requested_bytes: 0,
+                        staged_files: 0, staged_bytes: 0, failed_files: 0, failed_bytes: 0,
+                        created_at: $now, updated_at: $now})
+                RETURN c
+                """, p).single()));
+    }
+
+    /** @throws CampaignNotFound when there is no such campaign */
+    public Campaign get(String id) {
+        return store.read(tx -> tx.run("MATCH (c:Campaign {id: $id}) RETURN c", Map.of("id", id)).list())
+                .stream().findFirst().map(CampaignStore::campaign)
+                .orElseThrow(() -> new CampaignNotFound("Campaign '" + id + "' not found"));
+    }
+
+    /** Streams campaigns, newest first, optionally of one state and account. */
+    public void list(CampaignState state, String account, Consumer<Campaign> sink) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("state", state == null ? null : state.name());
+        p.put("account", account);
+        store.stream("""
+                MATCH (c:Campaign) WHERE ($state IS NULL OR c.state = $state) AND ($account IS NULL OR c.account = $account)
+                RETURN c ORDER BY c.created_at DESC, c.id
+                """, p, r -> sink.accept(campaign(r)));
+    }
+
+    /** The ids of the campaigns in one of {@code states}, oldest first. */
+    public List<String> ids(Collection<CampaignState> states) {
+        return store.read(tx -> tx.run("MATCH (c:Campaign) WHERE c.state IN $states RETURN c.id AS id ORDER BY c.created_at",
+                Map.of("states", states.stream().map(Enum::name).toList())).list(r -> r.get("id").asString()));
+    }
+
+    /**
+     * Moves a campaign to {@code to} if it is in one of {@code from}; answers whether it moved.
+     *
+     * @throws CampaignNotFound when there is no such campaign
+     */
+    public boolean transition(String id, Set<CampaignState> from, CampaignState to) {
+        List<String> result = store.write(tx -> tx.run("""
+                MATCH (c:Campaign {id: $id})
+                WITH c, c.state IN $from AS moves
+                SET c.state = CASE WHEN moves THEN $to ELSE c.state END,
+                    c.updated_at = CASE WHEN moves THEN $now ELSE c.updated_at END,
+                    c.completed_at = CASE WHEN moves AND $final THEN $now ELSE c.completed_at END
+                RETURN moves
+                """, Map.of("id", id, "from", from.stream().map(Enum::name).toList(), "to", to.name(),
+                "now", clock.millis(), "final", to.finished())).list(r -> String.valueOf(r.get("moves").asBoolean())));
+        if (result.isEmpty()) {
+            throw new CampaignNotFound("Campaign '" + id + "' not found");
+        }
+        return Boolean.parseBoolean(result.get(0));
+    }
+
+    /** Records why a campaign stopped making progress (null clears it). */
+    public void setError(String id, String error) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("id", id);
+        p.put("error", error);
+        p.put("now", clock.millis());
+        store.run("MATCH (c:Campaign {id: $id}) SET c.error = $error, c.updated_at = $now", p);
+    }
+
+    /** COMPLETED once expanded with no file PENDING or REQUESTED; answers whether it is complete now. */
+    public boolean completeIfDone(String id) {
+        return store.write(tx -> tx.run("""
+                MATCH (c:Campaign {id: $id})
+                WITH c, c.expanded AND c.staged_files + c.failed_files >= c.total_files AS done
+                SET c.state = CASE WHEN done AND c.state IN ['RUNNING', 'PAUSED'] THEN 'COMPLETED' ELSE c.state END,
+                    c.completed_at = CASE WHEN done AND c.completed_at IS NULL THEN $now ELSE c.completed_at END
+                RETURN c.state = 'COMPLETED' AS complete
+                """, Map.of("id", id, "now", clock.millis())).single().get("complete").asBoolean());
+    }
+
+    // ---- expansion --------------------------------------------------------------------------------------------
+
+    /** Streams every distinct file under {@code inputKeys}, with its AVAILABLE replicas on TAPE RSEs. */
+    public void candidates(List<String> inputKeys, Consumer<Candidate> sink) {
+        store.stream("""
+                UNWIND $inputs AS k
+                MATCH (:Did {key: k})-[:CONTAINS*0..]->(f:Did {did_type: 'FILE'})
+                WITH DISTINCT f
+                RETURN f.key AS key, f.scope AS scope, f.name AS name, coalesce(f.bytes, 0) AS bytes,
+                       [(f)-[r:REPLICA {state: 'AVAILABLE'}]->(t:Rse {rse_type: 'TAPE'}) | [t.rse, r.path]] AS tapes
+                """, Map.of("inputs", inputKeys), r -> {
+            List<TapeCopy> copies = new ArrayList<>();
+            for (Object o : r.get("tapes").asList()) {
+                List<?> pair = (List<?>) o;
+                copies.add(new TapeCopy((String) pair.get(0), (String) pair.get(1)));
+            }
+            sink.accept(new Candidate(r.get("key").asString(), r.get("scope").asString(), r.get("name").asString(),
+                    r.get("bytes").asLong(), copies));
+        });
+    }
+
+    /**
+     * Adds files to a campaign, skipping those it has already (a restarted expansion writes the same files again):
+     * PENDING with their tape RSE and path, or FAILED with a reason when {@code tapeRse} is null. Returns how many were
+     * new.
+     */
+    public int addFiles(String campaignId, List<CampaignFile> files) {
+        if (files.isEmpty()) {
+            return 0;
+        }
+        List<Map<String, Object>> rows = new ArrayList<>(files.size());
+        for (CampaignFile f : files) {
+            Map<String, Object> row = new HashMap<>();
+            row.put("key", fileKey(campaignId, f.didKey()));
+            row.put("did_key", f.didKey());
+            row.put("scope", f.scope());
+            row.put("name", f.name());
+            row.put("bytes", f.bytes());
+            row.put("tape_rse", f.tapeRse());
+            row.put("path", f.path());
+            row.put("state", f.state().name());
+            row.put("reason", f.reason());
+            rows.add(row);
+        }
+        return store.write(tx -> {
+            Set<String> existing = new HashSet<>(tx.run("""
+                    UNWIND $keys AS k MATCH (f:CampaignFile {key: k}) RETURN f.key AS key
+                    """, Map.of("keys", rows.stream().map(r -> r.get("key")).toList())).list(r -> r.get("key").asString()));
+            List<Map<String, Object>> fresh = rows.stream().filter(r -> !existing.contains((String) r.get("key"))).toList();
+            long bytes = 0;
+            long failedFiles = 0;
+            long failedBytes = 0;
+            for (Map<String, Object> r : fresh) {
+                bytes += (long) r.get("bytes");
+                if (CampaignFileState.FAILED.name().equals(r.get("state"))) {
+                    failedFiles++;
+                    failedBytes += (long) r.get("bytes");
+                }
+            }
+            tx.run("""
+                    UNWIND $rows AS row
+                    CREATE (f:CampaignFile {key: row.key, campaign_id: $id, did_key: row.did_key, scope: row.scope,
+                            name: row.name, bytes: row.bytes, tape_rse: row.tape_rse, path: row.path, state: row.state,
+                            reason: row.reason})
+                    """, Map.of("rows", fresh, "id", campaignId)).consume();
+            bump(tx, campaignId, Map.of("total_files", (long) fresh.size(), "total_bytes", bytes,
+                    "failed_files", failedFiles, "failed_bytes", failedBytes));
+            return fresh.size();
+        });
+    }
+
+    public void markExpanded(String campaignId) {
+        store.run("MATCH (c:Campaign {id: $id}) SET c.expanded = true, c.updated_at = $now",
+                Map.of("id", campaignId, "now", clock.millis()));
+    }
+
+    // ---- the staging queue ------------------------------------------------------------------------------------
+
+    /** PENDING files and bytes per tape RSE, in tape RSE order. */
+    public Map<String, Counts> pendingByTapeRse(String campaignId) {
+        return countsByTapeRse(campaignId, CampaignFileState.PENDING);
+    }
+
+    /** REQUESTED (in flight) files and bytes per tape RSE. */
+    public Map<String, Counts> inFlightByTapeRse(String campaignId) {
+        return countsByTapeRse(campaignId, CampaignFileState.REQUESTED);
+    }
+
+    private Map<String, Counts> countsByTapeRse(String campaignId, CampaignFileState state) {
+        Map<String, Counts> counts = new LinkedHashMap<>();
+        store.read(tx -> tx.run("""
+                MATCH (f:CampaignFile {campaign_id: $id, state: $state}) WHERE f.tape_rse IS NOT NULL AND f.path IS NOT NULL
+                RETURN f.tape_rse AS rse, count(f) AS files, sum(f.bytes) AS bytes ORDER BY rse
+                """, Map.of("id", campaignId, "state", state.name())).list()).forEach(r -> counts.put(
+                r.get("rse").asString(), new Counts(r.get("files").asLong(), r.get("bytes").asLong())));
+        return counts;
+    }
+
+    /** The next PENDING files of a campaign on one tape RSE, by path, after {@code afterPath} (null: from the start). */
+    public List<CampaignFile> pending(String campaignId, String tapeRse, String afterPath, int limit) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("id", campaignId);
+        p.put("rse", tapeRse);
+        p.put("after", afterPath == null ? "" : afterPath);
+        p.put("limit", (long) limit);
+        return store.read(tx -> tx.run("""
+                MATCH (f:CampaignFile {campaign_id: $id, state: 'PENDING', tape_rse: $rse}) WHERE f.path > $after
+                RETURN f ORDER BY f.path LIMIT $limit
+                """, p).list(CampaignStore::file));
+    }
+
+    /**
+     * Records that PENDING files (by key) went into stage request {@code requestId}, in one transaction with the
+     * campaign's counters. Returns how many were PENDING; the others are left alone.
+     */
+    public int requested(String campaignId, List<String> keys, String requestId) {
+        long now = clock.millis();
+        return store.write(tx -> {
+            Record r = tx.run("""
+                    UNWIND $keys AS k
+                    MATCH (f:CampaignFile {key: k}) WHERE f.state = 'PENDING'
+                    SET f.state = 'REQUESTED', f.request_id = $request, f.requested_at = $now
+                    RETURN count(f) AS files, coalesce(sum(f.bytes), 0) AS bytes
+                    """, Map.of("keys", keys, "request", requestId, "now", now)).single();
+            long files = r.get("files").asLong();
+            bump(tx, campaignId, Map.of("requested_files", files, "requested_bytes", r.get("bytes").asLong()));
+            return (int) files;
+        });
+    }
+
+    /**
+     * Fails PENDING files (by key) with a reason, counters included: files that can never be requested (larger than
+     * any window, no endpoint, refused by the endpoint). Returns the files and bytes failed.
+     */
+    public Counts failPending(String campaignId, List<String> keys, String reason) {
+        long now = clock.millis();
+        return store.write(tx -> {
+            Record r = tx.run("""
+                    UNWIND $keys AS k
+                    MATCH (f:CampaignFile {key: k}) WHERE f.state = 'PENDING'
+                    SET f.state = 'FAILED', f.reason = $reason, f.settled_at = $now
+                    RETURN count(f) AS files, coalesce(sum(f.bytes), 0) AS bytes
+                    """, Map.of("keys", keys, "reason", reason, "now", now)).single();
+            Counts failed = new Counts(r.get("files").asLong(), r.get("bytes").asLong());
+            bump(tx, campaignId, Map.of("failed_files", failed.files(), "failed_bytes", failed.bytes()));
+            return failed;
+        });
+    }
+
+    /** The distinct stage requests that still have REQUESTED files of the campaign. */
+    public List<OutstandingRequest> outstanding(String campaignId) {
+        return store.read(tx -> tx.run("""
+                MATCH (f:CampaignFile {campaign_id: $id, state: 'REQUESTED'}) WHERE f.tape_rse IS NOT NULL AND f.path IS NOT NULL
+                RETURN DISTINCT f.request_id AS request, f.tape_rse AS rse ORDER BY rse, request
+                """, Map.of("id", campaignId)).list(r -> new OutstandingRequest(r.get("request").asString(),
+                r.get("rse").asString())));
+    }
+
+    /** The REQUESTED files of one stage request, by path. */
+    public Map<String, CampaignFile> requestedIn(String campaignId, String requestId) {
+        Map<String, CampaignFile> byPath = new HashMap<>();
+        store.read(tx -> tx.run("""
+                MATCH (f:CampaignFile {campaign_id: $id, request_id: $request}) WHERE f.state = 'REQUESTED'
+                RETURN f
+                """, Map.of("id", campaignId, "request", requestId)).list(CampaignStore::file))
+                .forEach(f -> byPath.put(f.path(), f));
+        return byPath;
+    }
+
+    /**
+     * Settles REQUESTED files as STAGED or FAILED (with the reason), counters included, in one transaction. Files
+     * no longer REQUESTED are skipped, so a repeated poll counts nothing twice. Returns the settled files and bytes
+     * per tape RSE.
+     */
+    public Map<String, Counts> settle(String campaignId, List<Outcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return Map.of();
+        }
+        List<Map<String, Object>> rows = new ArrayList<>(outcomes.size());
+        for (Outcome o : outcomes) {
+            Map<String, Object> row = new HashMap<>();
+            row.put("key", o.key());
+            row.put("staged", o.staged());
+            row.put("reason", o.staged() ? null : (o.reason() == null ? "failed without a reason" : o.reason()));
+            rows.add(row);
+        }
+        long now = clock.millis();
+        return store.write(tx -> {
+            Map<String, Counts> freed = new HashMap<>();
+            long[] sums = new long[4];
+            tx.run("""
+                    UNWIND $rows AS row
+                    MATCH (f:CampaignFile {key: row.key}) WHERE f.state = 'REQUESTED'
+                    SET f.state = CASE WHEN row.staged THEN 'STAGED' ELSE 'FAILED' END, f.reason = row.reason,
+                        f.staged_at = CASE WHEN row.staged THEN $now ELSE null END, f.settled_at = $now
+                    RETURN f.tape_rse AS rse, row.staged AS staged, count(f) AS files, sum(f.bytes) AS bytes
+                    """, Map.of("rows", rows, "now", now)).list().forEach(r -> {
+                long files = r.get("files").asLong();
+                long bytes = r.get("bytes").asLong();
+                int at = r.get("staged").asBoolean() ? 0 : 2;
+                sums[at] += files;
+                sums[at + 1] += bytes;
+                freed.merge(r.get("rse").asString(), new Counts(files, bytes),
+                        (a, b) -> new Counts(a.files() + b.files(), a.bytes() + b.bytes()));
+            });
+            bump(tx, campaignId, Map.of("staged_files", sums[0], "staged_bytes", sums[1], "failed_files", sums[2],
+                    "failed_bytes", sums[3]));
+            return freed;
+        });
+    }
+
+    /** Files and bytes of the campaign staged since {@code since}: the measured rate. */
+    public Counts stagedSince(String campaignId, Instant since) {
+        Record r = store.read(tx -> tx.run("""
+                MATCH (f:CampaignFile {campaign_id: $id}) WHERE f.staged_at >= $since
+                RETURN count(f) AS files, coalesce(sum(f.bytes), 0) AS bytes
+                """, Map.of("id", campaignId, "since", since.toEpochMilli())).single());
+        return new Counts(r.get("files").asLong(), r.get("bytes").asLong());
+    }
+
+    /** When the campaign's last file was seen staged, or null. */
+    public Instant lastStaged(String campaignId) {
+        return store.read(tx -> Times.instant(tx.run("""
+                MATCH (f:CampaignFile {campaign_id: $id}) WHERE f.staged_at IS NOT NULL RETURN max(f.staged_at) AS last
+                """, Map.of("id", campaignId)).single().get("last")));
+    }
+
+    /** Up to {@code limit} files of the campaign in one state, by tape RSE and path (failed files keep their reason). */
+    public List<CampaignFile> files(String campaignId, CampaignFileState state, int limit) {
+        return store.read(tx -> tx.run("""
+                MATCH (f:CampaignFile {campaign_id: $id, state: $state})
+                RETURN f ORDER BY f.tape_rse, f.path, f.key LIMIT $limit
+                """, Map.of("id", campaignId, "state", state.name(), "limit", (long) limit)).list(CampaignStore::file));
+    }
+
+    /**
+     * The campaign's STAGED files whose pin nothing else needs: no rule has a lock on the file at its tape RSE, and no
+     * other RUNNING or PAUSED campaign has the same file staged or requested.
+     */
+    public List<CampaignFile> pinsToDrop(String campaignId) {
+        return store.read(tx -> tx.run("""
+                MATCH (f:CampaignFile {campaign_id: $id, state: 'STAGED'})
+                WHERE NOT EXISTS { MATCH (:Rule)-[:LOCK {rse: f.tape_rse}]->(:Did {key: f.did_key}) }
+                  AND NOT EXISTS {
+                    MATCH (o:CampaignFile {did_key: f.did_key}) WHERE o.campaign_id <> $id AND o.state IN ['STAGED', 'REQUESTED']
+                    MATCH (c:Campaign {id: o.campaign_id}) WHERE c.state IN ['RUNNING', 'PAUSED'] }
+                RETURN f ORDER BY f.request_id, f.path
+                """, Map.of("id", campaignId)).list(CampaignStore::file));
+    }
+
+    /** Marks the campaign's PENDING and REQUESTED files FAILED with {@code reason} (a cancelled campaign). */
+    public int failOpen(String campaignId, String reason) {
+        long now = clock.millis();
+        return store.write(tx -> {
+            Record r = tx.run("""
+                    MATCH (f:CampaignFile {campaign_id: $id}) WHERE f.state IN ['PENDING', 'REQUESTED']
+                    SET f.state = 'FAILED', f.reason = $reason, f.settled_at = $now
+                    RETURN count(f) AS files, coalesce(sum(f.bytes), 0) AS bytes
+                    """, Map.of("id", campaignId, "reason", reason, "now", now)).single();
+            bump(tx, campaignId, Map.of("failed_files", r.get("files").asLong(), "failed_bytes", r.get("bytes").asLong()));
+            return (int) r.get("files").asLong();
+        });
+    }
+
+    public static String fileKey(String campaignId, String didKey) {
+        return campaignId + "|" + didKey;
+    }
+
+    // ---- mapping ----------------------------------------------------------------------------------------------
+
+    private void bump(TransactionContext tx, String campaignId, Map<String, Long> deltas) {
+        StringBuilder set = new StringBuilder("c.updated_at = $now");
+        Map<String, Object> p = new HashMap<>();
+        p.put("id", campaignId);
+        p.put("now", clock.millis());
+        deltas.forEach((k, v) -> {
+            if (v != 0) {
+                set.append(", c.").append(k).append(" = c.").append(k).append(" + $").append(k);
+                p.put(k, v);
+            }
+        });
+        tx.run("MATCH (c:Campaign {id: $id}) SET " + set, p).consume();
+    }
+
+    private static Campaign campaign(Record r) {
+        var c = r.get("c").asNode();
+        return new Campaign(c.get("id").asString(), c.get("account").asString(),
+                CampaignState.valueOf(c.get("state").asString()), c.get("inputs").asList(Value::asString),
+                c.get("destination_expression").asString(), Duration.ofSeconds(c.get("pin_lifetime_s").asLong()),
+                c.get("window_files").asLong(), c.get("window_bytes").asLong(), c.get("priority").asInt(),
+                Times.instant(c.get("deadline")), Values.bool(c.get("expanded"), false),
+                new Counts(c.get("total_files").asLong(), c.get("total_bytes").asLong()),
+                new Counts(c.get("requested_files").asLong(), c.get("requested_bytes").asLong()),
+                new Counts(c.get("staged_files").asLong(), c.get("staged_bytes").asLong()),
+                new Counts(c.get("failed_files").asLong(), c.get("failed_bytes").asLong()),
+                Values.str(c.get("error")), Times.instant(c.get("created_at")), Times.instant(c.get("updated_at")),
+                Times.instant(c.get("completed_at")));
+    }
+
+    private static CampaignFile file(Record r) {
+        var f = r.get("f").asNode();
+        return new CampaignFile(f.get("key").asString(), f.get("did_key").asString(), f.get("scope").asString(),
+                f.get("name").asString(), f.get("bytes").asLong(0), Values.str(f.get("tape_rse")),
+                Values.str(f.get("path")), CampaignFileState.valueOf(f.get("state").asString()),
+                Values.str(f.get("request_id")), Values.str(f.get("reason")));
+    }
+}

@@ -1,0 +1,154 @@
+package org.stevedore.tape.campaign;
+
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.util.EnumSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.Job;
+import org.springframework.batch.core.JobExecution;
+import org.springframework.batch.core.JobParameters;
+import org.springframework.batch.core.JobParametersBuilder;
+import org.springframework.batch.core.StepExecution;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.launch.JobLauncher;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.repeat.RepeatStatus;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.stevedore.catalog.campaign.CampaignState;
+import org.stevedore.catalog.campaign.CampaignStore;
+
+/**
+ * The campaign job (Spring Batch 5): {@code expand} (inputs → campaign files), {@code stage} (chunk-oriented: each
+ * item a granted stage request, written as the stage call plus the store record of its files), {@code finish}
+ * (COMPLETED once every file is settled). One job instance per campaign, identified by its id: launching it again
+ * after a failure or a stop restarts it, skipping the finished expansion, and the staging step reads on from the
+ * store's PENDING files.
+ *
+ * <p>Jobs are built per launch rather than with step-scoped beans, so that several campaigns run at once, each with its
+ * own reader, without proxies or an application context (the tests build them the same way).
+ */
+public final class CampaignJobs {
+
+    public static final String JOB = "campaign";
+    public static final String CAMPAIGN_ID = "campaign.id";
+
+    private static final Logger log = LoggerFactory.getLogger(CampaignJobs.class);
+
+    private final JobRepository repository;
+    private final PlatformTransactionManager transactions;
+    private final JobLauncher launcher;
+    private final CampaignStore campaigns;
+    private final TapeEndpoints endpoints;
+    private final StagingScheduler scheduler;
+    private final StageTracker tracker;
+    private final CampaignSettings settings;
+    private final Clock clock;
+    private final Waits waits;
+
+    public CampaignJobs(JobRepository repository, PlatformTransactionManager transactions, JobLauncher launcher,
+                        CampaignStore campaigns, TapeEndpoints endpoints, StagingScheduler scheduler,
+                        CampaignSettings settings, Clock clock, Waits waits) {
+        this.repository = repository;
+        this.transactions = transactions;
+        this.launcher = launcher;
+        this.campaigns = campaigns;
+        this.endpoints = endpoints;
+        this.scheduler = scheduler;
+        this.tracker = new StageTracker(campaigns, endpoints, scheduler);
+        this.settings = settings;
+        this.clock = clock;
+        this.waits = waits;
+    }
+
+    public StageTracker tracker() {
+        return tracker;
+    }
+
+    public StagingScheduler scheduler() {
+        return scheduler;
+    }
+
+    public Job job(String campaignId) {
+        StageChunkReader reader = new StageChunkReader(campaignId, campaigns, scheduler, tracker, settings, clock, waits);
+        StageChunkWriter writer = new StageChunkWriter(campaignId, campaigns, endpoints, scheduler, settings, waits);
+        return new JobBuilder(JOB, repository)
+                .start(new StepBuilder("expand", repository)
+                        .tasklet(new ExpandInputs(campaignId, campaigns, endpoints, settings.expansionBatch()), transactions)
+                        .build())
+                .next(new StepBuilder("stage", repository)
+                        .<StageChunk, StageChunk>chunk(1, transactions)
+                        .reader(reader)
+                        .writer(writer)
+                        .build())
+                .next(new StepBuilder("finish", repository)
+                        .tasklet((contribution, context) -> {
+                            boolean complete = campaigns.completeIfDone(campaignId);
+                            log.info("Campaign {} staging ended; {}", campaignId, complete ? "COMPLETED" : "not complete");
+                            return RepeatStatus.FINISHED;
+                        }, transactions)
+                        .build())
+                .build();
+    }
+
+    public static JobParameters parameters(String campaignId) {
+        return new JobParametersBuilder().addString(CAMPAIGN_ID, campaignId).toJobParameters();
+    }
+
+    /** Starts the campaign's job, or restarts it where it stopped. */
+    public JobExecution launch(String campaignId) {
+        try {
+            return launcher.run(job(campaignId), parameters(campaignId));
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot launch the job of campaign " + campaignId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the campaign's job is running in this process (or was, when the process died). */
+    public boolean running(String campaignId) {
+        JobExecution last = repository.getLastJobExecution(JOB, parameters(campaignId));
+        return last != null && last.isRunning();
+    }
+
+    /**
+     * At start-up: the jobs of RUNNING campaigns that were running when the process died are marked FAILED (their
+     * execution cannot be running any more), then launched again, so they resume where they were.
+     */
+    public int resumeAll() {
+        int resumed = 0;
+        for (String id : campaigns.ids(EnumSet.of(CampaignState.RUNNING))) {
+            abandonStale(id);
+            launch(id);
+            resumed++;
+        }
+        if (resumed > 0) {
+            log.info("Resumed {} running campaigns", resumed);
+        }
+        return resumed;
+    }
+
+    private void abandonStale(String campaignId) {
+        JobExecution last = repository.getLastJobExecution(JOB, parameters(campaignId));
+        if (last == null || !last.isRunning()) {
+            return;
+        }
+        LocalDateTime now = LocalDateTime.now(clock);
+        for (StepExecution step : last.getStepExecutions()) {
+            if (step.getStatus().isRunning()) {
+                step.setStatus(BatchStatus.FAILED);
+                step.setExitStatus(ExitStatus.FAILED.addExitDescription("the process ended while the step ran"));
+                step.setEndTime(now);
+                repository.update(step);
+            }
+        }
+        last.setStatus(BatchStatus.FAILED);
+        last.setExitStatus(ExitStatus.FAILED.addExitDescription("the process ended while the job ran"));
+        last.setEndTime(now);
+        repository.update(last);
+        log.info("Campaign {}: job execution {} left running by a previous process marked FAILED", campaignId,
+                last.getId());
+    }
+}

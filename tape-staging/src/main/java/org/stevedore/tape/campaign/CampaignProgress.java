@@ -1,0 +1,11 @@
+package org.stevedore.tape.campaign;
+
+import java.time.Duration;
+import org.stevedore.catalog.campaign.Campaign;
+
+/**
+ * A campaign with its measured staging rate (over the last rate window, or since it started when younger) and the
+ * time left at that rate; {@code eta} is null while nothing has been staged recently, zero once nothing is left.
+ */
+public record CampaignProgress(Campaign campaign, double filesPerSecond, double bytesPerSecond, Duration eta) {
+}

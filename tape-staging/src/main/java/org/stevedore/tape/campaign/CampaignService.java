@@ -1,0 +1,196 @@
+package org.stevedore.tape.campaign;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stevedore.catalog.campaign.Campaign;
+import org.stevedore.catalog.campaign.Campaign.Counts;
+import org.stevedore.catalog.campaign.CampaignFile;
+import org.stevedore.catalog.campaign.CampaignFileState;
+import org.stevedore.catalog.campaign.CampaignState;
+import org.stevedore.catalog.campaign.CampaignStore;
+import org.stevedore.catalog.campaign.NewCampaign;
+import org.stevedore.catalog.did.DidRef;
+import org.stevedore.catalog.did.DidStore;
+import org.stevedore.catalog.error.DataIdentifierNotFound;
+import org.stevedore.catalog.error.UnsupportedOperation;
+import org.stevedore.tape.endpoint.TapeEndpointException;
+
+/**
+ * What the API asks of campaigns: submit (validated before anything is written), progress, pause, resume, cancel.
+ * Cancelling cancels the recalls still outstanding and releases the campaign's pins on staged files that no rule and
+ * no other live campaign needs.
+ */
+public final class CampaignService {
+
+    /** Checks an RSE expression, throwing the domain's InvalidRSEExpression when it is bad or selects nothing. */
+    @FunctionalInterface
+    public interface ExpressionCheck {
+        void check(String expression);
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(CampaignService.class);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(30);
+
+    private final CampaignStore campaigns;
+    private final DidStore dids;
+    private final ExpressionCheck expressions;
+    private final CampaignJobs jobs;
+    private final TapeEndpoints endpoints;
+    private final CampaignSettings settings;
+    private final Clock clock;
+
+    public CampaignService(CampaignStore campaigns, DidStore dids, ExpressionCheck expressions, CampaignJobs jobs,
+                           TapeEndpoints endpoints, CampaignSettings settings, Clock clock) {
+        this.campaigns = campaigns;
+        this.dids = dids;
+        this.expressions = expressions;
+        this.jobs = jobs;
+        this.endpoints = endpoints;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** Validates, stores and launches a campaign; answers it as stored. */
+    public Campaign submit(NewCampaign request) {
+        for (String key : request.inputs()) {
+            int colon = key.indexOf(':');
+            DidRef did = DidRef.of(colon < 0 ? key : key.substring(0, colon), colon < 0 ? "" : key.substring(colon + 1));
+            if (!dids.exists(did.scope(), did.name())) {
+                throw new DataIdentifierNotFound("Data identifier '" + did.key() + "' not found");
+            }
+        }
+        expressions.check(request.destinationExpression());
+        Campaign campaign = campaigns.create(request);
+        log.info("Campaign {} submitted by {}: {} inputs, window {} files / {} bytes, priority {}", campaign.id(),
+                campaign.account(), campaign.inputs().size(), campaign.windowFiles(), campaign.windowBytes(),
+                campaign.priority());
+        jobs.launch(campaign.id());
+        return campaign;
+    }
+
+    public Campaign get(String id) {
+        return campaigns.get(id);
+    }
+
+    public CampaignProgress progress(String id) {
+        return progress(campaigns.get(id));
+    }
+
+    public CampaignProgress progress(Campaign c) {
+        Instant now = clock.instant();
+        Instant since = now.minus(settings.rateWindow());
+        Instant start = c.createdAt().isAfter(since) ? c.createdAt() : since;
+        Instant end = c.completedAt() != null ? c.completedAt() : now;
+        double seconds = Math.max(1, Duration.between(start, end).toMillis()) / 1000.0;
+        Counts recent = campaigns.stagedSince(c.id(), start);
+        double files = recent.files() / seconds;
+        double bytes = recent.bytes() / seconds;
+        Duration eta;
+        if (c.state().finished() || (c.expanded() && c.remainingFiles() == 0)) {
+            eta = Duration.ZERO;
+        } else if (bytes > 0 && c.remainingBytes() > 0) {
+            eta = Duration.ofMillis((long) (c.remainingBytes() / bytes * 1000));
+        } else if (files > 0) {
+            eta = Duration.ofMillis((long) (c.remainingFiles() / files * 1000));
+        } else {
+            eta = null;
+        }
+        return new CampaignProgress(c, files, bytes, eta);
+    }
+
+    public void list(CampaignState state, String account, Consumer<Campaign> sink) {
+        campaigns.list(state, account, sink);
+    }
+
+    /** Up to {@code limit} failed files with their reasons. */
+    public List<CampaignFile> failures(String id, int limit) {
+        campaigns.get(id);
+        return campaigns.files(id, CampaignFileState.FAILED, limit);
+    }
+
+    /** Nothing new is requested; requests already made go on and are still polled at resume. */
+    public Campaign pause(String id) {
+        if (!campaigns.transition(id, EnumSet.of(CampaignState.RUNNING), CampaignState.PAUSED)) {
+            throw refusal(id, "paused", "RUNNING");
+        }
+        log.info("Campaign {} paused", id);
+        return campaigns.get(id);
+    }
+
+    public Campaign resume(String id) {
+        if (!campaigns.transition(id, EnumSet.of(CampaignState.PAUSED), CampaignState.RUNNING)) {
+            throw refusal(id, "resumed", "PAUSED");
+        }
+        awaitStopped(id);
+        jobs.launch(id);
+        log.info("Campaign {} resumed", id);
+        return campaigns.get(id);
+    }
+
+    /**
+     * Cancels outstanding recalls, fails the files not staged yet, and releases the pins nothing else needs. The job
+     * notices the state and stops at its next read; this waits for it before cleaning up, so no request slips past.
+     */
+    public Campaign cancel(String id) {
+        if (!campaigns.transition(id, EnumSet.of(CampaignState.RUNNING, CampaignState.PAUSED), CampaignState.CANCELLED)) {
+            throw refusal(id, "cancelled", "RUNNING or PAUSED");
+        }
+        awaitStopped(id);
+        Map<String, Map<String, List<String>>> requested = byEndpointAndRequest(campaigns.files(id,
+                CampaignFileState.REQUESTED, Integer.MAX_VALUE));
+        requested.forEach((rse, byRequest) -> endpoints.forRse(rse).ifPresent(e -> byRequest.forEach((request, paths) ->
+                quietly(() -> e.cancel(request, paths), "cancel", id, request))));
+        int failed = campaigns.failOpen(id, "campaign cancelled");
+        List<CampaignFile> pins = campaigns.pinsToDrop(id);
+        byEndpointAndRequest(pins).forEach((rse, byRequest) -> endpoints.forRse(rse).ifPresent(e ->
+                byRequest.forEach((request, paths) -> quietly(() -> e.release(request, paths), "release", id, request))));
+        log.info("Campaign {} cancelled: {} files not staged, {} pins released", id, failed, pins.size());
+        return campaigns.get(id);
+    }
+
+    private void awaitStopped(String id) {
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        while (jobs.running(id) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static Map<String, Map<String, List<String>>> byEndpointAndRequest(List<CampaignFile> files) {
+        Map<String, Map<String, List<String>>> grouped = new LinkedHashMap<>();
+        for (CampaignFile f : files) {
+            if (f.tapeRse() != null && f.requestId() != null) {
+                grouped.computeIfAbsent(f.tapeRse(), k -> new LinkedHashMap<>())
+                        .computeIfAbsent(f.requestId(), k -> new ArrayList<>()).add(f.path());
+            }
+        }
+        return grouped;
+    }
+
+    private static void quietly(Runnable call, String what, String campaignId, String requestId) {
+        try {
+            call.run();
+        } catch (TapeEndpointException e) {
+            log.warn("Campaign {}: {} of stage request {} failed: {}", campaignId, what, requestId, e.getMessage());
+        }
+    }
+
+    private UnsupportedOperation refusal(String id, String verb, String from) {
+        Campaign c = campaigns.get(id);
+        return new UnsupportedOperation("Campaign " + id + " is " + c.state() + "; only a " + from
+                + " campaign can be " + verb);
+    }
+}

@@ -1,0 +1,97 @@
+package org.stevedore.tape.campaign;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.stevedore.tape.emulator.TapeEmulator;
+import org.stevedore.tape.endpoint.ArchiveInfo;
+import org.stevedore.tape.endpoint.StageFile;
+import org.stevedore.tape.endpoint.StageRequestStatus;
+import org.stevedore.tape.endpoint.TapeEndpoint;
+
+/**
+ * The embedded default's tape RSE: the emulator, whose cartridges are the files under the RSE's {@code file} protocol
+ * prefix. Replica paths are relative to that prefix ({@code run8/ab/cd/f.raw}); the emulator knows them as absolute
+ * paths under its root ({@code /run8/ab/cd/f.raw}). Files put there after start-up (uploads, transfers) become known
+ * to the emulator when they are first asked for.
+ */
+public final class LocalTape implements TapeEndpoint {
+
+    private final TapeEmulator emulator;
+    private final Path root;
+    private final Set<String> known = new HashSet<>();
+
+    public LocalTape(TapeEmulator emulator, Path root) {
+        this.emulator = emulator;
+        this.root = root;
+    }
+
+    public TapeEmulator emulator() {
+        return emulator;
+    }
+
+    @Override
+    public synchronized String stage(List<StageFile> files) {
+        files.forEach(f -> learn(absolute(f.path())));
+        return emulator.stage(files.stream().map(f -> new StageFile(absolute(f.path()), f.diskLifetime())).toList());
+    }
+
+    @Override
+    public StageRequestStatus status(String requestId) {
+        StageRequestStatus s = emulator.status(requestId);
+        return new StageRequestStatus(s.id(), s.createdAt(), s.startedAt(), s.completedAt(), s.files().stream()
+                .map(f -> new org.stevedore.tape.endpoint.StagedFile(relative(f.path()), f.onDisk(), f.state(), f.error()))
+                .toList());
+    }
+
+    @Override
+    public void cancel(String requestId, List<String> paths) {
+        emulator.cancel(requestId, paths.stream().map(LocalTape::absolute).toList());
+    }
+
+    @Override
+    public void release(String requestId, List<String> paths) {
+        emulator.release(requestId, paths.stream().map(LocalTape::absolute).toList());
+    }
+
+    @Override
+    public void forget(String requestId) {
+        emulator.forget(requestId);
+    }
+
+    @Override
+    public List<ArchiveInfo> archiveInfo(List<String> paths) {
+        return emulator.archiveInfo(paths.stream().map(LocalTape::absolute).toList()).stream()
+                .map(a -> new ArchiveInfo(relative(a.path()), a.locality(), a.error())).toList();
+    }
+
+    private void learn(String path) {
+        if (!known.add(path)) {
+            return;
+        }
+        Path file = root.resolve(path.substring(1));
+        if (!Files.isRegularFile(file)) {
+            known.remove(path);
+            return;   // the emulator reports it missing, per file
+        }
+        try {
+            emulator.register(path, Files.size(file));
+        } catch (IllegalArgumentException alreadyOnTape) {
+            // read from the tape root at start-up
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + file, e);
+        }
+    }
+
+    private static String absolute(String path) {
+        return path.startsWith("/") ? path : "/" + path;
+    }
+
+    private static String relative(String path) {
+        return path.startsWith("/") ? path.substring(1) : path;
+    }
+}

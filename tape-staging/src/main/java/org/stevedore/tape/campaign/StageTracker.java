@@ -1,0 +1,77 @@
+package org.stevedore.tape.campaign;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stevedore.catalog.campaign.CampaignFile;
+import org.stevedore.catalog.campaign.CampaignStore;
+import org.stevedore.catalog.campaign.CampaignStore.OutstandingRequest;
+import org.stevedore.catalog.campaign.CampaignStore.Outcome;
+import org.stevedore.tape.endpoint.StageRequestStatus;
+import org.stevedore.tape.endpoint.StagedFile;
+import org.stevedore.tape.endpoint.TapeEndpoint;
+import org.stevedore.tape.endpoint.TapeEndpointException;
+
+/**
+ * Polls a campaign's outstanding stage requests (one status call per request, never per file) and settles the files
+ * the endpoint reports staged or failed, in one store transaction; the freed room goes back to the scheduler.
+ */
+public final class StageTracker {
+
+    private static final Logger log = LoggerFactory.getLogger(StageTracker.class);
+
+    private final CampaignStore campaigns;
+    private final TapeEndpoints endpoints;
+    private final StagingScheduler scheduler;
+
+    public StageTracker(CampaignStore campaigns, TapeEndpoints endpoints, StagingScheduler scheduler) {
+        this.campaigns = campaigns;
+        this.endpoints = endpoints;
+        this.scheduler = scheduler;
+    }
+
+    /** Polls once; returns how many files were settled. */
+    public int poll(String campaignId) {
+        List<Outcome> outcomes = new ArrayList<>();
+        for (OutstandingRequest request : campaigns.outstanding(campaignId)) {
+            Map<String, CampaignFile> ours = campaigns.requestedIn(campaignId, request.requestId());
+            Optional<TapeEndpoint> endpoint = endpoints.forRse(request.tapeRse());
+            if (endpoint.isEmpty()) {
+                ours.values().forEach(f -> outcomes.add(new Outcome(f.key(), false,
+                        "no tape endpoint serves " + request.tapeRse() + " any more")));
+                continue;
+            }
+            StageRequestStatus status;
+            try {
+                status = endpoint.get().status(request.requestId());
+            } catch (TapeEndpointException e) {
+                if (e.transientFailure()) {
+                    log.warn("Campaign {}: stage request {} on {} could not be polled, trying later: {}", campaignId,
+                            request.requestId(), request.tapeRse(), e.getMessage());
+                    continue;
+                }
+                ours.values().forEach(f -> outcomes.add(new Outcome(f.key(), false,
+                        "stage request " + request.requestId() + " failed: " + e.getMessage())));
+                continue;
+            }
+            for (StagedFile file : status.files()) {
+                CampaignFile f = ours.get(file.path());
+                if (f == null) {
+                    continue;
+                }
+                if (file.staged()) {
+                    outcomes.add(new Outcome(f.key(), true, null));
+                } else if (file.failed()) {
+                    outcomes.add(new Outcome(f.key(), false, file.error() != null ? file.error()
+                            : "stage " + file.state().name().toLowerCase() + " without a reason"));
+                }
+            }
+        }
+        Map<String, org.stevedore.catalog.campaign.Campaign.Counts> freed = campaigns.settle(campaignId, outcomes);
+        freed.forEach((rse, counts) -> scheduler.settled(campaignId, rse, counts.files(), counts.bytes()));
+        return outcomes.size();
+    }
+}

@@ -1,0 +1,580 @@
+package org.stevedore.tape.emulator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stevedore.tape.endpoint.ArchiveInfo;
+import org.stevedore.tape.endpoint.Locality;
+import org.stevedore.tape.endpoint.StageFile;
+import org.stevedore.tape.endpoint.StageRequestStatus;
+import org.stevedore.tape.endpoint.StageState;
+import org.stevedore.tape.endpoint.TapeEndpoint;
+import org.stevedore.tape.endpoint.TapeEndpointException;
+
+/**
+ * An <b>emulator</b> of a tape library with a disk buffer, behind the same {@link TapeEndpoint} interface as the
+ * WLCG Tape REST client, for the embedded default, tests and benchmarks. It is not a tape system: the production path
+ * is a real one reached through {@code TapeRestClient}.
+ *
+ * <p>What it models: {@link TapeEmulatorSettings#drives() drives} that each hold one cartridge; a drive mounts a
+ * cartridge (mount latency), then streams the queued files of that cartridge in path order (positioning time plus
+ * size / drive bandwidth each), and keeps the cartridge until it needs another. A cartridge with queued work goes to a
+ * free drive oldest-queue first. Recalled files land in a bounded disk buffer and are pinned there for the
+ * {@code diskLifetime} of each request that asked for them; a recall waits while the buffer is full of pinned files,
+ * and unpinned files (released, or whose pins expired) are evicted least recently used first when space is needed.
+ * Several requests for one file share one recall. Written files ({@link #write}) sit in the buffer until a drive has
+ * migrated them to tape, which {@link #archiveInfo} reports.
+ *
+ * <p>Time: nothing happens on its own. Every call first plays the emulated library forward to the injected clock's
+ * now, so a test moves a mutable clock and calls {@link #tick()} (or any method), a benchmark can jump from event to
+ * event with {@link #nextEvent()}, and a service on the system clock gets real-time behaviour by calling
+ * {@link #tick()} from a scheduler (or simply by polling). The clock must not go backwards; if it does, time stands
+ * still until it catches up.
+ *
+ * <p>Bytes: an in-memory emulator ({@link #inMemory}) keeps only sizes. One on directories ({@link #onDirectories})
+ * keeps cartridge content in one tree and the buffer in another: a recall copies the file into the buffer tree
+ * ({@link #bufferFile}), eviction deletes it there, migration copies a written file into the tape tree.
+ *
+ * <p>Files the library does not know, lost files and files larger than the whole buffer fail within the request with
+ * a reason, as a real endpoint reports per-file errors; requests the endpoint refuses (no files, a path twice, an
+ * unknown request id, paths not in the request) raise a non-transient {@link TapeEndpointException} with status 400
+ * or 404. Thread-safe: one lock guards everything.
+ */
+public final class TapeEmulator implements TapeEndpoint {
+
+    private static final Logger log = LoggerFactory.getLogger(TapeEmulator.class);
+
+    private final TapeEmulatorSettings settings;
+    private final Clock clock;
+    private final TapeMedia media;
+    private final DiskBuffer buffer;
+    private final List<Drive> drives = new ArrayList<>();
+    private final Map<String, TapeFile> files = new HashMap<>();
+    /** Queued work per cartridge, by path (tape order). */
+    private final Map<String, TreeMap<String, TapeJob>> queues = new HashMap<>();
+    /** When each cartridge's queue last went from empty to non-empty: the oldest queue is mounted first. */
+    private final Map<String, Instant> queuedSince = new HashMap<>();
+    /** Migrations queued per cartridge. */
+    private final Map<String, Integer> writesQueued = new HashMap<>();
+    /** Recalls queued or in a drive, by path: a new request for the same file joins them. */
+    private final Map<String, TapeJob> recalls = new HashMap<>();
+    private final Map<String, EmulatedRequest> requests = new LinkedHashMap<>();
+    private Instant now;
+    private int cartridges;
+    private String fillingTape;
+    private long fillingBytes;
+
+    private TapeEmulator(TapeEmulatorSettings settings, Clock clock, TapeMedia media) {
+        this.settings = settings;
+        this.clock = clock;
+        this.media = media;
+        this.buffer = new DiskBuffer(settings.bufferCapacity());
+        for (int i = 0; i < settings.drives(); i++) {
+            drives.add(new Drive(i));
+        }
+        this.now = clock.instant();
+    }
+
+    /** An emulator that keeps sizes only; register the files it holds with {@link #register}. */
+    public static TapeEmulator inMemory(TapeEmulatorSettings settings, Clock clock) {
+        return new TapeEmulator(settings, clock, TapeMedia.none());
+    }
+
+    /**
+     * An emulator whose cartridges hold the files under {@code tapeRoot} (read at creation, in path order, filling
+     * cartridges in turn; a file {@code tapeRoot/a/b.raw} is the path {@code /a/b.raw}) and whose buffer is the
+     * directory {@code bufferRoot}. Both are created if missing. The buffer starts empty: leftovers of an earlier run
+     * under {@code bufferRoot} are not counted and may be overwritten.
+     */
+    public static TapeEmulator onDirectories(TapeEmulatorSettings settings, Clock clock, Path tapeRoot, Path bufferRoot) {
+        TapeMedia.Directories directories = TapeMedia.directories(tapeRoot, bufferRoot);
+        TapeEmulator emulator = new TapeEmulator(settings, clock, directories);
+        try {
+            for (TapeMedia.Directories.Found found : directories.scan()) {
+                emulator.register(found.path(), found.size());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the emulated tape under " + tapeRoot, e);
+        }
+        return emulator;
+    }
+
+    // ---- the library's content -------------------------------------------------------------------------------------
+
+    /** Puts a file on tape, on the cartridge being filled. */
+    public synchronized void register(String path, long size) {
+        register(path, nextCartridge(size), size);
+    }
+
+    /** Puts a file on tape on a named cartridge. */
+    public synchronized void register(String path, String tape, long size) {
+        requireNew(path, size);
+        files.put(path, new TapeFile(path, size, tape, true));
+    }
+
+    /**
+     * Accepts a file written to the tape system (as after a transfer to a tape RSE): it sits in the buffer, DISK only,
+     * until a drive migrates it to its cartridge. With directories, the bytes must already be in the buffer tree.
+     *
+     * @throws TapeEndpointException 507 (transient) when the buffer has no room for it
+     */
+    public synchronized void write(String path, long size) {
+        requireNew(path, size);
+        advance();
+        Optional<List<String>> room = buffer.reserve(size);
+        if (room.isEmpty()) {
+            throw new TapeEndpointException("No room in the disk buffer for " + path + " (" + size + " bytes)", 507,
+                    true, null);
+        }
+        evicted(room.get());
+        TapeFile file = new TapeFile(path, size, nextCartridge(size), false);
+        files.put(path, file);
+        buffer.land(path, size, false, now);
+        enqueue(new TapeJob(file, true));
+        dispatch();
+    }
+
+    /** {@link #write(String, long)} for a file already placed in the buffer tree of a directory emulator. */
+    public synchronized void write(String path) {
+        if (!(media instanceof TapeMedia.Directories directories)) {
+            throw new IllegalStateException("Only an emulator on directories reads sizes from its buffer");
+        }
+        try {
+            write(path, directories.bufferSize(path));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + path + " in the buffer", e);
+        }
+    }
+
+    /** Fault injection: the file's tape copy is gone (and its buffer copy dropped); recalls of it fail. */
+    public synchronized void markLost(String path) {
+        advance();
+        TapeFile file = files.get(path);
+        if (file == null) {
+            throw new IllegalArgumentException("No such file: " + path);
+        }
+        file.lost = true;
+        file.onTape = false;
+        if (buffer.drop(path)) {
+            evicted(List.of(path));
+        }
+        TapeJob recall = recalls.get(path);
+        if (recall != null && !inDrive(recall)) {
+            dequeue(recall);
+            recalls.remove(path);
+            recall.waiters.forEach(e -> e.end(StageState.FAILED, "File lost from tape: " + path, now));
+        }
+        dispatch();
+    }
+
+    // ---- time -----------------------------------------------------------------------------------------------------
+
+    /** Plays the library forward to the clock's now. */
+    public synchronized void tick() {
+        advance();
+    }
+
+    /** When the next thing will happen (a drive finishing, a pin expiring), if anything is under way. */
+    public synchronized Optional<Instant> nextEvent() {
+        advance();
+        return next();
+    }
+
+    // ---- observation ----------------------------------------------------------------------------------------------
+
+    /** The staged copy in the buffer tree, for emulators on directories, once the file is on disk. */
+    public synchronized Optional<Path> bufferFile(String path) {
+        advance();
+        return buffer.resident(path) ? media.bufferFile(path) : Optional.empty();
+    }
+
+    public synchronized long bufferUsedBytes() {
+        advance();
+        return buffer.used();
+    }
+
+    /** The most the buffer has ever held (resident plus reserved); never above its capacity. */
+    public synchronized long bufferPeakBytes() {
+        advance();
+        return buffer.peak();
+    }
+
+    public TapeEmulatorSettings settings() {
+        return settings;
+    }
+
+    // ---- TapeEndpoint ---------------------------------------------------------------------------------------------
+
+    @Override
+    public synchronized String stage(List<StageFile> stageFiles) {
+        if (stageFiles.isEmpty()) {
+            throw refused(400, "A stage request needs at least one file");
+        }
+        Set<String> seen = new HashSet<>();
+        for (StageFile f : stageFiles) {
+            if (!seen.add(f.path())) {
+                throw refused(400, "Path given twice in one stage request: " + f.path());
+            }
+        }
+        advance();
+        EmulatedRequest request = new EmulatedRequest(UUID.randomUUID().toString(), now);
+        requests.put(request.id, request);
+        for (StageFile f : stageFiles) {
+            EmulatedRequest.Entry entry = request.add(f.path(), f.diskLifetime());
+            TapeFile file = files.get(f.path());
+            if (file == null) {
+                entry.end(StageState.FAILED, "No such file: " + f.path(), now);
+            } else if (buffer.resident(f.path())) {
+                complete(entry);
+            } else if (file.lost) {
+                entry.end(StageState.FAILED, "File lost from tape: " + f.path(), now);
+            } else if (file.size > buffer.capacity()) {
+                entry.end(StageState.FAILED, "File larger than the whole disk buffer: " + f.path(), now);
+            } else {
+                TapeJob recall = recalls.computeIfAbsent(f.path(), p -> enqueue(new TapeJob(file, false)));
+                recall.waiters.add(entry);
+                if (inDrive(recall) || mounting(file.tape)) {
+                    entry.started(now);
+                }
+            }
+        }
+        log.debug("Emulated tape: stage request {} for {} files", request.id, stageFiles.size());
+        dispatch();
+        return request.id;
+    }
+
+    @Override
+    public synchronized StageRequestStatus status(String requestId) {
+        advance();
+        return request(requestId).status(buffer::resident);
+    }
+
+    @Override
+    public synchronized void cancel(String requestId, List<String> paths) {
+        EmulatedRequest request = request(requestId);
+        List<EmulatedRequest.Entry> entries = entries(request, paths);
+        advance();
+        for (EmulatedRequest.Entry entry : entries) {
+            if (entry.pending()) {
+                detach(entry);
+                entry.end(StageState.CANCELLED, null, now);
+            }
+        }
+        dispatch();
+    }
+
+    /** Drops this request's pins; files of it still being recalled are cancelled first, so no pin appears later. */
+    @Override
+    public synchronized void release(String requestId, List<String> paths) {
+        EmulatedRequest request = request(requestId);
+        List<EmulatedRequest.Entry> entries = entries(request, paths);
+        advance();
+        for (EmulatedRequest.Entry entry : entries) {
+            if (entry.pending()) {
+                detach(entry);
+                entry.end(StageState.CANCELLED, null, now);
+            }
+            buffer.unpin(entry.path, requestId, now);
+        }
+        dispatch();
+    }
+
+    @Override
+    public synchronized void forget(String requestId) {
+        EmulatedRequest request = request(requestId);
+        advance();
+        release(requestId, List.copyOf(request.entries.keySet()));
+        requests.remove(requestId);
+    }
+
+    /** Unknown paths answer {@link Locality#NONE} with an error, as a real endpoint answers per-file errors. */
+    @Override
+    public synchronized List<ArchiveInfo> archiveInfo(List<String> paths) {
+        advance();
+        List<ArchiveInfo> infos = new ArrayList<>(paths.size());
+        for (String path : paths) {
+            TapeFile file = files.get(path);
+            if (file == null) {
+                infos.add(new ArchiveInfo(path, Locality.NONE, "No such file: " + path));
+                continue;
+            }
+            boolean onDisk = buffer.resident(path);
+            Locality locality = file.lost ? Locality.LOST
+                    : file.onTape && onDisk ? Locality.DISK_AND_TAPE
+                    : file.onTape ? Locality.TAPE
+                    : onDisk ? Locality.DISK
+                    : Locality.NONE;
+            infos.add(new ArchiveInfo(path, locality, null));
+        }
+        return infos;
+    }
+
+    // ---- the simulation -------------------------------------------------------------------------------------------
+
+    private void advance() {
+        Instant target = clock.instant();
+        if (target.isBefore(now)) {
+            target = now;
+        }
+        dispatch();
+        for (Optional<Instant> event = next(); event.isPresent() && !event.get().isAfter(target); event = next()) {
+            now = event.get().isAfter(now) ? event.get() : now;
+            buffer.expire(now);
+            for (Drive drive : drives) {
+                if (!drive.idle() && !drive.busyUntil.isAfter(now)) {
+                    finish(drive);
+                }
+            }
+            dispatch();
+        }
+        now = target;
+    }
+
+    private Optional<Instant> next() {
+        Optional<Instant> drive = drives.stream().filter(d -> !d.idle()).map(d -> d.busyUntil).min(Comparator.naturalOrder());
+        Optional<Instant> expiry = buffer.nextExpiry();
+        return Stream.of(drive, expiry).flatMap(Optional::stream).min(Comparator.naturalOrder());
+    }
+
+    /**
+     * Gives every idle drive work: more of its own cartridge first, then the cartridge that has waited longest. A drive
+     * whose next recall waits for buffer space may leave its cartridge for one with files to migrate: migrations make
+     * buffer space evictable, so waiting on them could otherwise wait forever.
+     */
+    private void dispatch() {
+        for (Drive drive : drives) {
+            if (drive.idle() && drive.tape != null) {
+                startNext(drive);
+            }
+        }
+        List<String> waiting = queuedSince.entrySet().stream()
+                .sorted(Map.Entry.<String, Instant>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                .map(Map.Entry::getKey)
+                .filter(tape -> holder(tape) == null)
+                .toList();
+        for (String tape : waiting) {
+            boolean migrations = writesQueued.getOrDefault(tape, 0) > 0;
+            Drive free = drives.stream()
+                    .filter(d -> d.idle() && (d.tape == null || !queues.containsKey(d.tape) || migrations))
+                    .min(Comparator.comparing((Drive d) -> d.tape != null && queues.containsKey(d.tape)))
+                    .orElse(null);
+            if (free != null) {
+                mount(free, tape);
+            }
+        }
+    }
+
+    private void mount(Drive drive, String tape) {
+        drive.tape = tape;
+        drive.lastPath = null;
+        drive.activity = Drive.Activity.MOUNTING;
+        drive.busyUntil = now.plus(settings.mountLatency());
+        queues.get(tape).values().forEach(job -> job.waiters.forEach(e -> e.started(now)));
+        log.debug("Emulated tape: drive {} mounts {}", drive.index, tape);
+    }
+
+    /**
+     * Starts the next file of the drive's cartridge after the last one streamed. A recall needs buffer space; without
+     * it the drive migrates a written file of the same cartridge if there is one, else stays idle until space frees.
+     */
+    private void startNext(Drive drive) {
+        TreeMap<String, TapeJob> queue = queues.get(drive.tape);
+        if (queue == null) {
+            return;
+        }
+        Map.Entry<String, TapeJob> next = drive.lastPath == null ? null : queue.higherEntry(drive.lastPath);
+        TapeJob job = (next != null ? next : queue.firstEntry()).getValue();
+        if (!job.write) {
+            Optional<List<String>> room = buffer.reserve(job.file.size);
+            if (room.isPresent()) {
+                evicted(room.get());
+            } else if (writesQueued.getOrDefault(drive.tape, 0) > 0) {
+                job = queue.values().stream().filter(j -> j.write).findFirst().orElseThrow();
+            } else {
+                return;
+            }
+        }
+        dequeue(job);
+        drive.job = job;
+        drive.lastPath = job.file.path;
+        drive.activity = job.write ? Drive.Activity.WRITING : Drive.Activity.READING;
+        drive.busyUntil = now.plus(settings.fileTime(job.file.size));
+        job.waiters.forEach(e -> e.started(now));
+    }
+
+    private void finish(Drive drive) {
+        TapeJob job = drive.job;
+        Drive.Activity activity = drive.activity;
+        drive.activity = Drive.Activity.IDLE;
+        drive.job = null;
+        drive.busyUntil = null;
+        if (activity == Drive.Activity.READING) {
+            landed(job);
+        } else if (activity == Drive.Activity.WRITING) {
+            migrated(job);
+        }
+    }
+
+    private void landed(TapeJob recall) {
+        TapeFile file = recall.file;
+        recalls.remove(file.path);
+        String failure = file.lost ? "File lost from tape: " + file.path : null;
+        if (failure == null) {
+            try {
+                media.recalled(file.path);
+            } catch (IOException | RuntimeException e) {
+                failure = "Recall of " + file.path + " failed: " + e.getMessage();
+                log.warn("Emulated tape: {}", failure);
+            }
+        }
+        if (failure != null) {
+            buffer.cancelReservation(file.size);
+            for (EmulatedRequest.Entry entry : recall.waiters) {
+                entry.end(StageState.FAILED, failure, now);
+            }
+            return;
+        }
+        buffer.land(file.path, file.size, true, now);
+        recall.waiters.forEach(this::complete);
+    }
+
+    private void migrated(TapeJob migration) {
+        TapeFile file = migration.file;
+        try {
+            media.archived(file.path);
+        } catch (IOException | RuntimeException e) {
+            // Left DISK only: archiveinfo keeps saying so, which is what archive monitoring must see.
+            log.warn("Emulated tape: migration of {} failed: {}", file.path, e.getMessage());
+            return;
+        }
+        file.onTape = true;
+        buffer.markOnTape(file.path, now);
+    }
+
+    private void complete(EmulatedRequest.Entry entry) {
+        if (entry.pending()) {
+            entry.end(StageState.COMPLETED, null, now);
+            buffer.pin(entry.path, entry.request.id, now.plus(entry.lifetime), now);
+        }
+    }
+
+    // ---- bookkeeping ----------------------------------------------------------------------------------------------
+
+    private TapeJob enqueue(TapeJob job) {
+        TreeMap<String, TapeJob> queue = queues.computeIfAbsent(job.file.tape, t -> new TreeMap<>());
+        if (queue.isEmpty()) {
+            queuedSince.put(job.file.tape, now);
+        }
+        queue.put(job.file.path, job);
+        if (job.write) {
+            writesQueued.merge(job.file.tape, 1, Integer::sum);
+        }
+        return job;
+    }
+
+    private void dequeue(TapeJob job) {
+        TreeMap<String, TapeJob> queue = queues.get(job.file.tape);
+        if (queue == null || queue.remove(job.file.path) == null) {
+            return;
+        }
+        if (job.write) {
+            writesQueued.computeIfPresent(job.file.tape, (t, n) -> n > 1 ? n - 1 : null);
+        }
+        if (queue.isEmpty()) {
+            queues.remove(job.file.tape);
+            queuedSince.remove(job.file.tape);
+        }
+    }
+
+    /** Takes a request's file off its recall; a recall nobody waits for any more leaves the queue (not the drive). */
+    private void detach(EmulatedRequest.Entry entry) {
+        TapeJob recall = recalls.get(entry.path);
+        if (recall != null && recall.waiters.remove(entry) && recall.waiters.isEmpty() && !inDrive(recall)) {
+            dequeue(recall);
+            recalls.remove(entry.path);
+        }
+    }
+
+    private void evicted(List<String> paths) {
+        for (String path : paths) {
+            try {
+                media.evicted(path);
+            } catch (IOException | RuntimeException e) {
+                log.warn("Emulated tape: could not delete the evicted buffer copy of {}: {}", path, e.getMessage());
+            }
+        }
+    }
+
+    private boolean inDrive(TapeJob job) {
+        return drives.stream().anyMatch(d -> d.job == job);
+    }
+
+    private boolean mounting(String tape) {
+        Drive drive = holder(tape);
+        return drive != null && drive.activity == Drive.Activity.MOUNTING;
+    }
+
+    private Drive holder(String tape) {
+        return drives.stream().filter(d -> tape.equals(d.tape)).findFirst().orElse(null);
+    }
+
+    private String nextCartridge(long size) {
+        if (fillingTape == null || (fillingBytes > 0 && fillingBytes + size > settings.tapeCapacity())) {
+            fillingTape = String.format("EMU%05d", ++cartridges);
+            fillingBytes = 0;
+        }
+        fillingBytes += size;
+        return fillingTape;
+    }
+
+    private void requireNew(String path, long size) {
+        if (path == null || path.isBlank()) {
+            throw new IllegalArgumentException("A file needs a path");
+        }
+        if (size < 0) {
+            throw new IllegalArgumentException("Size of " + path + " must not be negative, got " + size);
+        }
+        if (files.containsKey(path)) {
+            throw new IllegalArgumentException("The emulated tape already holds " + path);
+        }
+    }
+
+    private EmulatedRequest request(String requestId) {
+        EmulatedRequest request = requests.get(requestId);
+        if (request == null) {
+            throw refused(404, "No stage request " + requestId);
+        }
+        return request;
+    }
+
+    private static List<EmulatedRequest.Entry> entries(EmulatedRequest request, List<String> paths) {
+        if (paths.isEmpty()) {
+            throw refused(400, "No paths given for stage request " + request.id);
+        }
+        List<String> unknown = paths.stream().filter(p -> !request.entries.containsKey(p)).toList();
+        if (!unknown.isEmpty()) {
+            throw refused(400, "Not in stage request " + request.id + ": " + String.join(", ", unknown));
+        }
+        return paths.stream().map(request.entries::get).toList();
+    }
+
+    private static TapeEndpointException refused(int status, String message) {
+        return new TapeEndpointException(message, status, false, null);
+    }
+}

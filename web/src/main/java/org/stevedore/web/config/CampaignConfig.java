@@ -1,0 +1,174 @@
+package org.stevedore.web.config;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.launch.JobLauncher;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.stevedore.catalog.campaign.CampaignStore;
+import org.stevedore.catalog.did.DidStore;
+import org.stevedore.catalog.rse.RseDistanceStore;
+import org.stevedore.catalog.rse.RseProtocolStore;
+import org.stevedore.catalog.rse.RseStore;
+import org.stevedore.catalog.store.Store;
+import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.tape.campaign.BatchRepositories;
+import org.stevedore.tape.campaign.CampaignJobs;
+import org.stevedore.tape.campaign.CampaignService;
+import org.stevedore.tape.campaign.CampaignSettings;
+import org.stevedore.tape.campaign.LocalTape;
+import org.stevedore.tape.campaign.StagingScheduler;
+import org.stevedore.tape.campaign.TapeEndpoints;
+import org.stevedore.tape.campaign.Waits;
+import org.stevedore.tape.campaign.Window;
+import org.stevedore.tape.emulator.TapeEmulator;
+import org.stevedore.tape.emulator.TapeEmulatorSettings;
+import org.stevedore.tape.endpoint.TapeEndpoint;
+import org.stevedore.web.bootstrap.LocalRses;
+import org.stevedore.web.bootstrap.LocalTapeRse;
+
+/**
+ * Pre-staging campaigns: their store, Spring Batch's job repository (H2 file {@code <data-dir>/batch} unless a JDBC URL
+ * is configured), the tape endpoints by RSE (the emulated LOCAL_TAPE on an embedded store), the scheduler that shares
+ * each endpoint, and the resumption of running campaigns at start-up. The Batch repository is built here rather than
+ * by Boot's auto-configuration, which stays off (application.yml) so it neither runs jobs at start-up nor claims a
+ * DataSource for the whole application.
+ */
+@Configuration(proxyBeanMethods = false)
+public class CampaignConfig {
+
+    private static final Logger log = LoggerFactory.getLogger(CampaignConfig.class);
+
+    /** Spring Batch's JDBC pieces. */
+    record BatchInfrastructure(DataSource dataSource, DataSourceTransactionManager transactions,
+                               JobRepository repository, JobLauncher launcher) {
+    }
+
+    @Bean
+    CampaignStore campaignStore(Store store, Clock clock) {
+        return new CampaignStore(store, clock);
+    }
+
+    @Bean
+    BatchInfrastructure campaignBatch(CampaignProperties properties, StevedoreProperties stevedore) {
+        CampaignProperties.Batch batch = properties.getBatch();
+        String url = batch.getUrl() == null || batch.getUrl().isBlank()
+                ? "jdbc:h2:file:" + stevedore.getDataDir().resolve("batch").resolve("batch").toAbsolutePath()
+                        + ";DB_CLOSE_DELAY=-1"
+                : batch.getUrl();
+        DriverManagerDataSource dataSource = new DriverManagerDataSource(url);
+        if (batch.getUsername() != null) {
+            dataSource.setUsername(batch.getUsername());
+            dataSource.setPassword(batch.getPassword());
+        } else if (url.startsWith("jdbc:h2:")) {
+            dataSource.setUsername("sa");
+            dataSource.setPassword("");
+        }
+        String platform = url.startsWith("jdbc:h2:") ? "h2" : url.split(":")[1];
+        BatchRepositories.initializeSchema(dataSource, platform);
+        DataSourceTransactionManager transactions = new DataSourceTransactionManager(dataSource);
+        JobRepository repository = BatchRepositories.jobRepository(dataSource, transactions);
+        SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("campaign-");
+        // A killed service is what the restart logic is for: job threads must not hold the JVM up.
+        executor.setDaemon(true);
+        log.info("Campaign job repository on {}", url.startsWith("jdbc:h2:") ? url : platform);
+        return new BatchInfrastructure(dataSource, transactions, repository,
+                BatchRepositories.launcher(repository, executor));
+    }
+
+    /** The emulated tape behind LOCAL_TAPE, on an embedded store only. */
+    @Bean
+    TapeEndpoints tapeEndpoints(Store store, Clock clock, CampaignProperties properties, StevedoreProperties stevedore) {
+        Map<String, TapeEndpoint> byRse = new HashMap<>();
+        CampaignProperties.LocalTape local = properties.getLocalTape();
+        if (store.settings().isEmbedded() && local.isEnabled()) {
+            Path root = LocalTapeRse.directory(stevedore.getDataDir().resolve("rses"));
+            Path buffer = stevedore.getDataDir().resolve("tape-buffer").resolve("local_tape");
+            TapeEmulatorSettings settings = new TapeEmulatorSettings(local.getDrives(), local.getMountLatency(),
+                    local.getDriveBandwidth().toBytes(), java.time.Duration.ZERO, local.getBufferCapacity().toBytes(),
+                    TapeEmulatorSettings.quick().tapeCapacity());
+            byRse.put(LocalTapeRse.NAME, new LocalTape(TapeEmulator.onDirectories(settings, clock, root, buffer), root));
+        }
+        // RSEs behind a real Tape REST endpoint plug in here, by RSE name, once the client is wired.
+        return TapeEndpoints.of(byRse);
+    }
+
+    @Bean
+    StagingScheduler stagingScheduler(CampaignProperties properties) {
+        Window window = new Window(properties.getEndpointWindow().getFiles(),
+                properties.getEndpointWindow().getBytes().toBytes());
+        return new StagingScheduler(rse -> window);
+    }
+
+    @Bean
+    CampaignSettings campaignSettings(CampaignProperties p) {
+        return new CampaignSettings(p.getMaxFilesPerRequest(), p.getPollInterval(), p.getRateWindow(),
+                p.getExpansionBatch());
+    }
+
+    @Bean
+    CampaignJobs campaignJobs(BatchInfrastructure batch, CampaignStore campaigns, TapeEndpoints endpoints,
+                              StagingScheduler scheduler, CampaignSettings settings, Clock clock) {
+        return new CampaignJobs(batch.repository(), batch.transactions(), batch.launcher(), campaigns, endpoints,
+                scheduler, settings, clock, Waits.real());
+    }
+
+    @Bean
+    CampaignService campaignService(CampaignStore campaigns, DidStore dids, RseExpressionResolver resolver,
+                                    CampaignJobs jobs, TapeEndpoints endpoints, CampaignSettings settings, Clock clock) {
+        return new CampaignService(campaigns, dids, resolver::resolve, jobs, endpoints, settings, clock);
+    }
+
+    /** LOCAL_TAPE on an embedded store (after the local disks, so that a fresh store still gets them). */
+    @Bean
+    SmartInitializingSingleton localTapeRse(Store store, RseStore rses, RseProtocolStore protocols,
+                                            RseDistanceStore distances, StevedoreProperties stevedore,
+                                            CampaignProperties properties) {
+        return () -> {
+            if (store.settings().isEmbedded() && properties.getLocalTape().isEnabled()) {
+                Path root = stevedore.getDataDir().resolve("rses");
+                if (stevedore.isLocalRses()) {
+                    new LocalRses(rses, protocols, distances).createIfFresh(root);
+                }
+                new LocalTapeRse(rses, protocols, distances).createIfAbsent(root);
+            }
+        };
+    }
+
+    /** Resumes the campaigns that were RUNNING when the service stopped, once the application is up. */
+    @Bean
+    SmartLifecycle campaignResumer(CampaignJobs jobs, CampaignProperties properties) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                running = true;
+                if (properties.isResumeOnStart()) {
+                    jobs.resumeAll();
+                }
+            }
+
+            @Override
+            public void stop() {
+                running = false;
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+        };
+    }
+}
