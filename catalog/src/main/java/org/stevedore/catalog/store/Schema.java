@@ -40,7 +40,12 @@ public final class Schema {
                     "CREATE INDEX request_state IF NOT EXISTS FOR (q:Request) ON (q.state)",
                     "CREATE INDEX request_job IF NOT EXISTS FOR (q:Request) ON (q.external_id)",
                     "CREATE CONSTRAINT event_id IF NOT EXISTS FOR (e:Event) REQUIRE e.id IS UNIQUE",
-                    "CREATE INDEX event_created IF NOT EXISTS FOR (e:Event) ON (e.created_at)")));
+                    "CREATE INDEX event_created IF NOT EXISTS FOR (e:Event) ON (e.created_at)")),
+            new Migration(5, "pins of staged replicas on tape RSEs", List.of(
+                    // key = scope:name|RSE id: one pin per replica.
+                    "CREATE CONSTRAINT pin_key IF NOT EXISTS FOR (p:Pin) REQUIRE p.key IS UNIQUE",
+                    "CREATE INDEX pin_expiry IF NOT EXISTS FOR (p:Pin) ON (p.expires_at)",
+                    "CREATE INDEX pin_rse IF NOT EXISTS FOR (p:Pin) ON (p.rse)")));
 
     public static int latestVersion() {
         return MIGRATIONS.get(MIGRATIONS.size() - 1).version();
