@@ -204,6 +204,12 @@ public final class TapeEmulator implements TapeEndpoint {
         return buffer.resident(path) ? media.bufferFile(path) : Optional.empty();
     }
 
+    /** Whether any request still pins the file's buffer copy. */
+    public synchronized boolean pinned(String path) {
+        advance();
+        return buffer.pinCount(path) > 0;
+    }
+
     public synchronized long bufferUsedBytes() {
         advance();
         return buffer.used();
