@@ -22,7 +22,9 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
     static final String LIST_REPLICAS = "list-replicas";
     static final String RULE_EVALUATION = "rule-evaluation";
     static final String REEVALUATION = "reevaluation";
-    static final List<String> SCENARIOS = List.of(CATALOG_INGEST, LIST_REPLICAS, RULE_EVALUATION, REEVALUATION);
+    static final String TAPE_RECALL = "tape-recall";
+    static final List<String> SCENARIOS = List.of(CATALOG_INGEST, LIST_REPLICAS, RULE_EVALUATION, REEVALUATION,
+            TAPE_RECALL);
 
     static final String USAGE = """
             usage: java -jar stevedore-bench.jar SCENARIO [options]
@@ -34,8 +36,12 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                 rule-evaluation  one rule (1 copy) on a dataset of N files whose replicas are elsewhere; time from
                                  the call to every lock, COPYING replica and QUEUED request written; locks/s
                 reevaluation     attach N files to a dataset with 3 rules; time until every lock exists; locks/s
+                tape-recall      the emulated tape library (4 drives, 10 TB buffer) recalls N files spread over
+                                 8 cartridges, in stage requests of 200, played event by event on a simulated
+                                 clock; prints the simulated makespan and throughput against the drives' bound,
+                                 and the wall time the simulation took
               options:
-                --files N          files (default 100000; 10000 for list-replicas)
+                --files N          files (default 100000; 10000 for list-replicas; 20000 for tape-recall)
                 --dataset-size N   files per dataset and per bulk request (default 1000)
                 --batch N          rows per raw UNWIND statement (default 10000)
                 --repeat N         timed listings (default 50)
@@ -54,7 +60,7 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
         if (!SCENARIOS.contains(scenario)) {
             throw new UsageException("unknown scenario '" + scenario + "'");
         }
-        int files = scenario.equals(LIST_REPLICAS) ? 10_000 : 100_000;
+        int files = scenario.equals(LIST_REPLICAS) ? 10_000 : scenario.equals(TAPE_RECALL) ? 20_000 : 100_000;
         int datasetSize = 1_000;
         int batch = 10_000;
         int repeat = 50;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -33,8 +35,9 @@ import org.stevedore.tape.endpoint.TapeEndpointException;
  * is a real one reached through {@code TapeRestClient}.
  *
  * <p>What it models: {@link TapeEmulatorSettings#drives() drives} that each hold one cartridge; a drive mounts a
- * cartridge (mount latency), then streams the queued files of that cartridge in path order (positioning time plus
- * size / drive bandwidth each), and keeps the cartridge until it needs another. A cartridge with queued work goes to a
+ * cartridge (mount latency), then streams the queued files of that cartridge in path order (size / drive bandwidth
+ * each, plus a positioning time unless the file directly follows the last one read), and keeps the cartridge until it
+ * needs another. A cartridge with queued work goes to a
  * free drive oldest-queue first. Recalled files land in a bounded disk buffer and are pinned there for the
  * {@code diskLifetime} of each request that asked for them; a recall waits while the buffer is full of pinned files,
  * and unpinned files (released, or whose pins expired) are evicted least recently used first when space is needed.
@@ -66,6 +69,8 @@ public final class TapeEmulator implements TapeEndpoint {
     private final DiskBuffer buffer;
     private final List<Drive> drives = new ArrayList<>();
     private final Map<String, TapeFile> files = new HashMap<>();
+    /** Every file of each cartridge in tape order (path order): what "directly follows" means for positioning. */
+    private final Map<String, TreeSet<String>> contents = new HashMap<>();
     /** Queued work per cartridge, by path (tape order). */
     private final Map<String, TreeMap<String, TapeJob>> queues = new HashMap<>();
     /** When each cartridge's queue last went from empty to non-empty: the oldest queue is mounted first. */
@@ -126,6 +131,7 @@ public final class TapeEmulator implements TapeEndpoint {
     public synchronized void register(String path, String tape, long size) {
         requireNew(path, size);
         files.put(path, new TapeFile(path, size, tape, true));
+        contents.computeIfAbsent(tape, t -> new TreeSet<>()).add(path);
     }
 
     /**
@@ -145,6 +151,7 @@ public final class TapeEmulator implements TapeEndpoint {
         evicted(room.get());
         TapeFile file = new TapeFile(path, size, nextCartridge(size), false);
         files.put(path, file);
+        contents.computeIfAbsent(file.tape, t -> new TreeSet<>()).add(path);
         buffer.land(path, size, false, now);
         enqueue(new TapeJob(file, true));
         dispatch();
@@ -417,10 +424,13 @@ public final class TapeEmulator implements TapeEndpoint {
             }
         }
         dequeue(job);
+        TreeSet<String> cartridge = contents.get(drive.tape);
+        boolean follows = job.file.path.equals(drive.lastPath == null ? cartridge.first() : cartridge.higher(drive.lastPath));
         drive.job = job;
         drive.lastPath = job.file.path;
         drive.activity = job.write ? Drive.Activity.WRITING : Drive.Activity.READING;
-        drive.busyUntil = now.plus(settings.fileTime(job.file.size));
+        Duration streaming = settings.streamTime(job.file.size);
+        drive.busyUntil = now.plus(follows ? streaming : streaming.plus(settings.positioningTime()));
         job.waiters.forEach(e -> e.started(now));
     }
 
