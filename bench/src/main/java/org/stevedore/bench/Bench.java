@@ -43,6 +43,7 @@ public final class Bench {
                 case Options.REEVALUATION -> new RuleEvaluation(options, clock).run(true);
                 case Options.UNDERTAKER -> new Undertaking(options, clock).run();
                 case Options.CAMPAIGN -> new CampaignBench(options).run();
+                case Options.TAPE_RECALL -> new TapeRecall(options).run();
                 default -> throw new IllegalStateException("Scenario without an implementation: " + options.scenario());
             };
             out.println(json.writeValueAsString(figures));

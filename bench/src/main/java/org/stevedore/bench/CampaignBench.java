@@ -27,7 +27,7 @@ import org.stevedore.tape.campaign.BatchRepositories;
 import org.stevedore.tape.campaign.CampaignJobs;
 import org.stevedore.tape.campaign.CampaignSettings;
 import org.stevedore.tape.campaign.StagingScheduler;
-import org.stevedore.tape.campaign.TapeEndpoints;
+import org.stevedore.tape.endpoint.TapeEndpoints;
 import org.stevedore.tape.campaign.Window;
 import org.stevedore.tape.emulator.TapeEmulator;
 import org.stevedore.tape.emulator.TapeEmulatorSettings;

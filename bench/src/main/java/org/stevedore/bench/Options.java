@@ -25,13 +25,15 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
     static final String REEVALUATION = "reevaluation";
     static final String UNDERTAKER = "undertaker";
     static final String CAMPAIGN = "campaign";
+    static final String TAPE_RECALL = "tape-recall";
     static final List<String> SCENARIOS = List.of(
             CATALOG_INGEST,
             LIST_REPLICAS,
             RULE_EVALUATION,
             REEVALUATION,
             UNDERTAKER,
-            CAMPAIGN);
+            CAMPAIGN,
+            TAPE_RECALL);
 
     static final String USAGE = """
             usage: java -jar stevedore-bench.jar SCENARIO [options]
@@ -48,8 +50,12 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                 campaign         a pre-staging campaign of N files, window W, against an emulated tape of 4 drives
                                  (400 MB/s, 90 s mounts) in emulated time; throughput as a fraction of the
                                  drives' bandwidth, CPU time per file
+                tape-recall      the emulated tape library (4 drives, 10 TB buffer) recalls N files spread over
+                                 8 cartridges, in stage requests of 200, played event by event on a simulated
+                                 clock; prints the simulated makespan and throughput against the drives' bound,
+                                 and the wall time the simulation took
               options:
-                --files N          files (default 100000; 10000 for list-replicas)
+                --files N          files (default 100000; 10000 for list-replicas; 20000 for tape-recall)
                 --dataset-size N   files per dataset and per bulk request (default 1000)
                 --batch N          rows per raw UNWIND statement (default 10000); undertaker: DIDs per cycle
                 --repeat N         timed listings (default 50)
@@ -69,7 +75,7 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
         if (!SCENARIOS.contains(scenario)) {
             throw new UsageException("unknown scenario '" + scenario + "'");
         }
-        int files = scenario.equals(LIST_REPLICAS) ? 10_000 : 100_000;
+        int files = scenario.equals(LIST_REPLICAS) ? 10_000 : scenario.equals(TAPE_RECALL) ? 20_000 : 100_000;
         int datasetSize = 1_000;
         int batch = 10_000;
         int repeat = 50;

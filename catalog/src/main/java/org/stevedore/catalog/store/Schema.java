@@ -41,6 +41,11 @@ public final class Schema {
                     "CREATE INDEX request_job IF NOT EXISTS FOR (q:Request) ON (q.external_id)",
                     "CREATE CONSTRAINT event_id IF NOT EXISTS FOR (e:Event) REQUIRE e.id IS UNIQUE",
                     "CREATE INDEX event_created IF NOT EXISTS FOR (e:Event) ON (e.created_at)")),
+            new Migration(5, "pins of staged replicas on tape RSEs", List.of(
+                    // key = scope:name|RSE id: one pin per replica.
+                    "CREATE CONSTRAINT pin_key IF NOT EXISTS FOR (p:Pin) REQUIRE p.key IS UNIQUE",
+                    "CREATE INDEX pin_expiry IF NOT EXISTS FOR (p:Pin) ON (p.expires_at)",
+                    "CREATE INDEX pin_rse IF NOT EXISTS FOR (p:Pin) ON (p.rse)")),
             new Migration(6, "pre-staging campaigns and their files", List.of(
                     "CREATE CONSTRAINT campaign_id IF NOT EXISTS FOR (c:Campaign) REQUIRE c.id IS UNIQUE",
                     "CREATE INDEX campaign_state IF NOT EXISTS FOR (c:Campaign) ON (c.state)",

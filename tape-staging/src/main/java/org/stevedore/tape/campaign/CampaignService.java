@@ -1,5 +1,6 @@
 package org.stevedore.tape.campaign;
 
+import org.stevedore.tape.endpoint.TapeEndpoints;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package org.stevedore.tape.campaign;
 
+import org.stevedore.tape.endpoint.TapeEndpoints;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

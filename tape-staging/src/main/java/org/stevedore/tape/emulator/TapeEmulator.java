@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -33,8 +32,9 @@ import org.stevedore.tape.endpoint.TapeEndpointException;
  * is a real one reached through {@code TapeRestClient}.
  *
  * <p>What it models: {@link TapeEmulatorSettings#drives() drives} that each hold one cartridge; a drive mounts a
- * cartridge (mount latency), then streams the queued files of that cartridge in path order (positioning time plus
- * size / drive bandwidth each), and keeps the cartridge until it needs another. A cartridge with queued work goes to a
+ * cartridge (mount latency), then streams the queued files of that cartridge in path order (size / drive bandwidth
+ * each, plus a positioning time unless the file directly follows the last one read), and keeps the cartridge until it
+ * needs another. A cartridge with queued work goes to a
  * free drive oldest-queue first. Recalled files land in a bounded disk buffer and are pinned there for the
  * {@code diskLifetime} of each request that asked for them; a recall waits while the buffer is full of pinned files,
  * and unpinned files (released, or whose pins expired) are evicted least recently used first when space is needed.
@@ -64,14 +64,8 @@ public final class TapeEmulator implements TapeEndpoint {
     private final Clock clock;
     private final TapeMedia media;
     private final DiskBuffer buffer;
-    private final List<Drive> drives = new ArrayList<>();
+    private final TapeDrives drives;
     private final Map<String, TapeFile> files = new HashMap<>();
-    /** Queued work per cartridge, by path (tape order). */
-    private final Map<String, TreeMap<String, TapeJob>> queues = new HashMap<>();
-    /** When each cartridge's queue last went from empty to non-empty: the oldest queue is mounted first. */
-    private final Map<String, Instant> queuedSince = new HashMap<>();
-    /** Migrations queued per cartridge. */
-    private final Map<String, Integer> writesQueued = new HashMap<>();
     /** Recalls queued or in a drive, by path: a new request for the same file joins them. */
     private final Map<String, TapeJob> recalls = new HashMap<>();
     private final Map<String, EmulatedRequest> requests = new LinkedHashMap<>();
@@ -85,9 +79,22 @@ public final class TapeEmulator implements TapeEndpoint {
         this.clock = clock;
         this.media = media;
         this.buffer = new DiskBuffer(settings.bufferCapacity());
-        for (int i = 0; i < settings.drives(); i++) {
-            drives.add(new Drive(i));
-        }
+        this.drives = new TapeDrives(settings, buffer, new TapeDrives.Outcomes() {
+            @Override
+            public void landed(TapeJob recall, Instant at) {
+                TapeEmulator.this.landed(recall);
+            }
+
+            @Override
+            public void migrated(TapeJob migration, Instant at) {
+                TapeEmulator.this.migrated(migration);
+            }
+
+            @Override
+            public void evicted(List<String> paths) {
+                TapeEmulator.this.evicted(paths);
+            }
+        });
         this.now = clock.instant();
     }
 
@@ -126,6 +133,7 @@ public final class TapeEmulator implements TapeEndpoint {
     public synchronized void register(String path, String tape, long size) {
         requireNew(path, size);
         files.put(path, new TapeFile(path, size, tape, true));
+        drives.placed(tape, path);
     }
 
     /**
@@ -145,9 +153,10 @@ public final class TapeEmulator implements TapeEndpoint {
         evicted(room.get());
         TapeFile file = new TapeFile(path, size, nextCartridge(size), false);
         files.put(path, file);
+        drives.placed(file.tape, path);
         buffer.land(path, size, false, now);
-        enqueue(new TapeJob(file, true));
-        dispatch();
+        drives.enqueue(new TapeJob(file, true), now);
+        drives.dispatch(now);
     }
 
     /** {@link #write(String, long)} for a file already placed in the buffer tree of a directory emulator. */
@@ -175,12 +184,12 @@ public final class TapeEmulator implements TapeEndpoint {
             evicted(List.of(path));
         }
         TapeJob recall = recalls.get(path);
-        if (recall != null && !inDrive(recall)) {
-            dequeue(recall);
+        if (recall != null && !drives.inDrive(recall)) {
+            drives.dequeue(recall);
             recalls.remove(path);
             recall.waiters.forEach(e -> e.end(StageState.FAILED, "File lost from tape: " + path, now));
         }
-        dispatch();
+        drives.dispatch(now);
     }
 
     // ---- time -----------------------------------------------------------------------------------------------------
@@ -202,6 +211,12 @@ public final class TapeEmulator implements TapeEndpoint {
     public synchronized Optional<Path> bufferFile(String path) {
         advance();
         return buffer.resident(path) ? media.bufferFile(path) : Optional.empty();
+    }
+
+    /** Whether any request still pins the file's buffer copy. */
+    public synchronized boolean pinned(String path) {
+        advance();
+        return buffer.pinCount(path) > 0;
     }
 
     public synchronized long bufferUsedBytes() {
@@ -247,15 +262,15 @@ public final class TapeEmulator implements TapeEndpoint {
             } else if (file.size > buffer.capacity()) {
                 entry.end(StageState.FAILED, "File larger than the whole disk buffer: " + f.path(), now);
             } else {
-                TapeJob recall = recalls.computeIfAbsent(f.path(), p -> enqueue(new TapeJob(file, false)));
+                TapeJob recall = recalls.computeIfAbsent(f.path(), p -> drives.enqueue(new TapeJob(file, false), now));
                 recall.waiters.add(entry);
-                if (inDrive(recall) || mounting(file.tape)) {
+                if (drives.inDrive(recall) || drives.mounting(file.tape)) {
                     entry.started(now);
                 }
             }
         }
         log.debug("Emulated tape: stage request {} for {} files", request.id, stageFiles.size());
-        dispatch();
+        drives.dispatch(now);
         return request.id;
     }
 
@@ -276,7 +291,7 @@ public final class TapeEmulator implements TapeEndpoint {
                 entry.end(StageState.CANCELLED, null, now);
             }
         }
-        dispatch();
+        drives.dispatch(now);
     }
 
     /** Drops this request's pins; files of it still being recalled are cancelled first, so no pin appears later. */
@@ -292,7 +307,7 @@ public final class TapeEmulator implements TapeEndpoint {
             }
             buffer.unpin(entry.path, requestId, now);
         }
-        dispatch();
+        drives.dispatch(now);
     }
 
     @Override
@@ -332,103 +347,18 @@ public final class TapeEmulator implements TapeEndpoint {
         if (target.isBefore(now)) {
             target = now;
         }
-        dispatch();
+        drives.dispatch(now);
         for (Optional<Instant> event = next(); event.isPresent() && !event.get().isAfter(target); event = next()) {
             now = event.get().isAfter(now) ? event.get() : now;
             buffer.expire(now);
-            for (Drive drive : drives) {
-                if (!drive.idle() && !drive.busyUntil.isAfter(now)) {
-                    finish(drive);
-                }
-            }
-            dispatch();
+            drives.finishDue(now);
+            drives.dispatch(now);
         }
         now = target;
     }
 
     private Optional<Instant> next() {
-        Optional<Instant> drive = drives.stream().filter(d -> !d.idle()).map(d -> d.busyUntil).min(Comparator.naturalOrder());
-        Optional<Instant> expiry = buffer.nextExpiry();
-        return Stream.of(drive, expiry).flatMap(Optional::stream).min(Comparator.naturalOrder());
-    }
-
-    /**
-     * Gives every idle drive work: more of its own cartridge first, then the cartridge that has waited longest. A drive
-     * whose next recall waits for buffer space may leave its cartridge for one with files to migrate: migrations make
-     * buffer space evictable, so waiting on them could otherwise wait forever.
-     */
-    private void dispatch() {
-        for (Drive drive : drives) {
-            if (drive.idle() && drive.tape != null) {
-                startNext(drive);
-            }
-        }
-        List<String> waiting = queuedSince.entrySet().stream()
-                .sorted(Map.Entry.<String, Instant>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
-                .map(Map.Entry::getKey)
-                .filter(tape -> holder(tape) == null)
-                .toList();
-        for (String tape : waiting) {
-            boolean migrations = writesQueued.getOrDefault(tape, 0) > 0;
-            Drive free = drives.stream()
-                    .filter(d -> d.idle() && (d.tape == null || !queues.containsKey(d.tape) || migrations))
-                    .min(Comparator.comparing((Drive d) -> d.tape != null && queues.containsKey(d.tape)))
-                    .orElse(null);
-            if (free != null) {
-                mount(free, tape);
-            }
-        }
-    }
-
-    private void mount(Drive drive, String tape) {
-        drive.tape = tape;
-        drive.lastPath = null;
-        drive.activity = Drive.Activity.MOUNTING;
-        drive.busyUntil = now.plus(settings.mountLatency());
-        queues.get(tape).values().forEach(job -> job.waiters.forEach(e -> e.started(now)));
-        log.debug("Emulated tape: drive {} mounts {}", drive.index, tape);
-    }
-
-    /**
-     * Starts the next file of the drive's cartridge after the last one streamed. A recall needs buffer space; without
-     * it the drive migrates a written file of the same cartridge if there is one, else stays idle until space frees.
-     */
-    private void startNext(Drive drive) {
-        TreeMap<String, TapeJob> queue = queues.get(drive.tape);
-        if (queue == null) {
-            return;
-        }
-        Map.Entry<String, TapeJob> next = drive.lastPath == null ? null : queue.higherEntry(drive.lastPath);
-        TapeJob job = (next != null ? next : queue.firstEntry()).getValue();
-        if (!job.write) {
-            Optional<List<String>> room = buffer.reserve(job.file.size);
-            if (room.isPresent()) {
-                evicted(room.get());
-            } else if (writesQueued.getOrDefault(drive.tape, 0) > 0) {
-                job = queue.values().stream().filter(j -> j.write).findFirst().orElseThrow();
-            } else {
-                return;
-            }
-        }
-        dequeue(job);
-        drive.job = job;
-        drive.lastPath = job.file.path;
-        drive.activity = job.write ? Drive.Activity.WRITING : Drive.Activity.READING;
-        drive.busyUntil = now.plus(settings.fileTime(job.file.size));
-        job.waiters.forEach(e -> e.started(now));
-    }
-
-    private void finish(Drive drive) {
-        TapeJob job = drive.job;
-        Drive.Activity activity = drive.activity;
-        drive.activity = Drive.Activity.IDLE;
-        drive.job = null;
-        drive.busyUntil = null;
-        if (activity == Drive.Activity.READING) {
-            landed(job);
-        } else if (activity == Drive.Activity.WRITING) {
-            migrated(job);
-        }
+        return Stream.of(drives.nextFinish(), buffer.nextExpiry()).flatMap(Optional::stream).min(Comparator.naturalOrder());
     }
 
     private void landed(TapeJob recall) {
@@ -476,37 +406,11 @@ public final class TapeEmulator implements TapeEndpoint {
 
     // ---- bookkeeping ----------------------------------------------------------------------------------------------
 
-    private TapeJob enqueue(TapeJob job) {
-        TreeMap<String, TapeJob> queue = queues.computeIfAbsent(job.file.tape, t -> new TreeMap<>());
-        if (queue.isEmpty()) {
-            queuedSince.put(job.file.tape, now);
-        }
-        queue.put(job.file.path, job);
-        if (job.write) {
-            writesQueued.merge(job.file.tape, 1, Integer::sum);
-        }
-        return job;
-    }
-
-    private void dequeue(TapeJob job) {
-        TreeMap<String, TapeJob> queue = queues.get(job.file.tape);
-        if (queue == null || queue.remove(job.file.path) == null) {
-            return;
-        }
-        if (job.write) {
-            writesQueued.computeIfPresent(job.file.tape, (t, n) -> n > 1 ? n - 1 : null);
-        }
-        if (queue.isEmpty()) {
-            queues.remove(job.file.tape);
-            queuedSince.remove(job.file.tape);
-        }
-    }
-
     /** Takes a request's file off its recall; a recall nobody waits for any more leaves the queue (not the drive). */
     private void detach(EmulatedRequest.Entry entry) {
         TapeJob recall = recalls.get(entry.path);
-        if (recall != null && recall.waiters.remove(entry) && recall.waiters.isEmpty() && !inDrive(recall)) {
-            dequeue(recall);
+        if (recall != null && recall.waiters.remove(entry) && recall.waiters.isEmpty() && !drives.inDrive(recall)) {
+            drives.dequeue(recall);
             recalls.remove(entry.path);
         }
     }
@@ -519,19 +423,6 @@ public final class TapeEmulator implements TapeEndpoint {
                 log.warn("Emulated tape: could not delete the evicted buffer copy of {}: {}", path, e.getMessage());
             }
         }
-    }
-
-    private boolean inDrive(TapeJob job) {
-        return drives.stream().anyMatch(d -> d.job == job);
-    }
-
-    private boolean mounting(String tape) {
-        Drive drive = holder(tape);
-        return drive != null && drive.activity == Drive.Activity.MOUNTING;
-    }
-
-    private Drive holder(String tape) {
-        return drives.stream().filter(d -> tape.equals(d.tape)).findFirst().orElse(null);
     }
 
     private String nextCartridge(long size) {

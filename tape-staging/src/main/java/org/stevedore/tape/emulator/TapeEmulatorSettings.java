@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param mountLatency     time from a drive choosing a cartridge to the first byte: unmount of the previous one,
  *                         robot, load and thread
  * @param driveBandwidth   streaming rate of one drive, bytes per second
- * @param positioningTime  time to locate each file on the mounted cartridge before streaming it (zero for none)
+ * @param positioningTime  time to locate a file on the mounted cartridge before streaming it, unless it directly
+ *                         follows the last file read (or is the cartridge's first file, right after the mount)
  * @param bufferCapacity   size of the disk buffer, bytes; recalls wait while it is full of pinned files
  * @param tapeCapacity     bytes per cartridge: files registered without a cartridge, and written files, fill
  *                         cartridges in turn in this order
@@ -67,12 +68,12 @@ public record TapeEmulatorSettings(int drives, Duration mountLatency, long drive
         return new TapeEmulatorSettings(drives, mountLatency, driveBandwidth, positioningTime, bufferCapacity, bytes);
     }
 
-    /** Time one drive spends on a file once its cartridge is mounted: positioning, then streaming. */
-    Duration fileTime(long bytes) {
+    /** Time one drive spends streaming a file at its bandwidth. */
+    Duration streamTime(long bytes) {
         long seconds = bytes / driveBandwidth;
         long nanos = BigInteger.valueOf(bytes % driveBandwidth).multiply(BigInteger.valueOf(1_000_000_000L))
                 .divide(BigInteger.valueOf(driveBandwidth)).longValueExact();
-        return positioningTime.plusSeconds(seconds).plusNanos(nanos);
+        return Duration.ofSeconds(seconds, nanos);
     }
 
     private static void requireNotNegative(String name, Duration value) {

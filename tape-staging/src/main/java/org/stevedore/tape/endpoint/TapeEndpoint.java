@@ -11,8 +11,16 @@ import java.util.List;
  */
 public interface TapeEndpoint {
 
-    /** Asks for the files to be brought to the disk buffer and pinned there; returns the endpoint's request id. */
+    /**
+     * Asks for the files to be brought to the disk buffer and pinned there; returns the endpoint's request id. At most
+     * {@link #maxFilesPerStage()} files: more is refused (a non-transient {@link TapeEndpointException}, status 400).
+     */
     String stage(List<StageFile> files);
+
+    /** The most files one {@link #stage} call takes; callers split larger sets. Unbounded unless an endpoint says. */
+    default int maxFilesPerStage() {
+        return Integer.MAX_VALUE;
+    }
 
     /** The state of every file of a stage request. Unknown request → {@link TapeEndpointException} (not transient). */
     StageRequestStatus status(String requestId);

@@ -96,14 +96,26 @@ class TapeEmulatorTest {
     }
 
     @Test
-    void positioningTimeIsPaidPerFile() {
+    void positioningTimeIsPaidForEachFileThatDoesNotFollowTheLastOneRead() {
         TapeEmulator tape = TapeEmulator.inMemory(settings(1).withLatencies(Duration.ofSeconds(60), Duration.ofSeconds(5)), clock);
-        List<String> paths = fill(tape, 1, 4, 100 * MB);
+        List<String> paths = fill(tape, 1, 8, 100 * MB);
 
-        String id = tape.stage(stageFiles(paths, HOUR));
+        // every other file: each needs a locate, the first one too (it is not at the start of the cartridge)
+        String id = tape.stage(stageFiles(List.of(paths.get(1), paths.get(3), paths.get(5), paths.get(7)), HOUR));
 
         at(tape, Duration.ofSeconds(60 + 4 * (5 + 1)));
         assertThat(tape.status(id).completedAt()).isEqualTo(t0.plusSeconds(84));
+    }
+
+    @Test
+    void consecutiveFilesFromTheStartOfTheCartridgeStreamWithoutPositioning() {
+        TapeEmulator tape = TapeEmulator.inMemory(settings(1).withLatencies(Duration.ofSeconds(60), Duration.ofSeconds(5)), clock);
+        List<String> paths = fill(tape, 1, 8, 100 * MB);
+
+        String id = tape.stage(stageFiles(paths.subList(0, 4), HOUR));
+
+        at(tape, Duration.ofSeconds(64));
+        assertThat(tape.status(id).completedAt()).isEqualTo(t0.plusSeconds(64));
     }
 
     @Test

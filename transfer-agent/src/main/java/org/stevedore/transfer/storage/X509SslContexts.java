@@ -29,10 +29,11 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
- * Builds the TLS context for storage connections from PEM files. Bouncy Castle only parses PEM here; the keys and
- * certificates are converted with the JDK's own providers, so no global security provider is registered.
+ * Builds the TLS context for storage connections (and other grid HTTPS endpoints, such as tape REST APIs) from PEM
+ * files. Bouncy Castle only parses PEM here; the keys and certificates are converted with the JDK's own providers, so
+ * no global security provider is registered.
  */
-final class X509SslContexts {
+public final class X509SslContexts {
 
     /** IGTF CA directories name certificates {@code <hash>.0}, {@code .1}...; CRLs ({@code .r0}) and policies are skipped. */
     private static final Pattern CA_FILE = Pattern.compile(".+\\.(\\d+|pem|crt)");
@@ -41,7 +42,11 @@ final class X509SslContexts {
     private X509SslContexts() {
     }
 
-    static SSLContext create(X509Credentials credentials, TrustAnchors trust) {
+    /**
+     * A TLS context presenting {@code credentials} (null: no client certificate) and trusting {@code trust} (null: the
+     * JVM's trust store).
+     */
+    public static SSLContext create(X509Credentials credentials, TrustAnchors trust) {
         try {
             if (credentials == null && trust == null) {
                 return SSLContext.getDefault();

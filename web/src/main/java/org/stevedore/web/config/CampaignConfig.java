@@ -29,7 +29,7 @@ import org.stevedore.tape.campaign.CampaignService;
 import org.stevedore.tape.campaign.CampaignSettings;
 import org.stevedore.tape.campaign.LocalTape;
 import org.stevedore.tape.campaign.StagingScheduler;
-import org.stevedore.tape.campaign.TapeEndpoints;
+import org.stevedore.tape.endpoint.TapeEndpoints;
 import org.stevedore.tape.campaign.Waits;
 import org.stevedore.tape.campaign.Window;
 import org.stevedore.tape.emulator.TapeEmulator;

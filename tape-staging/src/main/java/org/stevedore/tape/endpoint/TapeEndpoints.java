@@ -1,8 +1,7 @@
-package org.stevedore.tape.campaign;
+package org.stevedore.tape.endpoint;
 
 import java.util.Map;
 import java.util.Optional;
-import org.stevedore.tape.endpoint.TapeEndpoint;
 
 /**
  * Which tape endpoint serves a tape RSE: the embedded TAPE RSE is served by the emulator, an RSE with a Tape REST
@@ -11,9 +10,8 @@ import org.stevedore.tape.endpoint.TapeEndpoint;
 @FunctionalInterface
 public interface TapeEndpoints {
 
-    Optional<TapeEndpoint> forRse(String tapeRse);
+    Optional<TapeEndpoint> forRse(String rse);
 
-    /** A fixed table, by RSE name. */
     static TapeEndpoints of(Map<String, ? extends TapeEndpoint> byRse) {
         Map<String, TapeEndpoint> copy = Map.copyOf(byRse);
         return rse -> Optional.ofNullable(copy.get(rse));
