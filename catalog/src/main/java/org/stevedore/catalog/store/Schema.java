@@ -40,7 +40,12 @@ public final class Schema {
                     "CREATE INDEX request_state IF NOT EXISTS FOR (q:Request) ON (q.state)",
                     "CREATE INDEX request_job IF NOT EXISTS FOR (q:Request) ON (q.external_id)",
                     "CREATE CONSTRAINT event_id IF NOT EXISTS FOR (e:Event) REQUIRE e.id IS UNIQUE",
-                    "CREATE INDEX event_created IF NOT EXISTS FOR (e:Event) ON (e.created_at)")));
+                    "CREATE INDEX event_created IF NOT EXISTS FOR (e:Event) ON (e.created_at)")),
+            new Migration(8, "webhook deliveries of the workload bridge", List.of(
+                    // key = the idempotency key, <task id>:<from seq>-<to seq>: one delivery per released batch.
+                    "CREATE CONSTRAINT webhook_delivery_key IF NOT EXISTS FOR (w:WebhookDelivery) REQUIRE w.key IS UNIQUE",
+                    "CREATE INDEX webhook_delivery_due IF NOT EXISTS FOR (w:WebhookDelivery) ON (w.state, w.next_attempt_at)",
+                    "CREATE INDEX webhook_delivery_task IF NOT EXISTS FOR (w:WebhookDelivery) ON (w.task_id)")));
 
     public static int latestVersion() {
         return MIGRATIONS.get(MIGRATIONS.size() - 1).version();
