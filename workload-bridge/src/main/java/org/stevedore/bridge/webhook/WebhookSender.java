@@ -27,11 +27,12 @@ import org.stevedore.catalog.daemon.WorkResult;
 import org.stevedore.catalog.daemon.Worker;
 
 /**
- * Sends the due webhook deliveries of its partition: a JSON POST to the task's URL with {@code Idempotency-Key} and
- * an HMAC-SHA256 signature ({@link WebhookSignature}). A 2xx answer delivers; 408, 429, 5xx, timeouts and connection
- * errors are retried with exponential back-off and jitter up to {@link WebhookSettings#maxAttempts()}; any other
- * answer (a 4xx, a redirect) fails the delivery for good, with the status and the start of the answer recorded. The
- * deliveries of one cycle go out concurrently; their outcomes are written in one batch.
+ * Sends the due webhook deliveries of its partition: a JSON POST to the task's URL with {@code Idempotency-Key} and,
+ * when the task has a secret, an HMAC-SHA256 signature ({@link WebhookSignature}). A 2xx answer delivers; 408, 429,
+ * 5xx, timeouts and connection errors are retried with exponential back-off and jitter up to
+ * {@link WebhookSettings#maxAttempts()}; any other answer (a 4xx, a redirect) fails the delivery for good, with the
+ * status and the start of the answer recorded. The deliveries of one cycle go out concurrently; their outcomes are
+ * written in one batch.
  *
  * <p>Uses the JDK's {@link HttpClient}: non-blocking sends give a cycle its concurrency without a thread per
  * delivery, and its per-request timeout bounds an attempt; webhooks need no client certificates nor the connection
@@ -113,23 +114,22 @@ public final class WebhookSender implements Worker {
         } catch (IllegalArgumentException e) {
             return refused(d, "Webhook URL '" + d.url() + "' is not a valid URI");
         }
-        if (d.secret() == null || d.secret().isEmpty()) {
-            return refused(d, "The task's webhook has no secret to sign with");
-        }
         long timestamp = clock.instant().getEpochSecond();
-        HttpRequest request = HttpRequest.newBuilder(url)
+        HttpRequest.Builder request = HttpRequest.newBuilder(url)
                 .timeout(settings.requestTimeout())
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "Stevedore-Webhook/1")
                 .header(WebhookSignature.IDEMPOTENCY_HEADER, d.key())
                 .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
-                .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(d.secret(), timestamp, d.payload()))
                 .header(WebhookSignature.ATTEMPT_HEADER, Integer.toString(d.attempt()))
-                .POST(HttpRequest.BodyPublishers.ofString(d.payload()))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString(d.payload()));
+        // A task registered without a secret gets unsigned deliveries: there is nothing to sign with.
+        if (d.secret() != null && !d.secret().isEmpty()) {
+            request.header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(d.secret(), timestamp, d.payload()));
+        }
         // The request timeout covers the wait for the answer's headers; this bounds the body and anything else too.
         long bound = settings.connectTimeout().plus(settings.requestTimeout()).toMillis();
-        return http.sendAsync(request, ResponseSnippet.handler(SNIPPET_BYTES))
+        return http.sendAsync(request.build(), ResponseSnippet.handler(SNIPPET_BYTES))
                 .orTimeout(bound, TimeUnit.MILLISECONDS)
                 .handle((response, error) -> new Sent(d, response, error, null));
     }

@@ -282,17 +282,25 @@ class WebhookSenderTest extends StoreTest {
     }
 
     @Test
-    void aDeliveryThatCannotBeSignedOrAddressedFailsWithoutARequest() {
-        task("nosecret", url("/x"), null);
+    void aDeliveryThatCannotBeAddressedFailsWithoutARequest() {
         task("badurl", "ftp://example.org/x", SECRET);
-        release("nosecret", List.of("j"), 1, 1);
         release("badurl", List.of("j"), 1, 1);
         cycle();
-        assertThat(only("nosecret").state()).isEqualTo(State.FAILED);
-        assertThat(only("nosecret").lastError()).contains("no secret");
         assertThat(only("badurl").state()).isEqualTo(State.FAILED);
         assertThat(only("badurl").lastError()).contains("ftp://example.org/x");
         assertThat(consumer.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void aTaskWithoutSecretGetsUnsignedDeliveries() {
+        consumer.stubFor(post(urlEqualTo("/x")).willReturn(aResponse().withStatus(200)));
+        task("nosecret", url("/x"), null);
+        release("nosecret", List.of("j"), 1, 1);
+        cycle();
+        assertThat(only("nosecret").state()).isEqualTo(State.DELIVERED);
+        LoggedRequest r = consumer.findAll(postRequestedFor(urlEqualTo("/x"))).get(0);
+        assertThat(r.getHeader("Idempotency-Key")).isEqualTo("nosecret:1-1");
+        assertThat(r.containsHeader(WebhookSignature.SIGNATURE_HEADER)).isFalse();
     }
 
     @Test
