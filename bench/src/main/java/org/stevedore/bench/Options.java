@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * The parsed command line.
  *
- * @param files       files to register (catalog-ingest) or in the listed dataset (list-replicas)
+ * @param files       files to register (catalog-ingest) or in the listed dataset (list-replicas); deliveries
+ *                    (webhook-delivery)
  * @param datasetSize files per dataset, and per service call: one bulk request of the REST endpoint
  * @param batch       rows per {@code UNWIND} statement of the raw write
  * @param repeat      timed listings (list-replicas)
@@ -22,7 +23,9 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
     static final String LIST_REPLICAS = "list-replicas";
     static final String RULE_EVALUATION = "rule-evaluation";
     static final String REEVALUATION = "reevaluation";
-    static final List<String> SCENARIOS = List.of(CATALOG_INGEST, LIST_REPLICAS, RULE_EVALUATION, REEVALUATION);
+    static final String WEBHOOK_DELIVERY = "webhook-delivery";
+    static final List<String> SCENARIOS = List.of(CATALOG_INGEST, LIST_REPLICAS, RULE_EVALUATION, REEVALUATION,
+            WEBHOOK_DELIVERY);
 
     static final String USAGE = """
             usage: java -jar stevedore-bench.jar SCENARIO [options]
@@ -34,8 +37,10 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                 rule-evaluation  one rule (1 copy) on a dataset of N files whose replicas are elsewhere; time from
                                  the call to every lock, COPYING replica and QUEUED request written; locks/s
                 reevaluation     attach N files to a dataset with 3 rules; time until every lock exists; locks/s
+                webhook-delivery N webhook deliveries (--files) enqueued as releases do, then sent to a local
+                                 consumer; enqueues/s, sends/s, and release-to-consumer latency with wake-up
               options:
-                --files N          files (default 100000; 10000 for list-replicas)
+                --files N          files (default 100000; 10000 for list-replicas and webhook-delivery)
                 --dataset-size N   files per dataset and per bulk request (default 1000)
                 --batch N          rows per raw UNWIND statement (default 10000)
                 --repeat N         timed listings (default 50)
@@ -54,7 +59,7 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
         if (!SCENARIOS.contains(scenario)) {
             throw new UsageException("unknown scenario '" + scenario + "'");
         }
-        int files = scenario.equals(LIST_REPLICAS) ? 10_000 : 100_000;
+        int files = scenario.equals(LIST_REPLICAS) || scenario.equals(WEBHOOK_DELIVERY) ? 10_000 : 100_000;
         int datasetSize = 1_000;
         int batch = 10_000;
         int repeat = 50;
