@@ -207,14 +207,6 @@ public final class WebhookDeliveries {
                 """, Map.of("task", taskId == null ? "" : taskId)).list(WebhookDeliveries::delivery));
     }
 
-    /** The earliest time a PENDING delivery is due, if any: lets a sender sleep no longer than needed. */
-    public Instant nextDue() {
-        return store.read(tx -> Times.instant(tx.run("""
-                MATCH (w:WebhookDelivery {state: 'PENDING'}) WHERE w.next_attempt_at IS NOT NULL
-                RETURN min(w.next_attempt_at) AS next
-                """, Map.of()).single().get("next")));
-    }
-
     private static Delivery delivery(Record r) {
         var w = r.get("w");
         Long status = Values.lng(w.get("last_status"));
