@@ -27,7 +27,7 @@ import org.stevedore.catalog.daemon.Partition;
 
 /**
  * Webhooks of the workload bridge against a local consumer that answers 204 at once: enqueueing {@code files}
- * deliveries (one per task, each in the release path's way: one statement inside a transaction of 100 tasks), sending
+ * deliveries (one per task, 100 tasks released per transaction with {@code enqueueAll}), sending
  * them all through the sender's cycles, and the latency from a committed release plus wake-up to the consumer
  * receiving it, with the sender daemon otherwise polling only every 50 s.
  */
@@ -71,10 +71,10 @@ final class WebhookDelivery {
             long t0 = System.nanoTime();
             for (int from = 0; from < n; from += TASKS_PER_TRANSACTION) {
                 List<String> chunk = tasks.subList(from, Math.min(n, from + TASKS_PER_TRANSACTION));
+                List<WebhookDeliveries.Release> releases = chunk.stream()
+                        .map(t -> new WebhookDeliveries.Release(t, List.of(t + "-job-1", t + "-job-2"), 1, 2)).toList();
                 temp.store().write(tx -> {
-                    for (String task : chunk) {
-                        WebhookDeliveries.enqueue(tx, task, List.of(task + "-job-1", task + "-job-2"), 1, 2, clock.millis());
-                    }
+                    WebhookDeliveries.enqueueAll(tx, releases, clock.millis());
                     return null;
                 });
             }

@@ -32,6 +32,7 @@ import org.stevedore.catalog.store.Values;
 public final class WebhookDeliveries {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int ENQUEUE_BATCH = 1_000;
 
     /** Where a delivery stands. */
     public enum State { PENDING, DELIVERED, FAILED }
@@ -80,6 +81,10 @@ public final class WebhookDeliveries {
         return taskId + ":" + fromSeq + "-" + toSeq;
     }
 
+    /** One task's batch of released jobs, for {@link #enqueueAll}. */
+    public record Release(String taskId, List<String> jobIds, long fromSeq, long toSeq) {
+    }
+
     /**
      * Inside the caller's (release) transaction: writes a PENDING delivery of {@code jobIds}, released at {@code now}
      * (epoch milliseconds) as the task's cursor range {@code fromSeq..toSeq}, due at once — only when the
@@ -88,34 +93,47 @@ public final class WebhookDeliveries {
      */
     public static void enqueue(TransactionContext tx, String taskId, List<String> jobIds, long fromSeq, long toSeq,
                                long now) {
-        if (taskId == null || taskId.isBlank()) {
-            throw new InvalidObject("A webhook delivery needs a task id");
+        enqueueAll(tx, List.of(new Release(taskId, jobIds, fromSeq, toSeq)), now);
+    }
+
+    /** {@link #enqueue} for the batches of several tasks released together: one statement per thousand. */
+    public static void enqueueAll(TransactionContext tx, List<Release> releases, long now) {
+        List<Map<String, Object>> rows = new ArrayList<>(releases.size());
+        for (Release r : releases) {
+            if (r.taskId() == null || r.taskId().isBlank()) {
+                throw new InvalidObject("A webhook delivery needs a task id");
+            }
+            if (r.jobIds() == null || r.jobIds().isEmpty()) {
+                continue;
+            }
+            if (r.toSeq() < r.fromSeq()) {
+                throw new InvalidObject("Cursor range " + r.fromSeq() + ".." + r.toSeq() + " of task '" + r.taskId()
+                        + "' is empty");
+            }
+            String key = idempotencyKey(r.taskId(), r.fromSeq(), r.toSeq());
+            Map<String, Object> row = new HashMap<>();
+            row.put("task", r.taskId());
+            row.put("key", key);
+            row.put("jobs", List.copyOf(r.jobIds()));
+            row.put("from", r.fromSeq());
+            row.put("to", r.toSeq());
+            row.put("payload", payload(key, r.taskId(), r.jobIds(), r.fromSeq(), r.toSeq(), now));
+            row.put("bucket", Partition.bucket(r.taskId()));
+            rows.add(row);
         }
-        if (jobIds == null || jobIds.isEmpty()) {
-            return;
+        for (int from = 0; from < rows.size(); from += ENQUEUE_BATCH) {
+            tx.run("""
+                    UNWIND $rows AS row
+                    MATCH (t:BridgeTask {id: row.task})
+                    WHERE t.webhook_url IS NOT NULL AND t.webhook_url <> ''
+                    MERGE (w:WebhookDelivery {key: row.key})
+                      ON CREATE SET w.task_id = row.task, w.job_ids = row.jobs, w.from_seq = row.from, w.to_seq = row.to,
+                        w.released_at = $now, w.payload = row.payload, w.state = 'PENDING', w.attempts = 0,
+                        w.next_attempt_at = $now, w.created_at = $now, w.updated_at = $now, w.hash_bucket = row.bucket
+                    MERGE (t)-[:DELIVERY]->(w)
+                    """, Map.of("rows", rows.subList(from, Math.min(rows.size(), from + ENQUEUE_BATCH)), "now", now))
+                    .consume();
         }
-        if (toSeq < fromSeq) {
-            throw new InvalidObject("Cursor range " + fromSeq + ".." + toSeq + " of task '" + taskId + "' is empty");
-        }
-        String key = idempotencyKey(taskId, fromSeq, toSeq);
-        Map<String, Object> params = new HashMap<>();
-        params.put("task", taskId);
-        params.put("key", key);
-        params.put("jobs", List.copyOf(jobIds));
-        params.put("from", fromSeq);
-        params.put("to", toSeq);
-        params.put("now", now);
-        params.put("payload", payload(key, taskId, jobIds, fromSeq, toSeq, now));
-        params.put("bucket", Partition.bucket(taskId));
-        tx.run("""
-                MATCH (t:BridgeTask {id: $task})
-                WHERE t.webhook_url IS NOT NULL AND t.webhook_url <> ''
-                MERGE (w:WebhookDelivery {key: $key})
-                  ON CREATE SET w.task_id = $task, w.job_ids = $jobs, w.from_seq = $from, w.to_seq = $to,
-                    w.released_at = $now, w.payload = $payload, w.state = 'PENDING', w.attempts = 0,
-                    w.next_attempt_at = $now, w.created_at = $now, w.updated_at = $now, w.hash_bucket = $bucket
-                MERGE (t)-[:DELIVERY]->(w)
-                """, params).consume();
     }
 
     /** The body every attempt of a delivery sends. */

@@ -187,4 +187,25 @@ class WebhookDeliveriesTest extends StoreTest {
         assertThat(deliveries.claim(Partition.whole(), 2, Duration.ofMinutes(1))).extracting(Due::key)
                 .containsExactly("t1:1-1", "t1:2-2");
     }
+
+    @Test
+    void enqueueAllWritesTheBatchesOfSeveralTasksAndSkipsTasksWithoutWebhook() {
+        task("a", "http://hooks.example/a", "s");
+        task("b", "http://hooks.example/b", "s");
+        task("quiet", null, null);
+        store.write(tx -> {
+            WebhookDeliveries.enqueueAll(tx, List.of(
+                    new WebhookDeliveries.Release("a", List.of("a-1"), 1, 1),
+                    new WebhookDeliveries.Release("b", List.of("b-1", "b-2"), 4, 5),
+                    new WebhookDeliveries.Release("quiet", List.of("q-1"), 1, 1),
+                    new WebhookDeliveries.Release("a", List.of(), 2, 2)), clock.millis());
+            return null;
+        });
+        assertThat(deliveries.ofTask("a")).extracting(Delivery::key).containsExactly("a:1-1");
+        assertThat(deliveries.ofTask("b")).singleElement().satisfies(d -> {
+            assertThat(d.key()).isEqualTo("b:4-5");
+            assertThat(d.jobIds()).containsExactly("b-1", "b-2");
+        });
+        assertThat(deliveries.ofTask("quiet")).isEmpty();
+    }
 }
