@@ -4,7 +4,7 @@
 2. register a task with Stevedore's workload bridge (its inputs, how to split them into jobs, a webhook);
 3. per job, the stock HttpSensor polls GET /bridge/jobs/{id}/ready: 404 until the job is released (every input
    file AVAILABLE on a disk RSE), then 200 with the job's input replicas, which ends the wait;
-4. the job itself reads that document and processes its files.
+4. the job itself reads that document, processes its files and reports its end (which releases the pins).
 
 Needs apache-airflow-providers-http, an HTTP connection "stevedore" (host and port of the service, e.g.
 http://localhost:8080) and the Variables stevedore_account, stevedore_password and stevedore_webhook_secret.
@@ -37,9 +37,15 @@ AUTH = {"X-Rucio-Auth-Token": TOKEN}
 
 def run_job(job_id: str, **context):
     token = context["ti"].xcom_pull(task_ids="login")
-    ready = HttpHook(method="GET", http_conn_id=CONN).run(f"/bridge/jobs/{job_id}/ready",
-                                                          headers={"X-Rucio-Auth-Token": token})
-    print(f"job {job_id} released; its input replicas: {json.dumps(ready.json())}")
+    hook = HttpHook(method="GET", http_conn_id=CONN)
+    ready = hook.run(f"/bridge/jobs/{job_id}/ready", headers={"X-Rucio-Auth-Token": token}).json()
+    for f in ready["inputs"]:
+        print(f"job {job_id} reads {f['scope']}:{f['name']} from {[p for r in f['replicas'] for p in r['pfns']]}")
+    # ... the job's real work here ...
+    # Report the end, so the inputs' pins are released (outputs may be registered in the same call).
+    HttpHook(method="POST", http_conn_id=CONN).run(
+        f"/bridge/jobs/{job_id}/end", data=json.dumps({"state": "done"}),
+        headers={"X-Rucio-Auth-Token": token, "Content-Type": "application/json"})
 
 
 with DAG(
