@@ -65,6 +65,9 @@ final class WebhookDelivery {
             for (int i = 0; i < n; i++) {
                 tasks.add(String.format("bench-task-%07d", i));
             }
+            // The bridge's own migration makes task ids unique (and indexed); this branch's schema does not have it.
+            temp.store().run("CREATE CONSTRAINT bridge_task_id IF NOT EXISTS FOR (t:BridgeTask) REQUIRE t.id IS UNIQUE",
+                    Map.of());
             temp.store().run("UNWIND $ids AS id CREATE (:BridgeTask {id: id, webhook_url: $url, webhook_secret: 'bench'})",
                     Map.of("ids", tasks, "url", url));
 
