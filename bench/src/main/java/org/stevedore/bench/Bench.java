@@ -44,6 +44,7 @@ public final class Bench {
                 case Options.UNDERTAKER -> new Undertaking(options, clock).run();
                 case Options.CAMPAIGN -> new CampaignBench(options).run();
                 case Options.TAPE_RECALL -> new TapeRecall(options).run();
+                case Options.WEBHOOK_DELIVERY -> new WebhookDelivery(options, clock).run();
                 default -> throw new IllegalStateException("Scenario without an implementation: " + options.scenario());
             };
             out.println(json.writeValueAsString(figures));

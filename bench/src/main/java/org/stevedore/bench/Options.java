@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * The parsed command line.
  *
- * @param files       files to register (catalog-ingest) or in the listed dataset (list-replicas)
+ * @param files       files to register (catalog-ingest) or in the listed dataset (list-replicas); deliveries
+ *                    (webhook-delivery)
  * @param datasetSize files per dataset, and per service call: one bulk request of the REST endpoint
  * @param batch       rows per {@code UNWIND} statement of the raw write
  * @param repeat      timed listings (list-replicas)
@@ -26,6 +27,7 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
     static final String UNDERTAKER = "undertaker";
     static final String CAMPAIGN = "campaign";
     static final String TAPE_RECALL = "tape-recall";
+    static final String WEBHOOK_DELIVERY = "webhook-delivery";
     static final List<String> SCENARIOS = List.of(
             CATALOG_INGEST,
             LIST_REPLICAS,
@@ -33,7 +35,8 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
             REEVALUATION,
             UNDERTAKER,
             CAMPAIGN,
-            TAPE_RECALL);
+            TAPE_RECALL,
+            WEBHOOK_DELIVERY);
 
     static final String USAGE = """
             usage: java -jar stevedore-bench.jar SCENARIO [options]
@@ -54,8 +57,10 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                                  8 cartridges, in stage requests of 200, played event by event on a simulated
                                  clock; prints the simulated makespan and throughput against the drives' bound,
                                  and the wall time the simulation took
+                webhook-delivery N webhook deliveries (--files) enqueued as releases do, then sent to a local
+                                 consumer; enqueues/s, sends/s, and release-to-consumer latency with wake-up
               options:
-                --files N          files (default 100000; 10000 for list-replicas; 20000 for tape-recall)
+                --files N          files (default 100000; 10000 for list-replicas and webhook-delivery; 20000 for tape-recall)
                 --dataset-size N   files per dataset and per bulk request (default 1000)
                 --batch N          rows per raw UNWIND statement (default 10000); undertaker: DIDs per cycle
                 --repeat N         timed listings (default 50)
@@ -75,7 +80,8 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
         if (!SCENARIOS.contains(scenario)) {
             throw new UsageException("unknown scenario '" + scenario + "'");
         }
-        int files = scenario.equals(LIST_REPLICAS) ? 10_000 : scenario.equals(TAPE_RECALL) ? 20_000 : 100_000;
+        int files = scenario.equals(LIST_REPLICAS) || scenario.equals(WEBHOOK_DELIVERY) ? 10_000
+                : scenario.equals(TAPE_RECALL) ? 20_000 : 100_000;
         int datasetSize = 1_000;
         int batch = 10_000;
         int repeat = 50;

@@ -150,4 +150,20 @@ class BenchTest {
         assertThat(ListReplicas.percentile(sorted, 99)).isEqualTo(99);
         assertThat(ListReplicas.percentile(new long[] {7}, 99)).isEqualTo(7);
     }
+
+    @Test
+    void webhookDeliveryPrintsItsRatesAndTheWakeUpLatencyOfVerifiedDeliveries(@TempDir Path dir) throws Exception {
+        JsonNode f = singleJsonLine(run("webhook-delivery", "--files", "120", "--data-dir", dir.toString(),
+                "--page-cache-mb", "32"));
+        assertThat(f.get("scenario").asText()).isEqualTo("webhook-delivery");
+        assertThat(f.get("deliveries").asInt()).isEqualTo(120);
+        assertThat(f.get("enqueue_per_s").asDouble()).isPositive();
+        assertThat(f.get("send_per_s").asDouble()).isPositive();
+        assertThat(f.get("send_cycles").asInt()).isEqualTo(3); // 120 deliveries, 50 per cycle
+        assertThat(f.get("latency_p50_ms").asDouble()).isPositive()
+                .isLessThanOrEqualTo(f.get("latency_max_ms").asDouble());
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left).isEmpty();
+        }
+    }
 }

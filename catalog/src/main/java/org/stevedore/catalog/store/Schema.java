@@ -57,7 +57,12 @@ public final class Schema {
                     "CREATE INDEX campaign_file_queue IF NOT EXISTS FOR (f:CampaignFile) "
                             + "ON (f.campaign_id, f.state, f.tape_rse, f.path)",
                     "CREATE INDEX campaign_file_request IF NOT EXISTS FOR (f:CampaignFile) ON (f.campaign_id, f.request_id)",
-                    "CREATE INDEX campaign_file_staged IF NOT EXISTS FOR (f:CampaignFile) ON (f.campaign_id, f.staged_at)")));
+                    "CREATE INDEX campaign_file_staged IF NOT EXISTS FOR (f:CampaignFile) ON (f.campaign_id, f.staged_at)")),
+            new Migration(8, "webhook deliveries of the workload bridge", List.of(
+                    // key = the idempotency key, <task id>:<from seq>-<to seq>: one delivery per released batch.
+                    "CREATE CONSTRAINT webhook_delivery_key IF NOT EXISTS FOR (w:WebhookDelivery) REQUIRE w.key IS UNIQUE",
+                    "CREATE INDEX webhook_delivery_due IF NOT EXISTS FOR (w:WebhookDelivery) ON (w.state, w.next_attempt_at)",
+                    "CREATE INDEX webhook_delivery_task IF NOT EXISTS FOR (w:WebhookDelivery) ON (w.task_id)")));
 
     public static int latestVersion() {
         return MIGRATIONS.get(MIGRATIONS.size() - 1).version();

@@ -1,0 +1,63 @@
+package org.stevedore.web.config;
+
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.stevedore.bridge.webhook.WakeUpSleeper;
+import org.stevedore.bridge.webhook.WebhookSender;
+import org.stevedore.bridge.webhook.WebhookSettings;
+import org.stevedore.catalog.bridge.WebhookDeliveries;
+import org.stevedore.catalog.daemon.Backoff;
+import org.stevedore.catalog.daemon.Daemon;
+import org.stevedore.catalog.daemon.DaemonSettings;
+import org.stevedore.catalog.daemon.HeartbeatStore;
+import org.stevedore.catalog.store.Store;
+import org.stevedore.web.config.DaemonConfig.DaemonLifecycle;
+
+/**
+ * The workload bridge's webhook sender: its outbox store, the wake-up the release path calls after committing
+ * ({@code webhookWakeUp.wakeUp()}), and the sender daemon with {@code stevedore.bridge.webhooks.threads} threads.
+ */
+@Configuration(proxyBeanMethods = false)
+public class WebhookConfig {
+
+    @Bean
+    WebhookDeliveries webhookDeliveries(Store store, Clock clock) {
+        return new WebhookDeliveries(store, clock);
+    }
+
+    /** Cuts the senders' idle wait short; call after a transaction that enqueued deliveries has committed. */
+    @Bean
+    WakeUpSleeper webhookWakeUp() {
+        return new WakeUpSleeper();
+    }
+
+    @Bean
+    WebhookSettings webhookSettings(WebhookProperties p) {
+        return new WebhookSettings(p.getConnectTimeout(), p.getRequestTimeout(),
+                new Backoff(p.getRetryBase(), p.getRetryMax()), p.getMaxAttempts(), p.getBatch());
+    }
+
+    @Bean
+    DaemonLifecycle webhookSenderDaemon(WebhookProperties properties, WebhookSettings settings,
+                                        WebhookDeliveries deliveries, WakeUpSleeper webhookWakeUp, Clock clock,
+                                        HeartbeatStore heartbeats) {
+        if (!properties.isEnabled()) {
+            return new DaemonLifecycle(List.of());
+        }
+        HttpClient http = WebhookSender.httpClient(settings);
+        List<WebhookSender> senders = new ArrayList<>();
+        for (int i = 0; i < properties.getThreads(); i++) {
+            senders.add(new WebhookSender(deliveries, http, settings, clock, () -> ThreadLocalRandom.current().nextDouble(),
+                    webhookWakeUp));
+        }
+        DaemonSettings daemon = DaemonSettings.defaults().withIdleSleep(properties.getPollInterval())
+                .withStopTimeout(settings.connectTimeout().plus(settings.requestTimeout()).plus(Duration.ofSeconds(2)));
+        return new DaemonLifecycle(List.of(new Daemon(senders, heartbeats, daemon, webhookWakeUp)));
+    }
+}
