@@ -159,7 +159,8 @@ public final class RuleStore {
                     MERGE (q:Request {key: row.key + '|' + row.rse_id})
                       ON CREATE SET q.id = randomUUID(), q.did_key = row.key, q.scope = row.scope, q.name = row.name,
                                     q.dest_rse_id = row.rse_id, q.dest_rse = row.rse, q.rule_id = rule.id,
-                                    q.state = 'QUEUED', q.request_type = 'TRANSFER', q.activity = rule.activity,
+                                    q.state = 'QUEUED', q.activity = rule.activity,
+                                    q.request_type = CASE WHEN rse.staging_area THEN 'STAGEIN' ELSE 'TRANSFER' END,
                                     q.priority = rule.priority, q.bytes = row.bytes, q.retry_count = 0,
                                     q.source_replica_expression = rule.source_replica_expression,
                                     q.created_at = $now, q.updated_at = $now, q.hash_bucket = row.bucket

@@ -40,7 +40,12 @@ public final class Schema {
                     "CREATE INDEX request_state IF NOT EXISTS FOR (q:Request) ON (q.state)",
                     "CREATE INDEX request_job IF NOT EXISTS FOR (q:Request) ON (q.external_id)",
                     "CREATE CONSTRAINT event_id IF NOT EXISTS FOR (e:Event) REQUIRE e.id IS UNIQUE",
-                    "CREATE INDEX event_created IF NOT EXISTS FOR (e:Event) ON (e.created_at)")));
+                    "CREATE INDEX event_created IF NOT EXISTS FOR (e:Event) ON (e.created_at)")),
+            new Migration(3, "transfer limits; requests by destination and state for the throttler", List.of(
+                    // key = <rse id>|<activity>, activity '*' for all activities together.
+                    "CREATE CONSTRAINT transfer_limit_key IF NOT EXISTS FOR (l:TransferLimit) REQUIRE l.key IS UNIQUE",
+                    "CREATE INDEX transfer_limit_rse IF NOT EXISTS FOR (l:TransferLimit) ON (l.rse_id)",
+                    "CREATE INDEX request_dest_state IF NOT EXISTS FOR (q:Request) ON (q.dest_rse_id, q.state)")));
 
     public static int latestVersion() {
         return MIGRATIONS.get(MIGRATIONS.size() - 1).version();
