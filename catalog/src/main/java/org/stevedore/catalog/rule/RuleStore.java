@@ -155,7 +155,7 @@ public final class RuleStore {
                     CREATE (rule)-[:LOCK {rse_id: row.rse_id, rse: row.rse, bytes: row.bytes, created_at: $now,
                                           updated_at: $now,
                                           state: CASE WHEN r.state = 'AVAILABLE' THEN 'OK' ELSE 'REPLICATING' END}]->(f)
-                    WITH rule, row, transfer WHERE transfer
+                    WITH rule, row, rse, transfer WHERE transfer
                     MERGE (q:Request {key: row.key + '|' + row.rse_id})
                       ON CREATE SET q.id = randomUUID(), q.did_key = row.key, q.scope = row.scope, q.name = row.name,
                                     q.dest_rse_id = row.rse_id, q.dest_rse = row.rse, q.rule_id = rule.id,
