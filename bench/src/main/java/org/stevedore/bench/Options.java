@@ -14,15 +14,20 @@ import java.util.List;
  * @param warmupFiles files written untimed by each path of catalog-ingest on a throwaway store first
  * @param dataDir     where the temporary stores go (the system temp directory when null)
  * @param pageCacheMb Neo4j page cache; off-heap, so it does not count against -Xmx
+ * @param size        bytes per file (local-copy)
+ * @param threads     copies at a time of the local copier (local-copy)
  */
 record Options(String scenario, int files, int datasetSize, int batch, int repeat, int warmup, int warmupFiles, Path dataDir,
-               int pageCacheMb) {
+               int pageCacheMb, long size, int threads) {
 
     static final String CATALOG_INGEST = "catalog-ingest";
     static final String LIST_REPLICAS = "list-replicas";
     static final String RULE_EVALUATION = "rule-evaluation";
     static final String REEVALUATION = "reevaluation";
-    static final List<String> SCENARIOS = List.of(CATALOG_INGEST, LIST_REPLICAS, RULE_EVALUATION, REEVALUATION);
+    static final String TRANSFER_PIPELINE = "transfer-pipeline";
+    static final String LOCAL_COPY = "local-copy";
+    static final List<String> SCENARIOS = List.of(CATALOG_INGEST, LIST_REPLICAS, RULE_EVALUATION, REEVALUATION,
+            TRANSFER_PIPELINE, LOCAL_COPY);
 
     static final String USAGE = """
             usage: java -jar stevedore-bench.jar SCENARIO [options]
@@ -34,6 +39,11 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                 rule-evaluation  one rule (1 copy) on a dataset of N files whose replicas are elsewhere; time from
                                  the call to every lock, COPYING replica and QUEUED request written; locks/s
                 reevaluation     attach N files to a dataset with 3 rules; time until every lock exists; locks/s
+                transfer-pipeline  a rule of N files between two RSEs served by the in-process FTS3 emulator
+                                 (zero transfer time): submitter and poller threads carry it from QUEUED to
+                                 AVAILABLE; files/s and FTS HTTP requests per 100 files
+                local-copy       N files of --size bytes copied by the local copier (verified, fsynced) and by
+                                 cp (then sync) in the same run; both rates and their ratio
               options:
                 --files N          files (default 100000; 10000 for list-replicas)
                 --dataset-size N   files per dataset and per bulk request (default 1000)
@@ -44,6 +54,9 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                                    first, so the JIT warm-up does not land on one path (default 20000; 0: none)
                 --data-dir DIR     where the temporary stores go (default: the system temp directory)
                 --page-cache-mb N  Neo4j page cache, off-heap (default 512)
+                                   (transfer-pipeline: --batch is the submitter's claim size, default 10000)
+                --size BYTES       local-copy: bytes per file (default 1048576)
+                --threads N        local-copy: parallel copies of the local copier (default 4)
             One JSON line of figures goes to stdout; logs go to stderr.""";
 
     static Options parse(String[] args) {
@@ -54,7 +67,7 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
         if (!SCENARIOS.contains(scenario)) {
             throw new UsageException("unknown scenario '" + scenario + "'");
         }
-        int files = scenario.equals(LIST_REPLICAS) ? 10_000 : 100_000;
+        int files = scenario.equals(LIST_REPLICAS) ? 10_000 : scenario.equals(LOCAL_COPY) ? 500 : 100_000;
         int datasetSize = 1_000;
         int batch = 10_000;
         int repeat = 50;
@@ -62,6 +75,8 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
         int warmupFiles = 20_000;
         Path dataDir = null;
         int pageCacheMb = 512;
+        long size = 1 << 20;
+        int threads = 4;
         for (int i = 1; i < args.length; i++) {
             String option = args[i];
             if (i + 1 >= args.length) {
@@ -77,10 +92,13 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                 case "--warmup-files" -> warmupFiles = nonNegative(option, value);
                 case "--data-dir" -> dataDir = Path.of(value);
                 case "--page-cache-mb" -> pageCacheMb = positive(option, value);
+                case "--size" -> size = positive(option, value);
+                case "--threads" -> threads = positive(option, value);
                 default -> throw new UsageException("unknown option '" + option + "'");
             }
         }
-        return new Options(scenario, files, datasetSize, batch, repeat, warmup, warmupFiles, dataDir, pageCacheMb);
+        return new Options(scenario, files, datasetSize, batch, repeat, warmup, warmupFiles, dataDir, pageCacheMb, size,
+                threads);
     }
 
     private static int positive(String option, String value) {
