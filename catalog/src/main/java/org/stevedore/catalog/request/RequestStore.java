@@ -114,7 +114,8 @@ public final class RequestStore {
                 .map(c -> Map.<String, Object>of("key", c.didKey(), "dest", c.destRseId())).toList();
         return store.read(tx -> tx.run("""
                 UNWIND $rows AS row
-                MATCH (:Did {key: row.key})-[r:REPLICA {state: 'AVAILABLE'}]->(rse:Rse)
+                MATCH (f:Did {key: row.key}) USING INDEX f:Did(key)
+                MATCH (f)-[r:REPLICA {state: 'AVAILABLE'}]->(rse:Rse)
                 WHERE rse.id <> row.dest AND coalesce(rse.availability_read, true)
                 OPTIONAL MATCH (rse)-[d:DISTANCE]->(:Rse {id: row.dest})
                 RETURN DISTINCT row.key AS key, row.dest AS dest, rse.id AS rse_id, rse.rse AS rse, rse.rse_type AS type,
@@ -128,7 +129,7 @@ public final class RequestStore {
     public void submitted(List<Map<String, Object>> requestJobHostSource) {
         store.write(tx -> tx.run("""
                 UNWIND $rows AS row
-                MATCH (q:Request {key: row.key})
+                MATCH (q:Request {key: row.key}) USING INDEX q:Request(key)
                 SET q.state = 'SUBMITTED', q.external_id = row.job, q.external_host = row.host,
                     q.source_rse = row.source, q.submitted_at = $now, q.updated_at = $now
                 """, Map.of("rows", requestJobHostSource, "now", clock.millis())).consume());
@@ -138,7 +139,7 @@ public final class RequestStore {
     public void requeue(List<String> requestKeys, String reason) {
         store.write(tx -> tx.run("""
                 UNWIND $ids AS k
-                MATCH (q:Request {key: k})
+                MATCH (q:Request {key: k}) USING INDEX q:Request(key)
                 SET q.state = 'QUEUED', q.error = $reason, q.updated_at = $now, q.released_at = null
                 """, Map.of("ids", requestKeys, "reason", reason == null ? "" : reason, "now", clock.millis())).consume());
     }
@@ -199,8 +200,10 @@ public final class RequestStore {
             long now = clock.millis();
             List<Map<String, Object>> available = tx.run("""
                     UNWIND $rows AS row
-                    MATCH (q:Request {key: row.key}) WHERE q.state = 'SUBMITTED'
-                    MATCH (f:Did {key: q.did_key})-[r:REPLICA]->(:Rse {id: q.dest_rse_id})
+                    MATCH (q:Request {key: row.key}) USING INDEX q:Request(key)
+                    WHERE q.state = 'SUBMITTED'
+                    MATCH (f:Did {key: q.did_key}) USING INDEX f:Did(key)
+                    MATCH (f)-[r:REPLICA]->(rse:Rse) WHERE rse.id = q.dest_rse_id
                     SET r.state = 'AVAILABLE', r.updated_at = $now, r.accessed_at = $now,
                         q.state = 'DONE', q.transferred_at = $now, q.updated_at = $now, q.error = null
                     RETURN q.did_key AS key, q.dest_rse_id AS rse_id
@@ -209,7 +212,8 @@ public final class RequestStore {
             rules.replicasAvailable(tx, available, now);
             List<Map<String, Object>> givenUp = tx.run("""
                     UNWIND $rows AS row
-                    MATCH (q:Request {key: row.key}) WHERE q.state = 'SUBMITTED'
+                    MATCH (q:Request {key: row.key}) USING INDEX q:Request(key)
+                    WHERE q.state = 'SUBMITTED'
                     WITH q, row, coalesce(q.retry_count, 0) + 1 AS retry
                     SET q.retry_count = retry, q.error = row.reason, q.updated_at = $now, q.released_at = null,
                         q.state = CASE WHEN retry > $max THEN 'FAILED' ELSE 'QUEUED' END,

@@ -77,7 +77,8 @@ public final class ThrottleStore {
             if (!released.isEmpty()) {
                 tx.run("""
                         UNWIND $keys AS k
-                        MATCH (q:Request {key: k}) WHERE q.state = 'WAITING'
+                        MATCH (q:Request {key: k}) USING INDEX q:Request(key)
+                        WHERE q.state = 'WAITING'
                         SET q.state = 'QUEUED', q.released_at = $now, q.updated_at = $now
                         """, Map.of("keys", released, "now", params.get("now"))).consume();
             }

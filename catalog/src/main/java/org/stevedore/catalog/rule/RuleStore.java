@@ -604,7 +604,8 @@ public final class RuleStore {
     public List<String> replicasAvailable(TransactionContext tx, List<Map<String, Object>> fileRse, long now) {
         List<String> rules = tx.run("""
                 UNWIND $rows AS row
-                MATCH (r:Rule)-[l:LOCK {rse_id: row.rse_id, state: 'REPLICATING'}]->(:Did {key: row.key})
+                MATCH (f:Did {key: row.key}) USING INDEX f:Did(key)
+                MATCH (r:Rule)-[l:LOCK]->(f) WHERE l.rse_id = row.rse_id AND l.state = 'REPLICATING'
                 SET l.state = 'OK', l.updated_at = $now, l.error = null
                 RETURN r.id AS id, count(l) AS n
                 """, Map.of("rows", fileRse, "now", now)).list(r -> Map.entry(r.get("id").asString(), r.get("n").asLong()))
@@ -622,7 +623,8 @@ public final class RuleStore {
     public List<String> transfersFailed(TransactionContext tx, List<Map<String, Object>> fileRseError, long now) {
         List<String> rules = tx.run("""
                 UNWIND $rows AS row
-                MATCH (r:Rule)-[l:LOCK {rse_id: row.rse_id, state: 'REPLICATING'}]->(:Did {key: row.key})
+                MATCH (f:Did {key: row.key}) USING INDEX f:Did(key)
+                MATCH (r:Rule)-[l:LOCK]->(f) WHERE l.rse_id = row.rse_id AND l.state = 'REPLICATING'
                 SET l.state = 'STUCK', l.updated_at = $now, l.error = row.error
                 SET r.error = row.error
                 RETURN r.id AS id, count(l) AS n
