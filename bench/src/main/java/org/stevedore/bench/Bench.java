@@ -45,6 +45,8 @@ public final class Bench {
                 case Options.CAMPAIGN -> new CampaignBench(options).run();
                 case Options.TAPE_RECALL -> new TapeRecall(options).run();
                 case Options.WEBHOOK_DELIVERY -> new WebhookDelivery(options, clock).run();
+                case Options.TRANSFER_PIPELINE -> new TransferPipeline(options, clock).run();
+                case Options.LOCAL_COPY -> new LocalCopy(options).run();
                 default -> throw new IllegalStateException("Scenario without an implementation: " + options.scenario());
             };
             out.println(json.writeValueAsString(figures));

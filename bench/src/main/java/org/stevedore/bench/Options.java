@@ -16,9 +16,11 @@ import java.util.List;
  * @param dataDir     where the temporary stores go (the system temp directory when null)
  * @param pageCacheMb Neo4j page cache; off-heap, so it does not count against -Xmx
  * @param window      files in flight at most (campaign)
+ * @param size        bytes per file (local-copy)
+ * @param threads     copies at a time of the local copier (local-copy)
  */
-record Options(String scenario, int files, int datasetSize, int batch, int repeat, int warmup, int warmupFiles, Path dataDir,
-               int pageCacheMb, int window) {
+record Options(String scenario, int files, int datasetSize, int batch, int repeat, int warmup, int warmupFiles,
+               Path dataDir, int pageCacheMb, int window, long size, int threads) {
 
     static final String CATALOG_INGEST = "catalog-ingest";
     static final String LIST_REPLICAS = "list-replicas";
@@ -28,6 +30,8 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
     static final String CAMPAIGN = "campaign";
     static final String TAPE_RECALL = "tape-recall";
     static final String WEBHOOK_DELIVERY = "webhook-delivery";
+    static final String TRANSFER_PIPELINE = "transfer-pipeline";
+    static final String LOCAL_COPY = "local-copy";
     static final List<String> SCENARIOS = List.of(
             CATALOG_INGEST,
             LIST_REPLICAS,
@@ -36,7 +40,9 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
             UNDERTAKER,
             CAMPAIGN,
             TAPE_RECALL,
-            WEBHOOK_DELIVERY);
+            WEBHOOK_DELIVERY,
+            TRANSFER_PIPELINE,
+            LOCAL_COPY);
 
     static final String USAGE = """
             usage: java -jar stevedore-bench.jar SCENARIO [options]
@@ -59,6 +65,11 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                                  and the wall time the simulation took
                 webhook-delivery N webhook deliveries (--files) enqueued as releases do, then sent to a local
                                  consumer; enqueues/s, sends/s, and release-to-consumer latency with wake-up
+                transfer-pipeline  a rule of N files between two RSEs served by the in-process FTS3 emulator
+                                 (zero transfer time): submitter and poller threads carry it from QUEUED to
+                                 AVAILABLE; files/s and FTS HTTP requests per 100 files
+                local-copy       N files of --size bytes copied by the local copier (verified, fsynced) and by
+                                 cp (then sync) in the same run; both rates and their ratio
               options:
                 --files N          files (default 100000; 10000 for list-replicas and webhook-delivery; 20000 for tape-recall)
                 --dataset-size N   files per dataset and per bulk request (default 1000)
@@ -70,6 +81,9 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                 --data-dir DIR     where the temporary stores go (default: the system temp directory)
                 --page-cache-mb N  Neo4j page cache, off-heap (default 512)
                 --window N         campaign: files in flight at most (default 5000)
+                                   (transfer-pipeline: --batch is the submitter's claim size, default 10000)
+                --size BYTES       local-copy: bytes per file (default 1048576)
+                --threads N        local-copy: parallel copies of the local copier (default 4)
             One JSON line of figures goes to stdout; logs go to stderr.""";
 
     static Options parse(String[] args) {
@@ -81,7 +95,7 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
             throw new UsageException("unknown scenario '" + scenario + "'");
         }
         int files = scenario.equals(LIST_REPLICAS) || scenario.equals(WEBHOOK_DELIVERY) ? 10_000
-                : scenario.equals(TAPE_RECALL) ? 20_000 : 100_000;
+                : scenario.equals(TAPE_RECALL) ? 20_000 : scenario.equals(LOCAL_COPY) ? 500 : 100_000;
         int datasetSize = 1_000;
         int batch = 10_000;
         int repeat = 50;
@@ -90,6 +104,8 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
         Path dataDir = null;
         int pageCacheMb = 512;
         int window = 5_000;
+        long size = 1 << 20;
+        int threads = 4;
         for (int i = 1; i < args.length; i++) {
             String option = args[i];
             if (i + 1 >= args.length) {
@@ -106,10 +122,13 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                 case "--data-dir" -> dataDir = Path.of(value);
                 case "--page-cache-mb" -> pageCacheMb = positive(option, value);
                 case "--window" -> window = positive(option, value);
+                case "--size" -> size = positive(option, value);
+                case "--threads" -> threads = positive(option, value);
                 default -> throw new UsageException("unknown option '" + option + "'");
             }
         }
-        return new Options(scenario, files, datasetSize, batch, repeat, warmup, warmupFiles, dataDir, pageCacheMb, window);
+        return new Options(scenario, files, datasetSize, batch, repeat, warmup, warmupFiles, dataDir, pageCacheMb, window,
+                size, threads);
     }
 
     private static int positive(String option, String value) {

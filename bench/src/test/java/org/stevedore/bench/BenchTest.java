@@ -1,6 +1,7 @@
 package org.stevedore.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -115,10 +116,45 @@ class BenchTest {
     }
 
     @Test
+    void transferPipelineCarriesEveryFileToAvailableAndCountsTheFtsRequests(@TempDir Path dir) throws Exception {
+        JsonNode f = singleJsonLine(run("transfer-pipeline", "--files", "700", "--dataset-size", "300", "--batch",
+                "250", "--data-dir", dir.toString(), "--page-cache-mb", "32"));
+        assertThat(f.get("scenario").asText()).isEqualTo("transfer-pipeline");
+        assertThat(f.get("files").asInt()).isEqualTo(700);
+        assertThat(f.get("verified").asBoolean()).isTrue();
+        assertThat(f.get("files_per_s").asLong()).isPositive();
+        // Claims of 250, 250 and 200 on one link, FTS jobs of at most 200 files: 5 jobs, a submission each.
+        assertThat(f.get("fts_jobs").asInt()).isEqualTo(5);
+        assertThat(f.get("fts_requests").asLong()).isGreaterThanOrEqualTo(5);
+        assertThat(f.get("fts_requests_per_100_files").asDouble())
+                .isEqualTo(Math.round(f.get("fts_requests").asLong() * 10_000.0 / 700) / 100.0);
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
+    void localCopyTimesTheCopierAndCpOnTheSameFiles(@TempDir Path dir) throws Exception {
+        JsonNode f = singleJsonLine(run("local-copy", "--files", "20", "--size", "70000", "--threads", "2",
+                "--data-dir", dir.toString()));
+        assertThat(f.get("scenario").asText()).isEqualTo("local-copy");
+        assertThat(f.get("files").asInt()).isEqualTo(20);
+        assertThat(f.get("bytes_per_file").asLong()).isEqualTo(70000);
+        assertThat(f.get("copier_s").asDouble()).isPositive();
+        assertThat(f.get("cp_sync_s").asDouble()).isPositive();
+        assertThat(f.get("ratio").asDouble())
+                .isCloseTo(f.get("cp_sync_s").asDouble() / f.get("copier_s").asDouble(), withinPercentage(10));
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
     void unknownScenarioOrOptionPrintsUsageAndExitsWith2() {
         for (String[] args : List.of(new String[] {}, new String[] {"nope"},
                 new String[] {"catalog-ingest", "--fast", "1"}, new String[] {"catalog-ingest", "--files"},
-                new String[] {"list-replicas", "--files", "ten"}, new String[] {"list-replicas", "--files", "0"})) {
+                new String[] {"list-replicas", "--files", "ten"}, new String[] {"list-replicas", "--files", "0"},
+                new String[] {"local-copy", "--size", "0"})) {
             Outcome o = run(args);
             assertThat(o.code()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(o.out()).isEmpty();

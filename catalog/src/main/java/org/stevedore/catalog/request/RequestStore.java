@@ -22,10 +22,23 @@ import org.stevedore.catalog.store.Values;
  */
 public final class RequestStore {
 
-    /** A request as the submitter needs it. */
+    /** The activity of requests whose rule named none, as in Rucio. */
+    public static final String DEFAULT_ACTIVITY = "User Subscriptions";
+
+    /**
+     * A request as the submitter needs it.
+     *
+     * @param requestType   TRANSFER, or STAGEIN for a recall into a staging area
+     * @param failedSources names of the source RSEs earlier attempts failed from (tried last this time)
+     */
     public record Claimed(String id, String key, String didKey, String scope, String name, long bytes, String adler32,
                           String destRseId, String destRse, String destPath, String activity, int priority,
-                          int retryCount, String sourceReplicaExpression) {
+                          int retryCount, String sourceReplicaExpression, String requestType,
+                          List<String> failedSources) {
+
+        public Claimed {
+            failedSources = failedSources == null ? List.of() : List.copyOf(failedSources);
+        }
     }
 
     /** A readable AVAILABLE replica a request (by its key) may copy from. */
@@ -53,27 +66,46 @@ public final class RequestStore {
         this.rules = rules;
     }
 
-    /** Claims up to {@code limit} QUEUED requests of a partition (highest priority, oldest first) as SUBMITTING. */
+    /**
+     * Claims up to {@code limit} QUEUED requests of a partition (highest priority, oldest first) whose retry delay has
+     * passed, as SUBMITTING. Those a transfer limit covers go to WAITING instead, unless the throttler released them
+     * (see {@link ThrottleStore}); they are not returned.
+     */
     public List<Claimed> claim(Partition partition, int limit) {
         Map<String, Object> params = new HashMap<>(partition.cypherParams());
         params.put("limit", limit);
         params.put("now", clock.millis());
-        return store.write(tx -> tx.run("""
-                MATCH (q:Request {state: 'QUEUED'}) WHERE %s
-                WITH q ORDER BY q.priority DESC, q.created_at LIMIT $limit
-                SET q.state = 'SUBMITTING', q.updated_at = $now
-                WITH q
-                MATCH (f:Did {key: q.did_key})
-                OPTIONAL MATCH (f)-[dr:REPLICA]->(:Rse {id: q.dest_rse_id})
-                RETURN q.id AS id, q.key AS key, q.did_key AS did_key, f.scope AS scope, f.name AS name,
-                       coalesce(f.bytes, 0) AS bytes, f.adler32 AS adler32, q.dest_rse_id AS dest_rse_id,
-                       q.dest_rse AS dest_rse, dr.path AS dest_path, q.activity AS activity, q.priority AS priority,
-                       q.retry_count AS retry_count, q.source_replica_expression AS source_expression
-                """.formatted(partition.cypherFilter("q")), params).list(r -> new Claimed(r.get("id").asString(),
-                r.get("key").asString(), r.get("did_key").asString(), r.get("scope").asString(), r.get("name").asString(),
-                r.get("bytes").asLong(), Values.str(r.get("adler32")), r.get("dest_rse_id").asString(),
-                r.get("dest_rse").asString(), Values.str(r.get("dest_path")), Values.str(r.get("activity")),
-                r.get("priority").asInt(3), r.get("retry_count").asInt(0), Values.str(r.get("source_expression")))));
+        params.put("default_activity", DEFAULT_ACTIVITY);
+        return store.write(tx -> {
+            // Limits are few; reading them here, in the claim's transaction, keeps the per-request check a map lookup.
+            Map<String, Object> limited = new HashMap<>();
+            tx.run("MATCH (l:TransferLimit) RETURN l.rse_id AS rse, collect(l.activity) AS activities")
+                    .forEachRemaining(r -> limited.put(r.get("rse").asString(), r.get("activities").asList()));
+            params.put("limited", limited);
+            return tx.run("""
+                    MATCH (q:Request {state: 'QUEUED'}) WHERE %s AND coalesce(q.not_before, 0) <= $now
+                    WITH q ORDER BY q.priority DESC, q.created_at LIMIT $limit
+                    WITH q, $limited[q.dest_rse_id] AS activities
+                    WITH q, q.released_at IS NULL AND activities IS NOT NULL
+                            AND ('*' IN activities OR coalesce(q.activity, $default_activity) IN activities) AS held
+                    SET q.state = CASE WHEN held THEN 'WAITING' ELSE 'SUBMITTING' END, q.updated_at = $now
+                    WITH q WHERE NOT held
+                    MATCH (f:Did {key: q.did_key})
+                    OPTIONAL MATCH (f)-[dr:REPLICA]->(:Rse {id: q.dest_rse_id})
+                    RETURN q.id AS id, q.key AS key, q.did_key AS did_key, f.scope AS scope, f.name AS name,
+                           coalesce(f.bytes, 0) AS bytes, f.adler32 AS adler32, q.dest_rse_id AS dest_rse_id,
+                           q.dest_rse AS dest_rse, dr.path AS dest_path, q.activity AS activity, q.priority AS priority,
+                           q.retry_count AS retry_count, q.source_replica_expression AS source_expression,
+                           coalesce(q.request_type, 'TRANSFER') AS request_type,
+                           coalesce(q.failed_sources, []) AS failed_sources
+                    """.formatted(partition.cypherFilter("q")), params).list(r -> new Claimed(r.get("id").asString(),
+                    r.get("key").asString(), r.get("did_key").asString(), r.get("scope").asString(),
+                    r.get("name").asString(), r.get("bytes").asLong(), Values.str(r.get("adler32")),
+                    r.get("dest_rse_id").asString(), r.get("dest_rse").asString(), Values.str(r.get("dest_path")),
+                    Values.str(r.get("activity")), r.get("priority").asInt(3), r.get("retry_count").asInt(0),
+                    Values.str(r.get("source_expression")), r.get("request_type").asString(),
+                    r.get("failed_sources").asList(org.neo4j.driver.Value::asString)));
+        });
     }
 
     /** The readable AVAILABLE replicas of the claimed files, with their distance to each request's destination. */
@@ -82,7 +114,8 @@ public final class RequestStore {
                 .map(c -> Map.<String, Object>of("key", c.didKey(), "dest", c.destRseId())).toList();
         return store.read(tx -> tx.run("""
                 UNWIND $rows AS row
-                MATCH (:Did {key: row.key})-[r:REPLICA {state: 'AVAILABLE'}]->(rse:Rse)
+                MATCH (f:Did {key: row.key}) USING INDEX f:Did(key)
+                MATCH (f)-[r:REPLICA {state: 'AVAILABLE'}]->(rse:Rse)
                 WHERE rse.id <> row.dest AND coalesce(rse.availability_read, true)
                 OPTIONAL MATCH (rse)-[d:DISTANCE]->(:Rse {id: row.dest})
                 RETURN DISTINCT row.key AS key, row.dest AS dest, rse.id AS rse_id, rse.rse AS rse, rse.rse_type AS type,
@@ -96,7 +129,7 @@ public final class RequestStore {
     public void submitted(List<Map<String, Object>> requestJobHostSource) {
         store.write(tx -> tx.run("""
                 UNWIND $rows AS row
-                MATCH (q:Request {key: row.key})
+                MATCH (q:Request {key: row.key}) USING INDEX q:Request(key)
                 SET q.state = 'SUBMITTED', q.external_id = row.job, q.external_host = row.host,
                     q.source_rse = row.source, q.submitted_at = $now, q.updated_at = $now
                 """, Map.of("rows", requestJobHostSource, "now", clock.millis())).consume());
@@ -106,8 +139,8 @@ public final class RequestStore {
     public void requeue(List<String> requestKeys, String reason) {
         store.write(tx -> tx.run("""
                 UNWIND $ids AS k
-                MATCH (q:Request {key: k})
-                SET q.state = 'QUEUED', q.error = $reason, q.updated_at = $now
+                MATCH (q:Request {key: k}) USING INDEX q:Request(key)
+                SET q.state = 'QUEUED', q.error = $reason, q.updated_at = $now, q.released_at = null
                 """, Map.of("ids", requestKeys, "reason", reason == null ? "" : reason, "now", clock.millis())).consume());
     }
 
@@ -124,16 +157,29 @@ public final class RequestStore {
 
     /** The keys of the SUBMITTED requests of a job. */
     public List<String> requestsOfJob(String jobId) {
-        return store.read(tx -> tx.run("MATCH (q:Request {external_id: $job}) WHERE q.state = 'SUBMITTED' RETURN q.key AS key",
-                Map.of("job", jobId)).list(r -> r.get("key").asString()));
+        return requestsOfJobs(List.of(jobId));
+    }
+
+    /** The keys of the SUBMITTED requests of several jobs, in one query. */
+    public List<String> requestsOfJobs(List<String> jobIds) {
+        return store.read(tx -> tx.run("""
+                UNWIND $jobs AS job
+                MATCH (q:Request {external_id: job}) WHERE q.state = 'SUBMITTED'
+                RETURN q.key AS key
+                """, Map.of("jobs", jobIds)).list(r -> r.get("key").asString()));
+    }
+
+    /** {@link #finish(List, RetryPolicy)} with retries that are not delayed. */
+    public void finish(List<Outcome> outcomes, int maxRetries) {
+        finish(outcomes, RetryPolicy.immediate(maxRetries));
     }
 
     /**
      * Applies transfer outcomes in one transaction: a done request makes its replica AVAILABLE and its locks OK; a
-     * failed one is queued again while it has retries left (from another source when there is one), else FAILED with
-     * its locks STUCK and the reason recorded.
+     * failed one is queued again while it has retries left, not before the policy's delay and noting the source that
+     * failed (the submitter tries another first), else FAILED with its locks STUCK and the reason recorded.
      */
-    public void finish(List<Outcome> outcomes, int maxRetries) {
+    public void finish(List<Outcome> outcomes, RetryPolicy retry) {
         if (outcomes.isEmpty()) {
             return;
         }
@@ -145,12 +191,19 @@ public final class RequestStore {
             row.put("reason", o.reason() == null ? "" : o.reason());
             (o.done() ? done : failed).add(row);
         }
+        // delays[n]: the wait before the n-th retry, indexed by the new retry count in the statement below.
+        List<Long> delays = new ArrayList<>();
+        for (int n = 0; n <= retry.maxRetries() + 1; n++) {
+            delays.add(n == 0 ? 0L : retry.delay(n).toMillis());
+        }
         store.write(tx -> {
             long now = clock.millis();
             List<Map<String, Object>> available = tx.run("""
                     UNWIND $rows AS row
-                    MATCH (q:Request {key: row.key}) WHERE q.state = 'SUBMITTED'
-                    MATCH (f:Did {key: q.did_key})-[r:REPLICA]->(:Rse {id: q.dest_rse_id})
+                    MATCH (q:Request {key: row.key}) USING INDEX q:Request(key)
+                    WHERE q.state = 'SUBMITTED'
+                    MATCH (f:Did {key: q.did_key}) USING INDEX f:Did(key)
+                    MATCH (f)-[r:REPLICA]->(rse:Rse) WHERE rse.id = q.dest_rse_id
                     SET r.state = 'AVAILABLE', r.updated_at = $now, r.accessed_at = $now,
                         q.state = 'DONE', q.transferred_at = $now, q.updated_at = $now, q.error = null
                     RETURN q.did_key AS key, q.dest_rse_id AS rse_id
@@ -159,12 +212,18 @@ public final class RequestStore {
             rules.replicasAvailable(tx, available, now);
             List<Map<String, Object>> givenUp = tx.run("""
                     UNWIND $rows AS row
-                    MATCH (q:Request {key: row.key}) WHERE q.state = 'SUBMITTED'
-                    SET q.retry_count = coalesce(q.retry_count, 0) + 1, q.error = row.reason, q.updated_at = $now,
-                        q.state = CASE WHEN coalesce(q.retry_count, 0) + 1 > $max THEN 'FAILED' ELSE 'QUEUED' END
+                    MATCH (q:Request {key: row.key}) USING INDEX q:Request(key)
+                    WHERE q.state = 'SUBMITTED'
+                    WITH q, row, coalesce(q.retry_count, 0) + 1 AS retry
+                    SET q.retry_count = retry, q.error = row.reason, q.updated_at = $now, q.released_at = null,
+                        q.state = CASE WHEN retry > $max THEN 'FAILED' ELSE 'QUEUED' END,
+                        q.not_before = CASE WHEN retry > $max THEN null ELSE $now + $delays[retry] END,
+                        q.failed_sources = CASE
+                            WHEN q.source_rse IS NULL OR q.source_rse IN coalesce(q.failed_sources, [])
+                            THEN q.failed_sources ELSE coalesce(q.failed_sources, []) + q.source_rse END
                     WITH q, row WHERE q.state = 'FAILED'
                     RETURN q.did_key AS key, q.dest_rse_id AS rse_id, row.reason AS error
-                    """, Map.of("rows", failed, "now", now, "max", maxRetries)).list(r -> Map.<String, Object>of(
+                    """, Map.of("rows", failed, "now", now, "max", retry.maxRetries(), "delays", delays)).list(r -> Map.<String, Object>of(
                     "key", r.get("key").asString(), "rse_id", r.get("rse_id").asString(),
                     "error", r.get("error").asString()));
             rules.transfersFailed(tx, givenUp, now);

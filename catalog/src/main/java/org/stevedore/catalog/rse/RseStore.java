@@ -146,7 +146,7 @@ public final class RseStore {
     }
 
     /**
-     * Deletes the RSE with its protocols, usage, distances, attributes and limits. Refused while any replica points at
+     * Deletes the RSE with its protocols, usage, distances, attributes, limits and transfer limits. Refused while any replica points at
      * it: the catalog would otherwise lose track of files that still exist on storage.
      */
     public void delete(String rse) {
@@ -161,7 +161,7 @@ public final class RseStore {
             }
             tx.run("""
                     MATCH (r:Rse {rse: $rse})
-                    OPTIONAL MATCH (r)-[:HAS_PROTOCOL|HAS_USAGE]->(owned)
+                    OPTIONAL MATCH (r)-[:HAS_PROTOCOL|HAS_USAGE|HAS_TRANSFER_LIMIT]->(owned)
                     WITH r, collect(owned) AS owned
                     FOREACH (o IN owned | DETACH DELETE o)
                     DETACH DELETE r

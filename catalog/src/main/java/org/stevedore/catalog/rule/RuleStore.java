@@ -155,11 +155,12 @@ public final class RuleStore {
                     CREATE (rule)-[:LOCK {rse_id: row.rse_id, rse: row.rse, bytes: row.bytes, created_at: $now,
                                           updated_at: $now,
                                           state: CASE WHEN r.state = 'AVAILABLE' THEN 'OK' ELSE 'REPLICATING' END}]->(f)
-                    WITH rule, row, transfer WHERE transfer
+                    WITH rule, row, rse, transfer WHERE transfer
                     MERGE (q:Request {key: row.key + '|' + row.rse_id})
                       ON CREATE SET q.id = randomUUID(), q.did_key = row.key, q.scope = row.scope, q.name = row.name,
                                     q.dest_rse_id = row.rse_id, q.dest_rse = row.rse, q.rule_id = rule.id,
-                                    q.state = 'QUEUED', q.request_type = 'TRANSFER', q.activity = rule.activity,
+                                    q.state = 'QUEUED', q.activity = rule.activity,
+                                    q.request_type = CASE WHEN rse.staging_area THEN 'STAGEIN' ELSE 'TRANSFER' END,
                                     q.priority = rule.priority, q.bytes = row.bytes, q.retry_count = 0,
                                     q.source_replica_expression = rule.source_replica_expression,
                                     q.created_at = $now, q.updated_at = $now, q.hash_bucket = row.bucket
@@ -603,7 +604,8 @@ public final class RuleStore {
     public List<String> replicasAvailable(TransactionContext tx, List<Map<String, Object>> fileRse, long now) {
         List<String> rules = tx.run("""
                 UNWIND $rows AS row
-                MATCH (r:Rule)-[l:LOCK {rse_id: row.rse_id, state: 'REPLICATING'}]->(:Did {key: row.key})
+                MATCH (f:Did {key: row.key}) USING INDEX f:Did(key)
+                MATCH (r:Rule)-[l:LOCK]->(f) WHERE l.rse_id = row.rse_id AND l.state = 'REPLICATING'
                 SET l.state = 'OK', l.updated_at = $now, l.error = null
                 RETURN r.id AS id, count(l) AS n
                 """, Map.of("rows", fileRse, "now", now)).list(r -> Map.entry(r.get("id").asString(), r.get("n").asLong()))
@@ -621,7 +623,8 @@ public final class RuleStore {
     public List<String> transfersFailed(TransactionContext tx, List<Map<String, Object>> fileRseError, long now) {
         List<String> rules = tx.run("""
                 UNWIND $rows AS row
-                MATCH (r:Rule)-[l:LOCK {rse_id: row.rse_id, state: 'REPLICATING'}]->(:Did {key: row.key})
+                MATCH (f:Did {key: row.key}) USING INDEX f:Did(key)
+                MATCH (r:Rule)-[l:LOCK]->(f) WHERE l.rse_id = row.rse_id AND l.state = 'REPLICATING'
                 SET l.state = 'STUCK', l.updated_at = $now, l.error = row.error
                 SET r.error = row.error
                 RETURN r.id AS id, count(l) AS n

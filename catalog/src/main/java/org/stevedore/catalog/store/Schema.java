@@ -41,6 +41,11 @@ public final class Schema {
                     "CREATE INDEX request_job IF NOT EXISTS FOR (q:Request) ON (q.external_id)",
                     "CREATE CONSTRAINT event_id IF NOT EXISTS FOR (e:Event) REQUIRE e.id IS UNIQUE",
                     "CREATE INDEX event_created IF NOT EXISTS FOR (e:Event) ON (e.created_at)")),
+            new Migration(3, "transfer limits; requests by destination and state for the throttler", List.of(
+                    // key = <rse id>|<activity>, activity '*' for all activities together.
+                    "CREATE CONSTRAINT transfer_limit_key IF NOT EXISTS FOR (l:TransferLimit) REQUIRE l.key IS UNIQUE",
+                    "CREATE INDEX transfer_limit_rse IF NOT EXISTS FOR (l:TransferLimit) ON (l.rse_id)",
+                    "CREATE INDEX request_dest_state IF NOT EXISTS FOR (q:Request) ON (q.dest_rse_id, q.state)")),
             new Migration(5, "pins of staged replicas on tape RSEs", List.of(
                     // key = scope:name|RSE id: one pin per replica.
                     "CREATE CONSTRAINT pin_key IF NOT EXISTS FOR (p:Pin) REQUIRE p.key IS UNIQUE",

@@ -11,6 +11,7 @@ import org.stevedore.catalog.daemon.WorkResult;
 import org.stevedore.catalog.daemon.Worker;
 import org.stevedore.catalog.request.RequestStore;
 import org.stevedore.catalog.request.RequestStore.Outcome;
+import org.stevedore.catalog.request.RetryPolicy;
 import org.stevedore.transfer.tool.FileState;
 import org.stevedore.transfer.tool.FileStatus;
 import org.stevedore.transfer.tool.JobState;
@@ -20,7 +21,8 @@ import org.stevedore.transfer.tool.TransferToolException;
 
 /**
  * Asks each tool, in bulk, about the jobs of its partition's SUBMITTED requests, and finishes what ended: FINISHED
- * files make their replicas AVAILABLE and locks OK; FAILED ones are retried up to the limit, then their locks go
+ * files make their replicas AVAILABLE and locks OK; FAILED ones are retried up to the limit (after a delay that grows
+ * with each retry, preferring another source), then their locks go
  * STUCK with the reason; the requests of a job the tool no longer knows (LOST) are queued again.
  */
 public final class Poller implements Worker {
@@ -29,13 +31,20 @@ public final class Poller implements Worker {
 
     private final RequestStore requests;
     private final TransferTools tools;
-    private final int maxRetries;
+    private final RetryPolicy retry;
     private final int batch;
 
+    /** Retries up to {@code maxRetries} times after {@link RetryPolicy#defaults()}' delays. */
     public Poller(RequestStore requests, TransferTools tools, int maxRetries, int batch) {
+        this(requests, tools, new RetryPolicy(maxRetries, RetryPolicy.defaults().firstDelay(),
+                RetryPolicy.defaults().maxDelay()), batch);
+    }
+
+    /** @param batch jobs polled per cycle (in bulk requests of the tool's own size) */
+    public Poller(RequestStore requests, TransferTools tools, RetryPolicy retry, int batch) {
         this.requests = requests;
         this.tools = tools;
-        this.maxRetries = maxRetries;
+        this.retry = retry;
         this.batch = batch;
     }
 
@@ -50,7 +59,7 @@ public final class Poller implements Worker {
         requests.submittedJobs(partition, batch).forEach(e ->
                 jobsByHost.computeIfAbsent(e.getValue(), h -> new ArrayList<>()).add(e.getKey()));
         List<Outcome> outcomes = new ArrayList<>();
-        List<String> lost = new ArrayList<>();
+        List<String> lostJobs = new ArrayList<>();
         for (Map.Entry<String, List<String>> e : jobsByHost.entrySet()) {
             TransferTool tool = tools.tool(e.getKey()).orElse(null);
             if (tool == null) {
@@ -66,7 +75,7 @@ public final class Poller implements Worker {
             }
             for (JobStatus status : states.values()) {
                 if (status.state() == JobState.LOST) {
-                    lost.addAll(requests.requestsOfJob(status.jobId()));
+                    lostJobs.add(status.jobId());
                     continue;
                 }
                 for (FileStatus f : status.files()) {
@@ -78,10 +87,12 @@ public final class Poller implements Worker {
                 }
             }
         }
+        List<String> lost = lostJobs.isEmpty() ? List.of() : requests.requestsOfJobs(lostJobs);
         if (!lost.isEmpty()) {
+            log.warn("Transfer tool lost {} job(s) of {} request(s): queued again", lostJobs.size(), lost.size());
             requests.requeue(lost, "The transfer tool lost the job");
         }
-        requests.finish(outcomes, maxRetries);
+        requests.finish(outcomes, retry);
         return WorkResult.of(outcomes.size() + lost.size());
     }
 }

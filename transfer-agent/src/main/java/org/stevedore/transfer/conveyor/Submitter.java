@@ -1,6 +1,7 @@
 package org.stevedore.transfer.conveyor;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -26,6 +27,7 @@ import org.stevedore.catalog.rse.RseProtocolStore;
 import org.stevedore.catalog.rse.RseStore;
 import org.stevedore.catalog.rse.RseWithAttributes;
 import org.stevedore.transfer.tool.SubmittedJob;
+import org.stevedore.transfer.tool.TapeStaging;
 import org.stevedore.transfer.tool.TransferFile;
 import org.stevedore.transfer.tool.TransferJob;
 import org.stevedore.transfer.tool.TransferTool;
@@ -33,8 +35,12 @@ import org.stevedore.transfer.tool.TransferToolException;
 
 /**
  * Claims QUEUED requests of its partition, picks each one's source (the rule's source expression, readable RSEs only,
- * disk before tape, then the shortest distance), groups them by link and tool, and submits one job per link. A
- * request without a source, or whose submission failed, goes back to the queue with the reason.
+ * sources that have not failed this request before, disk before tape, then the shortest distance), groups them by
+ * link and tool, and submits one job per link. A job from a tape source asks for the files to be brought online
+ * first ({@code bring_online}, {@code copy_pin_lifetime}); a STAGEIN request (its destination is the staging area of
+ * a tape system) with a tape source becomes a staging-only job, whose destination is its source. A request without a
+ * source, or whose submission failed, goes back to the queue with the reason. Requests a transfer limit covers are
+ * held back by the claim (WAITING) until the {@link Throttler} releases them.
  */
 public final class Submitter implements Worker {
 
@@ -46,9 +52,21 @@ public final class Submitter implements Worker {
     private final TransferTools tools;
     private final Function<String, List<Rse>> resolver;
     private final int batch;
+    private final TapeStaging tapeStaging;
 
+    /** With {@link #DEFAULT_TAPE_STAGING} for tape sources. */
     public Submitter(RequestStore requests, RseStore rses, RseProtocolStore protocols, TransferTools tools,
                      Function<String, List<Rse>> resolver, int batch) {
+        this(requests, rses, protocols, tools, resolver, batch, DEFAULT_TAPE_STAGING);
+    }
+
+    /**
+     * @param tapeStaging what jobs from a tape source ask for: how long the recall may take, how long the recalled
+     *                    copy stays pinned
+     */
+    public Submitter(RequestStore requests, RseStore rses, RseProtocolStore protocols, TransferTools tools,
+                     Function<String, List<Rse>> resolver, int batch, TapeStaging tapeStaging) {
+        this.tapeStaging = java.util.Objects.requireNonNull(tapeStaging, "tapeStaging");
         this.requests = requests;
         this.rses = rses;
         this.protocols = protocols;
@@ -62,7 +80,12 @@ public final class Submitter implements Worker {
         return "conveyor-submitter";
     }
 
-    private record Link(String host, String source, String destination) {
+    /** Seven days to bring a file online (FTS's own default; shorter values fail on busy tape systems), 2 days' pin. */
+    public static final TapeStaging DEFAULT_TAPE_STAGING = new TapeStaging(Duration.ofDays(7), Duration.ofDays(2));
+
+    private static final String TAPE = "TAPE";
+
+    private record Link(String host, String source, String destination, boolean tape) {
     }
 
     @Override
@@ -96,10 +119,13 @@ public final class Submitter implements Worker {
                 noTool.add(c.key());
                 continue;
             }
-            TransferFile file = new TransferFile(c.key(), List.of(Lfn2Pfn.pfn(read, source.path())),
-                    Lfn2Pfn.pfn(write, c.destPath()), c.bytes(), c.adler32(),
-                    c.activity() == null ? "User Subscriptions" : c.activity(), c.priority());
-            jobs.computeIfAbsent(new Link(host.get(), source.rse(), c.destRse()), l -> new ArrayList<>()).add(file);
+            boolean tape = TAPE.equals(source.rseType());
+            String sourcePfn = Lfn2Pfn.pfn(read, source.path());
+            // Rucio's STAGEIN: the staging area is the tape system's own disk buffer, so recalling is the whole job.
+            String destPfn = tape && STAGEIN.equals(c.requestType()) ? sourcePfn : Lfn2Pfn.pfn(write, c.destPath());
+            TransferFile file = new TransferFile(c.key(), List.of(sourcePfn), destPfn, c.bytes(), c.adler32(),
+                    c.activity() == null ? RequestStore.DEFAULT_ACTIVITY : c.activity(), c.priority());
+            jobs.computeIfAbsent(new Link(host.get(), source.rse(), c.destRse(), tape), l -> new ArrayList<>()).add(file);
             sourceOf.put(c.key(), source.rse());
         }
         if (!noSource.isEmpty()) {
@@ -112,7 +138,10 @@ public final class Submitter implements Worker {
         for (Map.Entry<Link, List<TransferFile>> e : jobs.entrySet()) {
             Link link = e.getKey();
             TransferTool tool = tools.tool(link.host()).orElseThrow();
-            TransferJob job = TransferJob.fromDisk(jobId(link, e.getValue()), link.source(), link.destination(), e.getValue());
+            String id = jobId(link, e.getValue());
+            TransferJob job = link.tape()
+                    ? TransferJob.fromTape(id, link.source(), link.destination(), e.getValue(), tapeStaging)
+                    : TransferJob.fromDisk(id, link.source(), link.destination(), e.getValue());
             try {
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (SubmittedJob s : tool.submit(List.of(job))) {
@@ -134,7 +163,12 @@ public final class Submitter implements Worker {
         return WorkResult.of(submitted);
     }
 
-    /** Disk before tape, then the shortest distance, then the name: the same answer every time. */
+    private static final String STAGEIN = "STAGEIN";
+
+    /**
+     * Sources that have not failed this request before, then disk before tape, then the shortest distance, then the
+     * name: the same answer every time. A source that failed is still taken when it is the only one left.
+     */
     private Source best(Claimed c, List<Source> candidates) {
         Set<String> allowed = null;
         if (c.sourceReplicaExpression() != null) {
@@ -146,7 +180,8 @@ public final class Submitter implements Worker {
         Set<String> permitted = allowed;
         return candidates.stream()
                 .filter(s -> permitted == null || permitted.contains(s.rseId()))
-                .min(Comparator.comparing((Source s) -> "TAPE".equals(s.rseType()))
+                .min(Comparator.comparing((Source s) -> c.failedSources().contains(s.rse()))
+                        .thenComparing(s -> TAPE.equals(s.rseType()))
                         .thenComparing(s -> s.distance() == null ? Integer.MAX_VALUE : s.distance())
                         .thenComparing(Source::rse))
                 .orElse(null);

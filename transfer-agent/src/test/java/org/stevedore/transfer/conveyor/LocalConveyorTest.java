@@ -85,7 +85,7 @@ class LocalConveyorTest extends StoreTest {
                 LocalTransferTool.HOST);
         RequestStore requests = new RequestStore(store, clock, rules);
         submitter = new Submitter(requests, rses, protocols, tools, resolver::resolve, 100);
-        poller = new Poller(requests, tools, 3, 100);
+        poller = new Poller(requests, tools, org.stevedore.catalog.request.RetryPolicy.immediate(3), 100);
         dids.add(List.of(NewDid.collection("s", "ds", DidType.DATASET, "jdoe")));
     }
 

@@ -1,0 +1,199 @@
+package org.stevedore.bench;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.random.RandomGenerator;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import org.stevedore.catalog.account.AccountLimitStore;
+import org.stevedore.catalog.daemon.Partition;
+import org.stevedore.catalog.daemon.Worker;
+import org.stevedore.catalog.did.DidRef;
+import org.stevedore.catalog.did.DidType;
+import org.stevedore.catalog.did.NewDid;
+import org.stevedore.catalog.request.RequestStore;
+import org.stevedore.catalog.request.RetryPolicy;
+import org.stevedore.catalog.rse.RseProtocolStore;
+import org.stevedore.catalog.rule.RuleInputs;
+import org.stevedore.catalog.rule.RuleState;
+import org.stevedore.catalog.rule.RuleStore;
+import org.stevedore.catalog.store.Store;
+import org.stevedore.rules.evaluation.RuleRequest;
+import org.stevedore.rules.evaluation.RuleService;
+import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.transfer.conveyor.Poller;
+import org.stevedore.transfer.conveyor.Submitter;
+import org.stevedore.transfer.conveyor.TransferTools;
+import org.stevedore.transfer.fts.Fts3Auth;
+import org.stevedore.transfer.fts.Fts3Client;
+import org.stevedore.transfer.fts.Fts3Config;
+import org.stevedore.transfer.fts.emulator.Fts3Emulator;
+import org.stevedore.transfer.fts.emulator.Fts3EmulatorSettings;
+import org.stevedore.transfer.tool.RetrySleeper;
+
+/**
+ * {@code transfer-pipeline}: one rule of one copy on a dataset of N files whose replicas sit on another RSE; both RSEs
+ * are served by the in-process FTS3 emulator with zero staging, queue and transfer time. Untimed: the files, the rule
+ * and its N QUEUED requests. Timed: a submitter thread and a poller thread, each running its worker's cycles back to
+ * back as the daemons do, from the first claim until the rule is OK (every replica AVAILABLE, every lock OK). Reports
+ * files/s and the emulator's HTTP requests per 100 files (submissions, bulk polls, whoami).
+ */
+final class TransferPipeline {
+
+    private static final String SOURCE = "BENCH_SRC";
+    private static final String DESTINATION = "BENCH_DST";
+    /** Jobs a poller cycle looks at. */
+    private static final int POLL_BATCH = 2_000;
+
+    private final Options options;
+    private final Clock clock;
+
+    TransferPipeline(Options options, Clock clock) {
+        this.options = options;
+        this.clock = clock;
+    }
+
+    Map<String, Object> run() {
+        try (HeapMeter heap = HeapMeter.start(); TempStore temp = TempStore.open(options, "transfers");
+             Fts3Emulator fts = Fts3Emulator.start(Fts3EmulatorSettings.instant(), clock)) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("scenario", Options.TRANSFER_PIPELINE);
+            f.put("files", options.files());
+            Store store = temp.store();
+            Catalog catalog = Catalog.of(store, clock);
+            Workload w = new Workload("bench", "mc16_13tev", SOURCE, options.files(), options.datasetSize());
+            catalog.prepare(w);
+            catalog.rses().add(DESTINATION);
+            String host = HttpUrl.get(fts.endpoint()).toString();
+            RseProtocolStore protocols = new RseProtocolStore(store);
+            for (String rse : List.of(SOURCE, DESTINATION)) {
+                catalog.rses().setAttribute(rse, "fts", host);
+                protocols.add(rse, Map.of("scheme", "davs", "hostname", rse.toLowerCase().replace('_', '-')
+                        + ".example.org", "port", 443, "prefix", "/data", "domains", Map.of("wan", Map.of("read", 1,
+                        "write", 1, "delete", 1, "third_party_copy_read", 1, "third_party_copy_write", 1))));
+            }
+            RuleStore rules = new RuleStore(store, clock);
+            RseExpressionResolver resolver = new RseExpressionResolver(catalog.rses());
+            RuleService service = new RuleService(catalog.dids(), rules, new RuleInputs(store), catalog.rses(),
+                    catalog.accounts(), new AccountLimitStore(store), resolver::resolve, clock,
+                    RuleService.Settings.defaults(), RandomGenerator.getDefault());
+            DidRef dataset = new DidRef(w.scope(), "bench.transfers.dataset");
+            catalog.dids().add(List.of(NewDid.collection(dataset.scope(), dataset.name(), DidType.DATASET, w.account())));
+
+            long setup = System.nanoTime();
+            for (int d = 0; d < w.datasets(); d++) {
+                catalog.replicas().add(SOURCE, w.replicas(d), w.account(), false, dataset);
+            }
+            String rule = service.add(RuleRequest.of(List.of(dataset), 1, DESTINATION), w.account()).get(0);
+            service.applyPending(rule);
+            long queued = count(store, "MATCH (q:Request {state: 'QUEUED'}) RETURN count(q)");
+            if (queued != w.files()) {
+                throw new BenchmarkFailed("expected " + w.files() + " QUEUED requests, found " + queued);
+            }
+            f.put("setup_s", seconds(System.nanoTime() - setup));
+
+            Fts3Client client = new Fts3Client(Fts3Config.defaults(fts.endpoint()), new OkHttpClient(),
+                    new Fts3Auth.BearerToken("bench"), clock, RetrySleeper.real());
+            TransferTools tools = new TransferTools(Map.of(host, client), null);
+            RequestStore requests = new RequestStore(store, clock, rules);
+            Submitter submitter = new Submitter(requests, catalog.rses(), protocols, tools, resolver::resolve,
+                    options.batch());
+            Poller poller = new Poller(requests, tools, RetryPolicy.defaults(), POLL_BATCH);
+
+            long requestsBefore = fts.requestCount();
+            long cpu0 = CpuClock.nanos();
+            long started = System.nanoTime();
+            AtomicBoolean done = new AtomicBoolean();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            AtomicLong submitNanos = new AtomicLong();
+            AtomicLong pollNanos = new AtomicLong();
+            Thread submitting = loop("bench-submitter", submitter, done, failure, submitNanos);
+            Thread polling = loop("bench-poller", poller, done, failure, pollNanos);
+            long deadline = started + 30L * 60 * 1_000_000_000L;
+            try {
+                while (failure.get() == null && System.nanoTime() < deadline
+                        && rules.get(rule).state() != RuleState.OK) {
+                    Thread.sleep(20);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BenchmarkFailed("interrupted");
+            } finally {
+                done.set(true);
+                join(submitting);
+                join(polling);
+            }
+            long elapsed = System.nanoTime() - started;
+            long cpu = CpuClock.nanos() - cpu0;
+            if (failure.get() != null) {
+                throw new BenchmarkFailed("a conveyor thread failed: " + failure.get());
+            }
+            long available = count(store, "MATCH ()-[r:REPLICA {state: 'AVAILABLE'}]->(:Rse {rse: '" + DESTINATION
+                    + "'}) RETURN count(r)");
+            long finished = count(store, "MATCH (q:Request {state: 'DONE'}) RETURN count(q)");
+            if (available != w.files() || finished != w.files()) {
+                throw new BenchmarkFailed("expected " + w.files() + " AVAILABLE replicas and DONE requests, found "
+                        + available + " and " + finished);
+            }
+            long httpRequests = fts.requestCount() - requestsBefore;
+            f.put("seconds", seconds(elapsed));
+            f.put("files_per_s", Math.round(w.files() / (elapsed / 1e9)));
+            f.put("fts_jobs", fts.jobCount());
+            f.put("fts_requests", httpRequests);
+            f.put("fts_requests_per_100_files", Math.round(httpRequests * 10_000.0 / w.files()) / 100.0);
+            f.put("submitter_busy_s", seconds(submitNanos.get()));
+            f.put("poller_busy_s", seconds(pollNanos.get()));
+            f.put("claim_size", options.batch());
+            f.put("cpu_s", seconds(cpu));
+            f.put("load_average", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            f.putAll(heap.figures());
+            f.put("verified", true);
+            return f;
+        }
+    }
+
+    /** Runs the worker's cycles back to back, pausing 10 ms after one that found nothing (the daemons' idle sleep). */
+    private static Thread loop(String name, Worker worker, AtomicBoolean done, AtomicReference<Throwable> failure,
+                               AtomicLong busyNanos) {
+        Thread t = new Thread(() -> {
+            try {
+                while (!done.get()) {
+                    long t0 = System.nanoTime();
+                    boolean worked = worker.runOnce(Partition.whole()).didWork();
+                    busyNanos.addAndGet(System.nanoTime() - t0);
+                    if (!worked) {
+                        Thread.sleep(10);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(60_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long count(Store store, String cypher) {
+        return store.read(tx -> tx.run(cypher).single().get(0).asLong());
+    }
+
+    private static double seconds(long nanos) {
+        return Math.round(nanos / 1e6) / 1000.0;
+    }
+}
