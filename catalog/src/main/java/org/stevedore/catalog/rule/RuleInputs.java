@@ -86,12 +86,16 @@ public final class RuleInputs {
     /**
      * The files under the DIDs just attached to (or detached from) {@code parentKey}, each with the dataset it sits
      * in: the parent itself for files, the dataset for datasets, and the datasets on the way down for containers.
+     * With {@code stillAttached}, children no longer in the parent are left out: an attachment whose re-evaluation
+     * comes after a later detachment (queued in the same millisecond, or by another instance) must not lock again
+     * what has left.
      */
-    public List<FileInfo> filesUnder(List<String> childKeys, String parentKey) {
+    public List<FileInfo> filesUnder(List<String> childKeys, String parentKey, boolean stillAttached) {
         List<FileInfo> files = new ArrayList<>();
         store.stream("""
                 UNWIND $keys AS k
                 MATCH (c:Did {key: k})
+                WITH c WHERE NOT $attached OR EXISTS { MATCH (:Did {key: $parent})-[:CONTAINS]->(c) }
                 CALL (c) {
                   WITH c WHERE c.did_type = 'FILE'
                   RETURN c AS f, $parent AS dataset
@@ -103,7 +107,7 @@ public final class RuleInputs {
                   RETURN f, d.key AS dataset
                 }
                 RETURN DISTINCT f.key AS key, f.scope AS scope, f.name AS name, f.bytes AS bytes, dataset
-                """, Map.of("keys", childKeys, "parent", parentKey), r -> files.add(new FileInfo(r.get("key").asString(),
+                """, Map.of("keys", childKeys, "parent", parentKey, "attached", stillAttached), r -> files.add(new FileInfo(r.get("key").asString(),
                 r.get("scope").asString(), r.get("name").asString(), r.get("bytes").asLong(0),
                 Values.str(r.get("dataset")))));
         return files;

@@ -381,7 +381,8 @@ public final class RuleService {
         if (covering.isEmpty() || change.children().isEmpty()) {
             return;
         }
-        List<FileInfo> files = inputs.filesUnder(change.children(), parent.key());
+        List<FileInfo> files = inputs.filesUnder(change.children(), parent.key(),
+                change.action() == UpdatedDidQueue.Action.ATTACH);
         if (files.isEmpty()) {
             return;
         }

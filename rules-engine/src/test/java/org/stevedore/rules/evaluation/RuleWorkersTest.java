@@ -92,6 +92,25 @@ class RuleWorkersTest extends StoreTest {
     }
 
     @Test
+    void anAttachmentReevaluatedAfterALaterDetachmentDoesNotLockWhatHasLeft() {
+        f.dataset("ds", 2, 10, "SRC");
+        Rule rule = add(RuleRequest.of(List.of(did("ds")), 1, "tier=1"));
+        drainQueue();
+        newFileOnSrc("brief");
+        f.attachments.attach(did("ds"), List.of(did("brief")), false);
+        f.attachments.detach(did("ds"), List.of(did("brief")));
+        // Both changes carry the same time; handle the detachment first, as a worker may.
+        List<UpdatedDidQueue.UpdatedDid> changes = new UpdatedDidQueue(store).oldest(10);
+        assertThat(changes).extracting(UpdatedDidQueue.UpdatedDid::action)
+                .containsExactlyInAnyOrder(UpdatedDidQueue.Action.ATTACH, UpdatedDidQueue.Action.DETACH);
+        changes.stream().sorted(java.util.Comparator.comparing(c -> c.action() == UpdatedDidQueue.Action.ATTACH))
+                .forEach(f.service::reevaluate);
+
+        assertThat(locks(rule.id())).extracting(RuleStore.Lock::name).doesNotContain("brief");
+        assertThat(f.rules.get(rule.id()).locksReplicating()).isEqualTo(2);
+    }
+
+    @Test
     void nestedContainersAreFollowedAndFilesStillReachableKeepTheirLocks() {
         f.dataset("d1", 2, 10, "SRC");
         f.dids.add(List.of(NewDid.collection("s", "top", DidType.CONTAINER, "jdoe"),
