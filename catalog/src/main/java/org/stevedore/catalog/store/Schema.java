@@ -40,7 +40,15 @@ public final class Schema {
                     "CREATE INDEX request_state IF NOT EXISTS FOR (q:Request) ON (q.state)",
                     "CREATE INDEX request_job IF NOT EXISTS FOR (q:Request) ON (q.external_id)",
                     "CREATE CONSTRAINT event_id IF NOT EXISTS FOR (e:Event) REQUIRE e.id IS UNIQUE",
-                    "CREATE INDEX event_created IF NOT EXISTS FOR (e:Event) ON (e.created_at)")));
+                    "CREATE INDEX event_created IF NOT EXISTS FOR (e:Event) ON (e.created_at)")),
+            new Migration(7, "workload bridge: tasks, jobs, outbox consumer positions", List.of(
+                    "CREATE CONSTRAINT bridge_task_id IF NOT EXISTS FOR (t:BridgeTask) REQUIRE t.id IS UNIQUE",
+                    "CREATE INDEX bridge_task_state IF NOT EXISTS FOR (t:BridgeTask) ON (t.state)",
+                    "CREATE CONSTRAINT bridge_job_id IF NOT EXISTS FOR (j:BridgeJob) REQUIRE j.id IS UNIQUE",
+                    // The cursor feed: a task's released jobs by release sequence.
+                    "CREATE INDEX bridge_job_task_seq IF NOT EXISTS FOR (j:BridgeJob) ON (j.task_id, j.seq)",
+                    "CREATE INDEX bridge_job_task_state IF NOT EXISTS FOR (j:BridgeJob) ON (j.task_id, j.state)",
+                    "CREATE CONSTRAINT outbox_consumer IF NOT EXISTS FOR (p:OutboxPosition) REQUIRE p.consumer IS UNIQUE")));
 
     public static int latestVersion() {
         return MIGRATIONS.get(MIGRATIONS.size() - 1).version();
