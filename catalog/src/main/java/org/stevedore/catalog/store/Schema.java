@@ -48,7 +48,12 @@ public final class Schema {
                     // The cursor feed: a task's released jobs by release sequence.
                     "CREATE INDEX bridge_job_task_seq IF NOT EXISTS FOR (j:BridgeJob) ON (j.task_id, j.seq)",
                     "CREATE INDEX bridge_job_task_state IF NOT EXISTS FOR (j:BridgeJob) ON (j.task_id, j.state)",
-                    "CREATE CONSTRAINT outbox_consumer IF NOT EXISTS FOR (p:OutboxPosition) REQUIRE p.consumer IS UNIQUE")));
+                    "CREATE CONSTRAINT outbox_consumer IF NOT EXISTS FOR (p:OutboxPosition) REQUIRE p.consumer IS UNIQUE")),
+            new Migration(8, "webhook deliveries of the workload bridge", List.of(
+                    // key = the idempotency key, <task id>:<from seq>-<to seq>: one delivery per released batch.
+                    "CREATE CONSTRAINT webhook_delivery_key IF NOT EXISTS FOR (w:WebhookDelivery) REQUIRE w.key IS UNIQUE",
+                    "CREATE INDEX webhook_delivery_due IF NOT EXISTS FOR (w:WebhookDelivery) ON (w.state, w.next_attempt_at)",
+                    "CREATE INDEX webhook_delivery_task IF NOT EXISTS FOR (w:WebhookDelivery) ON (w.task_id)")));
 
     public static int latestVersion() {
         return MIGRATIONS.get(MIGRATIONS.size() - 1).version();
