@@ -450,13 +450,17 @@ public final class BridgeStore {
 
     /**
      * Ends an ACTIVE task as {@code endState} (CANCELLED or EXPIRED): its HELD and RELEASED jobs become CANCELLED and
-     * its dataset is closed. Answers the task as it was before, or empty when it was not ACTIVE (nothing changed).
+     * its dataset is closed. With {@code leaseEndedBy} set, only a task whose lease ended by then (not renewed
+     * meanwhile). Answers the task as it was before, or empty when it was not ended (nothing changed).
      */
-    public Optional<Task> end(String taskId, String endState, long now) {
+    public Optional<Task> end(String taskId, String endState, long now, Long leaseEndedBy) {
         return store.write(tx -> {
             lock(tx, List.of(taskId), now);
             Optional<Task> before = task(tx, taskId);
             if (before.isEmpty() || !ACTIVE.equals(before.get().state())) {
+                return Optional.empty();
+            }
+            if (leaseEndedBy != null && before.get().leaseExpiresAt().toEpochMilli() >= leaseEndedBy) {
                 return Optional.empty();
             }
             tx.run("""

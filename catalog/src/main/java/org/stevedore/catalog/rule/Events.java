@@ -56,16 +56,19 @@ public final class Events {
     }
 
     /**
-     * Events of a type created at or after {@code fromMillis}, oldest first, up to {@code limit}. Events stay in the
+     * Events of a type after the position ({@code fromMillis}, {@code afterId}) in (creation time, id) order, oldest
+     * first, up to {@code limit}; {@code afterId} empty for everything from {@code fromMillis} on. Events stay in the
      * outbox for every consumer; each consumer keeps its own position ({@link #position}/{@link #advance}).
      */
-    public List<Event> since(String type, long fromMillis, int limit) {
+    public List<Event> since(String type, long fromMillis, String afterId, int limit) {
         return store.read(tx -> tx.run("""
                 MATCH (e:Event) WHERE e.created_at >= $from AND e.type = $type
+                  AND (e.created_at > $from OR e.id > $after)
                 RETURN e.id AS id, e.type AS type, e.payload AS payload, e.created_at AS created_at
                 ORDER BY e.created_at, e.id LIMIT $limit
-                """, Map.of("type", type, "from", fromMillis, "limit", limit)).list(r -> new Event(r.get("id").asString(),
-                r.get("type").asString(), r.get("payload").asString(), Times.instant(r.get("created_at")))));
+                """, Map.of("type", type, "from", fromMillis, "after", afterId, "limit", limit)).list(r -> new Event(
+                r.get("id").asString(), r.get("type").asString(), r.get("payload").asString(),
+                Times.instant(r.get("created_at")))));
     }
 
     /** A consumer's position in the outbox (a creation time in millis), or {@code otherwise} when it has none yet. */
