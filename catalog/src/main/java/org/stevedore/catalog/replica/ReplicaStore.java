@@ -66,6 +66,43 @@ public final class ReplicaStore {
      * {@code account}) and, when {@code dataset} is given, attaching every file to it in the same transaction.
      */
     public void add(String rse, List<NewReplica> files, String account, boolean ignoreAvailability, DidRef dataset) {
+        store.write(tx -> {
+            addIn(tx, rse, files, account, ignoreAvailability, dataset);
+            return null;
+        });
+    }
+
+    /**
+     * {@link #add} inside the caller's transaction, for registrations that write more than replicas in one go (the
+     * workload bridge's job outputs). Validates the list before writing anything.
+     */
+    public void addIn(TransactionContext tx, String rse, List<NewReplica> files, String account,
+                      boolean ignoreAvailability, DidRef dataset) {
+        validate(files, dataset);
+        Target target = target(tx, rse);
+        if (!target.writable() && !ignoreAvailability) {
+            throw new UnsupportedOperation("RSE '" + rse + "' is not available for writing");
+        }
+        if (dataset != null && AttachmentStore.requireOpenCollection(tx, dataset) != DidType.DATASET) {
+            throw new UnsupportedOperation("Cannot attach files to container '" + dataset
+                    + "': containers contain only datasets and containers");
+        }
+        long now = clock.millis();
+        Created created = addIn(tx, target, files, account, dataset, now);
+        if (dataset != null) {
+            if (!created.keys().isEmpty()) {
+                attachments.recordCreatedContent(tx, dataset, created.keys(), created.bytes(), now);
+            }
+            if (created.keys().size() < files.size()) {
+                Set<String> fresh = new HashSet<>(created.keys());
+                List<DidRef> existing = files.stream().map(f -> new DidRef(f.scope(), f.name()))
+                        .filter(r -> !fresh.contains(r.key())).toList();
+                attachments.attachIn(tx, new AttachmentStore.Attachment(dataset, existing), true);
+            }
+        }
+    }
+
+    private static void validate(List<NewReplica> files, DidRef dataset) {
         if (files == null || files.isEmpty()) {
             throw new InvalidObject("No replicas given");
         }
@@ -85,30 +122,6 @@ public final class ReplicaStore {
                 throw new InvalidObject("File " + ref + " has a negative size: " + f.bytes());
             }
         }
-        store.write(tx -> {
-            Target target = target(tx, rse);
-            if (!target.writable() && !ignoreAvailability) {
-                throw new UnsupportedOperation("RSE '" + rse + "' is not available for writing");
-            }
-            if (dataset != null && AttachmentStore.requireOpenCollection(tx, dataset) != DidType.DATASET) {
-                throw new UnsupportedOperation("Cannot attach files to container '" + dataset
-                        + "': containers contain only datasets and containers");
-            }
-            long now = clock.millis();
-            Created created = addIn(tx, target, files, account, dataset, now);
-            if (dataset != null) {
-                if (!created.keys().isEmpty()) {
-                    attachments.recordCreatedContent(tx, dataset, created.keys(), created.bytes(), now);
-                }
-                if (created.keys().size() < files.size()) {
-                    Set<String> fresh = new HashSet<>(created.keys());
-                    List<DidRef> existing = files.stream().map(f -> new DidRef(f.scope(), f.name()))
-                            .filter(r -> !fresh.contains(r.key())).toList();
-                    attachments.attachIn(tx, new AttachmentStore.Attachment(dataset, existing), true);
-                }
-            }
-            return null;
-        });
     }
 
     /** The files a registration created, and their total size. */
