@@ -10,6 +10,7 @@ import org.stevedore.bridge.gate.ReleaseGate;
 import org.stevedore.bridge.gate.ReleaseListener;
 import org.stevedore.bridge.gate.ReleaseNotifier;
 import org.stevedore.bridge.gate.ReleaseWorker;
+import org.stevedore.bridge.output.OutputRegistrar;
 import org.stevedore.bridge.pin.TaskPins;
 import org.stevedore.bridge.task.BridgeService;
 import org.stevedore.bridge.task.BridgeSettings;
@@ -18,6 +19,7 @@ import org.stevedore.catalog.account.AccountLimitStore;
 import org.stevedore.catalog.account.AccountStore;
 import org.stevedore.catalog.account.AccountType;
 import org.stevedore.catalog.bridge.BridgeStore;
+import org.stevedore.catalog.bridge.JobOutputs;
 import org.stevedore.catalog.bridge.WebhookDeliveries;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.did.AttachmentStore;
@@ -96,7 +98,8 @@ public final class BridgeFixture {
                 r.fromSeq(), r.toSeq(), now), List.of(notifier, recorder), diskRses);
         BridgeSettings settings = BridgeSettings.defaults().withServiceAccount("root");
         service = new BridgeService(bridge, new ScopeStore(store, clock), accounts,
-                new TaskPins(ruleService, settings.activity()), gate, notifier, diskRses, clock, settings);
+                new TaskPins(ruleService, settings.activity()), new OutputRegistrar(new JobOutputs(store, dids, replicas,
+                attachments)), gate, notifier, diskRses, clock, settings);
         worker = new ReleaseWorker(gate, events, clock, new ReleaseWorker.Settings(Duration.ZERO, Duration.ofSeconds(2),
                 Duration.ofSeconds(60), Duration.ofSeconds(30)));
         availability.subscribe(worker);

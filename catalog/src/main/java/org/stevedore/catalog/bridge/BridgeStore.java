@@ -51,7 +51,8 @@ public final class BridgeStore {
     public record Task(String id, String account, String state, String rseExpression, List<String> rseIds,
                        long pinLifetimeSeconds, int priority, String ruleId, String datasetKey, String fingerprint,
                        long releaseSeq, Instant leaseExpiresAt, Instant createdAt, Instant updatedAt,
-                       Map<String, Long> jobCounts, String webhookUrl, List<String> scopes) {
+                       Map<String, Long> jobCounts, String webhookUrl, List<String> scopes,
+                       List<String> outputDatasets) {
     }
 
     /** A job with the keys of its input files. */
@@ -167,6 +168,14 @@ public final class BridgeStore {
         return new DidRef(key.substring(0, colon), key.substring(colon + 1));
     }
 
+    /** Remembers an output dataset of a task (scope:name), to be closed when the task ends. */
+    public void addOutputDataset(String taskId, String datasetKey) {
+        store.write(tx -> tx.run("""
+                MATCH (t:BridgeTask {id: $id}) WHERE NOT $key IN coalesce(t.output_datasets, [])
+                SET t.output_datasets = coalesce(t.output_datasets, []) + $key
+                """, Map.of("id", taskId, "key", datasetKey)).consume());
+    }
+
     public void setRule(String taskId, String ruleId) {
         store.write(tx -> tx.run("MATCH (t:BridgeTask {id: $id}) SET t.rule_id = $rule",
                 Map.of("id", taskId, "rule", ruleId)).consume());
@@ -212,7 +221,8 @@ public final class BridgeStore {
             t.id AS id, t.account AS account, t.state AS state, t.rse_expression AS rse_expression, t.rse_ids AS rse_ids,
             t.pin_lifetime_s AS pin, t.priority AS priority, t.rule_id AS rule_id, t.dataset_key AS dataset_key,
             t.fingerprint AS fingerprint, t.release_seq AS release_seq, t.lease_expires_at AS lease,
-            t.created_at AS created_at, t.updated_at AS updated_at, t.webhook_url AS webhook_url, t.scopes AS scopes""";
+            t.created_at AS created_at, t.updated_at AS updated_at, t.webhook_url AS webhook_url, t.scopes AS scopes,
+            t.output_datasets AS outputs""";
 
     public Optional<Task> task(String id) {
         return store.read(tx -> task(tx, id));
@@ -232,7 +242,11 @@ public final class BridgeStore {
                 r.get("priority").asInt(), Values.str(r.get("rule_id")), r.get("dataset_key").asString(),
                 Values.str(r.get("fingerprint")), r.get("release_seq").asLong(0), Times.instant(r.get("lease")),
                 Times.instant(r.get("created_at")), Times.instant(r.get("updated_at")), Map.copyOf(counts),
-                Values.str(r.get("webhook_url")), r.get("scopes").isNull() ? List.of() : r.get("scopes").asList(Value::asString)));
+                Values.str(r.get("webhook_url")), strings(r.get("scopes")), strings(r.get("outputs"))));
+    }
+
+    private static List<String> strings(Value v) {
+        return v.isNull() ? List.of() : v.asList(Value::asString);
     }
 
     private static final String JOB_COLUMNS = """

@@ -24,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stevedore.bridge.gate.ReleaseGate;
 import org.stevedore.bridge.gate.ReleaseNotifier;
+import org.stevedore.bridge.output.OutputRegistrar;
 import org.stevedore.bridge.pin.TaskPins;
 import org.stevedore.catalog.account.AccountStore;
 import org.stevedore.catalog.bridge.BridgeStore;
@@ -32,6 +33,7 @@ import org.stevedore.catalog.bridge.BridgeStore.JobReplica;
 import org.stevedore.catalog.bridge.BridgeStore.NewJob;
 import org.stevedore.catalog.bridge.BridgeStore.NewTask;
 import org.stevedore.catalog.bridge.BridgeStore.Task;
+import org.stevedore.catalog.bridge.JobOutputs;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.error.DataIdentifierNotFound;
 import org.stevedore.catalog.error.Duplicate;
@@ -64,6 +66,14 @@ public final class BridgeService {
     public record Page(String taskId, List<Job> jobs, String cursor) {
     }
 
+    /** Output files a job reports with its end, for {@code scope:dataset} (closed when the task ends). */
+    public record JobOutput(String scope, String dataset, List<JobOutputs.Output> files) {
+    }
+
+    /** A registration's answer: the task, and whether this call created it (false: it was registered before). */
+    public record Registered(TaskWithJobs task, boolean created) {
+    }
+
     /** A released job with the replicas of its inputs it may read. */
     public record ReadyJob(Job job, List<JobReplica> replicas) {
     }
@@ -87,6 +97,7 @@ public final class BridgeService {
     private final ScopeStore scopes;
     private final AccountStore accounts;
     private final TaskPins pins;
+    private final OutputRegistrar outputs;
     private final ReleaseGate gate;
     private final ReleaseNotifier notifier;
     private final Function<String, List<String>> diskRses;
@@ -94,13 +105,14 @@ public final class BridgeService {
     private final BridgeSettings settings;
 
     /** @param diskRses resolves an RSE expression to the ids of the disk RSEs it selects */
-    public BridgeService(BridgeStore store, ScopeStore scopes, AccountStore accounts, TaskPins pins, ReleaseGate gate,
-                         ReleaseNotifier notifier, Function<String, List<String>> diskRses, Clock clock,
-                         BridgeSettings settings) {
+    public BridgeService(BridgeStore store, ScopeStore scopes, AccountStore accounts, TaskPins pins,
+                         OutputRegistrar outputs, ReleaseGate gate, ReleaseNotifier notifier,
+                         Function<String, List<String>> diskRses, Clock clock, BridgeSettings settings) {
         this.store = store;
         this.scopes = scopes;
         this.accounts = accounts;
         this.pins = pins;
+        this.outputs = outputs;
         this.gate = gate;
         this.notifier = notifier;
         this.diskRses = diskRses;
@@ -118,7 +130,7 @@ public final class BridgeService {
      * Registers a task for {@code account}. The same task id registered again with the same definition answers the
      * task as it is (idempotent); with another definition it is refused.
      */
-    public TaskWithJobs register(TaskRegistration request, String account) {
+    public Registered register(TaskRegistration request, String account) {
         if (request == null) {
             throw new InvalidObject("A task needs a body: {\"taskId\", \"inputs\", \"rseExpression\", \"jobs\" or \"split\"}");
         }
@@ -126,7 +138,7 @@ public final class BridgeService {
         String fingerprint = fingerprint(request);
         Optional<TaskWithJobs> existing = existing(taskId, fingerprint);
         if (existing.isPresent()) {
-            return existing.get();
+            return new Registered(existing.get(), false);
         }
         accounts.get(account);
         List<String> inputs = inputs(request.inputs());
@@ -156,7 +168,7 @@ public final class BridgeService {
         } catch (ClientException e) {
             if (Constraints.isUniquenessViolation(e)) {
                 // Registered concurrently by another call: answer as a repeat does.
-                return existing(taskId, fingerprint).orElseThrow(() -> e);
+                return new Registered(existing(taskId, fingerprint).orElseThrow(() -> e), false);
             }
             throw e;
         }
@@ -171,7 +183,7 @@ public final class BridgeService {
         log.info("Task {} registered by {}: {} input file(s), {} job(s), pin rule {} on '{}' for {} s", taskId, account,
                 files.size(), jobs.size(), ruleId, expression, pinSeconds);
         gate.checkTask(taskId);
-        return withJobs(taskId);
+        return new Registered(withJobs(taskId), true);
     }
 
     private Optional<TaskWithJobs> existing(String taskId, String fingerprint) {
@@ -449,10 +461,28 @@ public final class BridgeService {
     // ---- job end, cancel, expiry --------------------------------------------------------------------------
 
     /**
-     * The workflow system's report that a job ended. Files no other unfinished job of the task needs lose the task's
-     * pin; when it was the task's last job the task is FINISHED and its pin rule goes. Reporting the same end twice
-     * is harmless.
+     * The workflow system's report that a job ended, with the output files it wrote (optional; registered first, all
+     * or nothing, so a refused registration leaves the job as it was and the report can be sent again). Files no
+     * other unfinished job of the task needs lose the task's pin; when it was the task's last job the task is
+     * FINISHED, its pin rule goes and its output datasets are closed. Reporting the same end twice is harmless.
      */
+    public BridgeStore.Ended endJob(String jobId, EndState state, JobOutput output, String account) {
+        Job job = job(jobId);
+        if (output != null) {
+            if (outputs == null) {
+                throw new InvalidObject("Output registration is not available in this deployment");
+            }
+            if (output.scope() == null || output.dataset() == null) {
+                throw new InvalidObject("'outputs' needs a 'scope' and a 'dataset' besides its 'files'");
+            }
+            DidRef dataset = DidRef.of(output.scope(), output.dataset());
+            outputs.register(account, jobId, output.scope(), output.dataset(), output.files());
+            store.addOutputDataset(job.taskId(), dataset.key());
+        }
+        return endJob(jobId, state);
+    }
+
+    /** {@link #endJob(String, EndState, JobOutput, String)} without outputs. */
     public BridgeStore.Ended endJob(String jobId, EndState state) {
         BridgeStore.Ended ended = store.endJob(jobId, state.name(), clock.millis(), (from, to) -> {
             if (from.equals(to)) {
@@ -471,10 +501,25 @@ public final class BridgeService {
                     state, ended.unpinnedFiles().size());
         }
         if (ended.taskFinished()) {
-            pins.unpin(ended.task().id(), ended.task().ruleId());
+            taskEnded(ended.task());
             log.info("Task {} finished: every job ended; pin rule {} removed", ended.task().id(), ended.task().ruleId());
         }
         return ended;
+    }
+
+    /** What follows the end of a task, whichever way it ended: its pins go, its output datasets close. */
+    private void taskEnded(Task task) {
+        pins.unpin(task.id(), task.ruleId());
+        if (outputs != null) {
+            for (String key : task.outputDatasets()) {
+                int colon = key.indexOf(':');
+                try {
+                    outputs.close(key.substring(0, colon), key.substring(colon + 1));
+                } catch (org.stevedore.catalog.error.StevedoreException e) {
+                    log.warn("Task {}: output dataset {} could not be closed: {}", task.id(), key, e.getMessage());
+                }
+            }
+        }
     }
 
     /** Cancels a task: its unfinished jobs are CANCELLED and its pin rule goes (files other tasks pin stay). */
@@ -487,7 +532,7 @@ public final class BridgeService {
             }
             throw new InvalidJobState("Task '" + taskId + "' has already ended: " + task.state().toLowerCase(Locale.ROOT));
         }
-        pins.unpin(taskId, before.get().ruleId());
+        taskEnded(before.get());
         log.info("Task {} cancelled; pin rule {} removed", taskId, before.get().ruleId());
         return require(taskId);
     }
@@ -499,7 +544,7 @@ public final class BridgeService {
         if (before.isEmpty()) {
             return false;
         }
-        pins.unpin(taskId, before.get().ruleId());
+        taskEnded(before.get());
         log.info("Task {} expired: no call since its lease ran out at {}; pin rule {} removed", taskId,
                 before.get().leaseExpiresAt(), before.get().ruleId());
         return true;

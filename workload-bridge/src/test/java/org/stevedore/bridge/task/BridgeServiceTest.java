@@ -55,7 +55,7 @@ class BridgeServiceTest extends StoreTest {
     @Test
     void jobsWhoseInputsAreOnDiskAlreadyAreReleasedAtRegistrationInOrder() {
         List<String> files = f.files("f", 3, "DISK_A");
-        var task = f.service.register(BridgeFixture.split("t1", files, "DISK_A", 1), "jdoe");
+        var task = f.service.register(BridgeFixture.split("t1", files, "DISK_A", 1), "jdoe").task();
         assertThat(task.jobs()).extracting(Job::id).containsExactly("t1-1", "t1-2", "t1-3");
         assertThat(task.jobs()).extracting(Job::state).containsOnly("RELEASED");
         assertThat(task.jobs()).extracting(Job::seq).containsExactlyInAnyOrder(1L, 2L, 3L);
@@ -127,7 +127,7 @@ class BridgeServiceTest extends StoreTest {
     void splittingMakesJobsOfNFilesInInputOrderWithTheLastOneShorter() {
         List<String> files = f.files("f", 5, "SRC");
         f.dataset("ds", files);
-        var task = f.service.register(BridgeFixture.split("t1", List.of("s:ds"), "DISK_A", 2), "jdoe");
+        var task = f.service.register(BridgeFixture.split("t1", List.of("s:ds"), "DISK_A", 2), "jdoe").task();
         assertThat(task.jobs()).extracting(j -> j.files().size()).containsExactly(2, 2, 1);
         assertThat(task.jobs().get(0).files()).containsExactly("s:f0", "s:f1");
     }
@@ -178,8 +178,10 @@ class BridgeServiceTest extends StoreTest {
         List<String> files = f.files("f", 2, "SRC");
         var first = f.service.register(BridgeFixture.split("t1", files, "DISK_A", 1), "jdoe");
         var again = f.service.register(BridgeFixture.split("t1", files, "DISK_A", 1), "jdoe");
-        assertThat(again.task().ruleId()).isEqualTo(first.task().ruleId());
-        assertThat(again.jobs()).isEqualTo(first.jobs());
+        assertThat(first.created()).isTrue();
+        assertThat(again.created()).isFalse();
+        assertThat(again.task().task().ruleId()).isEqualTo(first.task().task().ruleId());
+        assertThat(again.task().jobs()).isEqualTo(first.task().jobs());
         assertThat(f.count("MATCH (r:Rule) RETURN count(r)", Map.of())).isEqualTo(1);
         assertThatThrownBy(() -> f.service.register(BridgeFixture.split("t1", files, "DISK_A", 2), "jdoe"))
                 .isInstanceOf(Duplicate.class).hasMessageContaining("another definition");
@@ -218,6 +220,24 @@ class BridgeServiceTest extends StoreTest {
         assertThat(last.taskFinished()).isTrue();
         assertThat(f.bridge.task("t1").orElseThrow().state()).isEqualTo("FINISHED");
         assertThat(f.count("MATCH (r:Rule) RETURN count(r)", Map.of())).isZero();
+    }
+
+    @Test
+    void outputsReportedWithAJobEndAreRegisteredAndTheirDatasetClosesWithTheTask() {
+        List<String> files = f.files("f", 2, "DISK_A");
+        f.service.register(BridgeFixture.split("t1", files, "DISK_A", 1), "jdoe");
+        var out = new BridgeService.JobOutput("s", "t1.out", List.of(
+                new org.stevedore.catalog.bridge.JobOutputs.Output("t1-1.root", 10L, "0000000a", "DISK_B", null)));
+        f.service.endJob("t1-1", BridgeService.EndState.DONE, out, "jdoe");
+        assertThat(f.dids.get("s", "t1.out").open()).isTrue();
+        var bad = new BridgeService.JobOutput("s", "t1.out", List.of(
+                new org.stevedore.catalog.bridge.JobOutputs.Output("t1-2.root", 10L, "0000000a", "NO_SUCH_RSE", null)));
+        assertThatThrownBy(() -> f.service.endJob("t1-2", BridgeService.EndState.DONE, bad, "jdoe"))
+                .hasMessageContaining("NO_SUCH_RSE");
+        assertThat(f.bridge.job("t1-2").orElseThrow().state()).isEqualTo("RELEASED");
+        f.service.endJob("t1-2", BridgeService.EndState.DONE, null, "jdoe");
+        assertThat(f.bridge.task("t1").orElseThrow().state()).isEqualTo("FINISHED");
+        assertThat(f.dids.get("s", "t1.out").open()).isFalse();
     }
 
     @Test
