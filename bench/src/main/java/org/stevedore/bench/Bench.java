@@ -41,6 +41,7 @@ public final class Bench {
                 case Options.LIST_REPLICAS -> new ListReplicas(options, clock, json).run();
                 case Options.RULE_EVALUATION -> new RuleEvaluation(options, clock).run(false);
                 case Options.REEVALUATION -> new RuleEvaluation(options, clock).run(true);
+                case Options.BRIDGE_RELEASE -> new BridgeRelease(options).run();
                 default -> throw new IllegalStateException("Scenario without an implementation: " + options.scenario());
             };
             out.println(json.writeValueAsString(figures));

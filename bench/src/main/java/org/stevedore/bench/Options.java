@@ -14,15 +14,18 @@ import java.util.List;
  * @param warmupFiles files written untimed by each path of catalog-ingest on a throwaway store first
  * @param dataDir     where the temporary stores go (the system temp directory when null)
  * @param pageCacheMb Neo4j page cache; off-heap, so it does not count against -Xmx
+ * @param rate        bridge-release: files whose transfers finish per second
  */
 record Options(String scenario, int files, int datasetSize, int batch, int repeat, int warmup, int warmupFiles, Path dataDir,
-               int pageCacheMb) {
+               int pageCacheMb, int rate) {
 
     static final String CATALOG_INGEST = "catalog-ingest";
     static final String LIST_REPLICAS = "list-replicas";
     static final String RULE_EVALUATION = "rule-evaluation";
     static final String REEVALUATION = "reevaluation";
-    static final List<String> SCENARIOS = List.of(CATALOG_INGEST, LIST_REPLICAS, RULE_EVALUATION, REEVALUATION);
+    static final String BRIDGE_RELEASE = "bridge-release";
+    static final List<String> SCENARIOS = List.of(CATALOG_INGEST, LIST_REPLICAS, RULE_EVALUATION, REEVALUATION,
+            BRIDGE_RELEASE);
 
     static final String USAGE = """
             usage: java -jar stevedore-bench.jar SCENARIO [options]
@@ -34,8 +37,13 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                 rule-evaluation  one rule (1 copy) on a dataset of N files whose replicas are elsewhere; time from
                                  the call to every lock, COPYING replica and QUEUED request written; locks/s
                 reevaluation     attach N files to a dataset with 3 rules; time until every lock exists; locks/s
+                bridge-release   a workload bridge task of N one-file jobs whose transfers finish at --rate files/s
+                                 through the request store; latency from a replica committed AVAILABLE to its job
+                                 committed RELEASED (webhook delivery written in the same transaction); p50/p99 ms
               options:
-                --files N          files (default 100000; 10000 for list-replicas)
+                --files N          files (default 100000; 10000 for list-replicas and bridge-release)
+                --jobs N           bridge-release: the same as --files (one file per job)
+                --rate N           bridge-release: transfers finishing per second (default 1000)
                 --dataset-size N   files per dataset and per bulk request (default 1000)
                 --batch N          rows per raw UNWIND statement (default 10000)
                 --repeat N         timed listings (default 50)
@@ -54,7 +62,8 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
         if (!SCENARIOS.contains(scenario)) {
             throw new UsageException("unknown scenario '" + scenario + "'");
         }
-        int files = scenario.equals(LIST_REPLICAS) ? 10_000 : 100_000;
+        int files = scenario.equals(LIST_REPLICAS) || scenario.equals(BRIDGE_RELEASE) ? 10_000 : 100_000;
+        int rate = 1_000;
         int datasetSize = 1_000;
         int batch = 10_000;
         int repeat = 50;
@@ -69,7 +78,8 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
             }
             String value = args[++i];
             switch (option) {
-                case "--files" -> files = positive(option, value);
+                case "--files", "--jobs" -> files = positive(option, value);
+                case "--rate" -> rate = positive(option, value);
                 case "--dataset-size" -> datasetSize = positive(option, value);
                 case "--batch" -> batch = positive(option, value);
                 case "--repeat" -> repeat = positive(option, value);
@@ -80,7 +90,7 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                 default -> throw new UsageException("unknown option '" + option + "'");
             }
         }
-        return new Options(scenario, files, datasetSize, batch, repeat, warmup, warmupFiles, dataDir, pageCacheMb);
+        return new Options(scenario, files, datasetSize, batch, repeat, warmup, warmupFiles, dataDir, pageCacheMb, rate);
     }
 
     private static int positive(String option, String value) {
