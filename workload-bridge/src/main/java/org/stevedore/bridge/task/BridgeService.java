@@ -171,6 +171,13 @@ public final class BridgeService {
                 return new Registered(existing(taskId, fingerprint).orElseThrow(() -> e), false);
             }
             throw e;
+        } catch (Duplicate e) {
+            // Its job ids are taken: by this very task when a concurrent call registered it first.
+            Optional<TaskWithJobs> raced = existing(taskId, fingerprint);
+            if (raced.isPresent()) {
+                return new Registered(raced.get(), false);
+            }
+            throw e;
         }
         String ruleId;
         try {
