@@ -136,6 +136,11 @@ final class ListReplicas {
         return sorted[Math.max(0, rank - 1)];
     }
 
+    /** A nearest-rank percentile of sorted nanosecond values, in milliseconds. */
+    static double percentileMillis(long[] sorted, int p) {
+        return millis(percentile(sorted, p));
+    }
+
     private static double millis(long nanos) {
         return Math.round(nanos / 1e4) / 100.0;
     }

@@ -18,9 +18,11 @@ import java.util.List;
  * @param window      files in flight at most (campaign)
  * @param size        bytes per file (local-copy)
  * @param threads     copies at a time of the local copier (local-copy)
+ * @param rate        bridge-release: files whose transfers finish per second
  */
 record Options(String scenario, int files, int datasetSize, int batch, int repeat, int warmup, int warmupFiles,
-               Path dataDir, int pageCacheMb, int window, long size, int threads) {
+               Path dataDir, int pageCacheMb, int window, long size, int threads,
+               int rate) {
 
     static final String CATALOG_INGEST = "catalog-ingest";
     static final String LIST_REPLICAS = "list-replicas";
@@ -32,6 +34,7 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
     static final String WEBHOOK_DELIVERY = "webhook-delivery";
     static final String TRANSFER_PIPELINE = "transfer-pipeline";
     static final String LOCAL_COPY = "local-copy";
+    static final String BRIDGE_RELEASE = "bridge-release";
     static final List<String> SCENARIOS = List.of(
             CATALOG_INGEST,
             LIST_REPLICAS,
@@ -42,7 +45,8 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
             TAPE_RECALL,
             WEBHOOK_DELIVERY,
             TRANSFER_PIPELINE,
-            LOCAL_COPY);
+            LOCAL_COPY,
+            BRIDGE_RELEASE);
 
     static final String USAGE = """
             usage: java -jar stevedore-bench.jar SCENARIO [options]
@@ -70,8 +74,14 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                                  AVAILABLE; files/s and FTS HTTP requests per 100 files
                 local-copy       N files of --size bytes copied by the local copier (verified, fsynced) and by
                                  cp (then sync) in the same run; both rates and their ratio
+                bridge-release   a workload bridge task of N one-file jobs whose transfers finish at --rate files/s
+                                 through the request store; latency from a replica committed AVAILABLE to its job
+                                 committed RELEASED (webhook delivery written in the same transaction); p50/p99 ms
               options:
-                --files N          files (default 100000; 10000 for list-replicas and webhook-delivery; 20000 for tape-recall)
+                --files N          files (default 100000; 10000 for list-replicas, webhook-delivery and
+                                   bridge-release; 20000 for tape-recall; 500 for local-copy)
+                --jobs N           bridge-release: the same as --files (one file per job)
+                --rate N           bridge-release: transfers finishing per second (default 1000)
                 --dataset-size N   files per dataset and per bulk request (default 1000)
                 --batch N          rows per raw UNWIND statement (default 10000); undertaker: DIDs per cycle
                 --repeat N         timed listings (default 50)
@@ -94,8 +104,10 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
         if (!SCENARIOS.contains(scenario)) {
             throw new UsageException("unknown scenario '" + scenario + "'");
         }
-        int files = scenario.equals(LIST_REPLICAS) || scenario.equals(WEBHOOK_DELIVERY) ? 10_000
+        int files = scenario.equals(LIST_REPLICAS) || scenario.equals(WEBHOOK_DELIVERY)
+                || scenario.equals(BRIDGE_RELEASE) ? 10_000
                 : scenario.equals(TAPE_RECALL) ? 20_000 : scenario.equals(LOCAL_COPY) ? 500 : 100_000;
+        int rate = 1_000;
         int datasetSize = 1_000;
         int batch = 10_000;
         int repeat = 50;
@@ -113,7 +125,8 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
             }
             String value = args[++i];
             switch (option) {
-                case "--files" -> files = positive(option, value);
+                case "--files", "--jobs" -> files = positive(option, value);
+                case "--rate" -> rate = positive(option, value);
                 case "--dataset-size" -> datasetSize = positive(option, value);
                 case "--batch" -> batch = positive(option, value);
                 case "--repeat" -> repeat = positive(option, value);
@@ -128,7 +141,7 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
             }
         }
         return new Options(scenario, files, datasetSize, batch, repeat, warmup, warmupFiles, dataDir, pageCacheMb, window,
-                size, threads);
+                size, threads, rate);
     }
 
     private static int positive(String option, String value) {

@@ -17,7 +17,8 @@ import org.stevedore.catalog.error.AccessDenied;
  *   <li>deleting replicas, RSEs, accounts, identities and limits: admins only;</li>
  *   <li>a scope: for oneself; a rule: for oneself on one's own scope, or with a production FQAN on the VO's
  *       scopes; changing or deleting a rule: its owner;</li>
- *   <li>campaigns and tasks: the scope's owner, or a production FQAN on the VO's scopes.</li>
+ *   <li>campaigns and tasks: the scope's owner, or a production FQAN on the VO's scopes; reporting a task's jobs
+ *       and cancelling it also the account that registered it.</li>
  * </ul>
  */
 public final class PermissionPolicy {
@@ -65,7 +66,9 @@ public final class PermissionPolicy {
         table.put(Action.SUBMIT_CAMPAIGN, scopeOwner.or(this::production));
         table.put(Action.CANCEL_CAMPAIGN, scopeOwner.or(this::production));
         table.put(Action.REGISTER_TASK, scopeOwner.or(this::production));
-        table.put(Action.REPORT_JOB, scopeOwner.or(this::production));
+        BiPredicate<Subject, Target> taskOwner = (s, t) -> t.account() != null && t.account().equals(s.account());
+        table.put(Action.REPORT_JOB, taskOwner.or(scopeOwner).or(this::production));
+        table.put(Action.CANCEL_TASK, taskOwner.or(scopeOwner).or(this::production));
 
         for (Action action : Action.values()) {
             if (!table.containsKey(action)) {

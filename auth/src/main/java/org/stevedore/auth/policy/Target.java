@@ -36,6 +36,11 @@ public record Target(String scope, String account, String ruleOwner, String rse)
         return new Target(scope, null, owner, null);
     }
 
+    /** A workload bridge task registered by {@code owner}, reading inputs of {@code scope}. */
+    public static Target task(String owner, String scope) {
+        return new Target(scope, owner, null, null);
+    }
+
     /** A new scope for {@code account}. */
     public static Target newScope(String scope, String account) {
         return new Target(scope, account, null, null);

@@ -88,13 +88,23 @@ class PermissionPolicyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Action.class, names = {"SUBMIT_CAMPAIGN", "CANCEL_CAMPAIGN", "REGISTER_TASK", "REPORT_JOB"})
+    @EnumSource(value = Action.class, names = {"SUBMIT_CAMPAIGN", "CANCEL_CAMPAIGN", "REGISTER_TASK", "REPORT_JOB",
+            "CANCEL_TASK"})
     void campaignsAndTasksForScopeOwnersAndProduction(Action action) {
         assertThat(permits(ALICE, action, Target.scope("bmn_run8"))).isTrue();
         assertThat(permits(PRODUCER, action, Target.scope("bmn_run8"))).isTrue();
         assertThat(permits(BOB, action, Target.scope("bmn_run8"))).isFalse();
         assertThat(permits(BMN_MEMBER, action, Target.scope("bmn_run8"))).isFalse();
         assertThat(permits(PRODUCER, action, Target.scope("user.bob"))).isFalse();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Action.class, names = {"REPORT_JOB", "CANCEL_TASK"})
+    void theAccountThatRegisteredATaskMayReportItsJobsAndCancelIt(Action action) {
+        assertThat(permits(BOB, action, Target.task("bob", "bmn_run8"))).isTrue();
+        assertThat(permits(BMN_MEMBER, action, Target.task("bob", "bmn_run8"))).isFalse();
+        assertThat(permits(ALICE, action, Target.task("bob", "bmn_run8"))).isTrue();
+        assertThat(permits(BOB, Action.REGISTER_TASK, Target.task("bob", "bmn_run8"))).isFalse();
     }
 
     @Test
@@ -105,7 +115,7 @@ class PermissionPolicyTest {
                 Action.UPDATE_ACCOUNT, Action.DELETE_ACCOUNT, Action.SET_ACCOUNT_ATTRIBUTE, Action.ADD_IDENTITY,
                 Action.DELETE_IDENTITY, Action.SET_ACCOUNT_LIMIT, Action.ADD_SCOPE, Action.ADD_RULE,
                 Action.UPDATE_RULE, Action.DELETE_RULE, Action.SUBMIT_CAMPAIGN, Action.CANCEL_CAMPAIGN,
-                Action.REGISTER_TASK, Action.REPORT_JOB);
+                Action.REGISTER_TASK, Action.REPORT_JOB, Action.CANCEL_TASK);
         assertThat(covered).containsExactlyInAnyOrder(Action.values());
     }
 

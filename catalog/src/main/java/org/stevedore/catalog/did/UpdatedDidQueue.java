@@ -27,7 +27,7 @@ public final class UpdatedDidQueue {
         this.store = store;
     }
 
-    void push(TransactionContext tx, DidRef did, Action action, List<String> children, long now) {
+    public void push(TransactionContext tx, DidRef did, Action action, List<String> children, long now) {
         tx.run("""
                 CREATE (:UpdatedDid {id: $id, scope: $scope, name: $name, action: $action, children: $children,
                                      created_at: $now, hash_bucket: $bucket})

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.neo4j.driver.Record;
 import org.stevedore.catalog.daemon.Partition;
+import org.stevedore.catalog.replica.ReplicaAvailability;
+import org.stevedore.catalog.rule.Events;
 import org.stevedore.catalog.rule.RuleStore;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.store.Times;
@@ -59,11 +61,18 @@ public final class RequestStore {
     private final Store store;
     private final Clock clock;
     private final RuleStore rules;
+    private final ReplicaAvailability availability;
 
     public RequestStore(Store store, Clock clock, RuleStore rules) {
+        this(store, clock, rules, new ReplicaAvailability());
+    }
+
+    /** {@code availability} hears, after each commit of {@link #finish}, which replicas became AVAILABLE. */
+    public RequestStore(Store store, Clock clock, RuleStore rules, ReplicaAvailability availability) {
         this.store = store;
         this.clock = clock;
         this.rules = rules;
+        this.availability = availability;
     }
 
     /**
@@ -177,7 +186,9 @@ public final class RequestStore {
     /**
      * Applies transfer outcomes in one transaction: a done request makes its replica AVAILABLE and its locks OK; a
      * failed one is queued again while it has retries left, not before the policy's delay and noting the source that
-     * failed (the submitter tries another first), else FAILED with its locks STUCK and the reason recorded.
+     * failed (the submitter tries another first), else FAILED with its locks STUCK and the reason recorded. The
+     * replicas made AVAILABLE are written as one REPLICA_AVAILABLE event
+     * (outbox) in the same transaction and announced to {@link ReplicaAvailability} after the commit.
      */
     public void finish(List<Outcome> outcomes, RetryPolicy retry) {
         if (outcomes.isEmpty()) {
@@ -196,7 +207,9 @@ public final class RequestStore {
         for (int n = 0; n <= retry.maxRetries() + 1; n++) {
             delays.add(n == 0 ? 0L : retry.delay(n).toMillis());
         }
+        List<List<String>> madeAvailable = new ArrayList<>(2);
         store.write(tx -> {
+            madeAvailable.clear();
             long now = clock.millis();
             List<Map<String, Object>> available = tx.run("""
                     UNWIND $rows AS row
@@ -210,6 +223,13 @@ public final class RequestStore {
                     """, Map.of("rows", done, "now", now)).list(r -> Map.<String, Object>of(
                     "key", r.get("key").asString(), "rse_id", r.get("rse_id").asString()));
             rules.replicasAvailable(tx, available, now);
+            if (!available.isEmpty()) {
+                List<String> keys = available.stream().map(a -> (String) a.get("key")).distinct().toList();
+                List<String> rseIds = available.stream().map(a -> (String) a.get("rse_id")).distinct().toList();
+                Events.emit(tx, Events.REPLICA_AVAILABLE, Map.of("files", keys, "rse_ids", rseIds), now);
+                madeAvailable.add(keys);
+                madeAvailable.add(rseIds);
+            }
             List<Map<String, Object>> givenUp = tx.run("""
                     UNWIND $rows AS row
                     MATCH (q:Request {key: row.key}) USING INDEX q:Request(key)
@@ -229,6 +249,9 @@ public final class RequestStore {
             rules.transfersFailed(tx, givenUp, now);
             return null;
         });
+        if (!madeAvailable.isEmpty()) {
+            availability.announce(madeAvailable.get(0), madeAvailable.get(1));
+        }
     }
 
     /** Requests of a file towards an RSE (the live one and finished ones still kept). */

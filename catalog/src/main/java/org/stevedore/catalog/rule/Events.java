@@ -18,6 +18,9 @@ public final class Events {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Replicas that became AVAILABLE in one committed batch: {@code {"files": [keys], "rse_ids": [ids]}}. */
+    public static final String REPLICA_AVAILABLE = "REPLICA_AVAILABLE";
+
     /** One event. {@code payload} is a JSON object. */
     public record Event(String id, String type, String payload, Instant createdAt) {
     }
@@ -50,5 +53,35 @@ public final class Events {
 
     public void remove(List<String> ids) {
         store.write(tx -> tx.run("UNWIND $ids AS id MATCH (e:Event {id: id}) DELETE e", Map.of("ids", ids)).consume());
+    }
+
+    /**
+     * Events of a type after the position ({@code fromMillis}, {@code afterId}) in (creation time, id) order, oldest
+     * first, up to {@code limit}; {@code afterId} empty for everything from {@code fromMillis} on. Events stay in the
+     * outbox for every consumer; each consumer keeps its own position ({@link #position}/{@link #advance}).
+     */
+    public List<Event> since(String type, long fromMillis, String afterId, int limit) {
+        return store.read(tx -> tx.run("""
+                MATCH (e:Event) WHERE e.created_at >= $from AND e.type = $type
+                  AND (e.created_at > $from OR e.id > $after)
+                RETURN e.id AS id, e.type AS type, e.payload AS payload, e.created_at AS created_at
+                ORDER BY e.created_at, e.id LIMIT $limit
+                """, Map.of("type", type, "from", fromMillis, "after", afterId, "limit", limit)).list(r -> new Event(
+                r.get("id").asString(), r.get("type").asString(), r.get("payload").asString(),
+                Times.instant(r.get("created_at")))));
+    }
+
+    /** A consumer's position in the outbox (a creation time in millis), or {@code otherwise} when it has none yet. */
+    public long position(String consumer, long otherwise) {
+        return store.read(tx -> tx.run("MATCH (p:OutboxPosition {consumer: $c}) RETURN p.created_at AS at",
+                Map.of("c", consumer)).list(r -> r.get("at").asLong()).stream().findFirst().orElse(otherwise));
+    }
+
+    /** Moves a consumer's position forward (never back). */
+    public void advance(String consumer, long createdAt) {
+        store.write(tx -> tx.run("""
+                MERGE (p:OutboxPosition {consumer: $c})
+                SET p.created_at = CASE WHEN p.created_at IS NULL OR p.created_at < $at THEN $at ELSE p.created_at END
+                """, Map.of("c", consumer, "at", createdAt)).consume());
     }
 }

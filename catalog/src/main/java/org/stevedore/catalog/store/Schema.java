@@ -63,6 +63,14 @@ public final class Schema {
                             + "ON (f.campaign_id, f.state, f.tape_rse, f.path)",
                     "CREATE INDEX campaign_file_request IF NOT EXISTS FOR (f:CampaignFile) ON (f.campaign_id, f.request_id)",
                     "CREATE INDEX campaign_file_staged IF NOT EXISTS FOR (f:CampaignFile) ON (f.campaign_id, f.staged_at)")),
+            new Migration(7, "workload bridge: tasks, jobs, outbox consumer positions", List.of(
+                    "CREATE CONSTRAINT bridge_task_id IF NOT EXISTS FOR (t:BridgeTask) REQUIRE t.id IS UNIQUE",
+                    "CREATE INDEX bridge_task_state IF NOT EXISTS FOR (t:BridgeTask) ON (t.state)",
+                    "CREATE CONSTRAINT bridge_job_id IF NOT EXISTS FOR (j:BridgeJob) REQUIRE j.id IS UNIQUE",
+                    // The cursor feed: a task's released jobs by release sequence.
+                    "CREATE INDEX bridge_job_task_seq IF NOT EXISTS FOR (j:BridgeJob) ON (j.task_id, j.seq)",
+                    "CREATE INDEX bridge_job_task_state IF NOT EXISTS FOR (j:BridgeJob) ON (j.task_id, j.state)",
+                    "CREATE CONSTRAINT outbox_consumer IF NOT EXISTS FOR (p:OutboxPosition) REQUIRE p.consumer IS UNIQUE")),
             new Migration(8, "webhook deliveries of the workload bridge", List.of(
                     // key = the idempotency key, <task id>:<from seq>-<to seq>: one delivery per released batch.
                     "CREATE CONSTRAINT webhook_delivery_key IF NOT EXISTS FOR (w:WebhookDelivery) REQUIRE w.key IS UNIQUE",

@@ -15,6 +15,7 @@ import org.stevedore.catalog.daemon.Daemon;
 import org.stevedore.catalog.daemon.DaemonSettings;
 import org.stevedore.catalog.daemon.HeartbeatStore;
 import org.stevedore.catalog.replica.ReaperStore;
+import org.stevedore.catalog.replica.ReplicaAvailability;
 import org.stevedore.catalog.request.RequestStore;
 import org.stevedore.catalog.rse.RseProtocolStore;
 import org.stevedore.catalog.rse.RseStore;
@@ -46,9 +47,10 @@ public class TransferConfig {
 
     private static final Logger log = LoggerFactory.getLogger(TransferConfig.class);
 
+    /** Announces replicas made AVAILABLE on {@code availability} after each commit (the bridge's release worker). */
     @Bean
-    RequestStore requestStore(Store store, Clock clock, RuleStore rules) {
-        return new RequestStore(store, clock, rules);
+    RequestStore requestStore(Store store, Clock clock, RuleStore rules, ReplicaAvailability availability) {
+        return new RequestStore(store, clock, rules, availability);
     }
 
     @Bean(destroyMethod = "close")

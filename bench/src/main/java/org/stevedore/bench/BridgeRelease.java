@@ -1,0 +1,201 @@
+package org.stevedore.bench;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.random.RandomGenerator;
+import org.stevedore.bridge.gate.ReleaseGate;
+import org.stevedore.bridge.gate.ReleaseListener;
+import org.stevedore.bridge.gate.ReleaseNotifier;
+import org.stevedore.bridge.gate.ReleaseWorker;
+import org.stevedore.bridge.output.OutputRegistrar;
+import org.stevedore.bridge.pin.TaskPins;
+import org.stevedore.bridge.task.BridgeService;
+import org.stevedore.bridge.task.BridgeSettings;
+import org.stevedore.bridge.task.TaskRegistration;
+import org.stevedore.catalog.account.AccountLimitStore;
+import org.stevedore.catalog.account.AccountStore;
+import org.stevedore.catalog.account.AccountType;
+import org.stevedore.catalog.bridge.BridgeStore;
+import org.stevedore.catalog.bridge.JobOutputs;
+import org.stevedore.catalog.bridge.WebhookDeliveries;
+import org.stevedore.catalog.daemon.Daemon;
+import org.stevedore.catalog.daemon.DaemonSettings;
+import org.stevedore.catalog.daemon.HeartbeatStore;
+import org.stevedore.catalog.daemon.Partition;
+import org.stevedore.catalog.did.AttachmentStore;
+import org.stevedore.catalog.did.DidStore;
+import org.stevedore.catalog.did.UpdatedDidQueue;
+import org.stevedore.catalog.replica.NewReplica;
+import org.stevedore.catalog.replica.ReplicaAvailability;
+import org.stevedore.catalog.replica.ReplicaStore;
+import org.stevedore.catalog.request.RequestStore;
+import org.stevedore.catalog.rse.Rse;
+import org.stevedore.catalog.rse.RseStore;
+import org.stevedore.catalog.rse.RseType;
+import org.stevedore.catalog.rule.Events;
+import org.stevedore.catalog.rule.RuleInputs;
+import org.stevedore.catalog.rule.RuleStore;
+import org.stevedore.catalog.scope.ScopeStore;
+import org.stevedore.catalog.store.Store;
+import org.stevedore.rules.evaluation.RuleService;
+import org.stevedore.rules.expression.RseExpressionResolver;
+
+/**
+ * The workload bridge's release latency: a task of N one-file jobs (with a webhook, so each release also writes its
+ * delivery) whose inputs are copied to the task's disk RSE; the transfers finish through the request store at a set
+ * rate, in batches as the poller finishes them, and the release worker runs on its daemon thread, woken by the
+ * finisher's commits. For each job: the time from {@code RequestStore.finish} returning (its replica committed
+ * AVAILABLE) to the release transaction of its job having committed (its webhook delivery written with it).
+ */
+final class BridgeRelease {
+
+    /** Transfers finished per request-store call, as a poller cycle would. */
+    private static final int FINISH_BATCH = 50;
+
+    private final Options options;
+
+    BridgeRelease(Options options) {
+        this.options = options;
+    }
+
+    Map<String, Object> run() {
+        int n = options.files();
+        try (TempStore temp = TempStore.open(options, "bridge-release")) {
+            Store store = temp.store();
+            Clock clock = Clock.systemUTC();
+            DidStore dids = new DidStore(store, clock);
+            UpdatedDidQueue queue = new UpdatedDidQueue(store);
+            AttachmentStore attachments = new AttachmentStore(store, clock, queue);
+            ReplicaStore replicas = new ReplicaStore(store, clock, dids, attachments);
+            RseStore rses = new RseStore(store, clock);
+            AccountStore accounts = new AccountStore(store, clock);
+            RuleStore rules = new RuleStore(store, clock);
+            RseExpressionResolver resolver = new RseExpressionResolver(rses);
+            RuleService ruleService = new RuleService(dids, rules, new RuleInputs(store), rses, accounts,
+                    new AccountLimitStore(store), resolver::resolve, clock,
+                    new RuleService.Settings(Math.max(10_000, n), Duration.ofDays(14)), RandomGenerator.getDefault());
+            ReplicaAvailability availability = new ReplicaAvailability();
+            RequestStore requests = new RequestStore(store, clock, rules, availability);
+            BridgeStore bridge = new BridgeStore(store, dids, attachments, queue);
+            java.util.function.Function<String, List<String>> diskRses = e -> resolver.resolve(e).stream()
+                    .filter(r -> r.rseType() != RseType.TAPE).map(Rse::id).toList();
+
+            Map<String, Long> releasedAt = new ConcurrentHashMap<>(n * 2);
+            ReleaseListener stopwatch = released -> {
+                long now = System.nanoTime();
+                released.forEach(r -> r.jobIds().forEach(j -> releasedAt.put(j, now)));
+            };
+            ReleaseNotifier notifier = new ReleaseNotifier(8);
+            ReleaseGate gate = new ReleaseGate(bridge, clock, (tx, r, now) -> WebhookDeliveries.enqueue(tx, r.taskId(),
+                    r.jobIds(), r.fromSeq(), r.toSeq(), now), List.of(notifier, stopwatch), diskRses);
+            BridgeSettings settings = BridgeSettings.defaults();
+            BridgeService service = new BridgeService(bridge, new ScopeStore(store, clock), accounts,
+                    new TaskPins(ruleService, settings.activity()), new OutputRegistrar(new JobOutputs(store, dids,
+                    replicas, attachments)), gate, notifier, diskRses, clock, settings);
+
+            accounts.add("root", AccountType.SERVICE, null);
+            accounts.add("bench", AccountType.USER, null);
+            new ScopeStore(store, clock).add("bench", "bench");
+            rses.add("SRC");
+            rses.add("DISK");
+            List<String> inputs = new ArrayList<>(n);
+            for (int from = 0; from < n; from += 5_000) {
+                List<NewReplica> files = new ArrayList<>();
+                for (int i = from; i < Math.min(n, from + 5_000); i++) {
+                    files.add(NewReplica.of("bench", "f" + i, 1_000, "0000abcd"));
+                    inputs.add("bench:f" + i);
+                }
+                replicas.add("SRC", files, "bench", true, null);
+            }
+            long registering = System.nanoTime();
+            service.register(new TaskRegistration("bench-task", inputs, "DISK", "P1D", 3, null,
+                    new TaskRegistration.Split(1), new TaskRegistration.Webhook("http://localhost:9/hook", "s")), "bench");
+            double registerSeconds = (System.nanoTime() - registering) / 1e9;
+
+            List<RequestStore.Claimed> claimed = requests.claim(Partition.whole(), n);
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (RequestStore.Claimed c : claimed) {
+                Map<String, Object> row = new HashMap<>();
+                row.put("key", c.key());
+                row.put("job", "bench");
+                row.put("host", "bench");
+                row.put("source", "SRC");
+                rows.add(row);
+            }
+            for (int from = 0; from < rows.size(); from += 5_000) {
+                requests.submitted(rows.subList(from, Math.min(rows.size(), from + 5_000)));
+            }
+            if (claimed.size() != n) {
+                throw new BenchmarkFailed("expected " + n + " transfer requests, the rule made " + claimed.size());
+            }
+
+            ReleaseWorker worker = new ReleaseWorker(gate, new Events(store), clock, new ReleaseWorker.Settings(
+                    Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofSeconds(30)));
+            availability.subscribe(worker);
+            Map<String, Long> availableAt = new HashMap<>(n * 2);
+            long started = System.nanoTime();
+            try (Daemon daemon = new Daemon(List.of(worker), new HeartbeatStore(store, clock),
+                    DaemonSettings.defaults().withIdleSleep(Duration.ZERO).withStopTimeout(Duration.ofSeconds(5)))) {
+                daemon.start();
+                long intervalNanos = (long) (FINISH_BATCH * 1e9 / options.rate());
+                long next = System.nanoTime();
+                for (int from = 0; from < claimed.size(); from += FINISH_BATCH) {
+                    List<RequestStore.Claimed> batch = claimed.subList(from, Math.min(claimed.size(), from + FINISH_BATCH));
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        sleep(wait);
+                    }
+                    next += intervalNanos;
+                    requests.finish(batch.stream().map(c -> new RequestStore.Outcome(c.key(), true, null)).toList(), 3);
+                    long committed = System.nanoTime();
+                    batch.forEach(c -> availableAt.put(c.didKey(), committed));
+                }
+                long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+                while (releasedAt.size() < n && System.nanoTime() < deadline) {
+                    sleep(10_000_000L);
+                }
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            if (releasedAt.size() != n) {
+                throw new BenchmarkFailed("only " + releasedAt.size() + " of " + n + " jobs were released");
+            }
+            long[] latencies = new long[n];
+            for (int i = 0; i < n; i++) {
+                latencies[i] = releasedAt.get("bench-task-" + (i + 1)) - availableAt.get("bench:f" + i);
+            }
+            java.util.Arrays.sort(latencies);
+            long deliveries = store.read(tx -> tx.run("MATCH (w:WebhookDelivery) RETURN sum(size(w.job_ids)) AS n")
+                    .single().get("n").asLong(0));
+            if (deliveries != n) {
+                throw new BenchmarkFailed("webhook deliveries cover " + deliveries + " jobs, not " + n);
+            }
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("scenario", options.scenario());
+            f.put("jobs", n);
+            f.put("rate_files_per_s", options.rate());
+            f.put("finish_batch", FINISH_BATCH);
+            f.put("register_s", Math.round(registerSeconds * 100) / 100.0);
+            f.put("run_s", Math.round(seconds * 100) / 100.0);
+            f.put("release_p50_ms", ListReplicas.percentileMillis(latencies, 50));
+            f.put("release_p99_ms", ListReplicas.percentileMillis(latencies, 99));
+            f.put("release_max_ms", ListReplicas.percentileMillis(latencies, 100));
+            f.put("webhook_deliveries_jobs", deliveries);
+            return f;
+        }
+    }
+
+    private static void sleep(long nanos) {
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchmarkFailed("interrupted");
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package org.stevedore.web.bridge;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.stevedore.auth.policy.Action;
+import org.stevedore.auth.policy.Target;
+import org.stevedore.bridge.task.BridgeService;
+import org.stevedore.bridge.task.TaskRegistration;
+import org.stevedore.catalog.bridge.BridgeStore.Job;
+import org.stevedore.catalog.bridge.BridgeStore.JobReplica;
+import org.stevedore.catalog.bridge.BridgeStore.Task;
+import org.stevedore.catalog.bridge.JobOutputs;
+import org.stevedore.catalog.error.InvalidObject;
+import org.stevedore.catalog.replica.ReplicaState;
+import org.stevedore.catalog.replica.ReplicaStore;
+import org.stevedore.web.auth.Caller;
+import org.stevedore.web.auth.Permissions;
+import org.stevedore.web.replica.PfnResolver;
+
+/**
+ * The workload bridge's REST API: tasks, their job feed (cursor and long-poll), the 404-until-released readiness of a
+ * job (what Airflow's stock HttpSensor waits on), job end reports and cancelling. Every call about a task renews its
+ * lease.
+ */
+@RestController
+public class BridgeController {
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record EndBody(String state, Outputs outputs) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Outputs(String scope, String dataset, List<JobOutputs.Output> files) {
+    }
+
+    private final BridgeService service;
+    private final Permissions permissions;
+    private final PfnResolver pfns;
+
+    public BridgeController(BridgeService service, Permissions permissions, PfnResolver pfns) {
+        this.service = service;
+        this.permissions = permissions;
+        this.pfns = pfns;
+    }
+
+    /** Registers a task: 201 with the task and its jobs, or 200 with them when the same task was registered before. */
+    @PostMapping("/bridge/tasks")
+    public ResponseEntity<Map<String, Object>> register(@RequestBody TaskRegistration body, Caller caller) {
+        if (body == null) {
+            throw new InvalidObject("A task needs a body: {\"taskId\", \"inputs\", \"rseExpression\", \"jobs\" or \"split\"}");
+        }
+        Set<String> scopes = new LinkedHashSet<>();
+        if (body.inputs() != null) {
+            body.inputs().stream().filter(i -> i != null && i.indexOf(':') > 0)
+                    .forEach(i -> scopes.add(i.substring(0, i.indexOf(':'))));
+        }
+        permissions.requireOnScopes(caller, Action.REGISTER_TASK, scopes);
+        BridgeService.Registered registered = service.register(body, caller.account());
+        Map<String, Object> doc = task(registered.task().task());
+        doc.put("jobs", registered.task().jobs().stream().map(BridgeController::job).toList());
+        return ResponseEntity.status(registered.created() ? HttpStatus.CREATED : HttpStatus.OK).body(doc);
+    }
+
+    @GetMapping("/bridge/tasks/{id}")
+    public Map<String, Object> get(@PathVariable String id) {
+        return task(service.task(id));
+    }
+
+    /**
+     * The task's jobs. {@code state=RELEASED} (the default) is the cursor feed: pass the answer's {@code cursor} as
+     * {@code after} to get only jobs released since, never one twice; {@code wait} (e.g. {@code 30s}) holds the answer
+     * until something is released or the time is up.
+     */
+    @GetMapping("/bridge/tasks/{id}/jobs")
+    public Map<String, Object> jobs(@PathVariable String id, @RequestParam(required = false) String state,
+                                    @RequestParam(required = false) String after,
+                                    @RequestParam(required = false) String wait,
+                                    @RequestParam(required = false, defaultValue = "0") int limit)
+            throws InterruptedException {
+        BridgeService.Page page = service.jobs(id, state, after, waitDuration(wait), limit);
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("taskId", page.taskId());
+        doc.put("cursor", page.cursor());
+        doc.put("jobs", page.jobs().stream().map(BridgeController::job).toList());
+        return doc;
+    }
+
+    /** Cancels a task: its unfinished jobs are cancelled, its pins go (files other tasks need stay). */
+    @PostMapping("/bridge/tasks/{id}/cancel")
+    public Map<String, Object> cancel(@PathVariable String id, Caller caller) {
+        requireOnTask(caller, Action.CANCEL_TASK, service.peek(id));
+        return task(service.cancel(id));
+    }
+
+    @DeleteMapping("/bridge/tasks/{id}")
+    public Map<String, Object> delete(@PathVariable String id, Caller caller) {
+        return cancel(id, caller);
+    }
+
+    @GetMapping("/bridge/jobs/{id}")
+    public Map<String, Object> getJob(@PathVariable String id) {
+        return job(service.job(id));
+    }
+
+    /** 404 while the job is held; 200 with its input replicas and their PFNs once released. */
+    @GetMapping("/bridge/jobs/{id}/ready")
+    public Map<String, Object> ready(@PathVariable String id) {
+        BridgeService.ReadyJob ready = service.ready(id);
+        Map<String, Object> doc = job(ready.job());
+        PfnResolver.Session session = pfns.session(null);
+        Map<String, Map<String, Object>> files = new LinkedHashMap<>();
+        for (JobReplica r : ready.replicas()) {
+            Map<String, Object> file = files.computeIfAbsent(r.key(), k -> {
+                Map<String, Object> f = new LinkedHashMap<>();
+                f.put("scope", r.scope());
+                f.put("name", r.name());
+                f.put("bytes", r.bytes());
+                f.put("adler32", r.adler32());
+                f.put("replicas", new ArrayList<Map<String, Object>>());
+                return f;
+            });
+            Map<String, Object> replica = new LinkedHashMap<>();
+            replica.put("rse", r.rse());
+            replica.put("pfns", session.pfns(new ReplicaStore.At(r.rseId(), r.rse(), null, false, ReplicaState.AVAILABLE,
+                    r.path()), r.scope(), r.name()).stream().map(PfnResolver.Pfn::url).toList());
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> replicas = (List<Map<String, Object>>) file.get("replicas");
+            replicas.add(replica);
+        }
+        doc.put("inputs", List.copyOf(files.values()));
+        return doc;
+    }
+
+    /**
+     * The workflow system's report that a job ended: {@code {"state": "done"|"failed"|"cancelled", "outputs":
+     * {"scope", "dataset", "files": [{"name", "bytes", "adler32", "rse", "pfn"}]}}} (outputs optional).
+     */
+    @PostMapping("/bridge/jobs/{id}/end")
+    public Map<String, Object> end(@PathVariable String id, @RequestBody EndBody body, Caller caller) {
+        if (body == null) {
+            throw new InvalidObject("A job end report needs a body: {\"state\": \"done\"|\"failed\"|\"cancelled\"}");
+        }
+        BridgeService.EndState state = BridgeService.EndState.parse(body.state());
+        Job job = service.job(id);
+        requireOnTask(caller, Action.REPORT_JOB, service.peek(job.taskId()));
+        BridgeService.JobOutput output = null;
+        if (body.outputs() != null) {
+            if (body.outputs().scope() != null) {
+                permissions.require(caller, Action.REPORT_JOB, Target.scope(body.outputs().scope()));
+            }
+            output = new BridgeService.JobOutput(body.outputs().scope(), body.outputs().dataset(), body.outputs().files());
+        }
+        var ended = service.endJob(id, state, output, caller.account());
+        Map<String, Object> doc = job(ended.job());
+        doc.put("taskState", ended.task().state());
+        return doc;
+    }
+
+    private void requireOnTask(Caller caller, Action action, Task task) {
+        List<String> scopes = task.scopes().isEmpty() ? java.util.Collections.singletonList(null) : task.scopes();
+        for (String scope : scopes) {
+            permissions.require(caller, action, Target.task(task.account(), scope));
+        }
+    }
+
+    /** {@code 30s}, {@code 500ms}, {@code 2m}, a number of seconds, or an ISO-8601 duration. */
+    static Duration waitDuration(String wait) {
+        if (wait == null || wait.isBlank()) {
+            return Duration.ZERO;
+        }
+        String w = wait.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (w.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(w.substring(0, w.length() - 2)));
+            }
+            if (w.endsWith("s") && !w.startsWith("p")) {
+                return Duration.ofSeconds(Long.parseLong(w.substring(0, w.length() - 1)));
+            }
+            if (w.endsWith("m") && !w.startsWith("p")) {
+                return Duration.ofMinutes(Long.parseLong(w.substring(0, w.length() - 1)));
+            }
+            if (w.chars().allMatch(Character::isDigit)) {
+                return Duration.ofSeconds(Long.parseLong(w));
+            }
+            return Duration.parse(w.toUpperCase(Locale.ROOT));
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw new InvalidObject("'wait' must be a duration such as 30s, 500ms or PT30S, not '" + wait + "'");
+        }
+    }
+
+    private static Map<String, Object> task(Task t) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("taskId", t.id());
+        doc.put("state", t.state());
+        doc.put("account", t.account());
+        doc.put("rseExpression", t.rseExpression());
+        doc.put("priority", t.priority());
+        doc.put("pinLifetime", t.pinLifetimeSeconds());
+        doc.put("leaseExpiresAt", iso(t.leaseExpiresAt()));
+        doc.put("ruleId", t.ruleId());
+        doc.put("dataset", t.datasetKey());
+        doc.put("releaseCursor", Long.toString(t.releaseSeq()));
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String s : List.of("HELD", "RELEASED", "DONE", "FAILED", "CANCELLED")) {
+            counts.put(s, t.jobCounts().getOrDefault(s, 0L));
+        }
+        doc.put("jobCounts", counts);
+        doc.put("webhookUrl", t.webhookUrl());
+        doc.put("outputDatasets", t.outputDatasets());
+        doc.put("createdAt", iso(t.createdAt()));
+        doc.put("updatedAt", iso(t.updatedAt()));
+        return doc;
+    }
+
+    private static Map<String, Object> job(Job j) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("jobId", j.id());
+        doc.put("taskId", j.taskId());
+        doc.put("state", j.state());
+        doc.put("seq", j.seq());
+        doc.put("files", j.files());
+        doc.put("releasedAt", iso(j.releasedAt()));
+        doc.put("endedAt", iso(j.endedAt()));
+        return doc;
+    }
+
+    private static String iso(Instant i) {
+        return i == null ? null : i.toString();
+    }
+}

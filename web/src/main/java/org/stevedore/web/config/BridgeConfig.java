@@ -1,0 +1,112 @@
+package org.stevedore.web.config;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.stevedore.bridge.gate.ReleaseGate;
+import org.stevedore.bridge.gate.ReleaseListener;
+import org.stevedore.bridge.gate.ReleaseNotifier;
+import org.stevedore.bridge.gate.ReleaseWorker;
+import org.stevedore.bridge.output.OutputRegistrar;
+import org.stevedore.bridge.pin.LeaseExpirer;
+import org.stevedore.bridge.pin.TaskPins;
+import org.stevedore.bridge.task.BridgeService;
+import org.stevedore.bridge.task.BridgeSettings;
+import org.stevedore.bridge.webhook.WakeUpSleeper;
+import org.stevedore.catalog.account.AccountStore;
+import org.stevedore.catalog.bridge.BridgeStore;
+import org.stevedore.catalog.bridge.JobOutputs;
+import org.stevedore.catalog.bridge.WebhookDeliveries;
+import org.stevedore.catalog.daemon.Daemon;
+import org.stevedore.catalog.daemon.DaemonSettings;
+import org.stevedore.catalog.daemon.HeartbeatStore;
+import org.stevedore.catalog.did.AttachmentStore;
+import org.stevedore.catalog.did.DidStore;
+import org.stevedore.catalog.did.UpdatedDidQueue;
+import org.stevedore.catalog.replica.ReplicaAvailability;
+import org.stevedore.catalog.replica.ReplicaStore;
+import org.stevedore.catalog.rse.Rse;
+import org.stevedore.catalog.rse.RseType;
+import org.stevedore.catalog.rule.Events;
+import org.stevedore.catalog.scope.ScopeStore;
+import org.stevedore.catalog.store.Store;
+import org.stevedore.rules.evaluation.RuleService;
+import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.web.config.DaemonConfig.DaemonLifecycle;
+
+/**
+ * The workload bridge: tasks and jobs, the release gate with its worker (woken by the transfer finisher's commits),
+ * pins through the rules engine, lease expiry. Releases enqueue webhook deliveries in their own transaction and,
+ * after the commit, wake the webhook sender when the application has one.
+ */
+@Configuration(proxyBeanMethods = false)
+public class BridgeConfig {
+
+    /** The transfer finisher's after-commit wake-up; the request store announces on it. */
+    @Bean
+    ReplicaAvailability replicaAvailability() {
+        return new ReplicaAvailability();
+    }
+
+    @Bean
+    BridgeStore bridgeStore(Store store, DidStore dids, AttachmentStore attachments, UpdatedDidQueue queue) {
+        return new BridgeStore(store, dids, attachments, queue);
+    }
+
+    @Bean
+    BridgeSettings bridgeSettings(BridgeProperties p) {
+        return new BridgeSettings(p.getScope(), p.getServiceAccount(), p.getActivity(), p.getDefaultPinLifetime(),
+                p.getLeaseRefreshEvery(), p.getMaxJobsPerTask(), p.getFeedLimit(), p.getMaxWait(), p.getMaxWaiters());
+    }
+
+    @Bean
+    ReleaseNotifier releaseNotifier(BridgeSettings settings) {
+        return new ReleaseNotifier(settings.maxWaiters());
+    }
+
+    @Bean
+    ReleaseGate releaseGate(BridgeStore store, Clock clock, ReleaseNotifier notifier,
+                            ObjectProvider<WakeUpSleeper> webhookWakeUp, RseExpressionResolver resolver) {
+        List<ReleaseListener> listeners = new ArrayList<>();
+        listeners.add(notifier);
+        webhookWakeUp.ifAvailable(sleeper -> listeners.add(released -> sleeper.wakeUp()));
+        return new ReleaseGate(store, clock, (tx, r, now) -> WebhookDeliveries.enqueue(tx, r.taskId(), r.jobIds(),
+                r.fromSeq(), r.toSeq(), now), listeners, expression -> diskRses(resolver, expression));
+    }
+
+    private static List<String> diskRses(RseExpressionResolver resolver, String expression) {
+        return resolver.resolve(expression).stream().filter(r -> r.rseType() != RseType.TAPE).map(Rse::id).toList();
+    }
+
+    @Bean
+    OutputRegistrar outputRegistrar(Store store, DidStore dids, ReplicaStore replicas, AttachmentStore attachments) {
+        return new OutputRegistrar(new JobOutputs(store, dids, replicas, attachments));
+    }
+
+    @Bean
+    BridgeService bridgeService(BridgeStore store, ScopeStore scopes, AccountStore accounts, RuleService rules,
+                                OutputRegistrar outputs, ReleaseGate gate, ReleaseNotifier notifier,
+                                RseExpressionResolver resolver, Clock clock, BridgeSettings settings) {
+        return new BridgeService(store, scopes, accounts, new TaskPins(rules, settings.activity()), outputs, gate,
+                notifier, expression -> diskRses(resolver, expression), clock, settings);
+    }
+
+    @Bean
+    DaemonLifecycle bridgeDaemons(BridgeStore store, BridgeService service, ReleaseGate gate, Events events,
+                                  ReplicaAvailability availability, Clock clock, BridgeProperties p,
+                                  HeartbeatStore heartbeats) {
+        // The release worker blocks on its wake-up queue between cycles, so the daemon need not sleep.
+        ReleaseWorker release = new ReleaseWorker(gate, events, clock, new ReleaseWorker.Settings(Duration.ofSeconds(1),
+                p.getOutboxPoll(), p.getOutboxOverlap(), p.getFullCheck()));
+        availability.subscribe(release);
+        DaemonSettings settings = DaemonSettings.defaults().withStopTimeout(Duration.ofSeconds(5));
+        return new DaemonLifecycle(List.of(
+                new Daemon(List.of(release), heartbeats, settings.withIdleSleep(Duration.ZERO)),
+                new Daemon(List.of(new LeaseExpirer(store, service, clock, 100)), heartbeats,
+                        settings.withIdleSleep(p.getLeaseCheck()))));
+    }
+}

@@ -1,0 +1,117 @@
+package org.stevedore.bridge.gate;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stevedore.catalog.bridge.BridgeStore;
+import org.stevedore.catalog.bridge.BridgeStore.Released;
+import org.stevedore.catalog.daemon.Partition;
+import org.stevedore.catalog.error.StevedoreException;
+
+/**
+ * The release gate: a job goes from HELD to RELEASED only when every one of its files has an AVAILABLE replica on an
+ * RSE of its task's disk expression, and then at once. The check and the release happen in one store transaction
+ * under the task's lock ({@link BridgeStore#release}); this class decides which tasks and files to look at, and tells
+ * the listeners after the commit.
+ */
+public final class ReleaseGate {
+
+    private static final Logger log = LoggerFactory.getLogger(ReleaseGate.class);
+    /** Tasks per release transaction on a full check. */
+    private static final int TASKS_PER_TRANSACTION = 50;
+
+    private final BridgeStore store;
+    private final Clock clock;
+    private final BridgeStore.ReleaseHook hook;
+    private final List<ReleaseListener> listeners;
+    private final Function<String, List<String>> diskRses;
+
+    /**
+     * @param hook     runs in each release transaction (webhook deliveries)
+     * @param diskRses resolves a task's expression to the ids of the disk RSEs its jobs may read from
+     */
+    public ReleaseGate(BridgeStore store, Clock clock, BridgeStore.ReleaseHook hook, List<ReleaseListener> listeners,
+                       Function<String, List<String>> diskRses) {
+        this.store = store;
+        this.clock = clock;
+        this.hook = hook;
+        this.listeners = List.copyOf(listeners);
+        this.diskRses = diskRses;
+    }
+
+    /** Files whose replicas became AVAILABLE: releases the jobs waiting on them that are now complete. */
+    public List<Released> filesAvailable(List<String> fileKeys) {
+        List<Released> all = new ArrayList<>();
+        int batch = Math.max(1, store.store().batchSize());
+        List<String> keys = List.copyOf(new LinkedHashSet<>(fileKeys));
+        for (int from = 0; from < keys.size(); from += batch) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + batch));
+            List<String> tasks = store.tasksWaitingOn(chunk);
+            if (!tasks.isEmpty()) {
+                all.addAll(store.release(tasks, chunk, clock.millis(), hook));
+            }
+        }
+        return announce(all);
+    }
+
+    /** Every HELD job of one task (at registration: jobs whose inputs are on disk already go at once). */
+    public List<Released> checkTask(String taskId) {
+        return announce(store.release(List.of(taskId), null, clock.millis(), hook));
+    }
+
+    /**
+     * The fallback: every HELD job of the ACTIVE tasks of a partition, with each task's expression resolved anew (an
+     * RSE added to or taken from an expression changes where its jobs may read). Catches what no event announced,
+     * such as replicas registered directly as AVAILABLE.
+     */
+    public List<Released> checkPartition(Partition partition) {
+        List<String> ids = new ArrayList<>();
+        for (Map.Entry<String, Map.Entry<String, List<String>>> task : store.activeTasks(partition)) {
+            ids.add(task.getKey());
+            try {
+                List<String> now = diskRses.apply(task.getValue().getKey());
+                if (!now.isEmpty() && !new LinkedHashSet<>(now).equals(new LinkedHashSet<>(task.getValue().getValue()))) {
+                    store.setRseIds(task.getKey(), now);
+                    log.info("Task {}: RSE expression '{}' now selects {} disk RSE(s)", task.getKey(),
+                            task.getValue().getKey(), now.size());
+                }
+            } catch (StevedoreException e) {
+                log.warn("Task {}: RSE expression '{}' no longer resolves ({}); keeping its RSEs", task.getKey(),
+                        task.getValue().getKey(), e.getMessage());
+            }
+        }
+        List<Released> all = new ArrayList<>();
+        for (int from = 0; from < ids.size(); from += TASKS_PER_TRANSACTION) {
+            all.addAll(store.release(ids.subList(from, Math.min(ids.size(), from + TASKS_PER_TRANSACTION)), null,
+                    clock.millis(), hook));
+        }
+        return announce(all);
+    }
+
+    private List<Released> announce(List<Released> released) {
+        if (released.isEmpty()) {
+            return released;
+        }
+        for (Released r : released) {
+            log.info("Task {}: released {} job(s), sequence {}..{}", r.taskId(), r.jobIds().size(), r.fromSeq(), r.toSeq());
+        }
+        for (ReleaseListener l : listeners) {
+            try {
+                l.released(released);
+            } catch (RuntimeException e) {
+                log.warn("A release listener failed", e);
+            }
+        }
+        return released;
+    }
+
+    /** How many jobs a list of releases holds. */
+    public static int jobs(List<Released> released) {
+        return released.stream().mapToInt(r -> r.jobIds().size()).sum();
+    }
+}
