@@ -46,12 +46,12 @@ public final class Schema {
                     "CREATE CONSTRAINT transfer_limit_key IF NOT EXISTS FOR (l:TransferLimit) REQUIRE l.key IS UNIQUE",
                     "CREATE INDEX transfer_limit_rse IF NOT EXISTS FOR (l:TransferLimit) ON (l.rse_id)",
                     "CREATE INDEX request_dest_state IF NOT EXISTS FOR (q:Request) ON (q.dest_rse_id, q.state)")),
-            new Migration(5, "pins of staged replicas on tape RSEs", List.of(
+            new Migration(4, "pins of staged replicas on tape RSEs", List.of(
                     // key = scope:name|RSE id: one pin per replica.
                     "CREATE CONSTRAINT pin_key IF NOT EXISTS FOR (p:Pin) REQUIRE p.key IS UNIQUE",
                     "CREATE INDEX pin_expiry IF NOT EXISTS FOR (p:Pin) ON (p.expires_at)",
                     "CREATE INDEX pin_rse IF NOT EXISTS FOR (p:Pin) ON (p.rse)")),
-            new Migration(6, "pre-staging campaigns and their files", List.of(
+            new Migration(5, "pre-staging campaigns and their files", List.of(
                     "CREATE CONSTRAINT campaign_id IF NOT EXISTS FOR (c:Campaign) REQUIRE c.id IS UNIQUE",
                     "CREATE INDEX campaign_state IF NOT EXISTS FOR (c:Campaign) ON (c.state)",
                     // key = <campaign id>|scope:name: one entry per file and campaign.
@@ -63,7 +63,7 @@ public final class Schema {
                             + "ON (f.campaign_id, f.state, f.tape_rse, f.path)",
                     "CREATE INDEX campaign_file_request IF NOT EXISTS FOR (f:CampaignFile) ON (f.campaign_id, f.request_id)",
                     "CREATE INDEX campaign_file_staged IF NOT EXISTS FOR (f:CampaignFile) ON (f.campaign_id, f.staged_at)")),
-            new Migration(7, "workload bridge: tasks, jobs, outbox consumer positions", List.of(
+            new Migration(6, "workload bridge: tasks, jobs, outbox consumer positions", List.of(
                     "CREATE CONSTRAINT bridge_task_id IF NOT EXISTS FOR (t:BridgeTask) REQUIRE t.id IS UNIQUE",
                     "CREATE INDEX bridge_task_state IF NOT EXISTS FOR (t:BridgeTask) ON (t.state)",
                     "CREATE CONSTRAINT bridge_job_id IF NOT EXISTS FOR (j:BridgeJob) REQUIRE j.id IS UNIQUE",
@@ -71,7 +71,7 @@ public final class Schema {
                     "CREATE INDEX bridge_job_task_seq IF NOT EXISTS FOR (j:BridgeJob) ON (j.task_id, j.seq)",
                     "CREATE INDEX bridge_job_task_state IF NOT EXISTS FOR (j:BridgeJob) ON (j.task_id, j.state)",
                     "CREATE CONSTRAINT outbox_consumer IF NOT EXISTS FOR (p:OutboxPosition) REQUIRE p.consumer IS UNIQUE")),
-            new Migration(8, "webhook deliveries of the workload bridge", List.of(
+            new Migration(7, "webhook deliveries of the workload bridge", List.of(
                     // key = the idempotency key, <task id>:<from seq>-<to seq>: one delivery per released batch.
                     "CREATE CONSTRAINT webhook_delivery_key IF NOT EXISTS FOR (w:WebhookDelivery) REQUIRE w.key IS UNIQUE",
                     "CREATE INDEX webhook_delivery_due IF NOT EXISTS FOR (w:WebhookDelivery) ON (w.state, w.next_attempt_at)",
