@@ -5,21 +5,15 @@ import java.net.URI;
 import java.time.Duration;
 import javax.net.ssl.SSLException;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
-import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stevedore.tape.endpoint.TapeEndpointException;
-import org.stevedore.transfer.storage.X509SslContexts;
+import org.stevedore.transfer.storage.X509HttpClients;
 import org.stevedore.transfer.tool.RetrySleeper;
 
 /**
@@ -44,25 +38,8 @@ final class TapeRestHttp implements AutoCloseable {
     TapeRestHttp(TapeRestSettings settings, RetrySleeper sleeper) {
         this.settings = settings;
         this.sleeper = sleeper;
-        ConnectionConfig connection = ConnectionConfig.custom()
-                .setConnectTimeout(Timeout.of(settings.connectTimeout()))
-                .setSocketTimeout(Timeout.of(settings.socketTimeout()))
-                .build();
-        this.client = HttpClients.custom()
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setTlsSocketStrategy(new DefaultClientTlsStrategy(
-                                X509SslContexts.create(settings.credentials(), settings.trust())))
-                        .setDefaultConnectionConfig(connection)
-                        .setMaxConnTotal(settings.maxConnections())
-                        .setMaxConnPerRoute(settings.maxConnections())
-                        .build())
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setResponseTimeout(Timeout.of(settings.socketTimeout()))
-                        .setConnectionRequestTimeout(Timeout.of(settings.connectTimeout()))
-                        .build())
-                // Retries are ours, counted and spaced; the client's own would hide them.
-                .disableAutomaticRetries()
-                .build();
+        this.client = X509HttpClients.create(settings.credentials(), settings.trust(), settings.connectTimeout(),
+                settings.socketTimeout(), settings.maxConnections());
     }
 
     /**

@@ -11,17 +11,11 @@ import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
-import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.w3c.dom.Document;
@@ -46,26 +40,8 @@ public final class WebDavStorage implements StorageProtocol, AutoCloseable {
     private final CloseableHttpClient client;
 
     public WebDavStorage(WebDavSettings settings) {
-        ConnectionConfig connection = ConnectionConfig.custom()
-                .setConnectTimeout(Timeout.of(settings.connectTimeout()))
-                .setSocketTimeout(Timeout.of(settings.socketTimeout()))
-                .build();
-        this.client = HttpClients.custom()
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setTlsSocketStrategy(new DefaultClientTlsStrategy(
-                                X509SslContexts.create(settings.credentials(), settings.trust())))
-                        .setDefaultConnectionConfig(connection)
-                        .setMaxConnTotal(settings.maxConnections())
-                        .setMaxConnPerRoute(settings.maxConnections())
-                        .build())
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setResponseTimeout(Timeout.of(settings.socketTimeout()))
-                        .setConnectionRequestTimeout(Timeout.of(settings.connectTimeout()))
-                        .build())
-                // Retries belong to the caller (the reaper retries a transient failure on its next cycle); a hidden
-                // retry here would only stretch how long one stuck storage holds a worker.
-                .disableAutomaticRetries()
-                .build();
+        this.client = X509HttpClients.create(settings.credentials(), settings.trust(), settings.connectTimeout(),
+                settings.socketTimeout(), settings.maxConnections());
     }
 
     @Override
