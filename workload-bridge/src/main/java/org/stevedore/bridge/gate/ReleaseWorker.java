@@ -61,12 +61,6 @@ public final class ReleaseWorker implements Worker, ReplicaAvailability.Listener
     private final LinkedBlockingQueue<List<String>> woken = new LinkedBlockingQueue<>();
     /** Outbox events already handled, by id, with their creation time (pruned behind the overlap). */
     private final Map<String, Long> seen = new HashMap<>();
-    /**
-     * Files this worker already checked because of a wake-up, with when: the outbox poll skips them in events written
-     * before that check, since those (this instance's finishes) say nothing new. Without it every poll re-checked
-     * the whole overlap window, holding the worker for up to a second under a steady stream of finishes.
-     */
-    private final Map<String, Long> wokenFiles = new HashMap<>();
     private long nextOutbox;
     private long nextFull;
 
@@ -105,8 +99,6 @@ public final class ReleaseWorker implements Worker, ReplicaAvailability.Listener
         }
         if (!keys.isEmpty()) {
             released += ReleaseGate.jobs(gate.filesAvailable(List.copyOf(keys)));
-            long checkedAt = clock.millis();
-            keys.forEach(k -> wokenFiles.put(k, checkedAt));
         }
         if (outboxDue) {
             released += pollOutbox();
@@ -142,12 +134,7 @@ public final class ReleaseWorker implements Worker, ReplicaAvailability.Listener
                 long at = e.createdAt().toEpochMilli();
                 newest = Math.max(newest, at);
                 if (seen.putIfAbsent(e.id(), at) == null) {
-                    // Skipped only when woken after the event was written: a later event about the same file (another
-                    // RSE, another instance) is still read. Clock skew between instances is left to the full check.
-                    files(e).stream().filter(k -> {
-                        Long woken = wokenFiles.get(k);
-                        return woken == null || woken < at;
-                    }).forEach(keys::add);
+                    keys.addAll(files(e));
                 }
             }
             if (!keys.isEmpty()) {
@@ -165,9 +152,6 @@ public final class ReleaseWorker implements Worker, ReplicaAvailability.Listener
         }
         long horizon = newest - overlap;
         seen.values().removeIf(at -> at < horizon);
-        // A file woken before the horizon was committed before it too, so its event is behind the next read.
-        long wokenHorizon = clock.millis() - 2 * overlap;
-        wokenFiles.values().removeIf(at -> at < wokenHorizon);
         return released;
     }
 
