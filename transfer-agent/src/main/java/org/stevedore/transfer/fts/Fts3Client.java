@@ -69,7 +69,7 @@ public final class Fts3Client implements TransferTool, AutoCloseable {
         this.config = config;
         this.http = new Fts3Http(http, config, auth, sleeper);
         this.delegator = auth instanceof Fts3Auth.X509 x509
-                ? new Fts3Delegator(this.http, x509.credential(), new ProxySigner(clock, new SecureRandom()), clock,
+                ? new Fts3Delegator(this.http, x509.source(), new ProxySigner(clock, new SecureRandom()), clock,
                         config.delegationRenewBefore(), config.delegatedProxyLifetime())
                 : null;
     }

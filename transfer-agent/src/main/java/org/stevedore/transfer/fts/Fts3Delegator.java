@@ -12,7 +12,8 @@ import org.stevedore.transfer.tool.TransferToolCredentialsRejected;
 /**
  * Keeps a proxy of ours delegated to one FTS3 server: checks {@code GET /delegation/{id}} when the last known
  * expiry comes within {@code delegationRenewBefore}, and otherwise trusts what it learnt, so a busy submitter does
- * not ask on every submission.
+ * not ask on every submission. Each delegation signs with the credential the source holds at that moment, so a
+ * renewed proxy reaches FTS at the next renewal check (at the latest when the old chain is about to run out).
  */
 final class Fts3Delegator {
 
@@ -21,17 +22,17 @@ final class Fts3Delegator {
     private static final Duration MIN_RECHECK = Duration.ofMinutes(5);
 
     private final Fts3Http http;
-    private final X509Credential credential;
+    private final X509CredentialSource credentials;
     private final ProxySigner signer;
     private final Clock clock;
     private final Duration renewBefore;
     private final Duration lifetime;
     private Instant nextCheck = Instant.MIN;
 
-    Fts3Delegator(Fts3Http http, X509Credential credential, ProxySigner signer, Clock clock, Duration renewBefore,
+    Fts3Delegator(Fts3Http http, X509CredentialSource credentials, ProxySigner signer, Clock clock, Duration renewBefore,
                   Duration lifetime) {
         this.http = http;
-        this.credential = credential;
+        this.credentials = credentials;
         this.signer = signer;
         this.clock = clock;
         this.renewBefore = renewBefore;
@@ -65,6 +66,8 @@ final class Fts3Delegator {
         if (!request.ok()) {
             throw rejected("asking for a delegation request", request);
         }
+        // Asked now, not at start-up: a proxy renewed since then signs, so FTS gets the longer-lived chain.
+        X509Credential credential = credentials.current();
         String proxyPem = signer.signToPem(request.body(), credential, lifetime);
         Fts3Http.Reply stored = http.put(http.url("delegation", delegationId, "credential").build(), proxyPem,
                 Fts3Http.PEM);

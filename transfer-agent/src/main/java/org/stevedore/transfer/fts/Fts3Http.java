@@ -30,14 +30,14 @@ final class Fts3Http {
     private final OkHttpClient http;
     private final HttpUrl base;
     private final Fts3Config config;
-    private final String authorization;
+    private final Fts3Auth.BearerToken bearer;
     private final RetrySleeper sleeper;
 
     Fts3Http(OkHttpClient http, Fts3Config config, Fts3Auth auth, RetrySleeper sleeper) {
         this.http = http;
         this.config = config;
         this.base = HttpUrl.get(config.endpoint());
-        this.authorization = auth instanceof Fts3Auth.BearerToken token ? "Bearer " + token.token() : null;
+        this.bearer = auth instanceof Fts3Auth.BearerToken token ? token : null;
         this.sleeper = sleeper;
     }
 
@@ -73,8 +73,8 @@ final class Fts3Http {
     }
 
     private Reply send(Request.Builder builder) {
-        if (authorization != null) {
-            builder.header("Authorization", authorization);
+        if (bearer != null) {
+            builder.header("Authorization", "Bearer " + bearer.token());
         }
         builder.header("Accept", "application/json");
         Request request = builder.build();

@@ -8,14 +8,12 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -40,7 +38,8 @@ public final class Fts3HttpClients {
     public static OkHttpClient create(Fts3Config config, Fts3Auth auth, Path caDirectory) {
         try {
             X509TrustManager trust = trustManager(caDirectory);
-            KeyManager[] keys = auth instanceof Fts3Auth.X509 x509 ? keyManagers(x509.credential()) : null;
+            KeyManager[] keys = auth instanceof Fts3Auth.X509 x509
+                    ? new KeyManager[] {new RenewingKeyManager(x509.source())} : null;
             SSLContext tls = SSLContext.getInstance("TLS");
             tls.init(keys, new TrustManager[] {trust}, null);
             return new OkHttpClient.Builder()
@@ -55,17 +54,6 @@ public final class Fts3HttpClients {
             throw new IllegalArgumentException("cannot set up TLS for FTS " + config.endpoint() + ": "
                     + e.getMessage(), e);
         }
-    }
-
-    static KeyManager[] keyManagers(X509Credential credential) throws GeneralSecurityException, IOException {
-        char[] password = new char[0];
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setKeyEntry("fts-client", credential.privateKey(), password,
-                credential.chain().toArray(new X509Certificate[0]));
-        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        factory.init(store, password);
-        return factory.getKeyManagers();
     }
 
     /** Trusts every certificate in {@code *.pem}, {@code *.crt} and hash-named {@code *.0} files of the directory. */

@@ -28,7 +28,8 @@ import org.stevedore.transfer.conveyor.TransferTools;
 import org.stevedore.transfer.fts.Fts3Auth;
 import org.stevedore.transfer.fts.Fts3Clients;
 import org.stevedore.transfer.fts.Fts3Config;
-import org.stevedore.transfer.fts.X509Credential;
+import org.stevedore.transfer.fts.TokenFile;
+import org.stevedore.transfer.fts.X509CredentialFiles;
 import org.stevedore.transfer.local.LocalCopier;
 import org.stevedore.transfer.local.LocalTransferTool;
 import org.stevedore.transfer.reaper.Reaper;
@@ -71,22 +72,29 @@ public class TransferConfig {
                 .withTimeouts(fts.getConnectTimeout(), fts.getReadTimeout())
                 .withDelegation(fts.getDelegationRenewBefore(), fts.getDelegationLifetime())
                 .withJobDefaults(fts.getMaxTimeInQueue(), fts.getIssuer());
-        Fts3Auth auth = auth(fts);
+        Fts3Auth auth = auth(fts, clock);
         log.info("FTS servers named by RSEs will be used as {}, trusting the CAs in {}, {} files per job",
                 auth == null ? "nobody (no credentials configured: their transfers wait)" : describe(auth),
                 caDirectory.toAbsolutePath(), fts.getFilesPerJob());
         return new Fts3Clients(template, auth, caDirectory, clock, "set " + TransferProperties.PREFIX
-                + ".fts.proxy, or .fts.certificate and .fts.private-key, or .fts.token");
+                + ".fts.proxy, or .fts.certificate and .fts.private-key, or .fts.token or .fts.token-file");
     }
 
-    private static Fts3Auth auth(TransferProperties.Fts fts) {
-        String property = TransferProperties.PREFIX + (fts.getProxy() != null ? ".fts.proxy" : ".fts.certificate");
+    /** Files are read again when they change (a renewed proxy, a refreshed token): see X509CredentialFiles. */
+    private static Fts3Auth auth(TransferProperties.Fts fts, Clock clock) {
+        String property = TransferProperties.PREFIX + (fts.getProxy() != null ? ".fts.proxy"
+                : fts.getCertificate() != null ? ".fts.certificate" : ".fts.token-file");
+        Duration recheck = fts.getCredentialRecheck();
         try {
             if (fts.getProxy() != null) {
-                return new Fts3Auth.X509(X509Credential.load(fts.getProxy(), fts.getProxy()));
+                return new Fts3Auth.X509(X509CredentialFiles.proxy(fts.getProxy(), clock, recheck));
             }
             if (fts.getCertificate() != null) {
-                return new Fts3Auth.X509(X509Credential.load(fts.getCertificate(), fts.getPrivateKey()));
+                return new Fts3Auth.X509(new X509CredentialFiles(fts.getCertificate(), fts.getPrivateKey(), clock,
+                        recheck));
+            }
+            if (fts.getTokenFile() != null) {
+                return new Fts3Auth.BearerToken(new TokenFile(fts.getTokenFile(), clock, recheck));
             }
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(property + ": " + e.getMessage(), e);

@@ -64,6 +64,13 @@ public class TransferProperties implements Validator {
         private Path caDirectory;
         /** An OAuth2 bearer token (audience the FTS hosts, scope fts), instead of X509; no delegation then. */
         private String token;
+        /**
+         * A file holding the bearer token, read again whenever it changes (an OIDC agent refreshes it), instead of
+         * token or X509.
+         */
+        private Path tokenFile;
+        /** How often at most the proxy, certificate, key or token file is looked at for a renewal. */
+        private Duration credentialRecheck = Duration.ofMinutes(1);
         /** Files per FTS job; a link's bigger batch is split. FTS's optimizer wants bulk jobs. */
         @Min(1)
         @Max(10_000)
@@ -136,6 +143,22 @@ public class TransferProperties implements Validator {
 
         public void setToken(String token) {
             this.token = token == null || token.isBlank() ? null : token.trim();
+        }
+
+        public Path getTokenFile() {
+            return tokenFile;
+        }
+
+        public void setTokenFile(Path tokenFile) {
+            this.tokenFile = tokenFile;
+        }
+
+        public Duration getCredentialRecheck() {
+            return credentialRecheck;
+        }
+
+        public void setCredentialRecheck(Duration credentialRecheck) {
+            this.credentialRecheck = credentialRecheck;
         }
 
         public int getFilesPerJob() {
@@ -214,7 +237,8 @@ public class TransferProperties implements Validator {
         @Override
         public String toString() {
             return "Fts[certificate=" + certificate + ", privateKey=" + privateKey + ", proxy=" + proxy
-                    + ", caDirectory=" + caDirectory + ", token=" + (token == null ? "none" : "***") + "]";
+                    + ", caDirectory=" + caDirectory + ", token=" + (token == null ? "none" : "***") + ", tokenFile=" + tokenFile
+                    + "]";
         }
     }
 
@@ -243,6 +267,12 @@ public class TransferProperties implements Validator {
             errors.rejectValue("fts.token", "conflict", p + "token cannot be combined with an X509 credential ("
                     + p + "proxy or " + p + "certificate): choose one way to authenticate to FTS");
         }
+        if (f.tokenFile != null && (f.token != null || f.hasX509())) {
+            errors.rejectValue("fts.tokenFile", "conflict", p + "token-file cannot be combined with " + p + "token or "
+                    + "an X509 credential: choose one way to authenticate to FTS");
+        }
+        readableFile(errors, "fts.tokenFile", f.tokenFile);
+        positive(errors, "fts.credentialRecheck", f.credentialRecheck);
         readableFile(errors, "fts.proxy", f.proxy);
         readableFile(errors, "fts.certificate", f.certificate);
         readableFile(errors, "fts.privateKey", f.privateKey);

@@ -112,6 +112,18 @@ class TransferPropertiesTest {
     }
 
     @Test
+    void aTokenFileNextToATokenIsRefusedAndAMissingOneNamed() throws IOException {
+        Path token = Files.writeString(tmp.resolve("token"), "jwt");
+        runner.withPropertyValues("stevedore.transfer.fts.token-file=" + token, "stevedore.transfer.fts.token=abc")
+                .run(context -> assertThat(failure(context))
+                        .contains("stevedore.transfer.fts.token-file cannot be combined with stevedore.transfer.fts.token"));
+        Path nowhere = tmp.resolve("no-token");
+        runner.withPropertyValues("stevedore.transfer.fts.token-file=" + nowhere)
+                .run(context -> assertThat(failure(context))
+                        .contains("stevedore.transfer.fts.token-file: no readable file at " + nowhere));
+    }
+
+    @Test
     void missingFilesAndDirectoriesAreRefusedNamingTheProperty() {
         Path nowhere = tmp.resolve("nowhere");
         runner.withPropertyValues("stevedore.transfer.fts.proxy=" + nowhere,
