@@ -130,6 +130,8 @@ public final class RseTapeEndpoints implements TapeEndpoints, AutoCloseable {
             return unusable("RSE " + rse + " has no protocol to read with: the Tape REST API names files by their path"
                     + " under the RSE's protocol prefix, so add one (e.g. davs with the storage's prefix)", until);
         }
+        // One client per endpoint whatever the spelling: davs://h:1/ and https://h:1 are the same server.
+        root = TapeRestSettings.defaults(root).webdavRoot();
         TapeEndpoint client = client(root);
         if (client instanceof UnusableTapeEndpoint unusable) {
             byUrl.remove(root.toString(), client);
