@@ -22,7 +22,12 @@ import org.stevedore.catalog.campaign.NewCampaign;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.did.DidType;
 import org.stevedore.catalog.did.NewDid;
+import org.stevedore.catalog.daemon.Partition;
+import org.stevedore.catalog.pin.PinHold;
+import org.stevedore.catalog.pin.PinStore;
 import org.stevedore.catalog.store.Store;
+import org.stevedore.tape.campaign.CampaignPins;
+import org.stevedore.tape.pin.PinReleaser;
 import org.stevedore.tape.campaign.BatchRepositories;
 import org.stevedore.tape.campaign.CampaignJobs;
 import org.stevedore.tape.campaign.CampaignSettings;
@@ -168,11 +173,13 @@ final class CampaignBench {
             DataSourceTransactionManager transactions = new DataSourceTransactionManager(h2);
             JobRepository repository = BatchRepositories.jobRepository(h2, transactions);
             CampaignStore campaigns = new CampaignStore(store, clock);
+            PinStore pinStore = new PinStore(store, clock);
             Window endpointWindow = new Window(options.window(), Long.MAX_VALUE);
             CampaignJobs jobs = new CampaignJobs(repository, transactions,
                     BatchRepositories.launcher(repository, new SyncTaskExecutor()), campaigns,
                     TapeEndpoints.of(Map.of(TAPE, endpoint)), new StagingScheduler(rse -> endpointWindow),
-                    new CampaignSettings(200, POLL, Duration.ofMinutes(30), 5_000), clock, clock::advance);
+                    new CampaignSettings(200, POLL, Duration.ofMinutes(30), 5_000), clock, clock::advance,
+                    List.of(new CampaignPins(pinStore, campaigns, Duration.ofDays(7), clock)));
             Campaign campaign = campaigns.create(new NewCampaign(w.account(), inputs, TAPE, Duration.ofDays(7),
                     options.window(), Long.MAX_VALUE, 3, null));
 
@@ -191,6 +198,22 @@ final class CampaignBench {
                         + " stage requests for " + options.files() + " files");
             }
             Instant lastOnDisk = campaigns.lastStaged(campaign.id());
+            long pins = pinStore.held(PinHold.campaign(campaign.id()));
+            if (pins != options.files()) {
+                throw new BenchmarkFailed("the campaign holds " + pins + " pins for " + options.files() + " staged files");
+            }
+            // Past the campaign's pin lifetime nothing needs the pins: the releaser lets them all go at the tape.
+            clock.advance(Duration.ofDays(8));
+            PinReleaser releaser = new PinReleaser(pinStore, TapeEndpoints.of(Map.of(TAPE, emulator)), 5_000);
+            long release0 = System.nanoTime();
+            long released = 0;
+            for (int n; (n = releaser.runOnce(Partition.whole()).items()) > 0; ) {
+                released += n;
+            }
+            long releaseWall = System.nanoTime() - release0;
+            if (released != options.files()) {
+                throw new BenchmarkFailed("released " + released + " pins of " + options.files());
+            }
             double seconds = Duration.between(endpoint.firstStage, lastOnDisk).toMillis() / 1000.0;
             double capacity = (double) DRIVES * BANDWIDTH;
             double mountSeconds = (double) cartridges * MOUNT.toSeconds() / DRIVES;
@@ -209,6 +232,8 @@ final class CampaignBench {
             f.put("poll_interval_s", POLL.toSeconds());
             f.put("cpu_us_per_file", cpu < 0 ? null : Math.round(cpu / 1_000.0 / options.files()));
             f.put("wall_seconds", round(wall / 1e9));
+            f.put("pins_released", released);
+            f.put("pin_release_per_s", Math.round(released / (releaseWall / 1e9)));
             return f;
         }
     }

@@ -134,6 +134,19 @@ public final class CampaignStore {
         store.run("MATCH (c:Campaign {id: $id}) SET c.error = $error, c.updated_at = $now", p);
     }
 
+    /**
+     * Campaigns whose deadline is enforced next, oldest deadline first: RUNNING or PAUSED ones whose deadline has come,
+     * and EXPIRED ones that still have files neither staged nor failed (their clean-up was cut short).
+     */
+    public List<String> pastDeadline(int limit) {
+        return store.read(tx -> tx.run("""
+                MATCH (c:Campaign) WHERE c.deadline <= $now
+                  AND (c.state IN ['RUNNING', 'PAUSED']
+                       OR (c.state = 'EXPIRED' AND c.total_files > c.staged_files + c.failed_files))
+                RETURN c.id AS id ORDER BY c.deadline, c.id LIMIT $limit
+                """, Map.of("now", clock.millis(), "limit", (long) limit)).list(r -> r.get("id").asString()));
+    }
+
     /** COMPLETED once expanded with no file PENDING or REQUESTED; answers whether it is complete now. */
     public boolean completeIfDone(String id) {
         return store.write(tx -> tx.run("""
@@ -380,22 +393,7 @@ public final class CampaignStore {
                 """, Map.of("id", campaignId, "state", state.name(), "limit", (long) limit)).list(CampaignStore::file));
     }
 
-    /**
-     * The campaign's STAGED files whose pin nothing else needs: no rule has a lock on the file at its tape RSE, and no
-     * other RUNNING or PAUSED campaign has the same file staged or requested.
-     */
-    public List<CampaignFile> pinsToDrop(String campaignId) {
-        return store.read(tx -> tx.run("""
-                MATCH (f:CampaignFile {campaign_id: $id, state: 'STAGED'})
-                WHERE NOT EXISTS { MATCH (:Rule)-[:LOCK {rse: f.tape_rse}]->(:Did {key: f.did_key}) }
-                  AND NOT EXISTS {
-                    MATCH (o:CampaignFile {did_key: f.did_key}) WHERE o.campaign_id <> $id AND o.state IN ['STAGED', 'REQUESTED']
-                    MATCH (c:Campaign {id: o.campaign_id}) WHERE c.state IN ['RUNNING', 'PAUSED'] }
-                RETURN f ORDER BY f.request_id, f.path
-                """, Map.of("id", campaignId)).list(CampaignStore::file));
-    }
-
-    /** Marks the campaign's PENDING and REQUESTED files FAILED with {@code reason} (a cancelled campaign). */
+    /** Marks the campaign's PENDING and REQUESTED files FAILED with {@code reason} (cancelled, or past its deadline). */
     public int failOpen(String campaignId, String reason) {
         long now = clock.millis();
         return store.write(tx -> {

@@ -14,7 +14,8 @@ import org.stevedore.catalog.error.InvalidObject;
  * @param windowFiles           at most this many of the campaign's files in flight per tape endpoint
  * @param windowBytes           at most this many of the campaign's bytes in flight per tape endpoint
  * @param priority              its weight in the fair share of a tape endpoint (higher gets more), 1..10
- * @param deadline              when the campaign should be done, or null; reported, not enforced
+ * @param deadline              when the campaign must be done, or null: nearer deadlines go first among campaigns of
+ *                              one priority, and at the deadline the campaign stops and ends EXPIRED
  */
 public record NewCampaign(String account, List<String> inputs, String destinationExpression, Duration pinLifetime,
                           long windowFiles, long windowBytes, int priority, Instant deadline) {

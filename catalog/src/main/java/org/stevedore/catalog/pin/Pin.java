@@ -11,7 +11,9 @@ import org.stevedore.catalog.did.DidRef;
  * @param requestId the tape endpoint's stage request that holds the disk copy
  * @param path      the storage path the tape endpoint knows the file by
  * @param pinnedAt  when the pin was (last) written
- * @param expiresAt when the pin ends: its rules' latest expiry, capped by the RSE's {@code max_pin_lifetime}
+ * @param expiresAt when the pin ends for its rules: their latest expiry, capped by the RSE's {@code max_pin_lifetime}
+ * @param heldUntil when the last of its {@linkplain PinHold holds} runs out, or null when nothing holds it
  */
-public record Pin(DidRef file, String rse, String requestId, String path, Instant pinnedAt, Instant expiresAt) {
+public record Pin(DidRef file, String rse, String requestId, String path, Instant pinnedAt, Instant expiresAt,
+                  Instant heldUntil) {
 }

@@ -28,6 +28,11 @@ import org.stevedore.catalog.store.Times;
  * or by the caller's fallback cap where the RSE has none. A pin becomes releasable when its expiry comes or when the
  * last lock on its replica goes (the replica's {@code lock_cnt} falls to 0, or the replica is deleted); the tape
  * pin releaser then releases it at the tape endpoint and {@linkplain #delete deletes} it here.
+ *
+ * <p>Besides its rules, a pin may have {@linkplain PinHold holds}: {@code (:PinHold {key: <pin key>|<holder>, holder,
+ * until})-[:HOLDS]->(:Pin)}. While any hold has not run out the pin is not releasable, whatever its rules say; a
+ * pre-staging campaign holds the pins of the files it staged for its own pin lifetime, and drops its holds when it is
+ * cancelled. The pin's effective end is so the later of its rules' expiry and its holds.
  */
 public final class PinStore {
 
@@ -51,6 +56,10 @@ public final class PinStore {
                    WHEN latest < $now THEN $now
                    ELSE latest END AS expires_at
             """;
+
+    /** The end of a pin {@code p}'s latest hold, or null. */
+    private static final String HELD_UNTIL = "reduce(m = null, u IN [(p)<-[:HOLDS]-(h:PinHold) | h.until] | "
+            + "CASE WHEN m IS NULL OR u > m THEN u ELSE m END)";
 
     private final Store store;
     private final Clock clock;
@@ -87,6 +96,14 @@ public final class PinStore {
      * @throws ReplicaNotFound naming the files without a replica there (nothing is written)
      */
     public List<Pin> pin(String rse, List<PinTarget> targets, Duration fallbackCap) {
+        return pin(rse, targets, fallbackCap, null);
+    }
+
+    /**
+     * Pins staged replicas of one RSE as {@link #pin(String, List, Duration)} does, and records {@code hold} on each
+     * (a holder pinning again moves its hold's end to the new {@code until}). Null {@code hold}: no hold.
+     */
+    public List<Pin> pin(String rse, List<PinTarget> targets, Duration fallbackCap, PinHold hold) {
         long now = clock.millis();
         return store.write(tx -> {
             RseCap cap = rseCap(tx, rse, fallbackCap);
@@ -104,13 +121,20 @@ public final class PinStore {
                     rows.add(Map.of("key", t.file().key(), "pin_key", key, "request", t.requestId(), "path", t.path(),
                             "bucket", Partition.bucket(key)));
                 }
+                Map<String, Object> params = new HashMap<>(params(cap, now, rows));
+                params.put("holder", hold == null ? null : hold.holder());
+                params.put("until", hold == null ? null : hold.until().toEpochMilli());
                 tx.run(EXPIRY + """
                         MERGE (p:Pin {key: row.pin_key})
                         SET p.did_key = f.key, p.scope = f.scope, p.name = f.name, p.rse_id = rse.id, p.rse = rse.rse,
                             p.request_id = row.request, p.path = row.path, p.created_at = $now,
                             p.expires_at = expires_at, p.hash_bucket = row.bucket
-                        RETURN p
-                        """, params(cap, now, rows)).list().forEach(r -> pins.add(toPin(r.get("p"))));
+                        FOREACH (_ IN CASE WHEN $holder IS NULL THEN [] ELSE [1] END |
+                            MERGE (h:PinHold {key: row.pin_key + '|' + $holder})
+                            SET h.holder = $holder, h.until = $until
+                            MERGE (h)-[:HOLDS]->(p))
+                        RETURN p, %s AS held_until
+                        """.formatted(HELD_UNTIL), params).list().forEach(r -> pins.add(toPin(r)));
             }
             return pins;
         });
@@ -118,7 +142,7 @@ public final class PinStore {
 
     /**
      * Pins of one partition that are due for release, soonest expiry first: expired, or on a replica no lock holds
-     * any more (or that is gone).
+     * any more (or that is gone), and held by no hold that is still running.
      */
     public List<Pin> releasable(Partition partition, int limit) {
         Map<String, Object> params = new HashMap<>(partition.cypherParams());
@@ -127,9 +151,10 @@ public final class PinStore {
         return store.read(tx -> tx.run("""
                 MATCH (p:Pin) WHERE %s
                 OPTIONAL MATCH (:Did {key: p.did_key})-[r:REPLICA]->(:Rse {id: p.rse_id})
-                WITH p, r WHERE p.expires_at <= $now OR r IS NULL OR coalesce(r.lock_cnt, 0) = 0
-                RETURN p ORDER BY p.expires_at, p.key LIMIT $limit
-                """.formatted(partition.cypherFilter("p")), params).list(r -> toPin(r.get("p"))));
+                WITH p, r WHERE (p.expires_at <= $now OR r IS NULL OR coalesce(r.lock_cnt, 0) = 0)
+                  AND NOT EXISTS { MATCH (p)<-[:HOLDS]-(h:PinHold) WHERE h.until > $now }
+                RETURN p, %s AS held_until ORDER BY p.expires_at, p.key LIMIT $limit
+                """.formatted(partition.cypherFilter("p"), HELD_UNTIL), params).list(PinStore::toPin));
     }
 
     /**
@@ -152,16 +177,56 @@ public final class PinStore {
             return tx.run("""
                     UNWIND $rows AS row
                     MATCH (p:Pin {key: row.key}) WHERE p.request_id = row.request
-                    DELETE p
+                    WITH p, [(p)<-[:HOLDS]-(h:PinHold) | h] AS holds
+                    FOREACH (h IN holds | DETACH DELETE h)
+                    DETACH DELETE p
                     RETURN count(*) AS n
                     """, Map.of("rows", rows)).single().get("n").asInt();
         });
     }
 
+    /**
+     * Drops every hold of {@code holder} (a cancelled campaign), in batches of the store's size; the pins stay, to be
+     * released when their rules and other holders no longer need them. Returns how many holds went.
+     */
+    public int dropHolds(String holder) {
+        int dropped = 0;
+        while (true) {
+            int n = store.write(tx -> tx.run("""
+                    MATCH (h:PinHold {holder: $holder})
+                    WITH h LIMIT $batch
+                    DETACH DELETE h
+                    RETURN count(*) AS n
+                    """, Map.of("holder", holder, "batch", (long) store.batchSize())).single().get("n").asInt());
+            dropped += n;
+            if (n < store.batchSize()) {
+                return dropped;
+            }
+        }
+    }
+
+    /** How many pins {@code holder} holds (its holds, run out or not). */
+    public long held(String holder) {
+        return store.read(tx -> tx.run("MATCH (h:PinHold {holder: $holder}) RETURN count(h) AS n",
+                Map.of("holder", holder)).single().get("n").asLong());
+    }
+
     /** The pins on an RSE, by file. */
     public List<Pin> pinsOn(String rse) {
-        return store.read(tx -> tx.run("MATCH (p:Pin {rse: $rse}) RETURN p ORDER BY p.did_key", Map.of("rse", rse))
-                .list(r -> toPin(r.get("p"))));
+        return store.read(tx -> tx.run("MATCH (p:Pin {rse: $rse}) RETURN p, %s AS held_until ORDER BY p.did_key"
+                .formatted(HELD_UNTIL), Map.of("rse", rse)).list(PinStore::toPin));
+    }
+
+    /** Up to {@code limit} pins on an RSE, by file, after the file key {@code afterKey} (null: from the start). */
+    public List<Pin> pinsOn(String rse, String afterKey, int limit) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("rse", rse);
+        params.put("after", afterKey == null ? "" : afterKey);
+        params.put("limit", (long) limit);
+        return store.read(tx -> tx.run("""
+                MATCH (p:Pin {rse: $rse}) WHERE p.did_key > $after
+                RETURN p, %s AS held_until ORDER BY p.did_key LIMIT $limit
+                """.formatted(HELD_UNTIL), params).list(PinStore::toPin));
     }
 
     private record RseCap(String id, long capMillis) {
@@ -209,9 +274,10 @@ public final class PinStore {
         return Map.of("rse_id", cap.id(), "now", now, "cap", cap.capMillis(), "rows", rows);
     }
 
-    private static Pin toPin(Value p) {
+    private static Pin toPin(Record r) {
+        Value p = r.get("p");
         return new Pin(new DidRef(p.get("scope").asString(), p.get("name").asString()), p.get("rse").asString(),
                 p.get("request_id").asString(), p.get("path").asString(), Times.instant(p.get("created_at")),
-                Times.instant(p.get("expires_at")));
+                Times.instant(p.get("expires_at")), Times.instant(r.get("held_until")));
     }
 }

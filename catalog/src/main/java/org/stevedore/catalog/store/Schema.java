@@ -75,7 +75,12 @@ public final class Schema {
                     // key = the idempotency key, <task id>:<from seq>-<to seq>: one delivery per released batch.
                     "CREATE CONSTRAINT webhook_delivery_key IF NOT EXISTS FOR (w:WebhookDelivery) REQUIRE w.key IS UNIQUE",
                     "CREATE INDEX webhook_delivery_due IF NOT EXISTS FOR (w:WebhookDelivery) ON (w.state, w.next_attempt_at)",
-                    "CREATE INDEX webhook_delivery_task IF NOT EXISTS FOR (w:WebhookDelivery) ON (w.task_id)")));
+                    "CREATE INDEX webhook_delivery_task IF NOT EXISTS FOR (w:WebhookDelivery) ON (w.task_id)")),
+            new Migration(8, "holds on pins (a campaign keeps its staged files pinned); campaigns by deadline", List.of(
+                    // key = <pin key>|<holder>: one hold per pin and holder, e.g. campaign:<id>.
+                    "CREATE CONSTRAINT pin_hold_key IF NOT EXISTS FOR (h:PinHold) REQUIRE h.key IS UNIQUE",
+                    "CREATE INDEX pin_hold_holder IF NOT EXISTS FOR (h:PinHold) ON (h.holder)",
+                    "CREATE INDEX campaign_deadline IF NOT EXISTS FOR (c:Campaign) ON (c.deadline)")));
 
     public static int latestVersion() {
         return MIGRATIONS.get(MIGRATIONS.size() - 1).version();

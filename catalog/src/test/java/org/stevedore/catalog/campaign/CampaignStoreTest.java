@@ -118,22 +118,27 @@ class CampaignStoreTest extends StoreTest {
     }
 
     @Test
-    void pinsAnotherLiveCampaignOrARuleNeedsAreKept() {
-        Campaign a = campaign();
-        Campaign b = campaign();
-        for (Campaign c : List.of(a, b)) {
-            campaigns.addFiles(c.id(), List.of(pending("f1", 10, "T", "/1"), pending("f2", 20, "T", "/2"),
-                    pending("f3", 30, "T", "/3")));
-        }
-        List<String> keysA = campaigns.pending(a.id(), "T", null, 10).stream().map(CampaignFile::key).toList();
-        campaigns.requested(a.id(), keysA, "req-a");
-        campaigns.settle(a.id(), keysA.stream().map(k -> new Outcome(k, true, null)).toList());
-        String keyB = campaigns.pending(b.id(), "T", null, 1).get(0).key();
-        campaigns.requested(b.id(), List.of(keyB), "req-b");
-        store.run("CREATE (:Rule {id: 'r1'})-[:LOCK {rse: 'T'}]->(:Did {key: 'bmn:f2'})", Map.of());
+    void campaignsArePastTheirDeadlineOnceItComesAndExpiredOnesUntilNoFileIsLeftOpen() {
+        Campaign early = campaigns.create(new NewCampaign("root", List.of("bmn:run8"), "X", Duration.ofDays(2), 100,
+                1_000_000, 3, clock.instant().plus(Duration.ofHours(1))));
+        Campaign late = campaigns.create(new NewCampaign("root", List.of("bmn:run8"), "X", Duration.ofDays(2), 100,
+                1_000_000, 3, clock.instant().plus(Duration.ofHours(2))));
+        Campaign none = campaign();
+        campaigns.addFiles(early.id(), List.of(pending("f1", 10, "T", "/1"), pending("f2", 20, "T", "/2")));
 
-        assertThat(campaigns.pinsToDrop(a.id())).extracting(CampaignFile::name).containsExactly("f3");
-        campaigns.transition(b.id(), EnumSet.of(CampaignState.RUNNING), CampaignState.CANCELLED);
-        assertThat(campaigns.pinsToDrop(a.id())).extracting(CampaignFile::name).containsExactly("f1", "f3");
+        assertThat(campaigns.pastDeadline(10)).isEmpty();
+        clock.advance(Duration.ofHours(1));
+        assertThat(campaigns.pastDeadline(10)).containsExactly(early.id());
+        clock.advance(Duration.ofHours(5));
+        assertThat(campaigns.pastDeadline(10)).containsExactly(early.id(), late.id());
+        assertThat(campaigns.pastDeadline(1)).containsExactly(early.id());
+
+        campaigns.transition(early.id(), EnumSet.of(CampaignState.RUNNING), CampaignState.EXPIRED);
+        campaigns.transition(late.id(), EnumSet.of(CampaignState.RUNNING), CampaignState.CANCELLED);
+        assertThat(campaigns.pastDeadline(10)).as("expired with two files open").containsExactly(early.id());
+        assertThat(campaigns.failOpen(early.id(), "deadline passed")).isEqualTo(2);
+        assertThat(campaigns.pastDeadline(10)).isEmpty();
+        assertThat(campaigns.get(early.id()).state().finished()).isTrue();
+        assertThat(campaigns.get(none.id()).deadline()).isNull();
     }
 }

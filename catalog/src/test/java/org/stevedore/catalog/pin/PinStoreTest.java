@@ -183,4 +183,59 @@ class PinStoreTest extends StoreTest {
         assertThat(pins.pinsOn("TAPE1")).extracting(Pin::file, Pin::requestId)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(f2, "req-2"));
     }
+
+    @Test
+    void aHeldPinIsNotReleasedWithoutARuleUntilItsLastHoldRunsOut() {
+        PinHold a = new PinHold(PinHold.campaign("a"), t0.plus(Duration.ofHours(2)));
+        PinHold b = new PinHold(PinHold.campaign("b"), t0.plus(Duration.ofHours(3)));
+        pins.pin("TAPE1", targets("req-1", f1, f2), WEEK, a);
+        List<Pin> again = pins.pin("TAPE1", targets("req-2", f2), WEEK, b);
+
+        assertThat(again).extracting(Pin::heldUntil).containsExactly(t0.plus(Duration.ofHours(3)));
+        assertThat(pins.pinsOn("TAPE1")).extracting(Pin::file, Pin::heldUntil).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(f1, t0.plus(Duration.ofHours(2))),
+                org.assertj.core.groups.Tuple.tuple(f2, t0.plus(Duration.ofHours(3))));
+        assertThat(pins.releasable(Partition.whole(), 100)).as("no rule, but held").isEmpty();
+
+        clock.advance(Duration.ofHours(2));
+        assertThat(pins.releasable(Partition.whole(), 100)).extracting(Pin::file).containsExactly(f1);
+        clock.advance(Duration.ofHours(1));
+        assertThat(pins.releasable(Partition.whole(), 100)).extracting(Pin::file).containsExactlyInAnyOrder(f1, f2);
+    }
+
+    @Test
+    void droppingAHolderLeavesItsPinsToTheirRulesAndOtherHolders() {
+        rule(f3, null);
+        PinHold a = new PinHold(PinHold.campaign("a"), t0.plus(WEEK));
+        pins.pin("TAPE1", targets("req-1", f1, f2, f3), WEEK, a);
+        pins.pin("TAPE1", targets("req-1", f2), WEEK, new PinHold(PinHold.campaign("b"), t0.plus(WEEK)));
+        assertThat(pins.held(a.holder())).isEqualTo(3);
+
+        assertThat(pins.dropHolds(a.holder())).isEqualTo(3);
+
+        assertThat(pins.held(a.holder())).isZero();
+        assertThat(pins.releasable(Partition.whole(), 100)).as("f2 held by b, f3 locked by a rule")
+                .extracting(Pin::file).containsExactly(f1);
+        assertThat(pins.pinsOn("TAPE1")).hasSize(3);
+    }
+
+    @Test
+    void deletingAPinDeletesItsHolds() {
+        pins.pin("TAPE1", targets("req-1", f1), WEEK, new PinHold(PinHold.campaign("a"), t0.plus(Duration.ofHours(1))));
+        clock.advance(Duration.ofHours(1));
+
+        assertThat(pins.delete(pins.releasable(Partition.whole(), 100))).isEqualTo(1);
+
+        assertThat(pins.pinsOn("TAPE1")).isEmpty();
+        assertThat(pins.held(PinHold.campaign("a"))).isZero();
+    }
+
+    @Test
+    void pinsAreListedPageByPage() {
+        pins.pin("TAPE1", targets("req-1", f1, f2, f3), WEEK);
+
+        List<Pin> first = pins.pinsOn("TAPE1", null, 2);
+        assertThat(first).extracting(Pin::file).containsExactly(f1, f2);
+        assertThat(pins.pinsOn("TAPE1", first.get(1).file().key(), 2)).extracting(Pin::file).containsExactly(f3);
+    }
 }

@@ -4,6 +4,7 @@ import org.stevedore.tape.endpoint.TapeEndpoints;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.util.EnumSet;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
@@ -53,13 +54,20 @@ public final class CampaignJobs {
     public CampaignJobs(JobRepository repository, PlatformTransactionManager transactions, JobLauncher launcher,
                         CampaignStore campaigns, TapeEndpoints endpoints, StagingScheduler scheduler,
                         CampaignSettings settings, Clock clock, Waits waits) {
+        this(repository, transactions, launcher, campaigns, endpoints, scheduler, settings, clock, waits, List.of());
+    }
+
+    /** @param stagedListeners told of files found on disk before they are settled STAGED (see {@link StageTracker}) */
+    public CampaignJobs(JobRepository repository, PlatformTransactionManager transactions, JobLauncher launcher,
+                        CampaignStore campaigns, TapeEndpoints endpoints, StagingScheduler scheduler,
+                        CampaignSettings settings, Clock clock, Waits waits, List<StagedListener> stagedListeners) {
         this.repository = repository;
         this.transactions = transactions;
         this.launcher = launcher;
         this.campaigns = campaigns;
         this.endpoints = endpoints;
         this.scheduler = scheduler;
-        this.tracker = new StageTracker(campaigns, endpoints, scheduler);
+        this.tracker = new StageTracker(campaigns, endpoints, scheduler, stagedListeners);
         this.settings = settings;
         this.clock = clock;
         this.waits = waits;
@@ -74,7 +82,8 @@ public final class CampaignJobs {
     }
 
     public Job job(String campaignId) {
-        StageChunkReader reader = new StageChunkReader(campaignId, campaigns, scheduler, tracker, settings, clock, waits);
+        StageChunkReader reader = new StageChunkReader(campaignId, campaigns, scheduler, tracker, settings, clock, waits,
+                new CampaignEnding(campaigns, endpoints, tracker));
         StageChunkWriter writer = new StageChunkWriter(campaignId, campaigns, endpoints, scheduler, settings, waits);
         return new JobBuilder(JOB, repository)
                 .start(new StepBuilder("expand", repository)

@@ -4,11 +4,8 @@ import org.stevedore.tape.endpoint.TapeEndpoints;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,12 +20,11 @@ import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.did.DidStore;
 import org.stevedore.catalog.error.DataIdentifierNotFound;
 import org.stevedore.catalog.error.UnsupportedOperation;
-import org.stevedore.tape.endpoint.TapeEndpointException;
 
 /**
  * What the API asks of campaigns: submit (validated before anything is written), progress, pause, resume, cancel.
- * Cancelling cancels the recalls still outstanding and releases the campaign's pins on staged files that no rule and
- * no other live campaign needs.
+ * Cancelling cancels the recalls still outstanding and drops the campaign's holds on the pins of its staged files; a
+ * campaign whose deadline passes ends EXPIRED the same way, but keeps its holds.
  */
 public final class CampaignService {
 
@@ -48,9 +44,19 @@ public final class CampaignService {
     private final TapeEndpoints endpoints;
     private final CampaignSettings settings;
     private final Clock clock;
+    private final CampaignPins pins;
+    private final CampaignEnding ending;
 
     public CampaignService(CampaignStore campaigns, DidStore dids, ExpressionCheck expressions, CampaignJobs jobs,
                            TapeEndpoints endpoints, CampaignSettings settings, Clock clock) {
+        this(campaigns, dids, expressions, jobs, endpoints, settings, clock, null);
+    }
+
+    /** @param pins the campaigns' holds on their pins, dropped at cancel; null when nothing pins */
+    public CampaignService(CampaignStore campaigns, DidStore dids, ExpressionCheck expressions, CampaignJobs jobs,
+                           TapeEndpoints endpoints, CampaignSettings settings, Clock clock, CampaignPins pins) {
+        this.pins = pins;
+        this.ending = new CampaignEnding(campaigns, endpoints, jobs.tracker());
         this.campaigns = campaigns;
         this.dids = dids;
         this.expressions = expressions;
@@ -138,24 +144,43 @@ public final class CampaignService {
     }
 
     /**
-     * Cancels outstanding recalls, fails the files not staged yet, and releases the pins nothing else needs. The job
-     * notices the state and stops at its next read; this waits for it before cleaning up, so no request slips past.
+     * Cancels outstanding recalls, fails the files not staged yet, and drops the campaign's holds on its pins (the pin
+     * releaser lets each go once no rule and no other campaign needs it). The job notices the state and stops at its
+     * next read; this waits for it before cleaning up, so no request slips past.
      */
     public Campaign cancel(String id) {
         if (!campaigns.transition(id, EnumSet.of(CampaignState.RUNNING, CampaignState.PAUSED), CampaignState.CANCELLED)) {
             throw refusal(id, "cancelled", "RUNNING or PAUSED");
         }
         awaitStopped(id);
-        Map<String, Map<String, List<String>>> requested = byEndpointAndRequest(campaigns.files(id,
-                CampaignFileState.REQUESTED, Integer.MAX_VALUE));
-        requested.forEach((rse, byRequest) -> endpoints.forRse(rse).ifPresent(e -> byRequest.forEach((request, paths) ->
-                quietly(() -> e.cancel(request, paths), "cancel", id, request))));
-        int failed = campaigns.failOpen(id, "campaign cancelled");
-        List<CampaignFile> pins = campaigns.pinsToDrop(id);
-        byEndpointAndRequest(pins).forEach((rse, byRequest) -> endpoints.forRse(rse).ifPresent(e ->
-                byRequest.forEach((request, paths) -> quietly(() -> e.release(request, paths), "release", id, request))));
-        log.info("Campaign {} cancelled: {} files not staged, {} pins released", id, failed, pins.size());
+        int failed = ending.end(id, "campaign cancelled");
+        int dropped = pins == null ? 0 : pins.dropHolds(id);
+        log.info("Campaign {} cancelled: {} files not staged, holds on {} pins dropped", id, failed, dropped);
         return campaigns.get(id);
+    }
+
+    /**
+     * Enforces the campaign's deadline if it has come: RUNNING or PAUSED → EXPIRED (its job stops at its next read),
+     * then, once the job has stopped, the outstanding recalls are cancelled and the files not staged fail with
+     * "deadline ... passed". Staged files keep their pins (the campaign's holds stay). Also finishes the clean-up of
+     * an EXPIRED campaign that still has open files. Answers whether anything was done.
+     */
+    public boolean expireIfDue(String id) {
+        Campaign c = campaigns.get(id);
+        if (c.deadline() == null || clock.instant().isBefore(c.deadline())) {
+            return false;
+        }
+        String reason = CampaignEnding.deadlineReason(c.deadline());
+        if (c.state() != CampaignState.EXPIRED) {
+            if (!campaigns.transition(id, EnumSet.of(CampaignState.RUNNING, CampaignState.PAUSED), CampaignState.EXPIRED)) {
+                return false;
+            }
+            campaigns.setError(id, reason);
+        }
+        awaitStopped(id);
+        int failed = ending.end(id, reason);
+        log.info("Campaign {} expired: {}; {} files not staged failed", id, reason, failed);
+        return true;
     }
 
     private void awaitStopped(String id) {
@@ -167,25 +192,6 @@ public final class CampaignService {
                 Thread.currentThread().interrupt();
                 return;
             }
-        }
-    }
-
-    private static Map<String, Map<String, List<String>>> byEndpointAndRequest(List<CampaignFile> files) {
-        Map<String, Map<String, List<String>>> grouped = new LinkedHashMap<>();
-        for (CampaignFile f : files) {
-            if (f.tapeRse() != null && f.requestId() != null) {
-                grouped.computeIfAbsent(f.tapeRse(), k -> new LinkedHashMap<>())
-                        .computeIfAbsent(f.requestId(), k -> new ArrayList<>()).add(f.path());
-            }
-        }
-        return grouped;
-    }
-
-    private static void quietly(Runnable call, String what, String campaignId, String requestId) {
-        try {
-            call.run();
-        } catch (TapeEndpointException e) {
-            log.warn("Campaign {}: {} of stage request {} failed: {}", campaignId, what, requestId, e.getMessage());
         }
     }
 

@@ -2,6 +2,7 @@ package org.stevedore.tape.campaign;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +20,8 @@ import org.stevedore.catalog.campaign.CampaignStore;
  * (tape RSE, path) order, as many as the scheduler grants. Between grants it polls the outstanding requests, and
  * waits when the window is full. Its position is the store itself: requested files are no longer PENDING, so a
  * restarted run reads on from where the last one stopped. It ends when nothing is pending or in flight; it stops the
- * step (STOPPED, restartable) when the campaign is paused or cancelled.
+ * step (STOPPED, restartable) when the campaign is paused or cancelled, and when its deadline comes (after ending it
+ * EXPIRED).
  */
 final class StageChunkReader implements ItemStreamReader<StageChunk> {
 
@@ -32,11 +34,13 @@ final class StageChunkReader implements ItemStreamReader<StageChunk> {
     private final CampaignSettings settings;
     private final Clock clock;
     private final Waits waits;
+    private final CampaignEnding ending;
     /** When the outstanding requests were last polled; null: not yet in this run. */
     private Long lastPoll;
 
     StageChunkReader(String campaignId, CampaignStore campaigns, StagingScheduler scheduler, StageTracker tracker,
-                     CampaignSettings settings, Clock clock, Waits waits) {
+                     CampaignSettings settings, Clock clock, Waits waits, CampaignEnding ending) {
+        this.ending = ending;
         this.campaignId = campaignId;
         this.campaigns = campaigns;
         this.scheduler = scheduler;
@@ -49,7 +53,7 @@ final class StageChunkReader implements ItemStreamReader<StageChunk> {
     @Override
     public void open(ExecutionContext executionContext) {
         Campaign c = campaigns.get(campaignId);
-        scheduler.register(campaignId, c.priority(), new Window(c.windowFiles(), c.windowBytes()),
+        scheduler.register(campaignId, c.priority(), c.deadline(), new Window(c.windowFiles(), c.windowBytes()),
                 campaigns.pendingByTapeRse(campaignId), campaigns.inFlightByTapeRse(campaignId));
     }
 
@@ -61,7 +65,11 @@ final class StageChunkReader implements ItemStreamReader<StageChunk> {
     @Override
     public StageChunk read() throws Exception {
         while (true) {
-            CampaignState state = campaigns.get(campaignId).state();
+            Campaign c = campaigns.get(campaignId);
+            CampaignState state = c.state();
+            if (state == CampaignState.RUNNING && c.deadline() != null && !clock.instant().isBefore(c.deadline())) {
+                state = expire(c);
+            }
             if (state != CampaignState.RUNNING) {
                 log.info("Campaign {} is {}: its staging step stops", campaignId, state);
                 throw new JobInterruptedException("campaign " + campaignId + " is " + state);
@@ -81,6 +89,20 @@ final class StageChunkReader implements ItemStreamReader<StageChunk> {
             }
             waits.sleep(settings.pollInterval());
         }
+    }
+
+    /**
+     * The deadline has come: nothing more is asked for, the campaign turns EXPIRED, and (this being its job's thread,
+     * so no request can slip past) its outstanding recalls are cancelled and the files not staged fail at once.
+     */
+    private CampaignState expire(Campaign c) {
+        String reason = CampaignEnding.deadlineReason(c.deadline());
+        if (campaigns.transition(campaignId, EnumSet.of(CampaignState.RUNNING), CampaignState.EXPIRED)) {
+            campaigns.setError(campaignId, reason);
+            int failed = ending.end(campaignId, reason);
+            log.info("Campaign {} expired: {}; {} files not staged failed", campaignId, reason, failed);
+        }
+        return campaigns.get(campaignId).state();
     }
 
     /** The next granted files on one tape RSE, or null when the campaign must wait there. */

@@ -27,16 +27,25 @@ public final class StageTracker {
     private final CampaignStore campaigns;
     private final TapeEndpoints endpoints;
     private final StagingScheduler scheduler;
+    private final List<StagedListener> stagedListeners;
 
     public StageTracker(CampaignStore campaigns, TapeEndpoints endpoints, StagingScheduler scheduler) {
+        this(campaigns, endpoints, scheduler, List.of());
+    }
+
+    /** @param stagedListeners told of the files found on disk before they are settled STAGED (pins, ...) */
+    public StageTracker(CampaignStore campaigns, TapeEndpoints endpoints, StagingScheduler scheduler,
+                        List<StagedListener> stagedListeners) {
         this.campaigns = campaigns;
         this.endpoints = endpoints;
         this.scheduler = scheduler;
+        this.stagedListeners = List.copyOf(stagedListeners);
     }
 
     /** Polls once; returns how many files were settled. */
     public int poll(String campaignId) {
         List<Outcome> outcomes = new ArrayList<>();
+        List<CampaignFile> staged = new ArrayList<>();
         for (OutstandingRequest request : campaigns.outstanding(campaignId)) {
             Map<String, CampaignFile> ours = campaigns.requestedIn(campaignId, request.requestId());
             Optional<TapeEndpoint> endpoint = endpoints.forRse(request.tapeRse());
@@ -65,14 +74,23 @@ public final class StageTracker {
                 }
                 if (file.staged()) {
                     outcomes.add(new Outcome(f.key(), true, null));
+                    staged.add(f);
                 } else if (file.failed()) {
                     outcomes.add(new Outcome(f.key(), false, file.error() != null ? file.error()
                             : "stage " + file.state().name().toLowerCase() + " without a reason"));
                 }
             }
         }
+        notifyStaged(campaignId, staged);
         Map<String, org.stevedore.catalog.campaign.Campaign.Counts> freed = campaigns.settle(campaignId, outcomes);
         freed.forEach((rse, counts) -> scheduler.settled(campaignId, rse, counts.files(), counts.bytes()));
         return outcomes.size();
+    }
+
+    /** Before the settle: a listener that fails leaves the files REQUESTED, to be reported again. */
+    private void notifyStaged(String campaignId, List<CampaignFile> staged) {
+        if (!staged.isEmpty()) {
+            stagedListeners.forEach(l -> l.staged(campaignId, staged));
+        }
     }
 }

@@ -1,6 +1,8 @@
 package org.stevedore.tape.campaign;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,20 +19,27 @@ import org.stevedore.catalog.campaign.Campaign.Counts;
  * work there, weighted by priority: a campaign that needs less than its share keeps only what it needs, the rest is
  * split among the others. Nothing is taken back from a campaign that got more while it was alone: as its files
  * settle it gets nothing new until it is below its share, so a newcomer reaches its share within one turnover of the
- * window. Files and bytes are shared alike. All methods are synchronized: campaigns run on their own threads.
+ * window. Files and bytes are shared alike.
+ *
+ * <p>Deadlines order campaigns of the same priority: the part of the window their priority earns them together goes
+ * first to the one with the nearest deadline, up to what it can use, then to the next (earliest deadline first);
+ * campaigns without a deadline share what is left. Between priorities the weighted split above is unchanged. All
+ * methods are synchronized: campaigns run on their own threads.
  */
 public final class StagingScheduler {
 
     private static final class Share {
         final int priority;
+        final Instant deadline;
         final Window window;
         long pendingFiles;
         long pendingBytes;
         long inFlightFiles;
         long inFlightBytes;
 
-        Share(int priority, Window window) {
+        Share(int priority, Instant deadline, Window window) {
             this.priority = priority;
+            this.deadline = deadline;
             this.window = window;
         }
 
@@ -51,11 +60,20 @@ public final class StagingScheduler {
     /** Takes a campaign in (again), with its files still pending and in flight per tape RSE, as stored. */
     public synchronized void register(String campaignId, int priority, Window window, Map<String, Counts> pending,
                                       Map<String, Counts> inFlight) {
+        register(campaignId, priority, null, window, pending, inFlight);
+    }
+
+    /**
+     * Takes a campaign in (again), as stored; {@code deadline} (null: none) ranks it among the campaigns of its
+     * priority.
+     */
+    public synchronized void register(String campaignId, int priority, Instant deadline, Window window,
+                                      Map<String, Counts> pending, Map<String, Counts> inFlight) {
         unregister(campaignId);
         Map<String, Counts> all = new LinkedHashMap<>(pending);
         inFlight.keySet().forEach(rse -> all.putIfAbsent(rse, Counts.ZERO));
         all.forEach((rse, p) -> {
-            Share s = new Share(priority, window);
+            Share s = new Share(priority, deadline, window);
             s.pendingFiles = p.files();
             s.pendingBytes = p.bytes();
             Counts f = inFlight.getOrDefault(rse, Counts.ZERO);
@@ -215,7 +233,8 @@ public final class StagingScheduler {
     /**
      * Water filling: each active campaign's demand (what it could use: the least of its window and its pending plus
      * in-flight work) is met in full when it is below its weighted part of what is left; the remainder is split
-     * among the others by weight, again and again until everyone left wants more than their part.
+     * among the others by weight, again and again until everyone left wants more than their part. Then, within each
+     * priority, the shares are handed out again by deadline.
      */
     private static long fairShare(Map<String, Share> shares, String campaignId, long capacity, boolean files) {
         Map<String, Long> demand = new LinkedHashMap<>();
@@ -228,28 +247,54 @@ public final class StagingScheduler {
         if (!demand.containsKey(campaignId)) {
             return 0;
         }
+        Map<String, Long> fair = waterFill(demand, id -> shares.get(id).priority, capacity);
+        Share mine = shares.get(campaignId);
+        List<String> peers = demand.keySet().stream().filter(id -> shares.get(id).priority == mine.priority).toList();
+        if (peers.size() < 2 || peers.stream().allMatch(id -> shares.get(id).deadline == null)) {
+            return fair.get(campaignId);
+        }
+        long left = peers.stream().mapToLong(fair::get).sum();
+        List<String> byDeadline = peers.stream().filter(id -> shares.get(id).deadline != null)
+                .sorted(Comparator.<String, Instant>comparing(id -> shares.get(id).deadline).thenComparing(id -> id))
+                .toList();
+        for (String id : byDeadline) {
+            long granted = Math.min(demand.get(id), left);
+            if (id.equals(campaignId)) {
+                return granted;
+            }
+            left -= granted;
+        }
+        Map<String, Long> rest = new LinkedHashMap<>();
+        peers.stream().filter(id -> shares.get(id).deadline == null).forEach(id -> rest.put(id, demand.get(id)));
+        return waterFill(rest, id -> 1, left).get(campaignId);
+    }
+
+    /** Weighted max-min split of {@code capacity} among demands: each id's share. */
+    private static Map<String, Long> waterFill(Map<String, Long> demand, java.util.function.ToIntFunction<String> weight,
+                                               long capacity) {
+        Map<String, Long> result = new HashMap<>();
         long left = capacity;
         Map<String, Long> open = new LinkedHashMap<>(demand);
-        while (true) {
-            long weights = open.keySet().stream().mapToLong(id -> shares.get(id).priority).sum();
+        while (!open.isEmpty()) {
+            long weights = open.keySet().stream().mapToLong(weight::applyAsInt).sum();
             double part = (double) left / weights;
             List<String> satisfied = new ArrayList<>();
             open.forEach((id, d) -> {
-                if (d <= part * shares.get(id).priority) {
+                if (d <= part * weight.applyAsInt(id)) {
                     satisfied.add(id);
                 }
             });
             if (satisfied.isEmpty()) {
-                return (long) Math.floor(part * shares.get(campaignId).priority);
+                open.keySet().forEach(id -> result.put(id, (long) Math.floor(part * weight.applyAsInt(id))));
+                return result;
             }
             for (String id : satisfied) {
                 long d = open.remove(id);
-                if (id.equals(campaignId)) {
-                    return d;
-                }
+                result.put(id, d);
                 left -= d;
             }
         }
+        return result;
     }
 
     private static long min(long a, long b, long c) {

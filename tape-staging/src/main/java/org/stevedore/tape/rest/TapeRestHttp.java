@@ -72,6 +72,9 @@ final class TapeRestHttp implements AutoCloseable {
     private Answer once(String operation, String method, URI uri, String json) {
         HttpUriRequestBase request = new HttpUriRequestBase(method, uri);
         request.addHeader("Accept", "application/json");
+        if (settings.token() != null) {
+            request.addHeader("Authorization", "Bearer " + settings.token());
+        }
         if (json != null) {
             request.setEntity(new StringEntity(json, ContentType.APPLICATION_JSON));
         }

@@ -21,10 +21,18 @@ import org.stevedore.transfer.storage.X509Credentials;
  * @param maxConnections     pooled connections to the endpoint
  * @param credentials        the X509 client certificate (or proxy); null for none
  * @param trust              CAs to trust; null for the JVM's trust store
+ * @param token              a bearer token sent with every call (WLCG tokens), or null; never printed
  */
 public record TapeRestSettings(URI webdavRoot, int maxFilesPerRequest, int maxAttempts, Duration firstRetryDelay,
                                Duration maxRetryDelay, Duration connectTimeout, Duration socketTimeout,
-                               int maxConnections, X509Credentials credentials, TrustAnchors trust) {
+                               int maxConnections, X509Credentials credentials, TrustAnchors trust, String token) {
+
+    public TapeRestSettings(URI webdavRoot, int maxFilesPerRequest, int maxAttempts, Duration firstRetryDelay,
+                            Duration maxRetryDelay, Duration connectTimeout, Duration socketTimeout, int maxConnections,
+                            X509Credentials credentials, TrustAnchors trust) {
+        this(webdavRoot, maxFilesPerRequest, maxAttempts, firstRetryDelay, maxRetryDelay, connectTimeout,
+                socketTimeout, maxConnections, credentials, trust, null);
+    }
 
     public TapeRestSettings {
         Objects.requireNonNull(webdavRoot, "webdavRoot");
@@ -42,6 +50,9 @@ public record TapeRestSettings(URI webdavRoot, int maxFilesPerRequest, int maxAt
         requireNotNegative("maxRetryDelay", maxRetryDelay);
         requirePositive("connectTimeout", connectTimeout);
         requirePositive("socketTimeout", socketTimeout);
+        if (token != null && (token.isBlank() || token.contains("\n") || token.contains("\r"))) {
+            throw new IllegalArgumentException("The bearer token must be one non-blank line");
+        }
     }
 
     /**
@@ -55,22 +66,50 @@ public record TapeRestSettings(URI webdavRoot, int maxFilesPerRequest, int maxAt
 
     public TapeRestSettings withMaxFilesPerRequest(int max) {
         return new TapeRestSettings(webdavRoot, max, maxAttempts, firstRetryDelay, maxRetryDelay, connectTimeout,
-                socketTimeout, maxConnections, credentials, trust);
+                socketTimeout, maxConnections, credentials, trust, token);
     }
 
     public TapeRestSettings withRetries(int attempts, Duration first, Duration max) {
         return new TapeRestSettings(webdavRoot, maxFilesPerRequest, attempts, first, max, connectTimeout,
-                socketTimeout, maxConnections, credentials, trust);
+                socketTimeout, maxConnections, credentials, trust, token);
     }
 
     public TapeRestSettings withTimeouts(Duration connect, Duration socket) {
         return new TapeRestSettings(webdavRoot, maxFilesPerRequest, maxAttempts, firstRetryDelay, maxRetryDelay,
-                connect, socket, maxConnections, credentials, trust);
+                connect, socket, maxConnections, credentials, trust, token);
     }
 
     public TapeRestSettings withX509(X509Credentials newCredentials, TrustAnchors newTrust) {
         return new TapeRestSettings(webdavRoot, maxFilesPerRequest, maxAttempts, firstRetryDelay, maxRetryDelay,
-                connectTimeout, socketTimeout, maxConnections, newCredentials, newTrust);
+                connectTimeout, socketTimeout, maxConnections, newCredentials, newTrust, token);
+    }
+
+    public TapeRestSettings withToken(String newToken) {
+        return new TapeRestSettings(webdavRoot, maxFilesPerRequest, maxAttempts, firstRetryDelay, maxRetryDelay,
+                connectTimeout, socketTimeout, maxConnections, credentials, trust, newToken);
+    }
+
+    public TapeRestSettings withMaxConnections(int max) {
+        return new TapeRestSettings(webdavRoot, maxFilesPerRequest, maxAttempts, firstRetryDelay, maxRetryDelay,
+                connectTimeout, socketTimeout, max, credentials, trust, token);
+    }
+
+    /** The same settings for another tape system. */
+    public TapeRestSettings withWebdavRoot(URI root) {
+        return new TapeRestSettings(root, maxFilesPerRequest, maxAttempts, firstRetryDelay, maxRetryDelay,
+                connectTimeout, socketTimeout, maxConnections, credentials, trust, token);
+    }
+
+    /** Whether calls carry an identity: a client certificate or proxy, or a token. */
+    public boolean hasIdentity() {
+        return credentials != null || token != null;
+    }
+
+    @Override
+    public String toString() {
+        return "TapeRestSettings[webdavRoot=" + webdavRoot + ", maxFilesPerRequest=" + maxFilesPerRequest
+                + ", maxAttempts=" + maxAttempts + ", credentials=" + credentials + ", trust=" + trust
+                + ", token=" + (token == null ? "none" : "(set)") + "]";
     }
 
     /** The wait before retry number {@code retry} (1 for the first): doubling from the first delay, capped. */

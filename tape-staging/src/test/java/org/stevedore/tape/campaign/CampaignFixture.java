@@ -19,6 +19,7 @@ import org.stevedore.catalog.did.DidStore;
 import org.stevedore.catalog.did.DidType;
 import org.stevedore.catalog.did.NewDid;
 import org.stevedore.catalog.did.UpdatedDidQueue;
+import org.stevedore.catalog.pin.PinStore;
 import org.stevedore.catalog.replica.NewReplica;
 import org.stevedore.catalog.replica.ReplicaStore;
 import org.stevedore.catalog.rse.RseStore;
@@ -32,6 +33,7 @@ import org.stevedore.tape.emulator.TapeEmulatorSettings;
  * A tape RSE served by the tape emulator, datasets whose files have replicas there, and the campaign machinery on a
  * real Spring Batch job repository (H2 in memory) and the real store. Time is a mutable clock: a campaign waiting for
  * its window moves the clock on, and the emulator plays forward to it, so a whole campaign runs in the test's thread.
+ * Staged files are pinned in the catalog ({@link CampaignPins}), with a fallback cap of 7 days.
  */
 final class CampaignFixture {
 
@@ -49,6 +51,9 @@ final class CampaignFixture {
     final JobRepository repository;
     final CampaignJobs jobs;
     final CampaignService service;
+    final PinStore pins;
+    final CampaignPins campaignPins;
+    final TapeEndpoints endpoints;
 
     CampaignFixture(Store store, Window endpointWindow, CampaignSettings settings) {
         this.store = store;
@@ -66,7 +71,9 @@ final class CampaignFixture {
                 1_000_000_000L, 1_000_000L), clock);
         scheduler = new StagingScheduler(rse -> endpointWindow);
         endpoint = new WatchedEndpoint(emulator, store, scheduler, endpointWindow);
-        TapeEndpoints endpoints = TapeEndpoints.of(Map.of(TAPE, endpoint));
+        endpoints = TapeEndpoints.of(Map.of(TAPE, endpoint));
+        pins = new PinStore(store, clock);
+        campaignPins = new CampaignPins(pins, campaigns, Duration.ofDays(7), clock);
 
         JdbcDataSource h2 = new JdbcDataSource();
         h2.setURL("jdbc:h2:mem:batch-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
@@ -75,9 +82,9 @@ final class CampaignFixture {
         repository = BatchRepositories.jobRepository(h2, transactions);
         Waits waits = d -> clock.advance(d);
         jobs = new CampaignJobs(repository, transactions, BatchRepositories.launcher(repository, new SyncTaskExecutor()),
-                campaigns, endpoints, scheduler, settings, clock, waits);
+                campaigns, endpoints, scheduler, settings, clock, waits, List.of(campaignPins));
         service = new CampaignService(campaigns, dids, expression -> rses.get(expression), jobs, endpoints, settings,
-                clock);
+                clock, campaignPins);
     }
 
     /** A dataset of {@code n} files of {@code bytes} each, on tape (registered with the emulator and the catalog). */

@@ -145,4 +145,43 @@ class StagingSchedulerTest {
         assertThat(s.idle("a")).isTrue();
         assertThat(s.take("a", TAPE, new long[] {FILE})).isZero();
     }
+
+    @Test
+    void withinOnePriorityTheNearestDeadlineIsServedFirstAndOtherPrioritiesKeepTheirShare() {
+        StagingScheduler s = scheduler(30, 30 * FILE);
+        java.time.Instant t = java.time.Instant.parse("2026-06-01T00:00:00Z");
+        Map<String, Counts> lots = Map.of(TAPE, new Counts(1_000, 1_000 * FILE));
+        Window big = new Window(100, 100 * FILE);
+        s.register("late", 2, t.plusSeconds(7_200), big, lots, Map.of());
+        s.register("none", 2, null, big, lots, Map.of());
+        s.register("soon", 2, t.plusSeconds(3_600), big, lots, Map.of());
+        s.register("other", 1, null, big, lots, Map.of());
+
+        // Weights 2+2+2+1 of 30 files: priority 2 earns 3 x 8 = 24 together, priority 1 keeps its 4.
+        assertThat(s.room("soon", TAPE).files()).isEqualTo(24);
+        assertThat(s.room("late", TAPE).files()).isZero();
+        assertThat(s.room("none", TAPE).files()).isZero();
+        assertThat(s.room("other", TAPE).files()).isEqualTo(4);
+
+        // The nearest deadline needs only 10: the next deadline gets the rest of the priority's part, then no deadline.
+        s.register("soon", 2, t.plusSeconds(3_600), big, Map.of(TAPE, new Counts(10, 10 * FILE)), Map.of());
+        assertThat(s.room("soon", TAPE).files()).isEqualTo(10);
+        assertThat(s.room("late", TAPE).files()).isEqualTo(14);
+        assertThat(s.room("none", TAPE).files()).isZero();
+        assertThat(s.room("other", TAPE).files()).isEqualTo(4);
+    }
+
+    @Test
+    void withoutDeadlinesCampaignsOfOnePriorityShareEqually() {
+        StagingScheduler s = scheduler(30, 30 * FILE);
+        Map<String, Counts> lots = Map.of(TAPE, new Counts(1_000, 1_000 * FILE));
+        Window big = new Window(100, 100 * FILE);
+        s.register("a", 2, null, big, lots, Map.of());
+        s.register("b", 2, null, big, lots, Map.of());
+        s.register("c", 1, null, big, lots, Map.of());
+
+        assertThat(s.room("a", TAPE).files()).isEqualTo(12);
+        assertThat(s.room("b", TAPE).files()).isEqualTo(12);
+        assertThat(s.room("c", TAPE).files()).isEqualTo(6);
+    }
 }

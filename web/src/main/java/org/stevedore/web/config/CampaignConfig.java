@@ -3,6 +3,7 @@ package org.stevedore.web.config;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -25,6 +26,9 @@ import org.stevedore.catalog.store.Store;
 import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.tape.campaign.BatchRepositories;
 import org.stevedore.tape.campaign.CampaignJobs;
+import org.stevedore.tape.campaign.CampaignPins;
+import org.stevedore.tape.rest.RseTapeEndpoints;
+import org.stevedore.tape.rest.TapeRestClients;
 import org.stevedore.tape.campaign.CampaignService;
 import org.stevedore.tape.campaign.CampaignSettings;
 import org.stevedore.tape.campaign.LocalTape;
@@ -87,9 +91,14 @@ public class CampaignConfig {
                 BatchRepositories.launcher(repository, executor));
     }
 
-    /** The emulated tape behind LOCAL_TAPE, on an embedded store only. */
-    @Bean
-    TapeEndpoints tapeEndpoints(Store store, Clock clock, CampaignProperties properties, StevedoreProperties stevedore) {
+    /**
+     * The tape endpoints by RSE: the emulated tape behind LOCAL_TAPE on an embedded store, and the Tape REST endpoint
+     * any other RSE names in its {@code tape_rest} attribute ({@link TapeConfig}).
+     */
+    @Bean(destroyMethod = "close")
+    RseTapeEndpoints tapeEndpoints(Store store, Clock clock, CampaignProperties properties,
+                                   StevedoreProperties stevedore, RseStore rses, RseProtocolStore protocols,
+                                   TapeRestClients restClients, TapeProperties tape) {
         Map<String, TapeEndpoint> byRse = new HashMap<>();
         CampaignProperties.LocalTape local = properties.getLocalTape();
         if (store.settings().isEmbedded() && local.isEnabled()) {
@@ -100,8 +109,7 @@ public class CampaignConfig {
                     TapeEmulatorSettings.quick().tapeCapacity());
             byRse.put(LocalTapeRse.NAME, new LocalTape(TapeEmulator.onDirectories(settings, clock, root, buffer), root));
         }
-        // RSEs behind a real Tape REST endpoint plug in here, by RSE name, once the client is wired.
-        return TapeEndpoints.of(byRse);
+        return new RseTapeEndpoints(byRse, rses, protocols, restClients::create, tape.getRest().getRefresh(), clock);
     }
 
     @Bean
@@ -119,15 +127,16 @@ public class CampaignConfig {
 
     @Bean
     CampaignJobs campaignJobs(BatchInfrastructure batch, CampaignStore campaigns, TapeEndpoints endpoints,
-                              StagingScheduler scheduler, CampaignSettings settings, Clock clock) {
+                              StagingScheduler scheduler, CampaignSettings settings, Clock clock, CampaignPins pins) {
         return new CampaignJobs(batch.repository(), batch.transactions(), batch.launcher(), campaigns, endpoints,
-                scheduler, settings, clock, Waits.real());
+                scheduler, settings, clock, Waits.real(), List.of(pins));
     }
 
     @Bean
     CampaignService campaignService(CampaignStore campaigns, DidStore dids, RseExpressionResolver resolver,
-                                    CampaignJobs jobs, TapeEndpoints endpoints, CampaignSettings settings, Clock clock) {
-        return new CampaignService(campaigns, dids, resolver::resolve, jobs, endpoints, settings, clock);
+                                    CampaignJobs jobs, TapeEndpoints endpoints, CampaignSettings settings, Clock clock,
+                                    CampaignPins pins) {
+        return new CampaignService(campaigns, dids, resolver::resolve, jobs, endpoints, settings, clock, pins);
     }
 
     /** LOCAL_TAPE on an embedded store (after the local disks, so that a fresh store still gets them). */
