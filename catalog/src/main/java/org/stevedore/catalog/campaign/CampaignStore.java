@@ -62,12 +62,16 @@ public final class CampaignStore {
     // ---- campaigns --------------------------------------------------------------------------------------------
 
     public Campaign create(NewCampaign c) {
-        return create(c, null);
+        return create(newId(), c, null);
     }
 
-    /** Creates a campaign whose staged files go on to {@code target} (null: they stay in the tape buffer). */
-    public Campaign create(NewCampaign c, CampaignTarget target) {
-        String id = UUID.randomUUID().toString().replace("-", "");
+    /** A fresh campaign id (for a target made before the campaign is written). */
+    public static String newId() {
+        return UUID.randomUUID().toString().replace("-", "");
+    }
+
+    /** Creates campaign {@code id}, whose staged files go on to {@code target} (null: they stay in the tape buffer). */
+    public Campaign create(String id, NewCampaign c, CampaignTarget target) {
         Map<String, Object> p = new HashMap<>();
         p.put("id", id);
         p.put("account", c.account());
