@@ -84,10 +84,11 @@ public final class CampaignService {
 
     /**
      * As {@link #submit(NewCampaign)}, with staged files attached to a given dataset under its existing rule (a
-     * workload bridge task's) instead of one of the campaign's own.
+     * workload bridge task's) instead of one of the campaign's own. The caller has checked that the inputs exist (a
+     * task's input files: checking them one by one here would cost a round trip each).
      */
-    public Campaign submit(NewCampaign request, CampaignTarget target) {
-        validate(request);
+    public Campaign submitChecked(NewCampaign request, CampaignTarget target) {
+        expressions.check(request.destinationExpression());
         return start(campaigns.create(CampaignStore.newId(), request, target));
     }
 
