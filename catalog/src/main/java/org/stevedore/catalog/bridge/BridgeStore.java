@@ -24,9 +24,10 @@ import org.stevedore.catalog.store.Values;
  * Tasks and jobs of the workload bridge.
  *
  * <p>Layout: {@code (:BridgeTask {id, state, account, rse_ids, lease_expires_at, release_seq, rule_id, dataset_key,
- * webhook_url, webhook_secret, ...})-[:HAS_JOB]->(:BridgeJob {id, task_id, state, seq})-[:NEEDS]->(:Did)}. The task's
- * input files are also attached to the task's own dataset ({@code dataset_key}), on which the task's pin rule sits: a
- * file detached from it loses the task's lock (through the rules engine's re-evaluation).
+ * webhook_url, webhook_secret, campaign_id, ...})-[:HAS_JOB]->(:BridgeJob {id, task_id, state, seq})-[:NEEDS]->(:Did)}.
+ * The task's input files are also attached to the task's own dataset ({@code dataset_key}), on which the task's pin rule
+ * sits: a file detached from it loses the task's lock (through the rules engine's re-evaluation). Inputs on tape only
+ * are attached later, by the task's pre-staging campaign ({@code campaign_id}) as they are staged.
  *
  * <p>Every change to a task's jobs first takes the task node's write lock ({@link #lock}), then reads: so two
  * releases of one task never interleave, and the release sequence ({@code release_seq}, the cursor of the feed) grows

@@ -26,9 +26,10 @@ import org.stevedore.catalog.store.Times;
 import org.stevedore.catalog.store.Values;
 
 /**
- * Campaigns and their files. Layout: {@code (:Campaign {id, state, ...parameters, ...counters})} and
- * {@code (:CampaignFile {key: <campaign id>|<scope:name>, campaign_id, did_key, bytes, tape_rse, path, state,
- * request_id, reason, staged_at})}. The counters on the campaign move by deltas in the same transaction as the file
+ * Campaigns and their files. Layout: {@code (:Campaign {id, state, ...parameters, ...counters, target_dataset,
+ * target_rule, target_owned, target_task})} and {@code (:CampaignFile {key: <campaign id>|<scope:name>, campaign_id,
+ * did_key, bytes, tape_rse, path, state, request_id, reason, staged_at, copy})}, where {@code copy} is null until a
+ * STAGED file is handed to the target, then ATTACHED (to the target dataset) or LEFT_OUT (no longer wanted there). The counters on the campaign move by deltas in the same transaction as the file
  * states they count, so reading progress never scans the files.
  */
 public final class CampaignStore {
