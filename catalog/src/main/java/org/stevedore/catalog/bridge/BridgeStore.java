@@ -24,9 +24,10 @@ import org.stevedore.catalog.store.Values;
  * Tasks and jobs of the workload bridge.
  *
  * <p>Layout: {@code (:BridgeTask {id, state, account, rse_ids, lease_expires_at, release_seq, rule_id, dataset_key,
- * webhook_url, webhook_secret, ...})-[:HAS_JOB]->(:BridgeJob {id, task_id, state, seq})-[:NEEDS]->(:Did)}. The task's
- * input files are also attached to the task's own dataset ({@code dataset_key}), on which the task's pin rule sits: a
- * file detached from it loses the task's lock (through the rules engine's re-evaluation).
+ * webhook_url, webhook_secret, campaign_id, ...})-[:HAS_JOB]->(:BridgeJob {id, task_id, state, seq})-[:NEEDS]->(:Did)}.
+ * The task's input files are also attached to the task's own dataset ({@code dataset_key}), on which the task's pin rule
+ * sits: a file detached from it loses the task's lock (through the rules engine's re-evaluation). Inputs on tape only
+ * are attached later, by the task's pre-staging campaign ({@code campaign_id}) as they are staged.
  *
  * <p>Every change to a task's jobs first takes the task node's write lock ({@link #lock}), then reads: so two
  * releases of one task never interleave, and the release sequence ({@code release_seq}, the cursor of the feed) grows
@@ -38,10 +39,17 @@ public final class BridgeStore {
     public static final String HELD = "HELD";
     public static final String RELEASED = "RELEASED";
 
-    /** A task to write, validated and expanded to files by the caller. */
+    /**
+     * A task to write, validated and expanded to files by the caller. {@code stagedFileKeys} are the input files that
+     * join the task's dataset only once a pre-staging campaign has staged them (not at registration).
+     */
     public record NewTask(String id, String account, String fingerprint, String rseExpression, List<String> rseIds,
                           long pinLifetimeSeconds, int priority, DidRef dataset, String webhookUrl, String webhookSecret,
-                          List<NewJob> jobs, List<String> fileKeys) {
+                          List<NewJob> jobs, List<String> fileKeys, java.util.Set<String> stagedFileKeys) {
+
+        public NewTask {
+            stagedFileKeys = stagedFileKeys == null ? java.util.Set.of() : java.util.Set.copyOf(stagedFileKeys);
+        }
     }
 
     public record NewJob(String id, List<String> fileKeys) {
@@ -52,7 +60,7 @@ public final class BridgeStore {
                        long pinLifetimeSeconds, int priority, String ruleId, String datasetKey, String fingerprint,
                        long releaseSeq, Instant leaseExpiresAt, Instant createdAt, Instant updatedAt,
                        Map<String, Long> jobCounts, String webhookUrl, List<String> scopes,
-                       List<String> outputDatasets) {
+                       List<String> outputDatasets, String campaignId) {
     }
 
     /** A job with the keys of its input files. */
@@ -143,8 +151,8 @@ public final class BridgeStore {
                 throw new Duplicate("Job id(s) already used by another task: " + String.join(", ", taken));
             }
             dids.create(tx, datasetRows);
-            attachments.attachIn(tx, new AttachmentStore.Attachment(task.dataset(),
-                    task.fileKeys().stream().map(BridgeStore::ref).toList()), true);
+            attachments.attachIn(tx, new AttachmentStore.Attachment(task.dataset(), task.fileKeys().stream()
+                    .filter(k -> !task.stagedFileKeys().contains(k)).map(BridgeStore::ref).toList()), true);
             tx.run("CREATE (t:BridgeTask) SET t = $props", Map.of("props", props)).consume();
             for (int from = 0; from < jobRows.size(); from += batch) {
                 tx.run("""
@@ -174,6 +182,34 @@ public final class BridgeStore {
                 MATCH (t:BridgeTask {id: $id}) WHERE NOT $key IN coalesce(t.output_datasets, [])
                 SET t.output_datasets = coalesce(t.output_datasets, []) + $key
                 """, Map.of("id", taskId, "key", datasetKey)).consume());
+    }
+
+    /** Records the pre-staging campaign that brings the task's tape inputs back. */
+    public void setCampaign(String taskId, String campaignId) {
+        store.write(tx -> tx.run("MATCH (t:BridgeTask {id: $id}) SET t.campaign_id = $campaign",
+                Map.of("id", taskId, "campaign", campaignId)).consume());
+    }
+
+    /**
+     * Of {@code fileKeys}, the files with no AVAILABLE replica on a non-TAPE RSE but with one or more on TAPE RSEs,
+     * with the names of those tape RSEs (sorted).
+     */
+    public Map<String, List<String>> tapeOnly(List<String> fileKeys) {
+        Map<String, List<String>> out = new HashMap<>();
+        int batch = store.batchSize();
+        for (int from = 0; from < fileKeys.size(); from += batch) {
+            List<String> chunk = fileKeys.subList(from, Math.min(fileKeys.size(), from + batch));
+            store.read(tx -> tx.run("""
+                    UNWIND $keys AS k
+                    MATCH (f:Did {key: k})
+                    WHERE NOT EXISTS { MATCH (f)-[:REPLICA {state: 'AVAILABLE'}]->(r:Rse) WHERE r.rse_type <> 'TAPE' }
+                    MATCH (f)-[:REPLICA {state: 'AVAILABLE'}]->(t:Rse {rse_type: 'TAPE'})
+                    WITH k, t.rse AS rse ORDER BY rse
+                    RETURN k, collect(rse) AS tapes
+                    """, Map.of("keys", chunk)).list()).forEach(r ->
+                    out.put(r.get("k").asString(), r.get("tapes").asList(Value::asString)));
+        }
+        return out;
     }
 
     public void setRule(String taskId, String ruleId) {
@@ -222,7 +258,7 @@ public final class BridgeStore {
             t.pin_lifetime_s AS pin, t.priority AS priority, t.rule_id AS rule_id, t.dataset_key AS dataset_key,
             t.fingerprint AS fingerprint, t.release_seq AS release_seq, t.lease_expires_at AS lease,
             t.created_at AS created_at, t.updated_at AS updated_at, t.webhook_url AS webhook_url, t.scopes AS scopes,
-            t.output_datasets AS outputs""";
+            t.output_datasets AS outputs, t.campaign_id AS campaign_id""";
 
     public Optional<Task> task(String id) {
         return store.read(tx -> task(tx, id));
@@ -242,7 +278,8 @@ public final class BridgeStore {
                 r.get("priority").asInt(), Values.str(r.get("rule_id")), r.get("dataset_key").asString(),
                 Values.str(r.get("fingerprint")), r.get("release_seq").asLong(0), Times.instant(r.get("lease")),
                 Times.instant(r.get("created_at")), Times.instant(r.get("updated_at")), Map.copyOf(counts),
-                Values.str(r.get("webhook_url")), strings(r.get("scopes")), strings(r.get("outputs"))));
+                Values.str(r.get("webhook_url")), strings(r.get("scopes")), strings(r.get("outputs")),
+                Values.str(r.get("campaign_id"))));
     }
 
     private static List<String> strings(Value v) {

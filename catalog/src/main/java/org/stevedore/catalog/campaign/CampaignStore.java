@@ -17,15 +17,19 @@ import org.neo4j.driver.Record;
 import org.neo4j.driver.TransactionContext;
 import org.neo4j.driver.Value;
 import org.stevedore.catalog.campaign.Campaign.Counts;
+import org.stevedore.catalog.did.AttachmentStore;
+import org.stevedore.catalog.did.DidRef;
+import org.stevedore.catalog.did.UpdatedDidQueue;
 import org.stevedore.catalog.error.CampaignNotFound;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.store.Times;
 import org.stevedore.catalog.store.Values;
 
 /**
- * Campaigns and their files. Layout: {@code (:Campaign {id, state, ...parameters, ...counters})} and
- * {@code (:CampaignFile {key: <campaign id>|<scope:name>, campaign_id, did_key, bytes, tape_rse, path, state,
- * request_id, reason, staged_at})}. The counters on the campaign move by deltas in the same transaction as the file
+ * Campaigns and their files. Layout: {@code (:Campaign {id, state, ...parameters, ...counters, target_dataset,
+ * target_rule, target_owned, target_task})} and {@code (:CampaignFile {key: <campaign id>|<scope:name>, campaign_id,
+ * did_key, bytes, tape_rse, path, state, request_id, reason, staged_at, copy})}, where {@code copy} is null until a
+ * STAGED file is handed to the target, then ATTACHED (to the target dataset) or LEFT_OUT (no longer wanted there). The counters on the campaign move by deltas in the same transaction as the file
  * states they count, so reading progress never scans the files.
  */
 public final class CampaignStore {
@@ -48,16 +52,27 @@ public final class CampaignStore {
 
     private final Store store;
     private final Clock clock;
+    private final AttachmentStore attachments;
 
     public CampaignStore(Store store, Clock clock) {
         this.store = store;
         this.clock = clock;
+        this.attachments = new AttachmentStore(store, clock, new UpdatedDidQueue(store));
     }
 
     // ---- campaigns --------------------------------------------------------------------------------------------
 
     public Campaign create(NewCampaign c) {
-        String id = UUID.randomUUID().toString().replace("-", "");
+        return create(newId(), c, null);
+    }
+
+    /** A fresh campaign id (for a target made before the campaign is written). */
+    public static String newId() {
+        return UUID.randomUUID().toString().replace("-", "");
+    }
+
+    /** Creates campaign {@code id}, whose staged files go on to {@code target} (null: they stay in the tape buffer). */
+    public Campaign create(String id, NewCampaign c, CampaignTarget target) {
         Map<String, Object> p = new HashMap<>();
         p.put("id", id);
         p.put("account", c.account());
@@ -69,8 +84,13 @@ public final class CampaignStore {
         p.put("priority", (long) c.priority());
         p.put("deadline", Times.millis(c.deadline()));
         p.put("now", clock.millis());
+        p.put("t_dataset", target == null ? null : target.datasetKey());
+        p.put("t_rule", target == null ? null : target.ruleId());
+        p.put("t_owned", target != null && target.owned());
+        p.put("t_task", target == null ? null : target.bridgeTaskId());
         return store.write(tx -> campaign(tx.run("""
                 CREATE (c:Campaign {id: $id, account: $account, state: 'RUNNING', inputs: $inputs,
+                        target_dataset: $t_dataset, target_rule: $t_rule, target_owned: $t_owned, target_task: $t_task,
                         destination_expression: $dest, pin_lifetime_s: $pin, window_files: $wf, window_bytes: $wb,
                         priority: $priority, deadline: $deadline, expanded: false,
                         total_files: 0, total_bytes: 0, requested_files: 0, requested_bytes: 0,
@@ -85,6 +105,31 @@ public final class CampaignStore {
         return store.read(tx -> tx.run("MATCH (c:Campaign {id: $id}) RETURN c", Map.of("id", id)).list())
                 .stream().findFirst().map(CampaignStore::campaign)
                 .orElseThrow(() -> new CampaignNotFound("Campaign '" + id + "' not found"));
+    }
+
+    /** Records where the campaign's staged files go on to (a campaign made before its dataset and rule). */
+    public void setTarget(String id, CampaignTarget target) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("id", id);
+        p.put("dataset", target.datasetKey());
+        p.put("rule", target.ruleId());
+        p.put("owned", target.owned());
+        p.put("task", target.bridgeTaskId());
+        p.put("now", clock.millis());
+        store.run("""
+                MATCH (c:Campaign {id: $id})
+                SET c.target_dataset = $dataset, c.target_rule = $rule, c.target_owned = $owned, c.target_task = $task,
+                    c.updated_at = $now
+                """, p);
+    }
+
+    /** Removes a campaign that never started (its submission failed after it was written), with its files. */
+    public void delete(String id) {
+        store.write(tx -> {
+            tx.run("MATCH (f:CampaignFile {campaign_id: $id}) DETACH DELETE f", Map.of("id", id)).consume();
+            tx.run("MATCH (c:Campaign {id: $id}) DETACH DELETE c", Map.of("id", id)).consume();
+            return null;
+        });
     }
 
     /** Streams campaigns, newest first, optionally of one state and account. */
@@ -147,15 +192,22 @@ public final class CampaignStore {
                 """, Map.of("now", clock.millis(), "limit", (long) limit)).list(r -> r.get("id").asString()));
     }
 
-    /** COMPLETED once expanded with no file PENDING or REQUESTED; answers whether it is complete now. */
+    /**
+     * COMPLETED once expanded with no file PENDING or REQUESTED and, with a target, no staged file still on its way
+     * there ({@link #copiesOutstanding}); answers whether it is complete now.
+     */
     public boolean completeIfDone(String id) {
         return store.write(tx -> tx.run("""
                 MATCH (c:Campaign {id: $id})
-                WITH c, c.expanded AND c.staged_files + c.failed_files >= c.total_files AS done
+                WITH c, c.expanded AND c.staged_files + c.failed_files >= c.total_files AS staged
+                WITH c, staged AND (c.target_dataset IS NULL OR NOT EXISTS { MATCH (:Rule {id: c.target_rule}) }
+                        OR NOT EXISTS {
+                          MATCH (f:CampaignFile {campaign_id: c.id, state: 'STAGED'}) WHERE %s
+                        }) AS done
                 SET c.state = CASE WHEN done AND c.state IN ['RUNNING', 'PAUSED'] THEN 'COMPLETED' ELSE c.state END,
                     c.completed_at = CASE WHEN done AND c.completed_at IS NULL THEN $now ELSE c.completed_at END
                 RETURN c.state = 'COMPLETED' AS complete
-                """, Map.of("id", id, "now", clock.millis())).single().get("complete").asBoolean());
+                """.formatted(OUTSTANDING), Map.of("id", id, "now", clock.millis())).single().get("complete").asBoolean());
     }
 
     // ---- expansion --------------------------------------------------------------------------------------------
@@ -407,6 +459,164 @@ public final class CampaignStore {
         });
     }
 
+    // ---- the copy to the destination ----------------------------------------------------------------------------
+
+    /**
+     * A staged file (bound as {@code f}, its campaign as {@code c}) still on its way to the target: not attached yet,
+     * or attached, still in the target dataset, and the target rule's lock on it neither OK nor STUCK (including no
+     * lock yet, before the re-evaluation ran).
+     */
+    static final String OUTSTANDING = """
+            (f.copy IS NULL OR (f.copy = 'ATTACHED'
+              AND EXISTS { MATCH (:Did {key: c.target_dataset})-[:CONTAINS]->(:Did {key: f.did_key}) }
+              AND NOT EXISTS { MATCH (:Rule {id: c.target_rule})-[l:LOCK]->(:Did {key: f.did_key})
+                               WHERE l.state IN ['OK', 'STUCK'] }))""";
+
+    /**
+     * Attaches the campaign's STAGED files not handled yet (of {@code keys}, or all when null) to its target dataset, in
+     * one transaction that also marks them attached, so attaching twice is impossible and a file settled but not
+     * attached before a crash is attached by the next call. With a bridge task as the target, the task's lock is taken
+     * first (as the task's job ends take it) and only files an unfinished job of the ACTIVE task still needs are
+     * attached; the others are marked left out. Answers how many files were attached; 0 without a target.
+     */
+    public int attachStaged(String campaignId, List<String> keys) {
+        if (keys != null && keys.isEmpty()) {
+            return 0;
+        }
+        long now = clock.millis();
+        return store.write(tx -> {
+            List<Record> rows = tx.run("""
+                    MATCH (c:Campaign {id: $id}) WHERE c.target_dataset IS NOT NULL
+                    RETURN c.target_dataset AS dataset, c.target_task AS task
+                    """, Map.of("id", campaignId)).list();
+            if (rows.isEmpty()) {
+                return 0;
+            }
+            String dataset = rows.get(0).get("dataset").asString();
+            String task = Values.str(rows.get(0).get("task"));
+            boolean taskActive = true;
+            if (task != null) {
+                List<Record> t = tx.run("MATCH (t:BridgeTask {id: $task}) SET t.locked_at = $now RETURN t.state AS state",
+                        Map.of("task", task, "now", now)).list();
+                taskActive = !t.isEmpty() && "ACTIVE".equals(t.get(0).get("state").asString());
+            }
+            Map<String, Object> p = new HashMap<>();
+            p.put("id", campaignId);
+            p.put("keys", keys);
+            p.put("task", task);
+            String select = keys == null ? """
+                    MATCH (f:CampaignFile {campaign_id: $id, state: 'STAGED'}) WHERE f.copy IS NULL
+                    """ : """
+                    UNWIND $keys AS k
+                    MATCH (f:CampaignFile {key: k}) WHERE f.campaign_id = $id AND f.state = 'STAGED' AND f.copy IS NULL
+                    """;
+            List<String> attach = new ArrayList<>();
+            List<String> attachKeys = new ArrayList<>();
+            List<String> leftOut = new ArrayList<>();
+            tx.run(select + """
+                    RETURN f.key AS key, f.did_key AS did, $task IS NULL OR EXISTS {
+                      MATCH (:Did {key: f.did_key})<-[:NEEDS]-(j:BridgeJob {task_id: $task})
+                      WHERE j.state IN ['HELD', 'RELEASED'] } AS needed
+                    """, p).list().forEach(r -> {
+                if (r.get("needed").asBoolean()) {
+                    attach.add(r.get("did").asString());
+                    attachKeys.add(r.get("key").asString());
+                } else {
+                    leftOut.add(r.get("key").asString());
+                }
+            });
+            if (!taskActive) {
+                leftOut.addAll(attachKeys);
+                attach.clear();
+                attachKeys.clear();
+            }
+            if (!attach.isEmpty()) {
+                int colon = dataset.indexOf(':');
+                attachments.attachIn(tx, new AttachmentStore.Attachment(
+                        new DidRef(dataset.substring(0, colon), dataset.substring(colon + 1)),
+                        attach.stream().map(CampaignStore::ref).toList()), true);
+            }
+            tx.run("""
+                    UNWIND $rows AS row
+                    MATCH (f:CampaignFile {key: row.key})
+                    SET f.copy = row.copy, f.copy_at = $now
+                    """, Map.of("rows", java.util.stream.Stream.concat(
+                    attachKeys.stream().map(k -> Map.<String, Object>of("key", k, "copy", "ATTACHED")),
+                    leftOut.stream().map(k -> Map.<String, Object>of("key", k, "copy", "LEFT_OUT"))).toList(),
+                    "now", now)).consume();
+            return attach.size();
+        });
+    }
+
+    private static DidRef ref(String didKey) {
+        int colon = didKey.indexOf(':');
+        return new DidRef(didKey.substring(0, colon), didKey.substring(colon + 1));
+    }
+
+    /** How many of the campaign's staged files are still on their way to its target (0 without one). */
+    public long copiesOutstanding(String campaignId) {
+        return store.read(tx -> tx.run("""
+                MATCH (c:Campaign {id: $id}) WHERE c.target_dataset IS NOT NULL
+                  AND EXISTS { MATCH (:Rule {id: c.target_rule}) }
+                MATCH (f:CampaignFile {campaign_id: $id, state: 'STAGED'}) WHERE %s
+                RETURN count(f) AS n
+                """.formatted(OUTSTANDING), Map.of("id", campaignId)).single().get("n").asLong());
+    }
+
+    /** Where the campaign's staged files are on their way to its target; {@link CopyProgress#NONE} without one. */
+    public CopyProgress copyProgress(String campaignId) {
+        long[] c = new long[8];
+        store.read(tx -> tx.run("""
+                MATCH (c:Campaign {id: $id}) WHERE c.target_dataset IS NOT NULL
+                MATCH (f:CampaignFile {campaign_id: $id, state: 'STAGED'}) WHERE f.copy IS NOT NULL
+                WITH c, f, CASE
+                  WHEN f.copy = 'LEFT_OUT' THEN 'left'
+                  WHEN EXISTS { MATCH (:Rule {id: c.target_rule})-[:LOCK {state: 'OK'}]->(:Did {key: f.did_key}) } THEN 'copied'
+                  WHEN NOT EXISTS { MATCH (:Did {key: c.target_dataset})-[:CONTAINS]->(:Did {key: f.did_key}) } THEN 'left'
+                  WHEN EXISTS { MATCH (:Rule {id: c.target_rule})-[:LOCK {state: 'STUCK'}]->(:Did {key: f.did_key}) } THEN 'stuck'
+                  ELSE 'copying' END AS s
+                RETURN s, f.copy = 'ATTACHED' AS attached, count(f) AS files, sum(f.bytes) AS bytes
+                """, Map.of("id", campaignId)).list()).forEach(r -> {
+            long files = r.get("files").asLong();
+            long bytes = r.get("bytes").asLong();
+            if (r.get("attached").asBoolean()) {
+                c[0] += files;
+                c[1] += bytes;
+            }
+            int at = switch (r.get("s").asString()) {
+                case "copied" -> 2;
+                case "stuck" -> 4;
+                case "left" -> 6;
+                default -> -1;
+            };
+            if (at >= 0) {
+                c[at] += files;
+                c[at + 1] += bytes;
+            }
+        });
+        return new CopyProgress(new Counts(c[0], c[1]), new Counts(c[2], c[3]), new Counts(c[4], c[5]),
+                new Counts(c[6], c[7]));
+    }
+
+    /**
+     * Up to {@code limit} staged files whose copy to the target got stuck, with the lock's reason (state STAGED: they
+     * are on the tape buffer, not at the destination).
+     */
+    public List<CampaignFile> copyFailures(String campaignId, int limit) {
+        return store.read(tx -> tx.run("""
+                MATCH (c:Campaign {id: $id}) WHERE c.target_dataset IS NOT NULL
+                MATCH (f:CampaignFile {campaign_id: $id, state: 'STAGED'}) WHERE f.copy = 'ATTACHED'
+                MATCH (:Rule {id: c.target_rule})-[l:LOCK {state: 'STUCK'}]->(:Did {key: f.did_key})
+                WITH f, collect(l.rse + ': ' + coalesce(l.error, 'no reason given')) AS errors
+                RETURN f, 'copy failed (' + reduce(s = head(errors), e IN tail(errors) | s + '; ' + e) + ')' AS reason
+                ORDER BY f.tape_rse, f.path, f.key LIMIT $limit
+                """, Map.of("id", campaignId, "limit", (long) limit)).list(r -> {
+            CampaignFile f = file(r);
+            return new CampaignFile(f.key(), f.didKey(), f.scope(), f.name(), f.bytes(), f.tapeRse(), f.path(), f.state(),
+                    f.requestId(), r.get("reason").asString());
+        }));
+    }
+
     public static String fileKey(String campaignId, String didKey) {
         return campaignId + "|" + didKey;
     }
@@ -439,7 +649,16 @@ public final class CampaignStore {
                 new Counts(c.get("staged_files").asLong(), c.get("staged_bytes").asLong()),
                 new Counts(c.get("failed_files").asLong(), c.get("failed_bytes").asLong()),
                 Values.str(c.get("error")), Times.instant(c.get("created_at")), Times.instant(c.get("updated_at")),
-                Times.instant(c.get("completed_at")));
+                Times.instant(c.get("completed_at")), target(c));
+    }
+
+    private static CampaignTarget target(org.neo4j.driver.types.Node c) {
+        String dataset = Values.str(c.get("target_dataset"));
+        if (dataset == null) {
+            return null;
+        }
+        return new CampaignTarget(dataset, c.get("target_rule").asString(), Values.bool(c.get("target_owned"), false),
+                Values.str(c.get("target_task")));
     }
 
     private static CampaignFile file(Record r) {

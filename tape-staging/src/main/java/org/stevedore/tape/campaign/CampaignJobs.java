@@ -25,8 +25,9 @@ import org.stevedore.catalog.campaign.CampaignStore;
 
 /**
  * The campaign job (Spring Batch 5): {@code expand} (inputs → campaign files), {@code stage} (chunk-oriented: each
- * item a granted stage request, written as the stage call plus the store record of its files), {@code finish}
- * (COMPLETED once every file is settled). One job instance per campaign, identified by its id: launching it again
+ * item a granted stage request, written as the stage call plus the store record of its files), {@code copy} (with a
+ * target: waits until every staged file is copied to the destination or stuck), {@code finish} (COMPLETED once every
+ * file is settled). One job instance per campaign, identified by its id: launching it again
  * after a failure or a stop restarts it, skipping the finished expansion, and the staging step reads on from the
  * store's PENDING files.
  *
@@ -93,6 +94,9 @@ public final class CampaignJobs {
                         .<StageChunk, StageChunk>chunk(1, transactions)
                         .reader(reader)
                         .writer(writer)
+                        .build())
+                .next(new StepBuilder("copy", repository)
+                        .tasklet(new AwaitCopies(campaignId, campaigns, settings, waits), transactions)
                         .build())
                 .next(new StepBuilder("finish", repository)
                         .tasklet((contribution, context) -> {

@@ -2,10 +2,13 @@ package org.stevedore.tape.campaign;
 
 import java.time.Duration;
 import org.stevedore.catalog.campaign.Campaign;
+import org.stevedore.catalog.campaign.CopyProgress;
 
 /**
  * A campaign with its measured staging rate (over the last rate window, or since it started when younger) and the
  * time left at that rate; {@code eta} is null while nothing has been staged recently, zero once nothing is left.
+ * {@code copies} is how far the staged files got towards the destination (null when they stay in the tape buffer).
  */
-public record CampaignProgress(Campaign campaign, double filesPerSecond, double bytesPerSecond, Duration eta) {
+public record CampaignProgress(Campaign campaign, double filesPerSecond, double bytesPerSecond, Duration eta,
+                               CopyProgress copies) {
 }

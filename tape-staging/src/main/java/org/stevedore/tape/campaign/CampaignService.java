@@ -15,6 +15,7 @@ import org.stevedore.catalog.campaign.CampaignFile;
 import org.stevedore.catalog.campaign.CampaignFileState;
 import org.stevedore.catalog.campaign.CampaignState;
 import org.stevedore.catalog.campaign.CampaignStore;
+import org.stevedore.catalog.campaign.CampaignTarget;
 import org.stevedore.catalog.campaign.NewCampaign;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.did.DidStore;
@@ -23,8 +24,9 @@ import org.stevedore.catalog.error.UnsupportedOperation;
 
 /**
  * What the API asks of campaigns: submit (validated before anything is written), progress, pause, resume, cancel.
- * Cancelling cancels the recalls still outstanding and drops the campaign's holds on the pins of its staged files; a
- * campaign whose deadline passes ends EXPIRED the same way, but keeps its holds.
+ * Cancelling cancels the recalls still outstanding, drops the campaign's holds on the pins of its staged files and
+ * removes the campaign's own copy rule (a given target's rule stays); a campaign whose deadline passes ends EXPIRED
+ * the same way, but keeps its holds and its rule, so what was staged is still copied.
  */
 public final class CampaignService {
 
@@ -46,17 +48,36 @@ public final class CampaignService {
     private final Clock clock;
     private final CampaignPins pins;
     private final CampaignEnding ending;
+    private final CampaignCopies copies;
 
+    /** Campaigns that stage into the tape buffer only, whatever their destination. */
     public CampaignService(CampaignStore campaigns, DidStore dids, ExpressionCheck expressions, CampaignJobs jobs,
                            TapeEndpoints endpoints, CampaignSettings settings, Clock clock) {
-        this(campaigns, dids, expressions, jobs, endpoints, settings, clock, null);
+        this(campaigns, dids, expressions, jobs, endpoints, settings, clock, null, null);
     }
 
-    /** @param pins the campaigns' holds on their pins, dropped at cancel; null when nothing pins */
+    /** Campaigns that pin what they stage, and copy nothing on. */
     public CampaignService(CampaignStore campaigns, DidStore dids, ExpressionCheck expressions, CampaignJobs jobs,
                            TapeEndpoints endpoints, CampaignSettings settings, Clock clock, CampaignPins pins) {
+        this(campaigns, dids, expressions, jobs, endpoints, settings, clock, pins, null);
+    }
+
+    /** Campaigns that copy what they stage on to disk destinations, pinning nothing. */
+    public CampaignService(CampaignStore campaigns, DidStore dids, ExpressionCheck expressions, CampaignJobs jobs,
+                           TapeEndpoints endpoints, CampaignSettings settings, Clock clock, CampaignCopies copies) {
+        this(campaigns, dids, expressions, jobs, endpoints, settings, clock, null, copies);
+    }
+
+    /**
+     * @param pins   the campaigns' holds on their pins, dropped at cancel; null when nothing pins
+     * @param copies copies staged files on to a destination that is not a tape (null: none is ever made)
+     */
+    public CampaignService(CampaignStore campaigns, DidStore dids, ExpressionCheck expressions, CampaignJobs jobs,
+                           TapeEndpoints endpoints, CampaignSettings settings, Clock clock, CampaignPins pins,
+                           CampaignCopies copies) {
         this.pins = pins;
         this.ending = new CampaignEnding(campaigns, endpoints, jobs.tracker());
+        this.copies = copies;
         this.campaigns = campaigns;
         this.dids = dids;
         this.expressions = expressions;
@@ -66,8 +87,38 @@ public final class CampaignService {
         this.clock = clock;
     }
 
-    /** Validates, stores and launches a campaign; answers it as stored. */
+    /**
+     * Validates, stores and launches a campaign; answers it as stored. When its destination selects a disk RSE, the
+     * campaign gets its own dataset and rule there, and its staged files are copied on.
+     */
     public Campaign submit(NewCampaign request) {
+        validate(request);
+        String id = CampaignStore.newId();
+        CampaignTarget target = copies != null && copies.needed(request.destinationExpression())
+                ? copies.create(id, request) : null;
+        return start(campaigns.create(id, request, target));
+    }
+
+    /**
+     * As {@link #submit(NewCampaign)}, with staged files attached to a given dataset under its existing rule (a
+     * workload bridge task's) instead of one of the campaign's own. The caller has checked that the inputs exist (a
+     * task's input files: checking them one by one here would cost a round trip each).
+     */
+    public Campaign submitChecked(NewCampaign request, CampaignTarget target) {
+        expressions.check(request.destinationExpression());
+        return start(campaigns.create(CampaignStore.newId(), request, target));
+    }
+
+    private Campaign start(Campaign campaign) {
+        log.info("Campaign {} submitted by {}: {} inputs, window {} files / {} bytes, priority {}{}", campaign.id(),
+                campaign.account(), campaign.inputs().size(), campaign.windowFiles(), campaign.windowBytes(),
+                campaign.priority(), campaign.target() == null ? "" : ", staged files go on to "
+                        + campaign.target().datasetKey() + " (rule " + campaign.target().ruleId() + ")");
+        jobs.launch(campaign.id());
+        return campaigns.get(campaign.id());
+    }
+
+    private void validate(NewCampaign request) {
         for (String key : request.inputs()) {
             int colon = key.indexOf(':');
             DidRef did = DidRef.of(colon < 0 ? key : key.substring(0, colon), colon < 0 ? "" : key.substring(colon + 1));
@@ -76,12 +127,6 @@ public final class CampaignService {
             }
         }
         expressions.check(request.destinationExpression());
-        Campaign campaign = campaigns.create(request);
-        log.info("Campaign {} submitted by {}: {} inputs, window {} files / {} bytes, priority {}", campaign.id(),
-                campaign.account(), campaign.inputs().size(), campaign.windowFiles(), campaign.windowBytes(),
-                campaign.priority());
-        jobs.launch(campaign.id());
-        return campaign;
     }
 
     public Campaign get(String id) {
@@ -111,17 +156,21 @@ public final class CampaignService {
         } else {
             eta = null;
         }
-        return new CampaignProgress(c, files, bytes, eta);
+        return new CampaignProgress(c, files, bytes, eta, c.target() == null ? null : campaigns.copyProgress(c.id()));
     }
 
     public void list(CampaignState state, String account, Consumer<Campaign> sink) {
         campaigns.list(state, account, sink);
     }
 
-    /** Up to {@code limit} failed files with their reasons. */
+    /** Up to {@code limit} failed files with their reasons: failed stages, then copies to the destination stuck. */
     public List<CampaignFile> failures(String id, int limit) {
-        campaigns.get(id);
-        return campaigns.files(id, CampaignFileState.FAILED, limit);
+        Campaign c = campaigns.get(id);
+        List<CampaignFile> failed = new ArrayList<>(campaigns.files(id, CampaignFileState.FAILED, limit));
+        if (c.target() != null && failed.size() < limit) {
+            failed.addAll(campaigns.copyFailures(id, limit - failed.size()));
+        }
+        return failed;
     }
 
     /** Nothing new is requested; requests already made go on and are still polled at resume. */
@@ -155,8 +204,12 @@ public final class CampaignService {
         awaitStopped(id);
         int failed = ending.end(id, "campaign cancelled");
         int dropped = pins == null ? 0 : pins.dropHolds(id);
+        Campaign cancelled = campaigns.get(id);
+        if (copies != null) {
+            copies.drop(id, cancelled.target());
+        }
         log.info("Campaign {} cancelled: {} files not staged, holds on {} pins dropped", id, failed, dropped);
-        return campaigns.get(id);
+        return cancelled;
     }
 
     /**

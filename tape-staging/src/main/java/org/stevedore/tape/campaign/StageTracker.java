@@ -84,6 +84,7 @@ public final class StageTracker {
         notifyStaged(campaignId, staged);
         Map<String, org.stevedore.catalog.campaign.Campaign.Counts> freed = campaigns.settle(campaignId, outcomes);
         freed.forEach((rse, counts) -> scheduler.settled(campaignId, rse, counts.files(), counts.bytes()));
+        goOnToTarget(campaignId, outcomes);
         return outcomes.size();
     }
 
@@ -91,6 +92,27 @@ public final class StageTracker {
     private void notifyStaged(String campaignId, List<CampaignFile> staged) {
         if (!staged.isEmpty()) {
             stagedListeners.forEach(l -> l.staged(campaignId, staged));
+        }
+    }
+
+    /**
+     * After settling: the files just staged go on to the campaign's target dataset (a no-op without one). Kept apart
+     * from the settle transaction: a crash in between leaves them STAGED and not attached, and the campaign's copy
+     * step attaches every such file, so none is lost and none attached twice.
+     */
+    private void goOnToTarget(String campaignId, List<Outcome> outcomes) {
+        List<String> staged = outcomes.stream().filter(Outcome::staged).map(Outcome::key).toList();
+        if (staged.isEmpty()) {
+            return;
+        }
+        try {
+            int attached = campaigns.attachStaged(campaignId, staged);
+            if (attached > 0) {
+                log.debug("Campaign {}: {} staged files attached to its target", campaignId, attached);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Campaign {}: staged files could not be attached to its target yet, trying later: {}", campaignId,
+                    e.getMessage());
         }
     }
 }

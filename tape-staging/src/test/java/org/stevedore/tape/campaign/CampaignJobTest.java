@@ -70,7 +70,7 @@ class CampaignJobTest extends StoreTest {
         assertThat(second.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertThat(second.getJobInstance().getId()).isEqualTo(failed.getJobInstance().getId());
         assertThat(second.getStepExecutions()).extracting(s -> s.getStepName())
-                .as("the finished expansion is not redone").containsExactly("stage", "finish");
+                .as("the finished expansion is not redone").containsExactly("stage", "copy", "finish");
         Campaign done = f.campaigns.get(c.id());
         assertThat(done.state()).isEqualTo(CampaignState.COMPLETED);
         assertThat(done.staged().files()).isEqualTo(40);

@@ -24,6 +24,7 @@ import org.stevedore.auth.policy.Action;
 import org.stevedore.auth.policy.Target;
 import org.stevedore.bridge.task.BridgeService;
 import org.stevedore.bridge.task.TaskRegistration;
+import org.stevedore.tape.campaign.CampaignProgress;
 import org.stevedore.catalog.bridge.BridgeStore.Job;
 import org.stevedore.catalog.bridge.BridgeStore.JobReplica;
 import org.stevedore.catalog.bridge.BridgeStore.Task;
@@ -206,7 +207,7 @@ public class BridgeController {
         }
     }
 
-    private static Map<String, Object> task(Task t) {
+    private Map<String, Object> task(Task t) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("taskId", t.id());
         doc.put("state", t.state());
@@ -225,8 +226,27 @@ public class BridgeController {
         doc.put("jobCounts", counts);
         doc.put("webhookUrl", t.webhookUrl());
         doc.put("outputDatasets", t.outputDatasets());
+        doc.put("campaign", service.campaign(t).map(BridgeController::campaign).orElse(null));
         doc.put("createdAt", iso(t.createdAt()));
         doc.put("updatedAt", iso(t.updatedAt()));
+        return doc;
+    }
+
+    /** The task's tape campaign, in short (the whole document is at {@code /campaigns/{id}}). */
+    private static Map<String, Object> campaign(CampaignProgress p) {
+        var c = p.campaign();
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("id", c.id());
+        doc.put("state", c.state().name());
+        doc.put("files", c.total().files());
+        doc.put("filesStaged", c.staged().files());
+        doc.put("filesFailed", c.failed().files());
+        if (p.copies() != null) {
+            doc.put("filesCopied", p.copies().copied().files());
+            doc.put("bytesCopied", p.copies().copied().bytes());
+            doc.put("filesCopyStuck", p.copies().stuck().files());
+        }
+        doc.put("etaSeconds", p.eta() == null ? null : p.eta().toSeconds());
         return doc;
     }
 

@@ -234,6 +234,16 @@ public class CampaignController {
         m.put("files_per_second", p.filesPerSecond());
         m.put("bytes_per_second", p.bytesPerSecond());
         m.put("eta_seconds", p.eta() == null ? null : p.eta().toSeconds());
+        if (c.target() != null && p.copies() != null) {
+            // Where staged files go on to, and how many are there (the target rule's locks OK) or stuck on the way.
+            m.put("dataset", c.target().datasetKey());
+            m.put("rule_id", c.target().ruleId());
+            m.put("files_copied", p.copies().copied().files());
+            m.put("bytes_copied", p.copies().copied().bytes());
+            m.put("files_copy_stuck", p.copies().stuck().files());
+            m.put("bytes_copy_stuck", p.copies().stuck().bytes());
+            m.put("files_left_out", p.copies().leftOut().files());
+        }
         m.put("error", c.error());
         m.put("created_at", RucioDates.iso(c.createdAt()));
         m.put("updated_at", RucioDates.iso(c.updatedAt()));

@@ -16,6 +16,7 @@ import org.stevedore.bridge.pin.LeaseExpirer;
 import org.stevedore.bridge.pin.TaskPins;
 import org.stevedore.bridge.task.BridgeService;
 import org.stevedore.bridge.task.BridgeSettings;
+import org.stevedore.bridge.task.TaskCampaigns;
 import org.stevedore.bridge.webhook.WakeUpSleeper;
 import org.stevedore.catalog.account.AccountStore;
 import org.stevedore.catalog.bridge.BridgeStore;
@@ -36,11 +37,13 @@ import org.stevedore.catalog.scope.ScopeStore;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.tape.campaign.CampaignService;
+import org.stevedore.tape.endpoint.TapeEndpoints;
 import org.stevedore.web.config.DaemonConfig.DaemonLifecycle;
 
 /**
  * The workload bridge: tasks and jobs, the release gate with its worker (woken by the transfer finisher's commits),
- * pins through the rules engine, lease expiry. Releases enqueue webhook deliveries in their own transaction and,
+ * pins through the rules engine, lease expiry, tape inputs through a pre-staging campaign per task. Releases enqueue webhook deliveries in their own transaction and,
  * after the commit, wake the webhook sender when the application has one.
  */
 @Configuration(proxyBeanMethods = false)
@@ -90,9 +93,12 @@ public class BridgeConfig {
     @Bean
     BridgeService bridgeService(BridgeStore store, ScopeStore scopes, AccountStore accounts, RuleService rules,
                                 OutputRegistrar outputs, ReleaseGate gate, ReleaseNotifier notifier,
-                                RseExpressionResolver resolver, Clock clock, BridgeSettings settings) {
+                                RseExpressionResolver resolver, Clock clock, BridgeSettings settings,
+                                CampaignService campaigns, TapeEndpoints endpoints, TaskStagingProperties staging) {
+        TaskCampaigns tapeInputs = staging.isEnabled() ? new TaskCampaigns(campaigns, endpoints, staging.getWindowFiles(),
+                staging.getWindowBytes().toBytes()) : null;
         return new BridgeService(store, scopes, accounts, new TaskPins(rules, settings.activity()), outputs, gate,
-                notifier, expression -> diskRses(resolver, expression), clock, settings);
+                notifier, expression -> diskRses(resolver, expression), clock, settings, tapeInputs);
     }
 
     @Bean

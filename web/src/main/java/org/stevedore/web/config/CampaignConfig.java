@@ -24,7 +24,9 @@ import org.stevedore.catalog.rse.RseProtocolStore;
 import org.stevedore.catalog.rse.RseStore;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.tape.campaign.BatchRepositories;
+import org.stevedore.tape.campaign.CampaignCopies;
 import org.stevedore.tape.campaign.CampaignJobs;
 import org.stevedore.tape.campaign.CampaignPins;
 import org.stevedore.tape.rest.RseTapeEndpoints;
@@ -45,7 +47,8 @@ import org.stevedore.web.bootstrap.LocalTapeRse;
 /**
  * Pre-staging campaigns: their store, Spring Batch's job repository (H2 file {@code <data-dir>/batch} unless a JDBC URL
  * is configured), the tape endpoints by RSE (the emulated LOCAL_TAPE on an embedded store), the scheduler that shares
- * each endpoint, and the resumption of running campaigns at start-up. The Batch repository is built here rather than
+ * each endpoint, the copy of staged files on to a disk destination, and the resumption of running campaigns at
+ * start-up. The Batch repository is built here rather than
  * by Boot's auto-configuration, which stays off (application.yml) so it neither runs jobs at start-up nor claims a
  * DataSource for the whole application.
  */
@@ -132,11 +135,18 @@ public class CampaignConfig {
                 scheduler, settings, clock, Waits.real(), List.of(pins));
     }
 
+    /** Campaigns whose destination selects a disk RSE copy their staged files there through a rule of their own. */
+    @Bean
+    CampaignCopies campaignCopies(DidStore dids, RuleService rules, RseExpressionResolver resolver) {
+        return new CampaignCopies(dids, rules, resolver::resolve);
+    }
+
     @Bean
     CampaignService campaignService(CampaignStore campaigns, DidStore dids, RseExpressionResolver resolver,
                                     CampaignJobs jobs, TapeEndpoints endpoints, CampaignSettings settings, Clock clock,
-                                    CampaignPins pins) {
-        return new CampaignService(campaigns, dids, resolver::resolve, jobs, endpoints, settings, clock, pins);
+                                    CampaignPins pins, CampaignCopies copies) {
+        return new CampaignService(campaigns, dids, resolver::resolve, jobs, endpoints, settings, clock, pins,
+                copies);
     }
 
     /** LOCAL_TAPE on an embedded store (after the local disks, so that a fresh store still gets them). */

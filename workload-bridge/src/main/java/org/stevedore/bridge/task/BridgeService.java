@@ -103,11 +103,24 @@ public final class BridgeService {
     private final Function<String, List<String>> diskRses;
     private final Clock clock;
     private final BridgeSettings settings;
+    private final TaskCampaigns campaigns;
 
-    /** @param diskRses resolves an RSE expression to the ids of the disk RSEs it selects */
+    /** Every input through the task's pin rule, tape inputs included (FTS {@code bring_online}). */
     public BridgeService(BridgeStore store, ScopeStore scopes, AccountStore accounts, TaskPins pins,
                          OutputRegistrar outputs, ReleaseGate gate, ReleaseNotifier notifier,
                          Function<String, List<String>> diskRses, Clock clock, BridgeSettings settings) {
+        this(store, scopes, accounts, pins, outputs, gate, notifier, diskRses, clock, settings, null);
+    }
+
+    /**
+     * @param diskRses  resolves an RSE expression to the ids of the disk RSEs it selects
+     * @param campaigns the tape-staging path of inputs on tape only (null: none, they go through the pin rule)
+     */
+    public BridgeService(BridgeStore store, ScopeStore scopes, AccountStore accounts, TaskPins pins,
+                         OutputRegistrar outputs, ReleaseGate gate, ReleaseNotifier notifier,
+                         Function<String, List<String>> diskRses, Clock clock, BridgeSettings settings,
+                         TaskCampaigns campaigns) {
+        this.campaigns = campaigns;
         this.store = store;
         this.scopes = scopes;
         this.accounts = accounts;
@@ -160,9 +173,11 @@ public final class BridgeService {
         List<NewJob> jobs = jobs(taskId, request, files);
         DidRef dataset = new DidRef(settings.scope(), datasetName(taskId));
         ensureScope();
+        // Inputs on tape only, behind a tape endpoint, join the task's dataset once their campaign has staged them.
+        Set<String> staged = campaigns == null ? Set.of() : campaigns.stageable(files, store.tapeOnly(files));
         NewTask task = new NewTask(taskId, account, fingerprint, expression, rseIds, pinSeconds, priority, dataset,
                 webhookUrl, webhookUrl == null || request.webhook().secret() == null || request.webhook().secret().isEmpty()
-                        ? null : request.webhook().secret(), jobs, files);
+                        ? null : request.webhook().secret(), jobs, files, staged);
         try {
             store.insert(task, clock.millis());
         } catch (ClientException e) {
@@ -187,8 +202,20 @@ public final class BridgeService {
             throw e;
         }
         store.setRule(taskId, ruleId);
-        log.info("Task {} registered by {}: {} input file(s), {} job(s), pin rule {} on '{}' for {} s", taskId, account,
-                files.size(), jobs.size(), ruleId, expression, pinSeconds);
+        if (!staged.isEmpty()) {
+            String campaignId;
+            try {
+                campaignId = campaigns.start(taskId, account, List.copyOf(staged), expression, pinSeconds, priority,
+                        dataset, ruleId);
+            } catch (RuntimeException e) {
+                pins.unpin(taskId, ruleId);
+                store.remove(taskId);
+                throw e;
+            }
+            store.setCampaign(taskId, campaignId);
+        }
+        log.info("Task {} registered by {}: {} input file(s) ({} through a tape campaign), {} job(s), pin rule {} on '{}'"
+                + " for {} s", taskId, account, files.size(), staged.size(), jobs.size(), ruleId, expression, pinSeconds);
         gate.checkTask(taskId);
         return new Registered(withJobs(taskId), true);
     }
@@ -393,6 +420,11 @@ public final class BridgeService {
         return store.task(taskId).orElseThrow(() -> new TaskNotFound("No task with id '" + taskId + "'"));
     }
 
+    /** The progress of the task's tape campaign, when it has one. */
+    public Optional<org.stevedore.tape.campaign.CampaignProgress> campaign(Task task) {
+        return campaigns == null ? Optional.empty() : campaigns.progress(task.campaignId());
+    }
+
     public TaskWithJobs withJobs(String taskId) {
         return new TaskWithJobs(require(taskId), store.jobs(taskId));
     }
@@ -514,8 +546,14 @@ public final class BridgeService {
         return ended;
     }
 
-    /** What follows the end of a task, whichever way it ended: its pins go, its output datasets close. */
+    /**
+     * What follows the end of a task, whichever way it ended: its tape campaign is cancelled, its pins go, its output
+     * datasets close.
+     */
     private void taskEnded(Task task) {
+        if (campaigns != null) {
+            campaigns.cancel(task.id(), task.campaignId());
+        }
         pins.unpin(task.id(), task.ruleId());
         if (outputs != null) {
             for (String key : task.outputDatasets()) {
