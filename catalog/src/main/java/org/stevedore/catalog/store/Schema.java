@@ -75,7 +75,9 @@ public final class Schema {
                     // key = the idempotency key, <task id>:<from seq>-<to seq>: one delivery per released batch.
                     "CREATE CONSTRAINT webhook_delivery_key IF NOT EXISTS FOR (w:WebhookDelivery) REQUIRE w.key IS UNIQUE",
                     "CREATE INDEX webhook_delivery_due IF NOT EXISTS FOR (w:WebhookDelivery) ON (w.state, w.next_attempt_at)",
-                    "CREATE INDEX webhook_delivery_task IF NOT EXISTS FOR (w:WebhookDelivery) ON (w.task_id)")));
+                    "CREATE INDEX webhook_delivery_task IF NOT EXISTS FOR (w:WebhookDelivery) ON (w.task_id)")),
+            new Migration(10, "release gate: a task's HELD jobs in id order, for the full check in slices", List.of(
+                    "CREATE INDEX bridge_job_task_state_id IF NOT EXISTS FOR (j:BridgeJob) ON (j.task_id, j.state, j.id)")));
 
     public static int latestVersion() {
         return MIGRATIONS.get(MIGRATIONS.size() - 1).version();
