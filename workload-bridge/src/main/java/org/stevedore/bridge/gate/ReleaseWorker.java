@@ -67,7 +67,7 @@ public final class ReleaseWorker implements Worker, ReplicaAvailability.Listener
     }
 
     /** See {@link Settings#batch()}. */
-    public static final int DEFAULT_BATCH = 500;
+    public static final int DEFAULT_BATCH = 200;
 
     /** The kinds of pass a cycle makes. */
     public enum Pass { WAKE, OUTBOX, FULL }
