@@ -14,10 +14,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stevedore.catalog.bridge.BridgeStore.Released;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.daemon.WorkResult;
 import org.stevedore.catalog.daemon.Worker;
-import org.stevedore.catalog.bridge.BridgeStore.Released;
 import org.stevedore.catalog.replica.ReplicaAvailability;
 import org.stevedore.catalog.rule.Events;
 
@@ -68,6 +68,8 @@ public final class ReleaseWorker implements Worker, ReplicaAvailability.Listener
 
     /** See {@link Settings#batch()}. */
     public static final int DEFAULT_BATCH = 200;
+    /** Times one hand-over to the woken files drains the queue. */
+    private static final int MAX_DRAINS = 4;
 
     /** The kinds of pass a cycle makes. */
     public enum Pass { WAKE, OUTBOX, FULL }
@@ -166,18 +168,22 @@ public final class ReleaseWorker implements Worker, ReplicaAvailability.Listener
         }
     }
 
-    /** Releases for the files woken so far, {@code batch} files per transaction, until the queue is empty. */
+    /**
+     * Releases for the files woken so far, {@code batch} files per transaction, draining the queue again a few times
+     * for files woken meanwhile (bounded, so that under a flood the cycle still ends, beats and polls).
+     */
     private void wakeUps(Counter done) {
-        Set<String> keys = drain();
-        while (!keys.isEmpty()) {
-            List<String> all = List.copyOf(keys);
+        for (int round = 0; round < MAX_DRAINS; round++) {
+            List<String> all = List.copyOf(drain());
+            if (all.isEmpty()) {
+                return;
+            }
             for (int from = 0; from < all.size(); from += settings.batch()) {
                 List<String> chunk = all.subList(from, Math.min(all.size(), from + settings.batch()));
                 long start = System.nanoTime();
                 done.add(ReleaseGate.jobs(gate.filesAvailable(chunk)) + chunk.size());
                 observer.pass(Pass.WAKE, chunk, start, System.nanoTime());
             }
-            keys = drain();
         }
     }
 
