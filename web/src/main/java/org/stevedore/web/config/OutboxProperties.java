@@ -21,8 +21,8 @@ public class OutboxProperties {
     /** Events deleted per transaction. */
     @Min(1)
     private int purgeBatch = 1_000;
-    /** Sleep of the purger when it found nothing to delete. */
-    private Duration purgeInterval = Duration.ofMinutes(1);
+    /** Sleep of the purger when it found nothing to delete (below the daemons' 60 s heartbeat timeout). */
+    private Duration purgeInterval = Duration.ofSeconds(30);
 
     public boolean isPurgeEnabled() {
         return purgeEnabled;
