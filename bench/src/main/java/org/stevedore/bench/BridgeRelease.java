@@ -52,11 +52,17 @@ import org.stevedore.rules.expression.RseExpressionResolver;
  * rate, in batches as the poller finishes them, and the release worker runs on its daemon thread, woken by the
  * finisher's commits. For each job: the time from {@code RequestStore.finish} returning (its replica committed
  * AVAILABLE) to the release transaction of its job having committed (its webhook delivery written with it).
+ *
+ * <p>A warm-up task of {@value #WARM_UP_FILES} jobs goes through the same path before the clock starts, so the
+ * figures are the steady state's. The output's {@code breakdown} ({@link Breakdown}) says where the time of the
+ * slowest 1 % of releases went, next to all of them.
  */
 final class BridgeRelease {
 
     /** Transfers finished per request-store call, as a poller cycle would. */
     private static final int FINISH_BATCH = 50;
+    /** One-file jobs of a task released before the clock starts. */
+    private static final int WARM_UP_FILES = 500;
 
     private final Options options;
 
@@ -92,8 +98,12 @@ final class BridgeRelease {
                 released.forEach(r -> r.jobIds().forEach(j -> releasedAt.put(j, now)));
             };
             ReleaseNotifier notifier = new ReleaseNotifier(8);
-            ReleaseGate gate = new ReleaseGate(bridge, clock, (tx, r, now) -> WebhookDeliveries.enqueue(tx, r.taskId(),
-                    r.jobIds(), r.fromSeq(), r.toSeq(), now), List.of(notifier, stopwatch), diskRses);
+            Map<String, Long> queriedAt = new ConcurrentHashMap<>(n * 2);
+            ReleaseGate gate = new ReleaseGate(bridge, clock, (tx, r, now) -> {
+                long at = System.nanoTime();
+                r.jobIds().forEach(j -> queriedAt.put(j, at));
+                WebhookDeliveries.enqueue(tx, r.taskId(), r.jobIds(), r.fromSeq(), r.toSeq(), now);
+            }, List.of(notifier, stopwatch), diskRses);
             BridgeSettings settings = BridgeSettings.defaults();
             BridgeService service = new BridgeService(bridge, new ScopeStore(store, clock), accounts,
                     new TaskPins(ruleService, settings.activity()), new OutputRegistrar(new JobOutputs(store, dids,
@@ -104,6 +114,16 @@ final class BridgeRelease {
             new ScopeStore(store, clock).add("bench", "bench");
             rses.add("SRC");
             rses.add("DISK");
+            List<String> warmInputs = new ArrayList<>(WARM_UP_FILES);
+            List<NewReplica> warmFiles = new ArrayList<>(WARM_UP_FILES);
+            for (int i = 0; i < WARM_UP_FILES; i++) {
+                warmFiles.add(NewReplica.of("bench", "w" + i, 1_000, "0000abcd"));
+                warmInputs.add("bench:w" + i);
+            }
+            replicas.add("SRC", warmFiles, "bench", true, null);
+            service.register(new TaskRegistration("bench-warm-up", warmInputs, "DISK", "P1D", 3, null,
+                    new TaskRegistration.Split(1), new TaskRegistration.Webhook("http://localhost:9/hook", "s")), "bench");
+            List<RequestStore.Claimed> warmUp = requests.claim(Partition.whole(), WARM_UP_FILES);
             List<String> inputs = new ArrayList<>(n);
             for (int from = 0; from < n; from += 5_000) {
                 List<NewReplica> files = new ArrayList<>();
@@ -120,7 +140,7 @@ final class BridgeRelease {
 
             List<RequestStore.Claimed> claimed = requests.claim(Partition.whole(), n);
             List<Map<String, Object>> rows = new ArrayList<>();
-            for (RequestStore.Claimed c : claimed) {
+            for (RequestStore.Claimed c : concat(warmUp, claimed)) {
                 Map<String, Object> row = new HashMap<>();
                 row.put("key", c.key());
                 row.put("job", "bench");
@@ -135,14 +155,35 @@ final class BridgeRelease {
                 throw new BenchmarkFailed("expected " + n + " transfer requests, the rule made " + claimed.size());
             }
 
+            Breakdown breakdown = new Breakdown(n);
             ReleaseWorker worker = new ReleaseWorker(gate, new Events(store), clock, new ReleaseWorker.Settings(
-                    Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofSeconds(30)));
+                    Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofSeconds(30)),
+                    breakdown);
             availability.subscribe(worker);
+            long gcBefore;
             Map<String, Long> availableAt = new HashMap<>(n * 2);
-            long started = System.nanoTime();
+            long started;
             try (Daemon daemon = new Daemon(List.of(worker), new HeartbeatStore(store, clock),
                     DaemonSettings.defaults().withIdleSleep(Duration.ZERO).withStopTimeout(Duration.ofSeconds(5)))) {
                 daemon.start();
+                // Steady state: the worker's start-up full check and first outbox poll, and the first planning of
+                // every query on the finish and release paths, happen on a small task before the clock starts.
+                for (int from = 0; from < warmUp.size(); from += FINISH_BATCH) {
+                    requests.finish(warmUp.subList(from, Math.min(warmUp.size(), from + FINISH_BATCH)).stream()
+                            .map(c -> new RequestStore.Outcome(c.key(), true, null)).toList(), 3);
+                    sleep(FINISH_BATCH * 1_000_000_000L / options.rate());
+                }
+                long warmDeadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+                while (releasedAt.size() < WARM_UP_FILES && System.nanoTime() < warmDeadline) {
+                    sleep(10_000_000L);
+                }
+                if (releasedAt.size() != WARM_UP_FILES) {
+                    throw new BenchmarkFailed("the warm-up task released " + releasedAt.size() + " of " + WARM_UP_FILES);
+                }
+                releasedAt.clear();
+                breakdown.reset();
+                gcBefore = Breakdown.gcMillis();
+                started = System.nanoTime();
                 long intervalNanos = (long) (FINISH_BATCH * 1e9 / options.rate());
                 long next = System.nanoTime();
                 for (int from = 0; from < claimed.size(); from += FINISH_BATCH) {
@@ -162,18 +203,24 @@ final class BridgeRelease {
                 }
             }
             double seconds = (System.nanoTime() - started) / 1e9;
+            long gcMillis = Breakdown.gcMillis() - gcBefore;
             if (releasedAt.size() != n) {
                 throw new BenchmarkFailed("only " + releasedAt.size() + " of " + n + " jobs were released");
             }
             long[] latencies = new long[n];
+            List<Breakdown.Release> timeline = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                latencies[i] = releasedAt.get("bench-task-" + (i + 1)) - availableAt.get("bench:f" + i);
+                String job = "bench-task-" + (i + 1);
+                String file = "bench:f" + i;
+                latencies[i] = releasedAt.get(job) - availableAt.get(file);
+                timeline.add(new Breakdown.Release(availableAt.get(file), breakdown.pickedAt(file), queriedAt.get(job),
+                        releasedAt.get(job)));
             }
             java.util.Arrays.sort(latencies);
             long deliveries = store.read(tx -> tx.run("MATCH (w:WebhookDelivery) RETURN sum(size(w.job_ids)) AS n")
                     .single().get("n").asLong(0));
-            if (deliveries != n) {
-                throw new BenchmarkFailed("webhook deliveries cover " + deliveries + " jobs, not " + n);
+            if (deliveries != n + WARM_UP_FILES) {
+                throw new BenchmarkFailed("webhook deliveries cover " + deliveries + " jobs, not " + (n + WARM_UP_FILES));
             }
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("scenario", options.scenario());
@@ -185,9 +232,18 @@ final class BridgeRelease {
             f.put("release_p50_ms", ListReplicas.percentileMillis(latencies, 50));
             f.put("release_p99_ms", ListReplicas.percentileMillis(latencies, 99));
             f.put("release_max_ms", ListReplicas.percentileMillis(latencies, 100));
-            f.put("webhook_deliveries_jobs", deliveries);
+            f.put("warm_up_jobs", WARM_UP_FILES);
+            f.put("webhook_deliveries_jobs", deliveries - WARM_UP_FILES);
+            f.put("gc_ms", gcMillis);
+            f.put("breakdown", breakdown.summary(timeline));
             return f;
         }
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static void sleep(long nanos) {

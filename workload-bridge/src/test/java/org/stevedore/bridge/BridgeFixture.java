@@ -79,7 +79,7 @@ public final class BridgeFixture {
         dids = new DidStore(store, clock);
         UpdatedDidQueue queue = new UpdatedDidQueue(store);
         attachments = new AttachmentStore(store, clock, queue);
-        replicas = new ReplicaStore(store, clock, dids, attachments);
+        replicas = new ReplicaStore(store, clock, dids, attachments, availability);
         rses = new RseStore(store, clock);
         accounts = new AccountStore(store, clock);
         rules = new RuleStore(store, clock);
@@ -90,7 +90,7 @@ public final class BridgeFixture {
         reevaluator = new RuleReevaluator(queue, ruleService, 100);
         requests = new RequestStore(store, clock, rules, availability);
         bridge = new BridgeStore(store, dids, attachments, queue);
-        events = new Events(store);
+        events = new Events(store, clock);
         java.util.function.Function<String, List<String>> diskRses = e -> resolver.resolve(e).stream()
                 .filter(r -> r.rseType() != RseType.TAPE).map(Rse::id).toList();
         ReleaseListener recorder = heard::addAll;

@@ -394,28 +394,69 @@ public final class BridgeStore {
                     WITH DISTINCT j WHERE j.task_id IN $tasks
                     MATCH (t:BridgeTask {id: j.task_id, state: 'ACTIVE'})
                     """;
-            List<Released> released = tx.run(candidates + """
-                    WITH t, j WHERE NOT EXISTS {
-                      MATCH (j)-[:NEEDS]->(f:Did)
-                      WHERE NOT EXISTS { MATCH (f)-[:REPLICA {state: 'AVAILABLE'}]->(r:Rse) WHERE r.id IN t.rse_ids }
-                    }
-                    WITH t, j ORDER BY t.id, j.id
-                    WITH t, collect(j) AS jobs
-                    WITH t, jobs, coalesce(t.release_seq, 0) AS base
-                    SET t.release_seq = base + size(jobs), t.updated_at = $now
-                    WITH t, jobs, base
-                    UNWIND range(0, size(jobs) - 1) AS i
-                    WITH t, jobs[i] AS j, base + i + 1 AS seq
-                    SET j.state = 'RELEASED', j.seq = seq, j.released_at = $now, j.updated_at = $now
-                    WITH t, j, seq ORDER BY seq
-                    RETURN t.id AS task, collect(j.id) AS jobs, min(seq) AS from, max(seq) AS to
-                    """, params).list(r -> new Released(r.get("task").asString(), r.get("jobs").asList(Value::asString),
-                    r.get("from").asLong(), r.get("to").asLong()));
-            for (Released r : released) {
-                hook.released(tx, r, now);
-            }
-            return released;
+            return releaseIn(tx, candidates, params, now, hook);
         });
+    }
+
+    /** What one slice of a task's full check did: its releases, and the last job it looked at (null: no more). */
+    public record Slice(List<Released> released, String lastJobId) {
+    }
+
+    /**
+     * One slice of the full check of a task: in one transaction under the task's lock, looks at up to {@code limit}
+     * of its HELD jobs with ids above {@code afterJobId} (in id order) and releases those whose files are all on the
+     * task's RSEs. Slicing keeps each transaction, and the release worker's pass, short for tasks of many jobs.
+     */
+    public Slice releaseSlice(String taskId, String afterJobId, int limit, long now, ReleaseHook hook) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("task", taskId);
+        params.put("after", afterJobId == null ? "" : afterJobId);
+        params.put("limit", limit);
+        params.put("now", now);
+        return store.write(tx -> {
+            lock(tx, List.of(taskId), now);
+            // Ordered as the (task_id, state, id) index is, so the slice is read from it without a sort.
+            List<String> ids = tx.run("""
+                    MATCH (j:BridgeJob) WHERE j.task_id = $task AND j.state = 'HELD' AND j.id > $after
+                    RETURN j.id AS id ORDER BY j.task_id, j.state, j.id LIMIT $limit
+                    """, params).list(r -> r.get("id").asString());
+            if (ids.isEmpty()) {
+                return new Slice(List.of(), null);
+            }
+            params.put("jobs", ids);
+            List<Released> released = releaseIn(tx, """
+                    MATCH (t:BridgeTask {id: $task, state: 'ACTIVE'})
+                    UNWIND $jobs AS jid
+                    MATCH (j:BridgeJob {id: jid}) WHERE j.state = 'HELD'
+                    """, params, now, hook);
+            return new Slice(released, ids.size() < limit ? null : ids.get(ids.size() - 1));
+        });
+    }
+
+    /** The release itself, after {@code candidates} bound {@code t} (the task, locked) and {@code j} (HELD jobs). */
+    private static List<Released> releaseIn(TransactionContext tx, String candidates, Map<String, Object> params,
+                                            long now, ReleaseHook hook) {
+        List<Released> released = tx.run(candidates + """
+                WITH t, j WHERE NOT EXISTS {
+                  MATCH (j)-[:NEEDS]->(f:Did)
+                  WHERE NOT EXISTS { MATCH (f)-[:REPLICA {state: 'AVAILABLE'}]->(r:Rse) WHERE r.id IN t.rse_ids }
+                }
+                WITH t, j ORDER BY t.id, j.id
+                WITH t, collect(j) AS jobs
+                WITH t, jobs, coalesce(t.release_seq, 0) AS base
+                SET t.release_seq = base + size(jobs), t.updated_at = $now
+                WITH t, jobs, base
+                UNWIND range(0, size(jobs) - 1) AS i
+                WITH t, jobs[i] AS j, base + i + 1 AS seq
+                SET j.state = 'RELEASED', j.seq = seq, j.released_at = $now, j.updated_at = $now
+                WITH t, j, seq ORDER BY seq
+                RETURN t.id AS task, collect(j.id) AS jobs, min(seq) AS from, max(seq) AS to
+                """, params).list(r -> new Released(r.get("task").asString(), r.get("jobs").asList(Value::asString),
+                r.get("from").asLong(), r.get("to").asLong()));
+        for (Released r : released) {
+            hook.released(tx, r, now);
+        }
+        return released;
     }
 
     /** Takes the write locks of tasks, in id order (so two transactions locking several tasks cannot deadlock). */

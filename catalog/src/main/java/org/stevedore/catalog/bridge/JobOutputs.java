@@ -68,7 +68,9 @@ public final class JobOutputs {
         List<Output> checked = validate(scope, outputs);
         List<Map<String, Object>> datasetRow = dids.rows(List.of(NewDid.collection(scope, dataset, DidType.DATASET,
                 account)));
-        return store.write(tx -> {
+        List<ReplicaStore.MadeAvailable> madeAvailable = new ArrayList<>();
+        Registered registered = store.write(tx -> {
+            madeAvailable.clear();
             boolean created = ensureDataset(tx, datasetRef, datasetRow);
             Map<String, Record> existing = existing(tx, datasetRef, checked);
             Map<String, List<NewReplica>> byRse = new LinkedHashMap<>();
@@ -91,7 +93,7 @@ public final class JobOutputs {
                         o.adler32(), null, o.pfn(), ReplicaState.AVAILABLE, null, null, null));
             }
             for (Map.Entry<String, List<NewReplica>> e : byRse.entrySet()) {
-                replicas.addIn(tx, e.getKey(), e.getValue(), account, false, datasetRef);
+                madeAvailable.add(replicas.addIn(tx, e.getKey(), e.getValue(), account, false, datasetRef));
             }
             if (!toAttach.isEmpty()) {
                 attachments.attachIn(tx, new AttachmentStore.Attachment(datasetRef, toAttach), true);
@@ -99,6 +101,9 @@ public final class JobOutputs {
             int added = byRse.values().stream().mapToInt(List::size).sum();
             return new Registered(scope, dataset, created, added, already);
         });
+        // After the commit: outputs may be the inputs of another task's HELD jobs.
+        madeAvailable.forEach(replicas::announce);
+        return registered;
     }
 
     /** Closes the output dataset at the end of its task; closing a closed dataset again is fine. */

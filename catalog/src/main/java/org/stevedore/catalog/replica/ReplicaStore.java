@@ -25,6 +25,7 @@ import org.stevedore.catalog.error.RSENotFound;
 import org.stevedore.catalog.error.ReplicaNotFound;
 import org.stevedore.catalog.error.UnsupportedOperation;
 import org.stevedore.catalog.rse.Lfn2Pfn;
+import org.stevedore.catalog.rule.Events;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.store.Times;
 import org.stevedore.catalog.store.Values;
@@ -40,12 +41,34 @@ public final class ReplicaStore {
     private final Clock clock;
     private final DidStore dids;
     private final AttachmentStore attachments;
+    private final ReplicaAvailability availability;
 
+    /** A store whose registrations of AVAILABLE replicas are written to the outbox but announced to nobody. */
     public ReplicaStore(Store store, Clock clock, DidStore dids, AttachmentStore attachments) {
+        this(store, clock, dids, attachments, new ReplicaAvailability());
+    }
+
+    /**
+     * @param availability hears, after the commit of {@link #add}, of the files registered with AVAILABLE replicas
+     *                     (the release gate's wake-up); the same is written as a {@code REPLICA_AVAILABLE} outbox event
+     *                     in the registration's transaction
+     */
+    public ReplicaStore(Store store, Clock clock, DidStore dids, AttachmentStore attachments,
+                        ReplicaAvailability availability) {
         this.store = store;
         this.clock = clock;
         this.dids = dids;
         this.attachments = attachments;
+        this.availability = availability;
+    }
+
+    /** Replicas made AVAILABLE by one registration: the files, and the RSE they are on. */
+    public record MadeAvailable(List<String> fileKeys, String rseId) {
+        public static final MadeAvailable NONE = new MadeAvailable(List.of(), null);
+
+        public boolean isEmpty() {
+            return fileKeys.isEmpty();
+        }
     }
 
     /** The RSE facts replica registration needs; {@code prefixes} are its protocols' path prefixes. */
@@ -66,18 +89,27 @@ public final class ReplicaStore {
      * {@code account}) and, when {@code dataset} is given, attaching every file to it in the same transaction.
      */
     public void add(String rse, List<NewReplica> files, String account, boolean ignoreAvailability, DidRef dataset) {
-        store.write(tx -> {
-            addIn(tx, rse, files, account, ignoreAvailability, dataset);
-            return null;
-        });
+        announce(store.write(tx -> addIn(tx, rse, files, account, ignoreAvailability, dataset)));
+    }
+
+    /**
+     * Tells the in-process listeners, after the commit of a caller's transaction that ran {@link #addIn}, of the
+     * replicas it made AVAILABLE.
+     */
+    public void announce(MadeAvailable made) {
+        if (!made.isEmpty()) {
+            availability.announce(made.fileKeys(), List.of(made.rseId()));
+        }
     }
 
     /**
      * {@link #add} inside the caller's transaction, for registrations that write more than replicas in one go (the
-     * workload bridge's job outputs). Validates the list before writing anything.
+     * workload bridge's job outputs). Validates the list before writing anything. Writes the {@code
+     * REPLICA_AVAILABLE} outbox event of the AVAILABLE replicas in the transaction; the caller hands the answer to
+     * {@link #announce} after its commit.
      */
-    public void addIn(TransactionContext tx, String rse, List<NewReplica> files, String account,
-                      boolean ignoreAvailability, DidRef dataset) {
+    public MadeAvailable addIn(TransactionContext tx, String rse, List<NewReplica> files, String account,
+                               boolean ignoreAvailability, DidRef dataset) {
         validate(files, dataset);
         Target target = target(tx, rse);
         if (!target.writable() && !ignoreAvailability) {
@@ -100,6 +132,19 @@ public final class ReplicaStore {
                 attachments.attachIn(tx, new AttachmentStore.Attachment(dataset, existing), true);
             }
         }
+        List<String> available = files.stream()
+                .filter(f -> f.state() == null || f.state() == ReplicaState.AVAILABLE)
+                .map(f -> f.scope() + ":" + f.name()).toList();
+        if (available.isEmpty()) {
+            return MadeAvailable.NONE;
+        }
+        // One event per batch of files keeps each event's payload bounded on big registrations.
+        int batch = store.batchSize();
+        for (int from = 0; from < available.size(); from += batch) {
+            Events.emit(tx, Events.REPLICA_AVAILABLE, Map.of("files", available.subList(from,
+                    Math.min(available.size(), from + batch)), "rse_ids", List.of(target.id())), now);
+        }
+        return new MadeAvailable(available, target.id());
     }
 
     private static void validate(List<NewReplica> files, DidRef dataset) {

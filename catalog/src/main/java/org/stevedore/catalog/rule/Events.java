@@ -2,6 +2,7 @@ package org.stevedore.catalog.rule;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +27,16 @@ public final class Events {
     }
 
     private final Store store;
+    private final Clock clock;
 
+    /** Outbox reads and positions; positions record when they were last moved on the system clock. */
     public Events(Store store) {
+        this(store, Clock.systemUTC());
+    }
+
+    public Events(Store store, Clock clock) {
         this.store = store;
+        this.clock = clock;
     }
 
     public static void emit(TransactionContext tx, String type, Map<String, Object> payload, long now) {
@@ -77,11 +85,38 @@ public final class Events {
                 Map.of("c", consumer)).list(r -> r.get("at").asLong()).stream().findFirst().orElse(otherwise));
     }
 
-    /** Moves a consumer's position forward (never back). */
+    /** Moves a consumer's position forward (never back), noting when it moved (its sign of life for the purge). */
     public void advance(String consumer, long createdAt) {
         store.write(tx -> tx.run("""
                 MERGE (p:OutboxPosition {consumer: $c})
-                SET p.created_at = CASE WHEN p.created_at IS NULL OR p.created_at < $at THEN $at ELSE p.created_at END
-                """, Map.of("c", consumer, "at", createdAt)).consume());
+                SET p.created_at = CASE WHEN p.created_at IS NULL OR p.created_at < $at THEN $at ELSE p.created_at END,
+                    p.updated_at = $now
+                """, Map.of("c", consumer, "at", createdAt, "now", clock.millis())).consume());
+    }
+
+    /** A consumer's position: the creation time it has read up to, and when it last moved it. */
+    public record Position(String consumer, long createdAt, long movedAt) {
+    }
+
+    /** Every consumer's position, by consumer. */
+    public List<Position> positions() {
+        return store.read(tx -> tx.run("""
+                MATCH (p:OutboxPosition)
+                RETURN p.consumer AS c, p.created_at AS at, coalesce(p.updated_at, p.created_at) AS moved
+                ORDER BY c
+                """).list(r -> new Position(r.get("c").asString(), r.get("at").asLong(), r.get("moved").asLong())));
+    }
+
+    /**
+     * Deletes, in one transaction, up to {@code limit} of the oldest events created before {@code cutoff}; answers
+     * how many went. The caller decides the cutoff (retention, consumers' positions).
+     */
+    public int purgeBefore(long cutoff, int limit) {
+        return store.write(tx -> tx.run("""
+                MATCH (e:Event) WHERE e.created_at < $cutoff
+                WITH e ORDER BY e.created_at LIMIT $limit
+                DELETE e
+                RETURN count(*) AS n
+                """, Map.of("cutoff", cutoff, "limit", limit)).single().get("n").asInt());
     }
 }

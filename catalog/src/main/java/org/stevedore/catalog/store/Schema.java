@@ -80,7 +80,9 @@ public final class Schema {
                     // key = <pin key>|<holder>: one hold per pin and holder, e.g. campaign:<id>.
                     "CREATE CONSTRAINT pin_hold_key IF NOT EXISTS FOR (h:PinHold) REQUIRE h.key IS UNIQUE",
                     "CREATE INDEX pin_hold_holder IF NOT EXISTS FOR (h:PinHold) ON (h.holder)",
-                    "CREATE INDEX campaign_deadline IF NOT EXISTS FOR (c:Campaign) ON (c.deadline)")));
+                    "CREATE INDEX campaign_deadline IF NOT EXISTS FOR (c:Campaign) ON (c.deadline)")),
+            new Migration(9, "release gate: a task's HELD jobs in id order, for the full check in slices", List.of(
+                    "CREATE INDEX bridge_job_task_state_id IF NOT EXISTS FOR (j:BridgeJob) ON (j.task_id, j.state, j.id)")));
 
     public static int latestVersion() {
         return MIGRATIONS.get(MIGRATIONS.size() - 1).version();

@@ -4,6 +4,7 @@ import org.stevedore.tape.endpoint.TapeEndpoints;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.function.Consumer;

@@ -49,12 +49,6 @@ import org.stevedore.web.config.DaemonConfig.DaemonLifecycle;
 @Configuration(proxyBeanMethods = false)
 public class BridgeConfig {
 
-    /** The transfer finisher's after-commit wake-up; the request store announces on it. */
-    @Bean
-    ReplicaAvailability replicaAvailability() {
-        return new ReplicaAvailability();
-    }
-
     @Bean
     BridgeStore bridgeStore(Store store, DidStore dids, AttachmentStore attachments, UpdatedDidQueue queue) {
         return new BridgeStore(store, dids, attachments, queue);

@@ -7,6 +7,7 @@ import org.springframework.context.annotation.Configuration;
 import org.stevedore.catalog.did.AttachmentStore;
 import org.stevedore.catalog.did.DidStore;
 import org.stevedore.catalog.did.UpdatedDidQueue;
+import org.stevedore.catalog.replica.ReplicaAvailability;
 import org.stevedore.catalog.replica.ReplicaStore;
 import org.stevedore.catalog.rse.RseDistanceStore;
 import org.stevedore.catalog.rse.RseLimitStore;
@@ -55,9 +56,19 @@ public class CatalogConfig {
         return new AttachmentStore(store, clock, queue);
     }
 
+    /**
+     * The after-commit wake-up of replicas made AVAILABLE: the transfer finisher and direct registrations announce on
+     * it, the workload bridge's release worker listens.
+     */
     @Bean
-    ReplicaStore replicaStore(Store store, Clock clock, DidStore dids, AttachmentStore attachments) {
-        return new ReplicaStore(store, clock, dids, attachments);
+    ReplicaAvailability replicaAvailability() {
+        return new ReplicaAvailability();
+    }
+
+    @Bean
+    ReplicaStore replicaStore(Store store, Clock clock, DidStore dids, AttachmentStore attachments,
+                              ReplicaAvailability availability) {
+        return new ReplicaStore(store, clock, dids, attachments, availability);
     }
 
     @Bean

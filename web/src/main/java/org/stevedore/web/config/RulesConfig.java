@@ -40,8 +40,8 @@ public class RulesConfig {
     }
 
     @Bean
-    Events events(Store store) {
-        return new Events(store);
+    Events events(Store store, Clock clock) {
+        return new Events(store, clock);
     }
 
     @Bean

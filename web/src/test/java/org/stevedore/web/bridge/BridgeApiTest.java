@@ -88,6 +88,37 @@ class BridgeApiTest extends ApiTest {
     }
 
     @Test
+    void aReplicaAddedAvailableThroughTheApiReleasesItsJobWithoutTheFullCheck() throws Exception {
+        // No protocols: nothing copies files there, so only the replica registered below can release the job.
+        for (String rse : List.of("DIRECT_A", "DIRECT_B", "DIRECT_SRC")) {
+            assertThat(api.post("/rses/" + rse, Map.of()).statusCode()).isEqualTo(201);
+        }
+        api.post("/accounts/root/scopes/bmn_run8", Map.of());
+        var source = api.post("/replicas", Map.of("rse", "DIRECT_SRC", "files", List.of(Map.of("scope", "bmn_run8",
+                "name", "direct.0001", "bytes", 4096, "adler32", "00001234"))));
+        assertThat(source.statusCode()).as(source.body()).isEqualTo(201);
+        var created = api.post("/bridge/tasks", Map.of("taskId", "t-direct", "inputs", List.of("bmn_run8:direct.0001"),
+                "rseExpression", "DIRECT_A|DIRECT_B", "pinLifetime", 3600, "jobs", List.of(Map.of("jobId", "direct-1",
+                        "files", List.of("bmn_run8:direct.0001")))));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertError(api.get("/bridge/jobs/direct-1/ready"), 404, "JobNotReady", "direct-1");
+        // The task's pin rule is copying the file to one of the two; register it on the other, as rucio add_replicas.
+        String ruleId = (String) ApiClient.json(created).get("ruleId");
+        String copying = (String) ApiClient.docs(api.get("/rules/" + ruleId + "/locks")).get(0).get("rse");
+        String other = copying.equals("DIRECT_A") ? "DIRECT_B" : "DIRECT_A";
+
+        var added = api.post("/replicas", Map.of("rse", other, "files", List.of(Map.of("scope", "bmn_run8",
+                "name", "direct.0001", "bytes", 4096, "adler32", "00001234"))));
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+
+        // The full check runs once an hour in these tests (ApiTest): the release comes from the registration's event.
+        var feed = ApiClient.json(api.get("/bridge/tasks/t-direct/jobs?wait=30s"));
+        assertThat((List<?>) feed.get("jobs")).singleElement().satisfies(j -> assertThat(map(j))
+                .containsEntry("jobId", "direct-1"));
+        assertThat(api.get("/bridge/jobs/direct-1/ready").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void readyIsA404UntilReleasedAndAnUnknownJobIsA404Too() throws Exception {
         grid(1);
         // POSIX_A is not where jobs read; nothing will copy to a read RSE that has no protocol.

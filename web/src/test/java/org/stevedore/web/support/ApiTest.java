@@ -42,6 +42,8 @@ public abstract class ApiTest {
         registry.add("stevedore.data-dir", DATA::toString);
         registry.add("stevedore.api.max-body-size", () -> "1MB");
         registry.add("stevedore.neo4j.embedded-page-cache", () -> "64MB");
+        // The release gate's full check runs once at start-up only: releases in tests come from events (wake-up, outbox).
+        registry.add("stevedore.bridge.full-check", () -> "1h");
         // HTTPS on a free port, trusting the test PKI (revoked, expired and untrusted certificates included).
         TestPki pki = TestPki.get();
         registry.add("stevedore.x509.port", () -> "0");

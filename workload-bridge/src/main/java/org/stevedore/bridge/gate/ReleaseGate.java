@@ -22,8 +22,6 @@ import org.stevedore.catalog.error.StevedoreException;
 public final class ReleaseGate {
 
     private static final Logger log = LoggerFactory.getLogger(ReleaseGate.class);
-    /** Tasks per release transaction on a full check. */
-    private static final int TASKS_PER_TRANSACTION = 50;
 
     private final BridgeStore store;
     private final Clock clock;
@@ -67,30 +65,43 @@ public final class ReleaseGate {
     /**
      * The fallback: every HELD job of the ACTIVE tasks of a partition, with each task's expression resolved anew (an
      * RSE added to or taken from an expression changes where its jobs may read). Catches what no event announced,
-     * such as replicas registered directly as AVAILABLE.
+     * such as replicas made AVAILABLE by a path that wrote no event, and RSE expressions that changed.
      */
     public List<Released> checkPartition(Partition partition) {
-        List<String> ids = new ArrayList<>();
-        for (Map.Entry<String, Map.Entry<String, List<String>>> task : store.activeTasks(partition)) {
-            ids.add(task.getKey());
-            try {
-                List<String> now = diskRses.apply(task.getValue().getKey());
-                if (!now.isEmpty() && !new LinkedHashSet<>(now).equals(new LinkedHashSet<>(task.getValue().getValue()))) {
-                    store.setRseIds(task.getKey(), now);
-                    log.info("Task {}: RSE expression '{}' now selects {} disk RSE(s)", task.getKey(),
-                            task.getValue().getKey(), now.size());
-                }
-            } catch (StevedoreException e) {
-                log.warn("Task {}: RSE expression '{}' no longer resolves ({}); keeping its RSEs", task.getKey(),
-                        task.getValue().getKey(), e.getMessage());
-            }
-        }
+        return checkPartition(partition, Integer.MAX_VALUE, () -> { });
+    }
+
+    /**
+     * {@link #checkPartition(Partition)} in slices: each transaction looks at up to {@code jobsPerSlice} HELD jobs of
+     * one task, and {@code between} runs after each one (the release worker handles its wake-ups there, so a woken
+     * file does not wait for the whole check). Each slice's releases are announced as it commits.
+     */
+    public List<Released> checkPartition(Partition partition, int jobsPerSlice, Runnable between) {
         List<Released> all = new ArrayList<>();
-        for (int from = 0; from < ids.size(); from += TASKS_PER_TRANSACTION) {
-            all.addAll(store.release(ids.subList(from, Math.min(ids.size(), from + TASKS_PER_TRANSACTION)), null,
-                    clock.millis(), hook));
+        for (Map.Entry<String, Map.Entry<String, List<String>>> task : store.activeTasks(partition)) {
+            refreshRses(task.getKey(), task.getValue().getKey(), task.getValue().getValue());
+            String after = "";
+            do {
+                BridgeStore.Slice slice = store.releaseSlice(task.getKey(), after, jobsPerSlice, clock.millis(), hook);
+                all.addAll(announce(slice.released()));
+                after = slice.lastJobId();
+                between.run();
+            } while (after != null);
         }
-        return announce(all);
+        return all;
+    }
+
+    private void refreshRses(String taskId, String expression, List<String> rseIds) {
+        try {
+            List<String> now = diskRses.apply(expression);
+            if (!now.isEmpty() && !new LinkedHashSet<>(now).equals(new LinkedHashSet<>(rseIds))) {
+                store.setRseIds(taskId, now);
+                log.info("Task {}: RSE expression '{}' now selects {} disk RSE(s)", taskId, expression, now.size());
+            }
+        } catch (StevedoreException e) {
+            log.warn("Task {}: RSE expression '{}' no longer resolves ({}); keeping its RSEs", taskId, expression,
+                    e.getMessage());
+        }
     }
 
     private List<Released> announce(List<Released> released) {

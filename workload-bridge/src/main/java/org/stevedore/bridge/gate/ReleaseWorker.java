@@ -14,6 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stevedore.catalog.bridge.BridgeStore.Released;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.daemon.WorkResult;
 import org.stevedore.catalog.daemon.Worker;
@@ -45,11 +46,45 @@ public final class ReleaseWorker implements Worker, ReplicaAvailability.Listener
      * @param outboxEvery  period of the outbox poll
      * @param overlap      how far before its position the outbox is read again
      * @param fullEvery    period of the full check
+     * @param batch        files per release transaction of woken files and of the outbox poll, and HELD jobs per
+     *                     slice of the full check: the longest stretch a woken file waits behind other work
      */
-    public record Settings(Duration wakeWait, Duration outboxEvery, Duration overlap, Duration fullEvery) {
+    public record Settings(Duration wakeWait, Duration outboxEvery, Duration overlap, Duration fullEvery, int batch) {
+        public Settings {
+            if (batch < 1) {
+                throw new IllegalArgumentException("batch must be at least 1, got " + batch);
+            }
+        }
+
+        public Settings(Duration wakeWait, Duration outboxEvery, Duration overlap, Duration fullEvery) {
+            this(wakeWait, outboxEvery, overlap, fullEvery, DEFAULT_BATCH);
+        }
+
         public static Settings defaults() {
             return new Settings(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(60),
                     Duration.ofSeconds(30));
+        }
+    }
+
+    /** See {@link Settings#batch()}. */
+    public static final int DEFAULT_BATCH = 200;
+    /** Times one hand-over to the woken files drains the queue. */
+    private static final int MAX_DRAINS = 4;
+
+    /** The kinds of pass a cycle makes. */
+    public enum Pass { WAKE, OUTBOX, FULL }
+
+    /**
+     * Hears of each pass the worker makes, with its {@link System#nanoTime()} bounds: what the release benchmark uses
+     * to tell where the time of slow releases goes. {@code files} are the woken keys of a WAKE pass (empty otherwise);
+     * the observer must not keep or change the collection. Runs on the worker's thread; must return quickly.
+     */
+    @FunctionalInterface
+    public interface Observer {
+        void pass(Pass pass, java.util.Collection<String> files, long startNanos, long endNanos);
+
+        static Observer none() {
+            return (pass, files, start, end) -> { };
         }
     }
 
@@ -57,6 +92,7 @@ public final class ReleaseWorker implements Worker, ReplicaAvailability.Listener
     private final Events events;
     private final Clock clock;
     private final Settings settings;
+    private final Observer observer;
     private final String consumer;
     private final LinkedBlockingQueue<List<String>> woken = new LinkedBlockingQueue<>();
     /** Outbox events already handled, by id, with their creation time (pruned behind the overlap). */
@@ -65,6 +101,11 @@ public final class ReleaseWorker implements Worker, ReplicaAvailability.Listener
     private long nextFull;
 
     public ReleaseWorker(ReleaseGate gate, Events events, Clock clock, Settings settings) {
+        this(gate, events, clock, settings, Observer.none());
+    }
+
+    public ReleaseWorker(ReleaseGate gate, Events events, Clock clock, Settings settings, Observer observer) {
+        this.observer = observer;
         this.gate = gate;
         this.events = events;
         this.clock = clock;
@@ -83,32 +124,67 @@ public final class ReleaseWorker implements Worker, ReplicaAvailability.Listener
         woken.offer(fileKeys);
     }
 
+    /**
+     * One cycle. Woken files go first, in transactions of at most {@code batch} files; the outbox poll and the full
+     * check, when due, work in bounded steps too and hand the worker back to the woken files after each step, so a
+     * file woken during a long pass waits for one step, not for the whole pass.
+     */
     @Override
     public WorkResult runOnce(Partition partition) throws InterruptedException {
-        int released = 0;
-        Set<String> keys = drain();
         long now = clock.millis();
         boolean outboxDue = now >= nextOutbox;
         boolean fullDue = now >= nextFull;
-        if (keys.isEmpty() && !outboxDue && !fullDue && !settings.wakeWait().isZero()) {
+        if (woken.isEmpty() && !outboxDue && !fullDue && !settings.wakeWait().isZero()) {
             List<String> first = woken.poll(settings.wakeWait().toMillis(), TimeUnit.MILLISECONDS);
             if (first != null) {
-                keys.addAll(first);
-                keys.addAll(drain());
+                woken.offer(first);
             }
         }
-        if (!keys.isEmpty()) {
-            released += ReleaseGate.jobs(gate.filesAvailable(List.copyOf(keys)));
-        }
+        Counter done = new Counter();
+        wakeUps(done);
         if (outboxDue) {
-            released += pollOutbox();
+            pollOutbox(done);
             nextOutbox = clock.millis() + settings.outboxEvery().toMillis();
         }
         if (fullDue) {
-            released += ReleaseGate.jobs(gate.checkPartition(partition));
+            long[] sliceStart = {System.nanoTime()};
+            List<Released> released = gate.checkPartition(partition, settings.batch(), () -> {
+                observer.pass(Pass.FULL, List.of(), sliceStart[0], System.nanoTime());
+                wakeUps(done);
+                sliceStart[0] = System.nanoTime();
+            });
+            done.add(ReleaseGate.jobs(released));
             nextFull = clock.millis() + settings.fullEvery().toMillis();
         }
-        return WorkResult.of(released + keys.size());
+        return WorkResult.of(done.n);
+    }
+
+    /** Items a cycle handled (released jobs plus woken files), for the daemon's idle decision. */
+    private static final class Counter {
+        private int n;
+
+        void add(int more) {
+            n += more;
+        }
+    }
+
+    /**
+     * Releases for the files woken so far, {@code batch} files per transaction, draining the queue again a few times
+     * for files woken meanwhile (bounded, so that under a flood the cycle still ends, beats and polls).
+     */
+    private void wakeUps(Counter done) {
+        for (int round = 0; round < MAX_DRAINS; round++) {
+            List<String> all = List.copyOf(drain());
+            if (all.isEmpty()) {
+                return;
+            }
+            for (int from = 0; from < all.size(); from += settings.batch()) {
+                List<String> chunk = all.subList(from, Math.min(all.size(), from + settings.batch()));
+                long start = System.nanoTime();
+                done.add(ReleaseGate.jobs(gate.filesAvailable(chunk)) + chunk.size());
+                observer.pass(Pass.WAKE, chunk, start, System.nanoTime());
+            }
+        }
     }
 
     private Set<String> drain() {
@@ -121,12 +197,18 @@ public final class ReleaseWorker implements Worker, ReplicaAvailability.Listener
 
     /** Reads the outbox from this consumer's position (less the overlap), releases, and moves the position. */
     int pollOutbox() {
+        Counter done = new Counter();
+        pollOutbox(done);
+        return done.n;
+    }
+
+    private void pollOutbox(Counter done) {
+        long step = System.nanoTime();
         long overlap = settings.overlap().toMillis();
         long position = events.position(consumer, clock.millis() - overlap);
         long from = position - overlap;
         String after = "";
         long newest = position;
-        int released = 0;
         while (true) {
             List<Events.Event> page = events.since(Events.REPLICA_AVAILABLE, from, after, EVENTS_PER_PAGE);
             Set<String> keys = new LinkedHashSet<>();
@@ -137,8 +219,13 @@ public final class ReleaseWorker implements Worker, ReplicaAvailability.Listener
                     keys.addAll(files(e));
                 }
             }
-            if (!keys.isEmpty()) {
-                released += ReleaseGate.jobs(gate.filesAvailable(List.copyOf(keys)));
+            List<String> all = List.copyOf(keys);
+            for (int i = 0; i < all.size(); i += settings.batch()) {
+                List<String> chunk = all.subList(i, Math.min(all.size(), i + settings.batch()));
+                done.add(ReleaseGate.jobs(gate.filesAvailable(chunk)));
+                observer.pass(Pass.OUTBOX, List.of(), step, System.nanoTime());
+                wakeUps(done);
+                step = System.nanoTime();
             }
             if (page.size() < EVENTS_PER_PAGE) {
                 break;
@@ -152,7 +239,7 @@ public final class ReleaseWorker implements Worker, ReplicaAvailability.Listener
         }
         long horizon = newest - overlap;
         seen.values().removeIf(at -> at < horizon);
-        return released;
+        observer.pass(Pass.OUTBOX, List.of(), step, System.nanoTime());
     }
 
     private static List<String> files(Events.Event e) {
