@@ -89,6 +89,9 @@ public final class Submitter implements Worker {
     private record Link(String host, String source, String destination, boolean tape) {
     }
 
+    /** A job as planned before the claim: the tool jobs it is expected to become, by request key. */
+    private record Planned(Link link, TransferTool tool, TransferJob job, Map<String, SubmittedJob> expected) {
+    }
 
     @Override
     public WorkResult runOnce(Partition partition) {
@@ -136,14 +139,14 @@ public final class Submitter implements Worker {
         if (!noTool.isEmpty()) {
             requests.requeue(noTool, "No transfer tool or write protocol for the destination");
         }
-        // Each job is planned with the tool jobs it will become when the tool can tell (deterministic ids), and its
-        // requests are claimed together with those ids in one write just before it is sent: a request is claimed and
-        // on record as SUBMITTED to its job at once. Should this process die before the job reaches the tool, the
+        // Plan every job first, with the tool jobs it will become when the tool can tell (deterministic ids), and
+        // claim the requests together with those ids in one write: a request is claimed and on record as SUBMITTED
+        // to its job at once, before the job leaves. Should this process die before the job reaches the tool, the
         // poller finds the job unknown (LOST) once its grace has passed and queues the requests again; should it
         // die after, the job is found and carried on; a resubmission of the same requests on the same link has the
-        // same id and is recognised (409), so nothing is submitted twice. Claiming job by job, not the whole cycle
-        // at once, keeps the poller from asking the tool about jobs that are on record but not yet sent.
-        int submitted = 0;
+        // same id and is recognised (409), so nothing is submitted twice.
+        List<Planned> plans = new ArrayList<>(jobs.size());
+        List<Map<String, Object>> claimRows = new ArrayList<>();
         for (Map.Entry<Link, List<TransferFile>> e : jobs.entrySet()) {
             Link link = e.getKey();
             TransferTool tool = tools.tool(link.host()).orElseThrow();
@@ -155,7 +158,6 @@ public final class Submitter implements Worker {
             for (SubmittedJob s : tool.expected(job)) {
                 s.requestIds().forEach(k -> expected.put(k, s));
             }
-            List<Map<String, Object>> claimRows = new ArrayList<>();
             for (TransferFile f : e.getValue()) {
                 SubmittedJob s = expected.get(f.requestId());
                 // HashMap: job and host are null when the tool cannot tell its ids before submitting.
@@ -166,11 +168,16 @@ public final class Submitter implements Worker {
                 row.put("source", sourceOf.get(f.requestId()));
                 claimRows.add(row);
             }
-            List<String> keys = e.getValue().stream().map(TransferFile::requestId).toList();
-            Set<String> taken = requests.claimInto(claimRows);
+            plans.add(new Planned(link, tool, job, expected));
+        }
+        Set<String> taken = requests.claimInto(claimRows);
+        int submitted = 0;
+        for (Planned plan : plans) {
+            Link link = plan.link();
+            List<String> keys = plan.job().files().stream().map(TransferFile::requestId).toList();
             if (!taken.containsAll(keys)) {
                 // Some requests changed under us (another submitter, a rule removed): the job is no longer the one
-                // planned, so none of it goes now; what was claimed of it is queued again for the next cycle.
+                // planned, so none of it goes now; what this cycle claimed of it is queued again for the next one.
                 List<String> ours = keys.stream().filter(taken::contains).toList();
                 if (!ours.isEmpty()) {
                     requests.requeue(ours, "Its job changed while it was being claimed; queued again");
@@ -179,9 +186,9 @@ public final class Submitter implements Worker {
             }
             try {
                 List<Map<String, Object>> rows = new ArrayList<>();
-                for (SubmittedJob s : tool.submit(List.of(job))) {
+                for (SubmittedJob s : plan.tool().submit(List.of(plan.job()))) {
                     for (String key : s.requestIds()) {
-                        SubmittedJob recorded = expected.get(key);
+                        SubmittedJob recorded = plan.expected().get(key);
                         if (recorded == null || !recorded.jobId().equals(s.jobId())
                                 || !recorded.externalHost().equals(s.externalHost())) {
                             rows.add(Map.of("key", key, "job", s.jobId(), "host", s.externalHost(),
@@ -194,7 +201,7 @@ public final class Submitter implements Worker {
                     requests.submitted(rows);
                 }
                 submitted += keys.size();
-                log.info("Submitted job {} on {}: {} file(s) {} -> {}", job.id(), link.host(), keys.size(),
+                log.info("Submitted job {} on {}: {} file(s) {} -> {}", plan.job().id(), link.host(), keys.size(),
                         link.source(), link.destination());
             } catch (TransferToolException ex) {
                 requests.requeue(keys, "Submission to " + link.host() + " failed: " + ex.getMessage());
