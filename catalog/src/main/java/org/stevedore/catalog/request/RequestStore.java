@@ -110,75 +110,14 @@ public final class RequestStore {
                            q.retry_count AS retry_count, q.source_replica_expression AS source_expression,
                            coalesce(q.request_type, 'TRANSFER') AS request_type,
                            coalesce(q.failed_sources, []) AS failed_sources
-                    """.formatted(partition.cypherFilter("q")), params).list(RequestStore::claimed);
+                    """.formatted(partition.cypherFilter("q")), params).list(r -> new Claimed(r.get("id").asString(),
+                    r.get("key").asString(), r.get("did_key").asString(), r.get("scope").asString(),
+                    r.get("name").asString(), r.get("bytes").asLong(), Values.str(r.get("adler32")),
+                    r.get("dest_rse_id").asString(), r.get("dest_rse").asString(), Values.str(r.get("dest_path")),
+                    Values.str(r.get("activity")), r.get("priority").asInt(3), r.get("retry_count").asInt(0),
+                    Values.str(r.get("source_expression")), r.get("request_type").asString(),
+                    r.get("failed_sources").asList(org.neo4j.driver.Value::asString)));
         });
-    }
-
-    private static Claimed claimed(Record r) {
-        return new Claimed(r.get("id").asString(), r.get("key").asString(), r.get("did_key").asString(),
-                r.get("scope").asString(), r.get("name").asString(), r.get("bytes").asLong(),
-                Values.str(r.get("adler32")), r.get("dest_rse_id").asString(), r.get("dest_rse").asString(),
-                Values.str(r.get("dest_path")), Values.str(r.get("activity")), r.get("priority").asInt(3),
-                r.get("retry_count").asInt(0), Values.str(r.get("source_expression")),
-                r.get("request_type").asString(), r.get("failed_sources").asList(org.neo4j.driver.Value::asString));
-    }
-
-    /**
-     * The QUEUED requests of a partition the submitter should take next (highest priority, oldest first, retry delay
-     * passed), up to {@code limit}, without claiming them: {@link #claimInto} does that together with recording
-     * their jobs. Those a transfer limit covers go to WAITING here, unless the throttler released them, and are not
-     * returned.
-     */
-    public List<Claimed> candidates(Partition partition, int limit) {
-        Map<String, Object> params = new HashMap<>(partition.cypherParams());
-        params.put("limit", limit);
-        params.put("now", clock.millis());
-        params.put("default_activity", DEFAULT_ACTIVITY);
-        return store.write(tx -> {
-            Map<String, Object> limited = new HashMap<>();
-            tx.run("MATCH (l:TransferLimit) RETURN l.rse_id AS rse, collect(l.activity) AS activities")
-                    .forEachRemaining(r -> limited.put(r.get("rse").asString(), r.get("activities").asList()));
-            params.put("limited", limited);
-            return tx.run("""
-                    MATCH (q:Request {state: 'QUEUED'}) WHERE %s AND coalesce(q.not_before, 0) <= $now
-                    WITH q ORDER BY q.priority DESC, q.created_at LIMIT $limit
-                    WITH q, $limited[q.dest_rse_id] AS activities
-                    WITH q, q.released_at IS NULL AND activities IS NOT NULL
-                            AND ('*' IN activities OR coalesce(q.activity, $default_activity) IN activities) AS held
-                    FOREACH (_ IN CASE WHEN held THEN [1] ELSE [] END | SET q.state = 'WAITING', q.updated_at = $now)
-                    WITH q WHERE NOT held
-                    MATCH (f:Did {key: q.did_key})
-                    OPTIONAL MATCH (f)-[dr:REPLICA]->(:Rse {id: q.dest_rse_id})
-                    RETURN q.id AS id, q.key AS key, q.did_key AS did_key, f.scope AS scope, f.name AS name,
-                           coalesce(f.bytes, 0) AS bytes, f.adler32 AS adler32, q.dest_rse_id AS dest_rse_id,
-                           q.dest_rse AS dest_rse, dr.path AS dest_path, q.activity AS activity, q.priority AS priority,
-                           q.retry_count AS retry_count, q.source_replica_expression AS source_expression,
-                           coalesce(q.request_type, 'TRANSFER') AS request_type,
-                           coalesce(q.failed_sources, []) AS failed_sources
-                    """.formatted(partition.cypherFilter("q")), params).list(RequestStore::claimed);
-        });
-    }
-
-    /**
-     * Claims requests that are still QUEUED and records, in the same write, the job each goes into: rows of key, job,
-     * host, source. A row with a job id (known before the submission, the tool's ids being deterministic) becomes
-     * SUBMITTED at once, so a submitter that dies before or during the submission leaves requests the poller finds
-     * LOST and queues again (see {@link #lostRequests}); a row without one becomes SUBMITTING and gets its job from
-     * {@link #submitted} after the tool answered. Answers the keys claimed.
-     */
-    public Set<String> claimInto(List<Map<String, Object>> requestJobHostSource) {
-        if (requestJobHostSource.isEmpty()) {
-            return Set.of();
-        }
-        return store.write(tx -> new LinkedHashSet<>(tx.run("""
-                UNWIND $rows AS row
-                MATCH (q:Request {key: row.key}) USING INDEX q:Request(key)
-                WHERE q.state = 'QUEUED'
-                SET q.state = CASE WHEN row.job IS NULL THEN 'SUBMITTING' ELSE 'SUBMITTED' END,
-                    q.external_id = row.job, q.external_host = row.host, q.source_rse = row.source,
-                    q.submitted_at = $now, q.updated_at = $now
-                RETURN q.key AS key
-                """, Map.of("rows", requestJobHostSource, "now", clock.millis())).list(r -> r.get("key").asString())));
     }
 
     /** The readable AVAILABLE replicas of the claimed files, with their distance to each request's destination. */
@@ -240,22 +179,6 @@ public final class RequestStore {
                 MATCH (q:Request {external_id: job}) WHERE q.state = 'SUBMITTED'
                 RETURN q.key AS key
                 """, Map.of("jobs", jobIds)).list(r -> r.get("key").asString()));
-    }
-
-    /**
-     * The keys of the SUBMITTED requests of jobs the tool does not know, among those recorded at least
-     * {@code lostAfter} ago. Requests are recorded SUBMITTED before their job reaches the tool (see
-     * {@link #claimInto}), so a job missing from the tool is only lost once its submission has had time to arrive;
-     * until then the submitter may still be sending it.
-     */
-    public List<String> lostRequests(List<String> jobIds, java.time.Duration lostAfter) {
-        long submittedBefore = clock.millis() - lostAfter.toMillis();
-        return store.read(tx -> tx.run("""
-                UNWIND $jobs AS job
-                MATCH (q:Request {external_id: job}) WHERE q.state = 'SUBMITTED'
-                  AND coalesce(q.submitted_at, 0) <= $before
-                RETURN q.key AS key
-                """, Map.of("jobs", jobIds, "before", submittedBefore)).list(r -> r.get("key").asString()));
     }
 
     /** {@link #finish(List, RetryPolicy)} with retries that are not delayed. */

@@ -1,6 +1,5 @@
 package org.stevedore.transfer.conveyor;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +23,7 @@ import org.stevedore.transfer.tool.TransferToolException;
  * Asks each tool, in bulk, about the jobs of its partition's SUBMITTED requests, and finishes what ended: FINISHED
  * files make their replicas AVAILABLE and locks OK; FAILED ones are retried up to the limit (after a delay that grows
  * with each retry, preferring another source), then their locks go
- * STUCK with the reason; the requests of a job the tool does not know (LOST) are queued again, once the job has had
- * {@code lostAfter} to arrive (the submitter records a job before it sends it).
+ * STUCK with the reason; the requests of a job the tool no longer knows (LOST) are queued again.
  */
 public final class Poller implements Worker {
 
@@ -35,14 +33,6 @@ public final class Poller implements Worker {
     private final TransferTools tools;
     private final RetryPolicy retry;
     private final int batch;
-    private final Duration lostAfter;
-
-    /**
-     * How long after its requests were recorded SUBMITTED a job the tool does not know counts as lost. The submitter
-     * records the job before sending it, and the sending may take the FTS client's whole retry budget (5 attempts of
-     * up to a minute each by default); a job that is still missing after this long never arrived.
-     */
-    public static final Duration DEFAULT_LOST_AFTER = Duration.ofMinutes(10);
 
     /** Retries up to {@code maxRetries} times after {@link RetryPolicy#defaults()}' delays. */
     public Poller(RequestStore requests, TransferTools tools, int maxRetries, int batch) {
@@ -52,16 +42,10 @@ public final class Poller implements Worker {
 
     /** @param batch jobs polled per cycle (in bulk requests of the tool's own size) */
     public Poller(RequestStore requests, TransferTools tools, RetryPolicy retry, int batch) {
-        this(requests, tools, retry, batch, DEFAULT_LOST_AFTER);
-    }
-
-    /** @param lostAfter see {@link #DEFAULT_LOST_AFTER} */
-    public Poller(RequestStore requests, TransferTools tools, RetryPolicy retry, int batch, Duration lostAfter) {
         this.requests = requests;
         this.tools = tools;
         this.retry = retry;
         this.batch = batch;
-        this.lostAfter = lostAfter;
     }
 
     @Override
@@ -103,8 +87,7 @@ public final class Poller implements Worker {
                 }
             }
         }
-        List<String> lost = lostJobs.isEmpty() ? List.of()
-                : requests.lostRequests(lostJobs, lostAfter);
+        List<String> lost = lostJobs.isEmpty() ? List.of() : requests.requestsOfJobs(lostJobs);
         if (!lost.isEmpty()) {
             log.warn("Transfer tool lost {} job(s) of {} request(s): queued again", lostJobs.size(), lost.size());
             requests.requeue(lost, "The transfer tool lost the job");

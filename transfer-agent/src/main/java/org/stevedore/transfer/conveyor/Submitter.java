@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,13 +88,9 @@ public final class Submitter implements Worker {
     private record Link(String host, String source, String destination, boolean tape) {
     }
 
-    /** A job as planned before the claim: the tool jobs it is expected to become, by request key. */
-    private record Planned(Link link, TransferTool tool, TransferJob job, Map<String, SubmittedJob> expected) {
-    }
-
     @Override
     public WorkResult runOnce(Partition partition) {
-        List<Claimed> claimed = requests.candidates(partition, batch);
+        List<Claimed> claimed = requests.claim(partition, batch);
         if (claimed.isEmpty()) {
             return WorkResult.nothing();
         }
@@ -139,14 +134,7 @@ public final class Submitter implements Worker {
         if (!noTool.isEmpty()) {
             requests.requeue(noTool, "No transfer tool or write protocol for the destination");
         }
-        // Plan every job first, with the tool jobs it will become when the tool can tell (deterministic ids), and
-        // claim the requests together with those ids in one write: a request is claimed and on record as SUBMITTED
-        // to its job at once, before the job leaves. Should this process die before the job reaches the tool, the
-        // poller finds the job unknown (LOST) once its grace has passed and queues the requests again; should it
-        // die after, the job is found and carried on; a resubmission of the same requests on the same link has the
-        // same id and is recognised (409), so nothing is submitted twice.
-        List<Planned> plans = new ArrayList<>(jobs.size());
-        List<Map<String, Object>> claimRows = new ArrayList<>();
+        int submitted = 0;
         for (Map.Entry<Link, List<TransferFile>> e : jobs.entrySet()) {
             Link link = e.getKey();
             TransferTool tool = tools.tool(link.host()).orElseThrow();
@@ -154,58 +142,21 @@ public final class Submitter implements Worker {
             TransferJob job = link.tape()
                     ? TransferJob.fromTape(id, link.source(), link.destination(), e.getValue(), tapeStaging)
                     : TransferJob.fromDisk(id, link.source(), link.destination(), e.getValue());
-            Map<String, SubmittedJob> expected = new LinkedHashMap<>();
-            for (SubmittedJob s : tool.expected(job)) {
-                s.requestIds().forEach(k -> expected.put(k, s));
-            }
-            for (TransferFile f : e.getValue()) {
-                SubmittedJob s = expected.get(f.requestId());
-                // HashMap: job and host are null when the tool cannot tell its ids before submitting.
-                Map<String, Object> row = new HashMap<>();
-                row.put("key", f.requestId());
-                row.put("job", s == null ? null : s.jobId());
-                row.put("host", s == null ? null : s.externalHost());
-                row.put("source", sourceOf.get(f.requestId()));
-                claimRows.add(row);
-            }
-            plans.add(new Planned(link, tool, job, expected));
-        }
-        Set<String> taken = requests.claimInto(claimRows);
-        int submitted = 0;
-        for (Planned plan : plans) {
-            Link link = plan.link();
-            List<String> keys = plan.job().files().stream().map(TransferFile::requestId).toList();
-            if (!taken.containsAll(keys)) {
-                // Some requests changed under us (another submitter, a rule removed): the job is no longer the one
-                // planned, so none of it goes now; what this cycle claimed of it is queued again for the next one.
-                List<String> ours = keys.stream().filter(taken::contains).toList();
-                if (!ours.isEmpty()) {
-                    requests.requeue(ours, "Its job changed while it was being claimed; queued again");
-                }
-                continue;
-            }
             try {
                 List<Map<String, Object>> rows = new ArrayList<>();
-                for (SubmittedJob s : plan.tool().submit(List.of(plan.job()))) {
+                for (SubmittedJob s : tool.submit(List.of(job))) {
                     for (String key : s.requestIds()) {
-                        SubmittedJob recorded = plan.expected().get(key);
-                        if (recorded == null || !recorded.jobId().equals(s.jobId())
-                                || !recorded.externalHost().equals(s.externalHost())) {
-                            rows.add(Map.of("key", key, "job", s.jobId(), "host", s.externalHost(),
-                                    "source", sourceOf.get(key)));
-                        }
+                        rows.add(Map.of("key", key, "job", s.jobId(), "host", s.externalHost(), "source", sourceOf.get(key)));
                     }
                 }
-                // Only what the claim could not record: ids the tool made up when it answered.
-                if (!rows.isEmpty()) {
-                    requests.submitted(rows);
-                }
-                submitted += keys.size();
-                log.info("Submitted job {} on {}: {} file(s) {} -> {}", plan.job().id(), link.host(), keys.size(),
+                requests.submitted(rows);
+                submitted += rows.size();
+                log.info("Submitted job {} on {}: {} file(s) {} -> {}", job.id(), link.host(), e.getValue().size(),
                         link.source(), link.destination());
             } catch (TransferToolException ex) {
-                requests.requeue(keys, "Submission to " + link.host() + " failed: " + ex.getMessage());
-                log.warn("Submission of {} file(s) {} -> {} failed: {}", keys.size(), link.source(),
+                requests.requeue(e.getValue().stream().map(TransferFile::requestId).toList(),
+                        "Submission to " + link.host() + " failed: " + ex.getMessage());
+                log.warn("Submission of {} file(s) {} -> {} failed: {}", e.getValue().size(), link.source(),
                         link.destination(), ex.getMessage());
             }
         }

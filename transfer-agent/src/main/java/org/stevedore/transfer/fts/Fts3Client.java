@@ -142,31 +142,6 @@ public final class Fts3Client implements TransferTool, AutoCloseable {
         return submitted;
     }
 
-    /**
-     * With deterministic ids the FTS job of each chunk is known before submitting: {@code uuid5(uuid5(base, vo),
-     * <transfer job id>#<chunk>)}. Empty when whoami names no VO or cannot be asked now (the submission will say why).
-     */
-    @Override
-    public List<SubmittedJob> expected(TransferJob job) {
-        Fts3Identity me;
-        try {
-            me = whoami();
-        } catch (TransferToolException e) {
-            return List.of();
-        }
-        if (me.vo() == null) {
-            return List.of();
-        }
-        List<SubmittedJob> out = new ArrayList<>();
-        List<TransferFile> files = job.files();
-        for (int chunk = 0, from = 0; from < files.size(); chunk++, from += config.maxFilesPerJob()) {
-            List<TransferFile> part = files.subList(from, Math.min(files.size(), from + config.maxFilesPerJob()));
-            out.add(new SubmittedJob(DeterministicJobIds.jobId(me.vo(), job.id() + "#" + chunk), http.endpoint(),
-                    job.id(), part.stream().map(TransferFile::requestId).toList()));
-        }
-        return out;
-    }
-
     private SubmittedJob submitChunk(Fts3Identity me, TransferJob job, int chunk, List<TransferFile> files,
                                      List<SubmittedJob> before) {
         String sid = job.id() + "#" + chunk;

@@ -52,12 +52,6 @@ public final class LocalTransferTool implements TransferTool {
         return out;
     }
 
-    /** The job keeps the transfer job's id. */
-    @Override
-    public List<SubmittedJob> expected(TransferJob job) {
-        return List.of(new SubmittedJob(job.id(), HOST, job.id(), job.files().stream().map(TransferFile::requestId).toList()));
-    }
-
     @Override
     public Map<String, JobStatus> query(List<String> jobIds) {
         Map<String, JobStatus> out = new LinkedHashMap<>();

@@ -25,15 +25,6 @@ public interface TransferTool {
     List<SubmittedJob> submit(List<TransferJob> jobs);
 
     /**
-     * The tool jobs {@link #submit} will report for this job, when the tool can tell before submitting (its job ids
-     * are derived from {@link TransferJob#id()}); empty when it cannot. The conveyor records them in the same write
-     * that claims the requests, so no request is ever submitted without its job being on record.
-     */
-    default List<SubmittedJob> expected(TransferJob job) {
-        return List.of();
-    }
-
-    /**
      * The states of the given tool jobs, one entry per id. A job the tool no longer knows anywhere is reported
      * {@link JobState#LOST} rather than failing the whole call.
      */

@@ -62,7 +62,7 @@ final class FtsGrid implements AutoCloseable {
     final Submitter submitter;
     final Poller poller;
     final Throttler throttler;
-    final RseProtocolStore protocols;
+    private final RseProtocolStore protocols;
 
     FtsGrid(Store store, Clock clock, Fts3EmulatorSettings settings, RetryPolicy retry, List<String> diskRses) {
         this.store = store;

@@ -135,9 +135,6 @@ class ThrottledConveyorTest extends StoreTest {
         grid.submit();
         // The tool loses the job: the request is queued again and must be released again before it goes.
         grid.fts.forget(grid.requestProperty("f0", "external_id"));
-        // Lost only once its submission has had time to arrive: as if it had been sent that long ago.
-        grid.store.write(tx -> tx.run("MATCH (q:Request {name: 'f0'}) SET q.submitted_at = q.submitted_at - $d",
-                Map.of("d", Poller.DEFAULT_LOST_AFTER.toMillis() + 1)).consume());
         grid.poll();
         assertThat(grid.requestProperty("f0", "state")).isEqualTo("QUEUED");
         assertThat(grid.requestProperty("f0", "released_at")).isNull();
