@@ -1,6 +1,7 @@
 package org.stevedore.bench;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,12 +42,14 @@ import org.stevedore.transfer.tool.RetrySleeper;
  * are served by the in-process FTS3 emulator with zero staging, queue and transfer time. Untimed: the files, the rule
  * and its N QUEUED requests. Timed: a submitter thread and a poller thread, each running its worker's cycles back to
  * back as the daemons do, from the first claim until the rule is OK (every replica AVAILABLE, every lock OK). Reports
- * files/s and the emulator's HTTP requests per 100 files (submissions, bulk polls, whoami).
+ * files/s and the emulator's HTTP requests per 100 files (submissions, bulk polls, whoami). Then the floor under it:
+ * the same state changes as bare batched {@code UNWIND} Cypher ({@code raw_files_per_s}, see {@link #raw}).
  */
 final class TransferPipeline {
 
     private static final String SOURCE = "BENCH_SRC";
     private static final String DESTINATION = "BENCH_DST";
+    private static final String RAW_TARGET = "BENCH_RAW";
     /** Jobs a poller cycle looks at. */
     private static final int POLL_BATCH = 2_000;
 
@@ -150,11 +153,87 @@ final class TransferPipeline {
             f.put("poller_busy_s", seconds(pollNanos.get()));
             f.put("claim_size", options.batch());
             f.put("cpu_s", seconds(cpu));
+            raw(store, w, catalog, f, w.files() / (elapsed / 1e9));
             f.put("load_average", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             f.putAll(heap.figures());
             f.put("verified", true);
             return f;
         }
+    }
+
+    /**
+     * The floor under the conveyor: the same files, into a second RSE of the same store, carried from QUEUED to
+     * AVAILABLE by the bare state changes in batches of the store's size, with nothing chosen, checked or read back
+     * and no FTS: per batch one statement records the job of each request (SUBMITTED with its job id, as a submission
+     * must be recorded somewhere), one makes the request DONE, the replica AVAILABLE and the lock OK and moves the
+     * rule's counters once. Untimed: the rule, its locks, COPYING replicas and QUEUED requests written raw first.
+     */
+    private static void raw(Store store, Workload w, Catalog catalog, Map<String, Object> f, double pipelineRate) {
+        catalog.rses().add(RAW_TARGET);
+        String rse = catalog.rses().get(RAW_TARGET).id();
+        int batch = store.batchSize();
+        List<List<Map<String, Object>>> batches = new ArrayList<>();
+        for (int from = 0; from < w.files(); from += batch) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (int i = from; i < Math.min(w.files(), from + batch); i++) {
+                String key = w.scope() + ":" + w.fileName(i);
+                rows.add(Map.of("key", key, "request", key + "|" + rse, "name", w.fileName(i),
+                        "job", "raw-job-" + (i / 200), "bucket", Partition.bucket(key + "|" + rse)));
+            }
+            batches.add(rows);
+        }
+        long now = System.currentTimeMillis();
+        store.write(tx -> tx.run("CREATE (:Rule {id: 'bench-raw', account: 'bench', state: 'REPLICATING', "
+                + "locks_ok_cnt: 0, locks_replicating_cnt: $n, locks_stuck_cnt: 0})", Map.of("n", w.files())).consume());
+        for (List<Map<String, Object>> rows : batches) {
+            store.write(tx -> tx.run("""
+                    MATCH (rule:Rule {id: 'bench-raw'})
+                    MATCH (rse:Rse {id: $rse})
+                    UNWIND $rows AS row
+                    MATCH (f:Did {key: row.key})
+                    CREATE (f)-[:REPLICA {state: 'COPYING', bytes: f.bytes, path: row.name, lock_cnt: 1,
+                                          created_at: $now, updated_at: $now}]->(rse)
+                    CREATE (rule)-[:LOCK {rse_id: $rse, rse: rse.rse, bytes: f.bytes, state: 'REPLICATING',
+                                          created_at: $now, updated_at: $now}]->(f)
+                    CREATE (:Request {key: row.request, id: randomUUID(), did_key: row.key, scope: f.scope,
+                                      name: row.name, dest_rse_id: $rse, dest_rse: rse.rse, rule_id: rule.id,
+                                      state: 'QUEUED', request_type: 'TRANSFER', priority: 3, bytes: f.bytes,
+                                      retry_count: 0, created_at: $now, updated_at: $now, hash_bucket: row.bucket})
+                    """, Map.of("rse", rse, "rows", rows, "now", now)).consume());
+        }
+        long started = System.nanoTime();
+        for (List<Map<String, Object>> rows : batches) {
+            store.write(tx -> tx.run("""
+                    UNWIND $rows AS row
+                    MATCH (q:Request {key: row.request})
+                    SET q.state = 'SUBMITTED', q.external_id = row.job, q.submitted_at = $now
+                    """, Map.of("rows", rows, "now", now)).consume());
+            store.write(tx -> tx.run("""
+                    MATCH (rse:Rse {id: $rse})
+                    UNWIND $rows AS row
+                    MATCH (q:Request {key: row.request})
+                    MATCH (f:Did {key: row.key})
+                    MATCH (f)-[r:REPLICA]->(rse)
+                    MATCH (rule:Rule)-[l:LOCK]->(f) WHERE l.rse_id = $rse
+                    SET q.state = 'DONE', q.transferred_at = $now, r.state = 'AVAILABLE', r.updated_at = $now,
+                        l.state = 'OK', l.updated_at = $now
+                    WITH rule, count(*) AS n
+                    SET rule.locks_ok_cnt = rule.locks_ok_cnt + n,
+                        rule.locks_replicating_cnt = rule.locks_replicating_cnt - n
+                    """, Map.of("rse", rse, "rows", rows, "now", now)).consume());
+        }
+        long elapsed = System.nanoTime() - started;
+        long ok = count(store, "MATCH (r:Rule {id: 'bench-raw'}) RETURN r.locks_ok_cnt");
+        long available = count(store, "MATCH ()-[r:REPLICA {state: 'AVAILABLE'}]->(:Rse {rse: '" + RAW_TARGET
+                + "'}) RETURN count(r)");
+        if (ok != w.files() || available != w.files()) {
+            throw new BenchmarkFailed("raw floor: expected " + w.files() + " OK locks and AVAILABLE replicas, found "
+                    + ok + " and " + available);
+        }
+        double rawRate = w.files() / (elapsed / 1e9);
+        f.put("raw_files_per_s", Math.round(rawRate));
+        f.put("raw_s", seconds(elapsed));
+        f.put("ratio_to_raw", Math.round(pipelineRate / rawRate * 1000) / 1000.0);
     }
 
     /** Runs the worker's cycles back to back, pausing 10 ms after one that found nothing (the daemons' idle sleep). */

@@ -4,8 +4,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.neo4j.driver.Record;
 import org.stevedore.catalog.daemon.Partition;
@@ -211,24 +214,43 @@ public final class RequestStore {
         store.write(tx -> {
             madeAvailable.clear();
             long now = clock.millis();
-            List<Map<String, Object>> available = tx.run("""
-                    UNWIND $rows AS row
-                    MATCH (q:Request {key: row.key}) USING INDEX q:Request(key)
-                    WHERE q.state = 'SUBMITTED'
-                    MATCH (f:Did {key: q.did_key}) USING INDEX f:Did(key)
-                    MATCH (f)-[r:REPLICA]->(rse:Rse) WHERE rse.id = q.dest_rse_id
-                    SET r.state = 'AVAILABLE', r.updated_at = $now, r.accessed_at = $now,
-                        q.state = 'DONE', q.transferred_at = $now, q.updated_at = $now, q.error = null
-                    RETURN q.did_key AS key, q.dest_rse_id AS rse_id
-                    """, Map.of("rows", done, "now", now)).list(r -> Map.<String, Object>of(
-                    "key", r.get("key").asString(), "rse_id", r.get("rse_id").asString()));
-            rules.replicasAvailable(tx, available, now);
-            if (!available.isEmpty()) {
-                List<String> keys = available.stream().map(a -> (String) a.get("key")).distinct().toList();
-                List<String> rseIds = available.stream().map(a -> (String) a.get("rse_id")).distinct().toList();
-                Events.emit(tx, Events.REPLICA_AVAILABLE, Map.of("files", keys, "rse_ids", rseIds), now);
+            // One statement for the whole done side: request, replica and locks are matched once and written
+            // together, and what the rest needs (the files for the event, the locks made OK per rule) comes back
+            // already grouped by rule, a row per rule rather than per file.
+            Set<String> files = new LinkedHashSet<>();
+            Set<String> rseIds = new LinkedHashSet<>();
+            Map<String, Long> okByRule = new LinkedHashMap<>();
+            if (!done.isEmpty()) {
+                tx.run("""
+                        UNWIND $rows AS row
+                        MATCH (q:Request {key: row.key}) USING INDEX q:Request(key)
+                        WHERE q.state = 'SUBMITTED'
+                        MATCH (f:Did {key: q.did_key}) USING INDEX f:Did(key)
+                        MATCH (f)-[r:REPLICA]->(rse:Rse) WHERE rse.id = q.dest_rse_id
+                        OPTIONAL MATCH (rule:Rule)-[l:LOCK]->(f) WHERE l.rse_id = rse.id AND l.state = 'REPLICATING'
+                        SET r.state = 'AVAILABLE', r.updated_at = $now, r.accessed_at = $now,
+                            q.state = 'DONE', q.transferred_at = $now, q.updated_at = $now, q.error = null,
+                            l.state = 'OK', l.updated_at = $now, l.error = null
+                        WITH rule, count(l) AS locks, collect(DISTINCT f.key) AS files, collect(DISTINCT rse.id) AS rses
+                        RETURN rule.id AS rule, locks, files, rses
+                        """, Map.of("rows", done, "now", now)).forEachRemaining(r -> {
+                    files.addAll(r.get("files").asList(org.neo4j.driver.Value::asString));
+                    rseIds.addAll(r.get("rses").asList(org.neo4j.driver.Value::asString));
+                    if (!r.get("rule").isNull() && r.get("locks").asLong() > 0) {
+                        okByRule.merge(r.get("rule").asString(), r.get("locks").asLong(), Long::sum);
+                    }
+                });
+            }
+            rules.locksOk(tx, okByRule, now);
+            if (!files.isEmpty()) {
+                List<String> keys = List.copyOf(files);
+                List<String> rses = List.copyOf(rseIds);
+                Events.emit(tx, Events.REPLICA_AVAILABLE, Map.of("files", keys, "rse_ids", rses), now);
                 madeAvailable.add(keys);
-                madeAvailable.add(rseIds);
+                madeAvailable.add(rses);
+            }
+            if (failed.isEmpty()) {
+                return null;
             }
             List<Map<String, Object>> givenUp = tx.run("""
                     UNWIND $rows AS row

@@ -617,6 +617,14 @@ public final class RuleStore {
     }
 
     /**
+     * Locks the caller has already made OK (REPLICATING before), counted per rule: each rule's counters move once, in
+     * the caller's transaction, however many of its files the batch held.
+     */
+    public void locksOk(TransactionContext tx, Map<String, Long> okByRule, long now) {
+        okByRule.forEach((rule, n) -> addCounts(tx, rule, new Counts(n, -n, 0), now));
+    }
+
+    /**
      * Transfers that failed for good: the locks waiting for them become STUCK with the reason, each rule concerned is
      * recounted, in the caller's transaction. Rows carry {@code key}, {@code rse_id} and {@code error}.
      */

@@ -32,7 +32,8 @@ import org.stevedore.transfer.storage.StorageException;
  * Copies files between {@code file} PFNs in-process, at most {@code parallelism} at a time.
  *
  * <p>A copy is written to a hidden temporary name in the destination directory, checked against the expected size
- * and adler32, fsynced, and only then linked to its final name. A reader therefore never sees a partial or wrong
+ * and adler32, fsynced, and only then linked to its final name; the copy is reported only once that name is durable
+ * too (the directory's fsync is shared by the copies that land in it meanwhile, see {@link DirectorySync}). A reader therefore never sees a partial or wrong
  * file under the final name, and an existing destination is never replaced: if it holds the expected content the
  * copy counts as DONE (a retried request whose first attempt landed), otherwise it FAILS and the file is left alone.
  */
@@ -44,6 +45,9 @@ public final class LocalCopier implements AutoCloseable {
 
     private final ThreadPoolExecutor pool;
     private final Consumer<CopyRequest> beforeCopy;
+    private final DirectorySync directories = new DirectorySync();
+    /** One copy buffer per copier thread, reused from file to file. */
+    private final ThreadLocal<ByteBuffer> buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER));
 
     public LocalCopier(int parallelism) {
         this(parallelism, request -> { });
@@ -134,12 +138,15 @@ public final class LocalCopier implements AutoCloseable {
             if (!place(temporary, destination)) {
                 return alreadyThere(request, destination);
             }
-            syncDirectory(destination.getParent());
+            directories.sync(destination.getParent());
             log.info("Copied {} -> {} ({} bytes, adler32 {}) for {}", request.sourcePfn(), request.destinationPfn(),
                     written.bytes(), written.adler32(), request.id());
             return CopyResult.done(request, written.bytes(), written.adler32());
         } catch (IOException | RuntimeException e) {
             return failed(request, "copy failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return failed(request, "interrupted before the copy was durable");
         } finally {
             if (temporary != null) {
                 deleteQuietly(temporary);
@@ -151,10 +158,11 @@ public final class LocalCopier implements AutoCloseable {
      * Reads the source once: the checksum is taken over the very buffers written, so no second read of the
      * destination is needed (the bench compares us with {@code cp}).
      */
-    private static Written write(Path source, Path temporary) throws IOException {
+    private Written write(Path source, Path temporary) throws IOException {
         Adler32 adler = new Adler32();
         long bytes = 0;
-        ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
+        ByteBuffer buffer = buffers.get();
+        buffer.clear();
         try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
              FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             while (in.read(buffer) >= 0) {
@@ -206,15 +214,6 @@ public final class LocalCopier implements AutoCloseable {
         }
         return failed(request, "destination " + request.destinationPfn() + " exists with different content ("
                 + size + " bytes" + (adler32 == null ? "" : ", adler32 " + adler32) + "); not overwritten");
-    }
-
-    /** Makes the new directory entry durable; not every platform can open a directory, which is then skipped. */
-    private static void syncDirectory(Path directory) {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            log.debug("Cannot fsync directory {}: {}", directory, e.toString());
-        }
     }
 
     private static void deleteQuietly(Path temporary) {
