@@ -164,7 +164,9 @@ final class BridgeRelease {
             Map<String, Long> availableAt = new HashMap<>(n * 2);
             long started;
             try (Daemon daemon = new Daemon(List.of(worker), new HeartbeatStore(store, clock),
-                    DaemonSettings.defaults().withIdleSleep(Duration.ZERO).withStopTimeout(Duration.ofSeconds(5)))) {
+                    DaemonSettings.defaults().withIdleSleep(Duration.ZERO).withStopTimeout(Duration.ofSeconds(5)));
+                 ReleaseWorker.WakeThread wake = worker.startWakeThread()) {
+                // As in the service: woken files on a thread of their own, the fallbacks in the daemon's cycles.
                 daemon.start();
                 // Steady state: the worker's start-up full check and first outbox poll, and the first planning of
                 // every query on the finish and release paths, happen on a small task before the clock starts.

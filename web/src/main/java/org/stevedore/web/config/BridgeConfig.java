@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.stevedore.bridge.gate.ReleaseGate;
@@ -96,13 +97,44 @@ public class BridgeConfig {
     }
 
     @Bean
-    DaemonLifecycle bridgeDaemons(BridgeStore store, BridgeService service, ReleaseGate gate, Events events,
-                                  ReplicaAvailability availability, Clock clock, BridgeProperties p,
-                                  HeartbeatStore heartbeats) {
-        // The release worker blocks on its wake-up queue between cycles, so the daemon need not sleep.
+    ReleaseWorker releaseWorker(ReleaseGate gate, Events events, ReplicaAvailability availability, Clock clock,
+                                BridgeProperties p) {
         ReleaseWorker release = new ReleaseWorker(gate, events, clock, new ReleaseWorker.Settings(Duration.ofSeconds(1),
                 p.getOutboxPoll(), p.getOutboxOverlap(), p.getFullCheck()));
         availability.subscribe(release);
+        return release;
+    }
+
+    /** Woken files get a thread of their own, so a release never waits behind an outbox page or full-check slice. */
+    @Bean
+    SmartLifecycle releaseWakeThread(ReleaseWorker release) {
+        return new SmartLifecycle() {
+            private ReleaseWorker.WakeThread thread;
+
+            @Override
+            public synchronized void start() {
+                thread = release.startWakeThread();
+            }
+
+            @Override
+            public synchronized void stop() {
+                if (thread != null) {
+                    thread.close();
+                    thread = null;
+                }
+            }
+
+            @Override
+            public synchronized boolean isRunning() {
+                return thread != null;
+            }
+        };
+    }
+
+    @Bean
+    DaemonLifecycle bridgeDaemons(BridgeStore store, BridgeService service, ReleaseWorker release, Clock clock,
+                                  BridgeProperties p, HeartbeatStore heartbeats) {
+        // The release worker's cycles wait for the next fallback themselves, so the daemon need not sleep.
         DaemonSettings settings = DaemonSettings.defaults().withStopTimeout(Duration.ofSeconds(5));
         return new DaemonLifecycle(List.of(
                 new Daemon(List.of(release), heartbeats, settings.withIdleSleep(Duration.ZERO)),

@@ -33,6 +33,11 @@ import org.stevedore.catalog.rule.Events;
  *       (registered directly) and RSE expressions that changed.</li>
  * </ol>
  * Releasing is idempotent (a released job is no longer HELD), so seeing a file twice costs one query.
+ *
+ * <p>In the service the woken files have a thread of their own ({@link #startWakeThread()}), so a release never waits
+ * behind an outbox page or a full-check slice; the daemon's cycles then do only the two fallbacks. Both take the
+ * task's lock before reading its jobs (see BridgeStore), so the two threads never release a job twice. Without that
+ * thread (tests driving {@link #runOnce} by hand) a cycle handles its woken files first and between fallback steps.
  */
 public final class ReleaseWorker implements Worker, ReplicaAvailability.Listener {
 
@@ -99,6 +104,7 @@ public final class ReleaseWorker implements Worker, ReplicaAvailability.Listener
     private final Map<String, Long> seen = new HashMap<>();
     private long nextOutbox;
     private long nextFull;
+    private volatile WakeThread wakeThread;
 
     public ReleaseWorker(ReleaseGate gate, Events events, Clock clock, Settings settings) {
         this(gate, events, clock, settings, Observer.none());
@@ -131,6 +137,9 @@ public final class ReleaseWorker implements Worker, ReplicaAvailability.Listener
      */
     @Override
     public WorkResult runOnce(Partition partition) throws InterruptedException {
+        if (wakeThread != null) {
+            return fallbacks(partition);
+        }
         long now = clock.millis();
         boolean outboxDue = now >= nextOutbox;
         boolean fullDue = now >= nextFull;
@@ -157,6 +166,99 @@ public final class ReleaseWorker implements Worker, ReplicaAvailability.Listener
             nextFull = clock.millis() + settings.fullEvery().toMillis();
         }
         return WorkResult.of(done.n);
+    }
+
+    /**
+     * A cycle when woken files have their own thread: the outbox poll and the full check when due, else a wait for
+     * the next of them (at most {@link Settings#wakeWait()}, so the daemon still beats).
+     */
+    private WorkResult fallbacks(Partition partition) throws InterruptedException {
+        long now = clock.millis();
+        boolean outboxDue = now >= nextOutbox;
+        boolean fullDue = now >= nextFull;
+        if (!outboxDue && !fullDue) {
+            long wait = Math.min(Math.min(nextOutbox, nextFull) - now, settings.wakeWait().toMillis());
+            if (wait > 0) {
+                Thread.sleep(wait);
+            }
+            return WorkResult.of(0);
+        }
+        Counter done = new Counter();
+        if (outboxDue) {
+            pollOutbox(done);
+            nextOutbox = clock.millis() + settings.outboxEvery().toMillis();
+        }
+        if (fullDue) {
+            long[] sliceStart = {System.nanoTime()};
+            done.add(ReleaseGate.jobs(gate.checkPartition(partition, settings.batch(), () -> {
+                observer.pass(Pass.FULL, List.of(), sliceStart[0], System.nanoTime());
+                sliceStart[0] = System.nanoTime();
+            })));
+            nextFull = clock.millis() + settings.fullEvery().toMillis();
+        }
+        return WorkResult.of(done.n);
+    }
+
+    /**
+     * Starts the thread that releases for woken files as they come; {@link WakeThread#close()} stops it. A pass that
+     * fails is logged and its files are left to the outbox poll, which reads the same events.
+     */
+    public synchronized WakeThread startWakeThread() {
+        if (wakeThread != null) {
+            throw new IllegalStateException("the wake-up thread already runs");
+        }
+        WakeThread thread = new WakeThread();
+        wakeThread = thread;
+        thread.start();
+        return thread;
+    }
+
+    /** The thread of {@link #startWakeThread()}. */
+    public final class WakeThread implements AutoCloseable {
+
+        private final Thread thread = new Thread(this::loop, EXECUTABLE + "-wake");
+        private volatile boolean stopped;
+
+        private void start() {
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void loop() {
+            while (!stopped) {
+                try {
+                    List<String> first = woken.poll(settings.wakeWait().toMillis(), TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    woken.offer(first);
+                    wakeUps(new Counter());
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    log.warn("Release for woken files failed; the outbox poll will see them: {}", e.toString());
+                    try {
+                        Thread.sleep(1_000);
+                    } catch (InterruptedException stop) {
+                        return;
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            stopped = true;
+            thread.interrupt();
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            synchronized (ReleaseWorker.this) {
+                wakeThread = null;
+            }
+        }
     }
 
     /** Items a cycle handled (released jobs plus woken files), for the daemon's idle decision. */

@@ -110,4 +110,49 @@ class DirectRegistrationReleaseTest extends StoreTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("t-1", 1L), org.assertj.core.groups.Tuple.tuple("t-2", 2L),
                         org.assertj.core.groups.Tuple.tuple("t-3", 3L));
     }
+
+    @Test
+    void wokenFilesAreReleasedOnTheirOwnThreadWhileTheDaemonIsInsideTheFullCheck() throws Exception {
+        java.util.concurrent.CountDownLatch inFullCheck = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch letGo = new java.util.concurrent.CountDownLatch(1);
+        // One job per slice; after its first slice the daemon's cycle stops in the observer until let go.
+        ReleaseWorker busy = new ReleaseWorker(f.gate, f.events, f.clock, new ReleaseWorker.Settings(
+                Duration.ofMillis(50), Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofSeconds(30), 1),
+                (pass, keys, start, end) -> {
+                    if (pass == ReleaseWorker.Pass.FULL && inFullCheck.getCount() > 0) {
+                        inFullCheck.countDown();
+                        try {
+                            letGo.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                });
+        f.availability.unsubscribe(f.worker);
+        f.availability.subscribe(busy);
+        Thread daemon = new Thread(() -> {
+            try {
+                busy.runOnce(Partition.whole()); // its first cycle: outbox poll, then the full check
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try (ReleaseWorker.WakeThread wake = busy.startWakeThread()) {
+            daemon.start();
+            assertThat(inFullCheck.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+            registerFirstTwo(f.replicas);
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!states().equals(List.of("RELEASED", "RELEASED", "HELD")) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(states()).as("released while the full check is still stopped").containsExactly("RELEASED",
+                    "RELEASED", "HELD");
+            assertThat(daemon.isAlive()).isTrue();
+        } finally {
+            letGo.countDown();
+            daemon.join(10_000);
+        }
+    }
 }
