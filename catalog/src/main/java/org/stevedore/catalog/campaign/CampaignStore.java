@@ -212,14 +212,21 @@ public final class CampaignStore {
 
     // ---- expansion --------------------------------------------------------------------------------------------
 
-    /** Streams every distinct file under {@code inputKeys}, with its AVAILABLE replicas on TAPE RSEs. */
+    /**
+     * Streams every distinct file under {@code inputKeys}, with its AVAILABLE replicas on the RSEs it is staged from:
+     * TAPE RSEs, and DISK RSEs whose {@code staging_required} attribute is true (a disk buffer in front of a tape,
+     * recalled in place).
+     */
     public void candidates(List<String> inputKeys, Consumer<Candidate> sink) {
         store.stream("""
                 UNWIND $inputs AS k
                 MATCH (:Did {key: k})-[:CONTAINS*0..]->(f:Did {did_type: 'FILE'})
                 WITH DISTINCT f
                 RETURN f.key AS key, f.scope AS scope, f.name AS name, coalesce(f.bytes, 0) AS bytes,
-                       [(f)-[r:REPLICA {state: 'AVAILABLE'}]->(t:Rse {rse_type: 'TAPE'}) | [t.rse, r.path]] AS tapes
+                       [(f)-[r:REPLICA {state: 'AVAILABLE'}]->(t:Rse)
+                         WHERE t.rse_type = 'TAPE'
+                            OR toLower(trim(toString(t.`attr:staging_required`))) IN ['true', '1', 'yes']
+                         | [t.rse, r.path]] AS tapes
                 """, Map.of("inputs", inputKeys), r -> {
             List<TapeCopy> copies = new ArrayList<>();
             for (Object o : r.get("tapes").asList()) {

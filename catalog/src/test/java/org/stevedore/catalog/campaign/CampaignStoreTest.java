@@ -141,4 +141,36 @@ class CampaignStoreTest extends StoreTest {
         assertThat(campaigns.get(early.id()).state().finished()).isTrue();
         assertThat(campaigns.get(none.id()).deadline()).isNull();
     }
+
+    @Test
+    void candidatesAreStagedFromTapesAndFromDisksThatRequireStagingButNotFromPlainDisks() {
+        org.stevedore.catalog.rse.RseStore rses = new org.stevedore.catalog.rse.RseStore(store, clock);
+        org.stevedore.catalog.did.DidStore dids = new org.stevedore.catalog.did.DidStore(store, clock);
+        org.stevedore.catalog.replica.ReplicaStore replicas = new org.stevedore.catalog.replica.ReplicaStore(store, clock,
+                dids, new org.stevedore.catalog.did.AttachmentStore(store, clock,
+                new org.stevedore.catalog.did.UpdatedDidQueue(store)));
+        new org.stevedore.catalog.account.AccountStore(store, clock).add("prod",
+                org.stevedore.catalog.account.AccountType.USER, null);
+        new org.stevedore.catalog.scope.ScopeStore(store, clock).add("bmn", "prod");
+        rses.add("TAPE_A", Map.of("rse_type", "TAPE"));
+        rses.add("BUFFERED");
+        rses.setAttributes("BUFFERED", Map.of("staging_required", "True"));
+        rses.add("PLAIN");
+        rses.add("NOT_REQUIRED");
+        rses.setAttributes("NOT_REQUIRED", Map.of("staging_required", false));
+        dids.add(List.of(org.stevedore.catalog.did.NewDid.collection("bmn", "ds",
+                org.stevedore.catalog.did.DidType.DATASET, "prod")));
+        org.stevedore.catalog.did.DidRef ds = new org.stevedore.catalog.did.DidRef("bmn", "ds");
+        for (String rse : List.of("TAPE_A", "BUFFERED", "PLAIN", "NOT_REQUIRED")) {
+            replicas.add(rse, List.of(org.stevedore.catalog.replica.NewReplica.of("bmn", "f." + rse, 10, "00000001")),
+                    "prod", true, ds);
+        }
+
+        Map<String, List<String>> from = new java.util.TreeMap<>();
+        campaigns.candidates(List.of("bmn:ds"), c -> from.put(c.name(),
+                c.tapeCopies().stream().map(CampaignStore.TapeCopy::rse).toList()));
+
+        assertThat(from).containsEntry("f.TAPE_A", List.of("TAPE_A")).containsEntry("f.BUFFERED", List.of("BUFFERED"))
+                .containsEntry("f.PLAIN", List.of()).containsEntry("f.NOT_REQUIRED", List.of());
+    }
 }
