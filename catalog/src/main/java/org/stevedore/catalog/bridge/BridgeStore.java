@@ -184,10 +184,32 @@ public final class BridgeStore {
                 """, Map.of("id", taskId, "key", datasetKey)).consume());
     }
 
-    /** Records the pre-staging campaign that brings the task's tape inputs back. */
-    public void setCampaign(String taskId, String campaignId) {
-        store.write(tx -> tx.run("MATCH (t:BridgeTask {id: $id}) SET t.campaign_id = $campaign",
-                Map.of("id", taskId, "campaign", campaignId)).consume());
+    /**
+     * Input files that still wait to join the task's dataset: needed by a HELD or RELEASED job, not in the dataset.
+     * Right after registration these are the files left to the task's campaign; files whose jobs all ended are not.
+     */
+    public List<String> waitingToJoin(String taskId) {
+        return store.read(tx -> tx.run("""
+                MATCH (t:BridgeTask {id: $id})
+                MATCH (ds:Did {key: t.dataset_key})
+                MATCH (t)-[:HAS_JOB]->(j:BridgeJob)-[:NEEDS]->(f:Did) WHERE j.state IN ['HELD', 'RELEASED']
+                  AND NOT (ds)-[:CONTAINS]->(f)
+                RETURN DISTINCT f.key AS key ORDER BY key
+                """, Map.of("id", taskId)).list(r -> r.get("key").asString()));
+    }
+
+    /**
+     * Records the pre-staging campaign that brings the task's tape inputs back, unless the task has one already (a
+     * registration and its retry racing): answers whether this one was recorded.
+     */
+    public boolean setCampaignIfNone(String taskId, String campaignId, long now) {
+        return store.write(tx -> tx.run("""
+                MATCH (t:BridgeTask {id: $id}) SET t.locked_at = $now
+                WITH t WHERE t.campaign_id IS NULL
+                SET t.campaign_id = $campaign
+                RETURN count(t) AS n
+                """, Map.of("id", taskId, "campaign", campaignId, "now", now))
+                .single().get("n").asInt() == 1);
     }
 
     /**

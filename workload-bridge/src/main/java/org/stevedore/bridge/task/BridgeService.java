@@ -212,7 +212,10 @@ public final class BridgeService {
                 store.remove(taskId);
                 throw e;
             }
-            store.setCampaign(taskId, campaignId);
+            if (!store.setCampaignIfNone(taskId, campaignId, clock.millis())) {
+                // A retried registration mended this one meanwhile (see resumeStaging): one campaign is enough.
+                campaigns.cancel(taskId, campaignId);
+            }
         }
         log.info("Task {} registered by {}: {} input file(s) ({} through a tape campaign), {} job(s), pin rule {} on '{}'"
                 + " for {} s", taskId, account, files.size(), staged.size(), jobs.size(), ruleId, expression, pinSeconds);
@@ -229,7 +232,43 @@ public final class BridgeService {
             throw new Duplicate("Task '" + taskId + "' is already registered with another definition");
         }
         touch(taskId);
+        resumeStaging(found.get());
         return Optional.of(withJobs(taskId));
+    }
+
+    /**
+     * Finishes a registration a crash cut short between writing the task and recording its campaign: inputs on tape
+     * only that still wait to join the task's dataset, and no campaign to bring them. Workflow systems retry a
+     * registration that got no answer, so the retry is where this is mended.
+     */
+    private void resumeStaging(Task task) {
+        if (campaigns == null || task.campaignId() != null || task.ruleId() == null || !"ACTIVE".equals(task.state())) {
+            return;
+        }
+        List<String> waiting = store.waitingToJoin(task.id());
+        if (waiting.isEmpty()) {
+            return;
+        }
+        Set<String> stageable = campaigns.stageable(waiting, store.tapeOnly(waiting));
+        if (stageable.isEmpty()) {
+            log.warn("Task {}: {} input file(s) wait to join its dataset, but none can be staged by a tape endpoint now",
+                    task.id(), waiting.size());
+            return;
+        }
+        DidRef dataset = ref(task.datasetKey());
+        String campaignId = campaigns.start(task.id(), task.account(), List.copyOf(stageable), task.rseExpression(),
+                task.pinLifetimeSeconds(), task.priority(), dataset, task.ruleId());
+        if (store.setCampaignIfNone(task.id(), campaignId, clock.millis())) {
+            log.info("Task {}: its registration had not recorded a campaign; campaign {} now brings back {} file(s)",
+                    task.id(), campaignId, stageable.size());
+        } else {
+            campaigns.cancel(task.id(), campaignId);
+        }
+    }
+
+    private static DidRef ref(String key) {
+        int colon = key.indexOf(':');
+        return new DidRef(key.substring(0, colon), key.substring(colon + 1));
     }
 
     private static String id(String what, String value) {

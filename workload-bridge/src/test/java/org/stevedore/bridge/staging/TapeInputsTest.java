@@ -157,4 +157,38 @@ class TapeInputsTest extends StoreTest {
         assertThat(campaigns()).isZero();
         old.forEach(k -> assertThat(f.inDataset(task.datasetKey(), k)).isTrue());
     }
+
+    @Test
+    void aRetriedRegistrationStartsTheCampaignACrashLeftUnmade() {
+        List<String> disk = f.files("d", 1, 1_000, "SRC");
+        List<String> tape = f.files("t", 2, 1_000, TapeTaskFixture.TAPE);
+        List<String> inputs = new ArrayList<>(disk);
+        inputs.addAll(tape);
+        Map<String, List<String>> jobs = oneJobPerFile("disk-", disk);
+        jobs.putAll(oneJobPerFile("tape-", tape));
+        f.onWait = () -> f.campaigns.ids(java.util.EnumSet.of(CampaignState.RUNNING))
+                .forEach(id -> f.campaignService.pause(id));
+        f.service.register(BridgeFixture.listed("t1", inputs, "DISK_A", jobs), "jdoe");
+        // The state a crash after the task and its rule were written, before its campaign, leaves behind.
+        String lost = f.service.task("t1").campaignId();
+        f.campaignService.cancel(lost);
+        store.write(tx -> tx.run("MATCH (t:BridgeTask {id: 't1'}) REMOVE t.campaign_id").consume());
+        assertThat(f.service.task("t1").campaignId()).isNull();
+        assertThat(state("tape-0")).isEqualTo("HELD");
+
+        f.onWait = () -> { };
+        assertThat(f.service.register(BridgeFixture.listed("t1", inputs, "DISK_A", jobs), "jdoe").created()).isFalse();
+
+        Task task = f.service.task("t1");
+        assertThat(task.campaignId()).isNotNull().isNotEqualTo(lost);
+        // What the lost campaign had staged and attached before the crash is in the dataset; the rest is asked again.
+        assertThat(f.campaigns.get(task.campaignId()).inputs()).isNotEmpty().isSubsetOf(tape);
+        assertThat(f.campaigns.get(task.campaignId()).state()).isEqualTo(CampaignState.COMPLETED);
+        jobs.keySet().forEach(j -> assertThat(state(j)).as(j).isEqualTo("RELEASED"));
+
+        // Once mended, a further retry makes nothing new.
+        f.service.register(BridgeFixture.listed("t1", inputs, "DISK_A", jobs), "jdoe");
+        assertThat(campaigns()).isEqualTo(2);
+        assertThat(f.service.task("t1").campaignId()).isEqualTo(task.campaignId());
+    }
 }
