@@ -48,6 +48,7 @@ public final class CampaignJobs {
     private final TapeEndpoints endpoints;
     private final StagingScheduler scheduler;
     private final StageTracker tracker;
+    private final DiskLifetimes lifetimes;
     private final CampaignSettings settings;
     private final Clock clock;
     private final Waits waits;
@@ -69,6 +70,9 @@ public final class CampaignJobs {
         this.endpoints = endpoints;
         this.scheduler = scheduler;
         this.tracker = new StageTracker(campaigns, endpoints, scheduler, stagedListeners);
+        // The listener that pins what is staged also knows how long rules want it pinned (CampaignPins).
+        this.lifetimes = stagedListeners.stream().filter(DiskLifetimes.class::isInstance).map(DiskLifetimes.class::cast)
+                .findFirst().orElse(DiskLifetimes.campaignOnly());
         this.settings = settings;
         this.clock = clock;
         this.waits = waits;
@@ -85,7 +89,8 @@ public final class CampaignJobs {
     public Job job(String campaignId) {
         StageChunkReader reader = new StageChunkReader(campaignId, campaigns, scheduler, tracker, settings, clock, waits,
                 new CampaignEnding(campaigns, endpoints, tracker));
-        StageChunkWriter writer = new StageChunkWriter(campaignId, campaigns, endpoints, scheduler, settings, waits);
+        StageChunkWriter writer = new StageChunkWriter(campaignId, campaigns, endpoints, scheduler, settings, waits,
+                lifetimes);
         return new JobBuilder(JOB, repository)
                 .start(new StepBuilder("expand", repository)
                         .tasklet(new ExpandInputs(campaignId, campaigns, endpoints, settings.expansionBatch()), transactions)

@@ -23,7 +23,7 @@ import org.stevedore.catalog.pin.PinTarget;
  * (the {@code diskLifetime} it asked the endpoint for). Rules locking the replica may keep the pin longer; the pin
  * releaser lets it go when neither needs it. Cancelling a campaign drops its holds.
  */
-public final class CampaignPins implements StagedListener {
+public final class CampaignPins implements StagedListener, DiskLifetimes {
 
     private static final Logger log = LoggerFactory.getLogger(CampaignPins.class);
 
@@ -64,6 +64,30 @@ public final class CampaignPins implements StagedListener {
             log.debug("Campaign {}: {} staged files pinned on {} until at least {}", campaignId, targets.size(), rse,
                     hold.until());
         });
+    }
+
+    /**
+     * The disk lifetime to ask the tape for: the campaign's pin lifetime, or longer where rules locking the replica
+     * need it longer (capped as their pins are), so the tape does not drop a copy the catalog still counts as pinned.
+     */
+    @Override
+    public Map<String, Duration> of(String tapeRse, List<CampaignFile> files, Duration campaignLifetime) {
+        Map<DidRef, Duration> byRules;
+        try {
+            byRules = pins.lifetimes(tapeRse, files.stream().map(f -> DidRef.of(f.scope(), f.name())).toList(),
+                    fallbackCap);
+        } catch (ReplicaNotFound e) {
+            // A replica deleted meanwhile: its stage request fails on its own; the others get the campaign's lifetime.
+            return Map.of();
+        }
+        Map<String, Duration> out = new java.util.HashMap<>();
+        for (CampaignFile f : files) {
+            Duration rules = byRules.get(DidRef.of(f.scope(), f.name()));
+            if (rules != null && rules.compareTo(campaignLifetime) > 0) {
+                out.put(f.path(), rules);
+            }
+        }
+        return out;
     }
 
     /** Drops the campaign's holds: its pins stay only as long as rules or other campaigns need them. */

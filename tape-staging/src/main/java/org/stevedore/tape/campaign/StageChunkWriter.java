@@ -29,9 +29,11 @@ final class StageChunkWriter implements ItemWriter<StageChunk> {
     private final StagingScheduler scheduler;
     private final CampaignSettings settings;
     private final Waits waits;
+    private final DiskLifetimes lifetimes;
 
     StageChunkWriter(String campaignId, CampaignStore campaigns, TapeEndpoints endpoints, StagingScheduler scheduler,
-                     CampaignSettings settings, Waits waits) {
+                     CampaignSettings settings, Waits waits, DiskLifetimes lifetimes) {
+        this.lifetimes = lifetimes;
         this.campaignId = campaignId;
         this.campaigns = campaigns;
         this.endpoints = endpoints;
@@ -55,7 +57,10 @@ final class StageChunkWriter implements ItemWriter<StageChunk> {
             refused(chunk, "no tape endpoint serves " + chunk.tapeRse());
             return;
         }
-        List<StageFile> files = chunk.files().stream().map(f -> new StageFile(f.path(), campaign.pinLifetime())).toList();
+        java.util.Map<String, java.time.Duration> longer = lifetimes.of(chunk.tapeRse(), chunk.files(),
+                campaign.pinLifetime());
+        List<StageFile> files = chunk.files().stream()
+                .map(f -> new StageFile(f.path(), longer.getOrDefault(f.path(), campaign.pinLifetime()))).toList();
         String requestId;
         try {
             requestId = endpoint.stage(files);

@@ -105,7 +105,9 @@ class CampaignPinsAndDeadlinesTest extends StoreTest {
         assertThat(releaser(f).runOnce(Partition.whole()).items()).isEqualTo(3);
         assertThat(f.pins.pinsOn(CampaignFixture.TAPE)).extracting(Pin::file).containsExactly(locked);
         String path = f.pins.pinsOn(CampaignFixture.TAPE).get(0).path();
-        // (The emulator's own pin ran out with the campaign's diskLifetime; the catalog's pin is what the rule keeps.)
+        // The stage request asked the tape for the rule's lifetime (no expiry: the 7-day cap) for this file, not the
+        // campaign's day, so the tape still holds the copy the catalog counts as pinned.
+        assertThat(f.emulator.pinned(path)).as("the tape keeps the rule's copy past the campaign's lifetime").isTrue();
 
         rules.delete("rule-1", false);
         assertThat(releaser(f).runOnce(Partition.whole()).items()).isEqualTo(1);
