@@ -152,7 +152,7 @@ public final class BridgeStore {
             }
             dids.create(tx, datasetRows);
             attachments.attachIn(tx, new AttachmentStore.Attachment(task.dataset(), task.fileKeys().stream()
-                    .filter(k -> !task.stagedFileKeys().contains(k)).map(BridgeStore::ref).toList()), true);
+                    .filter(k -> !task.stagedFileKeys().contains(k)).map(DidRef::fromKey).toList()), true);
             tx.run("CREATE (t:BridgeTask) SET t = $props", Map.of("props", props)).consume();
             for (int from = 0; from < jobRows.size(); from += batch) {
                 tx.run("""
@@ -171,10 +171,6 @@ public final class BridgeStore {
         });
     }
 
-    private static DidRef ref(String key) {
-        int colon = key.indexOf(':');
-        return new DidRef(key.substring(0, colon), key.substring(colon + 1));
-    }
 
     /** Remembers an output dataset of a task (scope:name), to be closed when the task ends. */
     public void addOutputDataset(String taskId, String datasetKey) {

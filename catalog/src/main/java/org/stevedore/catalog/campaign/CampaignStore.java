@@ -538,10 +538,8 @@ public final class CampaignStore {
                 attachKeys.clear();
             }
             if (!attach.isEmpty()) {
-                int colon = dataset.indexOf(':');
-                attachments.attachIn(tx, new AttachmentStore.Attachment(
-                        new DidRef(dataset.substring(0, colon), dataset.substring(colon + 1)),
-                        attach.stream().map(CampaignStore::ref).toList()), true);
+                attachments.attachIn(tx, new AttachmentStore.Attachment(DidRef.fromKey(dataset),
+                        attach.stream().map(DidRef::fromKey).toList()), true);
             }
             tx.run("""
                     UNWIND $rows AS row
@@ -555,10 +553,6 @@ public final class CampaignStore {
         });
     }
 
-    private static DidRef ref(String didKey) {
-        int colon = didKey.indexOf(':');
-        return new DidRef(didKey.substring(0, colon), didKey.substring(colon + 1));
-    }
 
     /** How many of the campaign's staged files are still on their way to its target (0 without one). */
     public long copiesOutstanding(String campaignId) {

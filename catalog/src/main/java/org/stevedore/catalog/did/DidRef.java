@@ -11,6 +11,18 @@ public record DidRef(String scope, String name) {
         return new DidRef(scope, name);
     }
 
+    /**
+     * A store key back into its DID. Keys are written only for valid DIDs, so they are not validated again; a string
+     * without ':' is refused.
+     */
+    public static DidRef fromKey(String key) {
+        int colon = key.indexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("'" + key + "' is not a DID key (scope:name)");
+        }
+        return new DidRef(key.substring(0, colon), key.substring(colon + 1));
+    }
+
     /** The store's unique key of a DID. ':' is never part of a valid scope or name. */
     public String key() {
         return scope + ":" + name;

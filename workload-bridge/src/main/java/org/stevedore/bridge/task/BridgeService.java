@@ -255,7 +255,7 @@ public final class BridgeService {
                     task.id(), waiting.size());
             return;
         }
-        DidRef dataset = ref(task.datasetKey());
+        DidRef dataset = DidRef.fromKey(task.datasetKey());
         String campaignId = campaigns.start(task.id(), task.account(), List.copyOf(stageable), task.rseExpression(),
                 task.pinLifetimeSeconds(), task.priority(), dataset, task.ruleId());
         if (store.setCampaignIfNone(task.id(), campaignId, clock.millis())) {
@@ -266,10 +266,6 @@ public final class BridgeService {
         }
     }
 
-    private static DidRef ref(String key) {
-        int colon = key.indexOf(':');
-        return new DidRef(key.substring(0, colon), key.substring(colon + 1));
-    }
 
     private static String id(String what, String value) {
         if (value == null || value.isBlank()) {
@@ -596,9 +592,9 @@ public final class BridgeService {
         pins.unpin(task.id(), task.ruleId());
         if (outputs != null) {
             for (String key : task.outputDatasets()) {
-                int colon = key.indexOf(':');
+                DidRef dataset = DidRef.fromKey(key);
                 try {
-                    outputs.close(key.substring(0, colon), key.substring(colon + 1));
+                    outputs.close(dataset.scope(), dataset.name());
                 } catch (org.stevedore.catalog.error.StevedoreException e) {
                     log.warn("Task {}: output dataset {} could not be closed: {}", task.id(), key, e.getMessage());
                 }
