@@ -137,20 +137,28 @@ public final class ReleaseWorker implements Worker, ReplicaAvailability.Listener
      */
     @Override
     public WorkResult runOnce(Partition partition) throws InterruptedException {
-        if (wakeThread != null) {
-            return fallbacks(partition);
-        }
         long now = clock.millis();
         boolean outboxDue = now >= nextOutbox;
         boolean fullDue = now >= nextFull;
-        if (woken.isEmpty() && !outboxDue && !fullDue && !settings.wakeWait().isZero()) {
-            List<String> first = woken.poll(settings.wakeWait().toMillis(), TimeUnit.MILLISECONDS);
-            if (first != null) {
-                woken.offer(first);
+        if (!outboxDue && !fullDue) {
+            if (wakeThread != null) {
+                // Woken files are the wake-up thread's: wait for the next fallback (at most wakeWait, so the daemon
+                // still beats).
+                long wait = Math.min(Math.min(nextOutbox, nextFull) - now, settings.wakeWait().toMillis());
+                if (wait > 0) {
+                    Thread.sleep(wait);
+                }
+                return WorkResult.of(0);
+            }
+            if (woken.isEmpty() && !settings.wakeWait().isZero()) {
+                List<String> first = woken.poll(settings.wakeWait().toMillis(), TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    woken.offer(first);
+                }
             }
         }
         Counter done = new Counter();
-        wakeUps(done);
+        handOver(done);
         if (outboxDue) {
             pollOutbox(done);
             nextOutbox = clock.millis() + settings.outboxEvery().toMillis();
@@ -159,7 +167,7 @@ public final class ReleaseWorker implements Worker, ReplicaAvailability.Listener
             long[] sliceStart = {System.nanoTime()};
             List<Released> released = gate.checkPartition(partition, settings.batch(), () -> {
                 observer.pass(Pass.FULL, List.of(), sliceStart[0], System.nanoTime());
-                wakeUps(done);
+                handOver(done);
                 sliceStart[0] = System.nanoTime();
             });
             done.add(ReleaseGate.jobs(released));
@@ -168,35 +176,11 @@ public final class ReleaseWorker implements Worker, ReplicaAvailability.Listener
         return WorkResult.of(done.n);
     }
 
-    /**
-     * A cycle when woken files have their own thread: the outbox poll and the full check when due, else a wait for
-     * the next of them (at most {@link Settings#wakeWait()}, so the daemon still beats).
-     */
-    private WorkResult fallbacks(Partition partition) throws InterruptedException {
-        long now = clock.millis();
-        boolean outboxDue = now >= nextOutbox;
-        boolean fullDue = now >= nextFull;
-        if (!outboxDue && !fullDue) {
-            long wait = Math.min(Math.min(nextOutbox, nextFull) - now, settings.wakeWait().toMillis());
-            if (wait > 0) {
-                Thread.sleep(wait);
-            }
-            return WorkResult.of(0);
+    /** Between fallback steps: the woken files, unless the wake-up thread has them. */
+    private void handOver(Counter done) {
+        if (wakeThread == null) {
+            wakeUps(done);
         }
-        Counter done = new Counter();
-        if (outboxDue) {
-            pollOutbox(done);
-            nextOutbox = clock.millis() + settings.outboxEvery().toMillis();
-        }
-        if (fullDue) {
-            long[] sliceStart = {System.nanoTime()};
-            done.add(ReleaseGate.jobs(gate.checkPartition(partition, settings.batch(), () -> {
-                observer.pass(Pass.FULL, List.of(), sliceStart[0], System.nanoTime());
-                sliceStart[0] = System.nanoTime();
-            })));
-            nextFull = clock.millis() + settings.fullEvery().toMillis();
-        }
-        return WorkResult.of(done.n);
     }
 
     /**
@@ -326,7 +310,7 @@ public final class ReleaseWorker implements Worker, ReplicaAvailability.Listener
                 List<String> chunk = all.subList(i, Math.min(all.size(), i + settings.batch()));
                 done.add(ReleaseGate.jobs(gate.filesAvailable(chunk)));
                 observer.pass(Pass.OUTBOX, List.of(), step, System.nanoTime());
-                wakeUps(done);
+                handOver(done);
                 step = System.nanoTime();
             }
             if (page.size() < EVENTS_PER_PAGE) {
