@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 import org.stevedore.catalog.account.AccountLimitStore;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.daemon.Worker;
@@ -33,6 +32,7 @@ import org.stevedore.transfer.conveyor.TransferTools;
 import org.stevedore.transfer.fts.Fts3Auth;
 import org.stevedore.transfer.fts.Fts3Client;
 import org.stevedore.transfer.fts.Fts3Config;
+import org.stevedore.transfer.fts.Fts3HttpClients;
 import org.stevedore.transfer.fts.emulator.Fts3Emulator;
 import org.stevedore.transfer.fts.emulator.Fts3EmulatorSettings;
 import org.stevedore.transfer.tool.RetrySleeper;
@@ -100,7 +100,8 @@ final class TransferPipeline {
             }
             f.put("setup_s", seconds(System.nanoTime() - setup));
 
-            Fts3Client client = new Fts3Client(Fts3Config.defaults(fts.endpoint()), new OkHttpClient(),
+            Fts3Config ftsConfig = Fts3Config.defaults(fts.endpoint());
+            Fts3Client client = new Fts3Client(ftsConfig, Fts3HttpClients.plain(ftsConfig),
                     new Fts3Auth.BearerToken("bench"), clock, RetrySleeper.real());
             TransferTools tools = new TransferTools(Map.of(host, client), null);
             RequestStore requests = new RequestStore(store, clock, rules);

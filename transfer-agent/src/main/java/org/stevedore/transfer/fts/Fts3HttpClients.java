@@ -42,18 +42,31 @@ public final class Fts3HttpClients {
                     ? new KeyManager[] {new RenewingKeyManager(x509.source())} : null;
             SSLContext tls = SSLContext.getInstance("TLS");
             tls.init(keys, new TrustManager[] {trust}, null);
-            return new OkHttpClient.Builder()
+            return builder(config)
                     .sslSocketFactory(tls.getSocketFactory(), trust)
-                    .connectTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .readTimeout(config.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .writeTimeout(config.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    // Fts3Client retries itself, counted against its bounded budget.
-                    .retryOnConnectionFailure(false)
                     .build();
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("cannot set up TLS for FTS " + config.endpoint() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A client for a plain-HTTP endpoint (the in-process emulator; an FTS behind a local TLS-terminating proxy):
+     * the same timeouts and sockets as {@link #create}, no TLS set-up.
+     */
+    public static OkHttpClient plain(Fts3Config config) {
+        return builder(config).build();
+    }
+
+    private static OkHttpClient.Builder builder(Fts3Config config) {
+        return new OkHttpClient.Builder()
+                .socketFactory(new NoDelaySocketFactory())
+                .connectTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(config.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .writeTimeout(config.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                // Fts3Client retries itself, counted against its bounded budget.
+                .retryOnConnectionFailure(false);
     }
 
     /** Trusts every certificate in {@code *.pem}, {@code *.crt} and hash-named {@code *.0} files of the directory. */

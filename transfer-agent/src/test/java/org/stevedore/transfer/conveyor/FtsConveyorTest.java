@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +37,7 @@ import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.transfer.fts.Fts3Auth;
 import org.stevedore.transfer.fts.Fts3Client;
 import org.stevedore.transfer.fts.Fts3Config;
+import org.stevedore.transfer.fts.Fts3HttpClients;
 import org.stevedore.transfer.fts.emulator.Fts3Emulator;
 import org.stevedore.transfer.fts.emulator.Fts3EmulatorSettings;
 import org.stevedore.transfer.tool.RetrySleeper;
@@ -80,7 +80,8 @@ class FtsConveyorTest extends StoreTest {
         RseExpressionResolver resolver = new RseExpressionResolver(rses);
         service = new RuleService(dids, rules, new RuleInputs(store), rses, accounts, new AccountLimitStore(store),
                 resolver::resolve, clock, RuleService.Settings.defaults(), RandomGenerator.of("L64X128MixRandom"));
-        Fts3Client client = new Fts3Client(Fts3Config.defaults(fts.endpoint()), new OkHttpClient(),
+        Fts3Config ftsConfig = Fts3Config.defaults(fts.endpoint());
+        Fts3Client client = new Fts3Client(ftsConfig, Fts3HttpClients.plain(ftsConfig),
                 new Fts3Auth.BearerToken("test-token"), clock, RetrySleeper.real());
         TransferTools tools = new TransferTools(Map.of(host, client), null);
         RequestStore requests = new RequestStore(store, clock, rules);

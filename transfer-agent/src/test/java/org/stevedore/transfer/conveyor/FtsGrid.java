@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 import org.stevedore.catalog.account.AccountLimitStore;
 import org.stevedore.catalog.account.AccountStore;
 import org.stevedore.catalog.account.AccountType;
@@ -37,6 +36,7 @@ import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.transfer.fts.Fts3Auth;
 import org.stevedore.transfer.fts.Fts3Client;
 import org.stevedore.transfer.fts.Fts3Config;
+import org.stevedore.transfer.fts.Fts3HttpClients;
 import org.stevedore.transfer.fts.emulator.Fts3Emulator;
 import org.stevedore.transfer.fts.emulator.Fts3EmulatorSettings;
 import org.stevedore.transfer.tool.RetrySleeper;
@@ -83,7 +83,8 @@ final class FtsGrid implements AutoCloseable {
         RseExpressionResolver resolver = new RseExpressionResolver(rses);
         service = new RuleService(dids, rules, new RuleInputs(store), rses, accounts, new AccountLimitStore(store),
                 resolver::resolve, clock, RuleService.Settings.defaults(), RandomGenerator.of("L64X128MixRandom"));
-        client = new Fts3Client(Fts3Config.defaults(fts.endpoint()), new OkHttpClient(),
+        Fts3Config ftsConfig = Fts3Config.defaults(fts.endpoint());
+        client = new Fts3Client(ftsConfig, Fts3HttpClients.plain(ftsConfig),
                 new Fts3Auth.BearerToken("test-token"), clock, RetrySleeper.real());
         TransferTools tools = new TransferTools(Map.of(host, client), null);
         requests = new RequestStore(store, clock, rules);
