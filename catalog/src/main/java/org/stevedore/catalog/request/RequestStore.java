@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.neo4j.driver.Record;
+import org.neo4j.driver.TransactionContext;
+import org.neo4j.driver.Value;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.replica.ReplicaAvailability;
 import org.stevedore.catalog.rule.Events;
@@ -21,9 +23,10 @@ import org.stevedore.catalog.store.Values;
 
 /**
  * Transfer requests: {@code (:Request {key: scope:name|dest rse id, state, ...})}, written QUEUED by rule evaluation and
- * moved on by the conveyor: claimed (SUBMITTING), SUBMITTED with the transfer tool's job id, then DONE (the replica
- * becomes AVAILABLE and its locks OK, in one transaction), back to QUEUED for a retry, or FAILED for good (its locks
- * STUCK with the reason).
+ * moved on by the conveyor: SUBMITTED with the transfer tool's job id once the tool took them (the job itself a
+ * {@code (:TransferJob)} until it ends), then DONE (the replica becomes AVAILABLE and its locks OK, in one
+ * transaction), back to QUEUED for a retry, or FAILED for good (its locks STUCK with the reason). SUBMITTING, the
+ * claimed state of earlier releases, is no longer written (see {@link #claim}).
  */
 public final class RequestStore {
 
@@ -35,14 +38,17 @@ public final class RequestStore {
      *
      * @param requestType   TRANSFER, or STAGEIN for a recall into a staging area
      * @param failedSources names of the source RSEs earlier attempts failed from (tried last this time)
+     * @param sources       the file's readable AVAILABLE replicas on other RSEs, with their distance to the
+     *                      destination (null when none is set)
      */
     public record Claimed(String id, String key, String didKey, String scope, String name, long bytes, String adler32,
                           String destRseId, String destRse, String destPath, String activity, int priority,
                           int retryCount, String sourceReplicaExpression, String requestType,
-                          List<String> failedSources) {
+                          List<String> failedSources, List<Source> sources) {
 
         public Claimed {
             failedSources = failedSources == null ? List.of() : List.copyOf(failedSources);
+            sources = sources == null ? List.of() : List.copyOf(sources);
         }
     }
 
@@ -79,72 +85,140 @@ public final class RequestStore {
     }
 
     /**
-     * Claims up to {@code limit} QUEUED requests of a partition (highest priority, oldest first) whose retry delay has
-     * passed, as SUBMITTING. Those a transfer limit covers go to WAITING instead, unless the throttler released them
-     * (see {@link ThrottleStore}); they are not returned.
+     * The next up to {@code limit} QUEUED requests of a partition whose retry delay has passed (highest priority,
+     * then oldest, then by key: the same answer until they are submitted), each with the replicas it may copy from.
+     * Those a transfer limit covers are moved to WAITING instead, unless the throttler released them (see
+     * {@link ThrottleStore}); they are not returned. Otherwise nothing is written: the requests stay QUEUED until
+     * {@link #submitted} records the job that took them. Claiming is a read because a partition has one submitter,
+     * and it leaves nothing behind to repair when that submitter dies between the claim and the submission (a
+     * retried submission reuses the deterministic job id, which the tool recognises).
      */
     public List<Claimed> claim(Partition partition, int limit) {
         Map<String, Object> params = new HashMap<>(partition.cypherParams());
         params.put("limit", limit);
         params.put("now", clock.millis());
         params.put("default_activity", DEFAULT_ACTIVITY);
-        return store.write(tx -> {
+        List<String> held = new ArrayList<>();
+        List<Claimed> claimed = store.read(tx -> {
+            held.clear();
             // Limits are few; reading them here, in the claim's transaction, keeps the per-request check a map lookup.
             Map<String, Object> limited = new HashMap<>();
             tx.run("MATCH (l:TransferLimit) RETURN l.rse_id AS rse, collect(l.activity) AS activities")
                     .forEachRemaining(r -> limited.put(r.get("rse").asString(), r.get("activities").asList()));
             params.put("limited", limited);
-            return tx.run("""
+            // One pass: the request, its file and all the file's replicas (a few per file); which of them can be a
+            // source, and where the destination replica's path is, is sorted out below.
+            List<Record> rows = tx.run("""
                     MATCH (q:Request {state: 'QUEUED'}) WHERE %s AND coalesce(q.not_before, 0) <= $now
-                    WITH q ORDER BY q.priority DESC, q.created_at LIMIT $limit
+                    WITH q ORDER BY q.priority DESC, q.created_at, q.key LIMIT $limit
                     WITH q, $limited[q.dest_rse_id] AS activities
                     WITH q, q.released_at IS NULL AND activities IS NOT NULL
                             AND ('*' IN activities OR coalesce(q.activity, $default_activity) IN activities) AS held
-                    SET q.state = CASE WHEN held THEN 'WAITING' ELSE 'SUBMITTING' END, q.updated_at = $now
-                    WITH q WHERE NOT held
                     MATCH (f:Did {key: q.did_key})
-                    OPTIONAL MATCH (f)-[dr:REPLICA]->(:Rse {id: q.dest_rse_id})
+                    OPTIONAL MATCH (f)-[r:REPLICA]->(rse:Rse) WHERE NOT held
+                    WITH q, held, f, collect([rse.id, rse.rse, rse.rse_type, r.path, r.state,
+                                              coalesce(rse.availability_read, true)]) AS replicas
                     RETURN q.id AS id, q.key AS key, q.did_key AS did_key, f.scope AS scope, f.name AS name,
                            coalesce(f.bytes, 0) AS bytes, f.adler32 AS adler32, q.dest_rse_id AS dest_rse_id,
-                           q.dest_rse AS dest_rse, dr.path AS dest_path, q.activity AS activity, q.priority AS priority,
+                           q.dest_rse AS dest_rse, q.activity AS activity, q.priority AS priority,
                            q.retry_count AS retry_count, q.source_replica_expression AS source_expression,
                            coalesce(q.request_type, 'TRANSFER') AS request_type,
-                           coalesce(q.failed_sources, []) AS failed_sources
-                    """.formatted(partition.cypherFilter("q")), params).list(r -> new Claimed(r.get("id").asString(),
-                    r.get("key").asString(), r.get("did_key").asString(), r.get("scope").asString(),
-                    r.get("name").asString(), r.get("bytes").asLong(), Values.str(r.get("adler32")),
-                    r.get("dest_rse_id").asString(), r.get("dest_rse").asString(), Values.str(r.get("dest_path")),
-                    Values.str(r.get("activity")), r.get("priority").asInt(3), r.get("retry_count").asInt(0),
-                    Values.str(r.get("source_expression")), r.get("request_type").asString(),
-                    r.get("failed_sources").asList(org.neo4j.driver.Value::asString)));
+                           coalesce(q.failed_sources, []) AS failed_sources, held, replicas
+                    """.formatted(partition.cypherFilter("q")), params).list();
+            Set<String> destinations = new LinkedHashSet<>();
+            for (Record r : rows) {
+                destinations.add(r.get("dest_rse_id").asString());
+            }
+            Map<String, Integer> distances = new HashMap<>();
+            tx.run("""
+                    MATCH (a:Rse)-[d:DISTANCE]->(b:Rse) WHERE b.id IN $dests
+                    RETURN a.id AS source, b.id AS dest, d.distance AS distance
+                    """, Map.of("dests", List.copyOf(destinations))).forEachRemaining(r -> {
+                if (!r.get("distance").isNull()) {
+                    distances.put(r.get("source").asString() + "|" + r.get("dest").asString(), r.get("distance").asInt());
+                }
+            });
+            List<Claimed> out = new ArrayList<>(rows.size());
+            for (Record r : rows) {
+                if (r.get("held").asBoolean()) {
+                    held.add(r.get("key").asString());
+                } else {
+                    out.add(claimed(r, distances));
+                }
+            }
+            return out;
         });
+        if (!held.isEmpty()) {
+            store.write(tx -> tx.run("""
+                    UNWIND $keys AS k
+                    MATCH (q:Request {key: k}) USING INDEX q:Request(key)
+                    WHERE q.state = 'QUEUED'
+                    SET q.state = 'WAITING', q.updated_at = $now
+                    """, Map.of("keys", held, "now", clock.millis())).consume());
+        }
+        return claimed;
     }
 
-    /** The readable AVAILABLE replicas of the claimed files, with their distance to each request's destination. */
-    public List<Source> sources(List<Claimed> requests) {
-        List<Map<String, Object>> rows = requests.stream()
-                .map(c -> Map.<String, Object>of("key", c.didKey(), "dest", c.destRseId())).toList();
-        return store.read(tx -> tx.run("""
-                UNWIND $rows AS row
-                MATCH (f:Did {key: row.key}) USING INDEX f:Did(key)
-                MATCH (f)-[r:REPLICA {state: 'AVAILABLE'}]->(rse:Rse)
-                WHERE rse.id <> row.dest AND coalesce(rse.availability_read, true)
-                OPTIONAL MATCH (rse)-[d:DISTANCE]->(:Rse {id: row.dest})
-                RETURN DISTINCT row.key AS key, row.dest AS dest, rse.id AS rse_id, rse.rse AS rse, rse.rse_type AS type,
-                       r.path AS path, d.distance AS distance
-                """, Map.of("rows", rows)).list(r -> new Source(r.get("key").asString() + "|" + r.get("dest").asString(),
-                r.get("rse_id").asString(), r.get("rse").asString(), Values.str(r.get("type")), Values.str(r.get("path")),
-                r.get("distance").isNull() ? null : r.get("distance").asInt())));
+    /** A claimed request from its row: the destination replica's path, and the readable AVAILABLE other replicas. */
+    private static Claimed claimed(Record r, Map<String, Integer> distances) {
+        String key = r.get("key").asString();
+        String dest = r.get("dest_rse_id").asString();
+        String destPath = null;
+        List<Source> sources = new ArrayList<>();
+        for (Value replica : r.get("replicas").values()) {
+            String rseId = Values.str(replica.get(0));
+            if (rseId == null) {
+                continue;
+            }
+            String path = Values.str(replica.get(3));
+            if (rseId.equals(dest)) {
+                destPath = path;
+            } else if ("AVAILABLE".equals(Values.str(replica.get(4))) && replica.get(5).asBoolean(true)) {
+                sources.add(new Source(key, rseId, replica.get(1).asString(), Values.str(replica.get(2)), path,
+                        distances.get(rseId + "|" + dest)));
+            }
+        }
+        return new Claimed(r.get("id").asString(), key, r.get("did_key").asString(), r.get("scope").asString(),
+                r.get("name").asString(), r.get("bytes").asLong(), Values.str(r.get("adler32")), dest,
+                r.get("dest_rse").asString(), destPath, Values.str(r.get("activity")), r.get("priority").asInt(3),
+                r.get("retry_count").asInt(0), Values.str(r.get("source_expression")),
+                r.get("request_type").asString(), r.get("failed_sources").asList(Value::asString), sources);
     }
 
-    /** Records the job each request (by key) went into: rows of key, job, host, source. */
+    /**
+     * Records the job each request (by key) went into: rows of key, job, host, source. Each job becomes a
+     * {@code (:TransferJob {id, host})} the poller asks about, until the job ends.
+     */
     public void submitted(List<Map<String, Object>> requestJobHostSource) {
-        store.write(tx -> tx.run("""
-                UNWIND $rows AS row
-                MATCH (q:Request {key: row.key}) USING INDEX q:Request(key)
-                SET q.state = 'SUBMITTED', q.external_id = row.job, q.external_host = row.host,
-                    q.source_rse = row.source, q.submitted_at = $now, q.updated_at = $now
-                """, Map.of("rows", requestJobHostSource, "now", clock.millis())).consume());
+        Map<String, Map<String, Object>> jobs = new LinkedHashMap<>();
+        for (Map<String, Object> row : requestJobHostSource) {
+            Map<String, Object> job = jobs.computeIfAbsent((String) row.get("job"), id -> {
+                Map<String, Object> j = new HashMap<>();
+                j.put("id", id);
+                j.put("host", row.get("host"));
+                j.put("bucket", Partition.bucket(id));
+                j.put("files", 0L);
+                return j;
+            });
+            job.put("files", (Long) job.get("files") + 1);
+        }
+        long now = clock.millis();
+        store.write(tx -> {
+            tx.run("""
+                    UNWIND $rows AS row
+                    MATCH (q:Request {key: row.key}) USING INDEX q:Request(key)
+                    WHERE q.state IN ['QUEUED', 'SUBMITTING']
+                    SET q.state = 'SUBMITTED', q.external_id = row.job, q.external_host = row.host,
+                        q.source_rse = row.source, q.submitted_at = $now, q.updated_at = $now
+                    """, Map.of("rows", requestJobHostSource, "now", now)).consume();
+            tx.run("""
+                    UNWIND $jobs AS job
+                    MERGE (j:TransferJob {id: job.id})
+                    ON CREATE SET j.host = job.host, j.files = job.files, j.submitted_at = $now,
+                                  j.hash_bucket = job.bucket
+                    """, Map.of("jobs", List.copyOf(jobs.values()), "now", now)).consume();
+            return null;
+        });
     }
 
     /** Puts claimed requests back in the queue (submission failed, or no source yet), with the reason. */
@@ -156,29 +230,21 @@ public final class RequestStore {
                 """, Map.of("ids", requestKeys, "reason", reason == null ? "" : reason, "now", clock.millis())).consume());
     }
 
-    /** The distinct (job id, host) pairs of SUBMITTED requests of a partition. */
-    public List<Map.Entry<String, String>> submittedJobs(Partition partition, int limit) {
+    /**
+     * Up to {@code limit} transfer jobs of a partition (by the job id's bucket) to ask their tool about, those asked
+     * least recently first, so that every job is asked in turn however many there are: (job id, host) pairs.
+     */
+    public List<Map.Entry<String, String>> jobsToPoll(Partition partition, int limit) {
         Map<String, Object> params = new HashMap<>(partition.cypherParams());
         params.put("limit", limit);
-        return store.read(tx -> tx.run("""
-                MATCH (q:Request {state: 'SUBMITTED'}) WHERE %s
-                RETURN DISTINCT q.external_id AS job, q.external_host AS host LIMIT $limit
-                """.formatted(partition.cypherFilter("q")), params).list(r -> Map.entry(r.get("job").asString(),
+        params.put("now", clock.millis());
+        return store.write(tx -> tx.run("""
+                MATCH (j:TransferJob) WHERE %s
+                WITH j ORDER BY coalesce(j.polled_at, 0), j.id LIMIT $limit
+                SET j.polled_at = $now
+                RETURN j.id AS job, j.host AS host
+                """.formatted(partition.cypherFilter("j")), params).list(r -> Map.entry(r.get("job").asString(),
                 r.get("host").asString())));
-    }
-
-    /** The keys of the SUBMITTED requests of a job. */
-    public List<String> requestsOfJob(String jobId) {
-        return requestsOfJobs(List.of(jobId));
-    }
-
-    /** The keys of the SUBMITTED requests of several jobs, in one query. */
-    public List<String> requestsOfJobs(List<String> jobIds) {
-        return store.read(tx -> tx.run("""
-                UNWIND $jobs AS job
-                MATCH (q:Request {external_id: job}) WHERE q.state = 'SUBMITTED'
-                RETURN q.key AS key
-                """, Map.of("jobs", jobIds)).list(r -> r.get("key").asString()));
     }
 
     /** {@link #finish(List, RetryPolicy)} with retries that are not delayed. */
@@ -194,9 +260,21 @@ public final class RequestStore {
      * (outbox) in the same transaction and announced to {@link ReplicaAvailability} after the commit.
      */
     public void finish(List<Outcome> outcomes, RetryPolicy retry) {
-        if (outcomes.isEmpty()) {
-            return;
+        finish(outcomes, retry, Map.of());
+    }
+
+    /**
+     * {@link #finish(List, RetryPolicy)}, and in the same transaction forgets the jobs that ended (job id → why):
+     * their {@code TransferJob} goes, and a request of theirs still SUBMITTED (the tool gave no final state for its
+     * file, or lost the whole job) is queued again with that reason. Answers how many were queued again so.
+     */
+    public int finish(List<Outcome> outcomes, RetryPolicy retry, Map<String, String> endedJobs) {
+        if (outcomes.isEmpty() && endedJobs.isEmpty()) {
+            return 0;
         }
+        List<Map<String, Object>> ended = endedJobs.entrySet().stream()
+                .map(e -> Map.<String, Object>of("id", e.getKey(), "reason", e.getValue())).toList();
+        int[] requeued = {0};
         List<Map<String, Object>> done = new ArrayList<>();
         List<Map<String, Object>> failed = new ArrayList<>();
         for (Outcome o : outcomes) {
@@ -234,8 +312,8 @@ public final class RequestStore {
                         WITH rule, count(l) AS locks, collect(DISTINCT f.key) AS files, collect(DISTINCT rse.id) AS rses
                         RETURN rule.id AS rule, locks, files, rses
                         """, Map.of("rows", done, "now", now)).forEachRemaining(r -> {
-                    files.addAll(r.get("files").asList(org.neo4j.driver.Value::asString));
-                    rseIds.addAll(r.get("rses").asList(org.neo4j.driver.Value::asString));
+                    files.addAll(r.get("files").asList(Value::asString));
+                    rseIds.addAll(r.get("rses").asList(Value::asString));
                     if (!r.get("rule").isNull() && r.get("locks").asLong() > 0) {
                         okByRule.merge(r.get("rule").asString(), r.get("locks").asLong(), Long::sum);
                     }
@@ -249,31 +327,47 @@ public final class RequestStore {
                 madeAvailable.add(keys);
                 madeAvailable.add(rses);
             }
-            if (failed.isEmpty()) {
-                return null;
+            if (!failed.isEmpty()) {
+                failed(tx, failed, retry, delays, now);
             }
-            List<Map<String, Object>> givenUp = tx.run("""
-                    UNWIND $rows AS row
-                    MATCH (q:Request {key: row.key}) USING INDEX q:Request(key)
-                    WHERE q.state = 'SUBMITTED'
-                    WITH q, row, coalesce(q.retry_count, 0) + 1 AS retry
-                    SET q.retry_count = retry, q.error = row.reason, q.updated_at = $now, q.released_at = null,
-                        q.state = CASE WHEN retry > $max THEN 'FAILED' ELSE 'QUEUED' END,
-                        q.not_before = CASE WHEN retry > $max THEN null ELSE $now + $delays[retry] END,
-                        q.failed_sources = CASE
-                            WHEN q.source_rse IS NULL OR q.source_rse IN coalesce(q.failed_sources, [])
-                            THEN q.failed_sources ELSE coalesce(q.failed_sources, []) + q.source_rse END
-                    WITH q, row WHERE q.state = 'FAILED'
-                    RETURN q.did_key AS key, q.dest_rse_id AS rse_id, row.reason AS error
-                    """, Map.of("rows", failed, "now", now, "max", retry.maxRetries(), "delays", delays)).list(r -> Map.<String, Object>of(
-                    "key", r.get("key").asString(), "rse_id", r.get("rse_id").asString(),
-                    "error", r.get("error").asString()));
-            rules.transfersFailed(tx, givenUp, now);
+            // Last: a request whose file failed above is QUEUED or FAILED by now, not left over.
+            requeued[0] = ended.isEmpty() ? 0 : tx.run("""
+                    UNWIND $jobs AS job
+                    MATCH (j:TransferJob {id: job.id})
+                    OPTIONAL MATCH (q:Request {external_id: job.id}) WHERE q.state = 'SUBMITTED'
+                    WITH j, job, collect(q) AS left
+                    FOREACH (q IN left | SET q.state = 'QUEUED', q.error = job.reason, q.updated_at = $now,
+                                             q.released_at = null)
+                    DELETE j
+                    RETURN coalesce(sum(size(left)), 0) AS n
+                    """, Map.of("jobs", ended, "now", now)).single().get("n").asInt();
             return null;
         });
         if (!madeAvailable.isEmpty()) {
             availability.announce(madeAvailable.get(0), madeAvailable.get(1));
         }
+        return requeued[0];
+    }
+
+    private void failed(TransactionContext tx, List<Map<String, Object>> failed, RetryPolicy retry, List<Long> delays,
+                        long now) {
+        List<Map<String, Object>> givenUp = tx.run("""
+                UNWIND $rows AS row
+                MATCH (q:Request {key: row.key}) USING INDEX q:Request(key)
+                WHERE q.state = 'SUBMITTED'
+                WITH q, row, coalesce(q.retry_count, 0) + 1 AS retry
+                SET q.retry_count = retry, q.error = row.reason, q.updated_at = $now, q.released_at = null,
+                    q.state = CASE WHEN retry > $max THEN 'FAILED' ELSE 'QUEUED' END,
+                    q.not_before = CASE WHEN retry > $max THEN null ELSE $now + $delays[retry] END,
+                    q.failed_sources = CASE
+                        WHEN q.source_rse IS NULL OR q.source_rse IN coalesce(q.failed_sources, [])
+                        THEN q.failed_sources ELSE coalesce(q.failed_sources, []) + q.source_rse END
+                WITH q, row WHERE q.state = 'FAILED'
+                RETURN q.did_key AS key, q.dest_rse_id AS rse_id, row.reason AS error
+                """, Map.of("rows", failed, "now", now, "max", retry.maxRetries(), "delays", delays))
+                .list(r -> Map.<String, Object>of("key", r.get("key").asString(), "rse_id",
+                        r.get("rse_id").asString(), "error", r.get("error").asString()));
+        rules.transfersFailed(tx, givenUp, now);
     }
 
     /** Requests of a file towards an RSE (the live one and finished ones still kept). */

@@ -82,7 +82,20 @@ public final class Schema {
                     "CREATE INDEX pin_hold_holder IF NOT EXISTS FOR (h:PinHold) ON (h.holder)",
                     "CREATE INDEX campaign_deadline IF NOT EXISTS FOR (c:Campaign) ON (c.deadline)")),
             new Migration(9, "release gate: a task's HELD jobs in id order, for the full check in slices", List.of(
-                    "CREATE INDEX bridge_job_task_state_id IF NOT EXISTS FOR (j:BridgeJob) ON (j.task_id, j.state, j.id)")));
+                    "CREATE INDEX bridge_job_task_state_id IF NOT EXISTS FOR (j:BridgeJob) ON (j.task_id, j.state, j.id)")),
+            new Migration(10, "transfer jobs the poller asks about; claims no longer write SUBMITTING", List.of(
+                    "CREATE CONSTRAINT transfer_job_id IF NOT EXISTS FOR (j:TransferJob) REQUIRE j.id IS UNIQUE",
+                    // The jobs of requests submitted before this step. Any request's bucket serves as the job's.
+                    """
+                    MATCH (q:Request {state: 'SUBMITTED'}) WHERE q.external_id IS NOT NULL
+                    WITH q.external_id AS id, collect(q) AS requests
+                    WITH id, requests, requests[0] AS first
+                    MERGE (j:TransferJob {id: id})
+                    ON CREATE SET j.host = first.external_host, j.files = size(requests),
+                                  j.submitted_at = first.submitted_at, j.hash_bucket = first.hash_bucket
+                    """,
+                    // Claimed by a submitter that stopped before the tool took them: nothing else would pick them up.
+                    "MATCH (q:Request {state: 'SUBMITTING'}) SET q.state = 'QUEUED'")));
 
     public static int latestVersion() {
         return MIGRATIONS.get(MIGRATIONS.size() - 1).version();

@@ -20,14 +20,18 @@ import org.stevedore.transfer.tool.TransferTool;
 import org.stevedore.transfer.tool.TransferToolException;
 
 /**
- * Asks each tool, in bulk, about the jobs of its partition's SUBMITTED requests, and finishes what ended: FINISHED
- * files make their replicas AVAILABLE and locks OK; FAILED ones are retried up to the limit (after a delay that grows
- * with each retry, preferring another source), then their locks go
- * STUCK with the reason; the requests of a job the tool no longer knows (LOST) are queued again.
+ * Asks each tool, in bulk, about its partition's transfer jobs (those asked least recently first), and finishes what
+ * ended: FINISHED files make their replicas AVAILABLE and locks OK; FAILED ones are retried up to the limit (after a
+ * delay that grows with each retry, preferring another source), then their locks go STUCK with the reason. A job that
+ * ended is forgotten in the same transaction; the requests of a job the tool no longer knows (LOST), and any of an
+ * ended job that got no final state, are queued again.
  */
 public final class Poller implements Worker {
 
     private static final Logger log = LoggerFactory.getLogger(Poller.class);
+
+    private static final String LOST = "The transfer tool lost the job";
+    private static final String NO_FINAL_STATE = "The transfer tool ended the job without a final state for this file";
 
     private final RequestStore requests;
     private final TransferTools tools;
@@ -56,10 +60,11 @@ public final class Poller implements Worker {
     @Override
     public WorkResult runOnce(Partition partition) {
         Map<String, List<String>> jobsByHost = new LinkedHashMap<>();
-        requests.submittedJobs(partition, batch).forEach(e ->
+        requests.jobsToPoll(partition, batch).forEach(e ->
                 jobsByHost.computeIfAbsent(e.getValue(), h -> new ArrayList<>()).add(e.getKey()));
         List<Outcome> outcomes = new ArrayList<>();
-        List<String> lostJobs = new ArrayList<>();
+        // Jobs that ended, with what befalls a request of theirs the outcomes leave SUBMITTED.
+        Map<String, String> ended = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> e : jobsByHost.entrySet()) {
             TransferTool tool = tools.tool(e.getKey()).orElse(null);
             if (tool == null) {
@@ -75,8 +80,11 @@ public final class Poller implements Worker {
             }
             for (JobStatus status : states.values()) {
                 if (status.state() == JobState.LOST) {
-                    lostJobs.add(status.jobId());
+                    ended.put(status.jobId(), LOST);
                     continue;
+                }
+                if (status.state().terminal()) {
+                    ended.put(status.jobId(), NO_FINAL_STATE);
                 }
                 for (FileStatus f : status.files()) {
                     if (f.state() == FileState.FINISHED) {
@@ -87,12 +95,11 @@ public final class Poller implements Worker {
                 }
             }
         }
-        List<String> lost = lostJobs.isEmpty() ? List.of() : requests.requestsOfJobs(lostJobs);
-        if (!lost.isEmpty()) {
-            log.warn("Transfer tool lost {} job(s) of {} request(s): queued again", lostJobs.size(), lost.size());
-            requests.requeue(lost, "The transfer tool lost the job");
+        int requeued = requests.finish(outcomes, retry, ended);
+        if (requeued > 0) {
+            log.warn("{} request(s) of {} ended or lost job(s) had no final state: queued again", requeued,
+                    ended.size());
         }
-        requests.finish(outcomes, retry);
-        return WorkResult.of(outcomes.size() + lost.size());
+        return WorkResult.of(outcomes.size() + requeued + ended.size());
     }
 }

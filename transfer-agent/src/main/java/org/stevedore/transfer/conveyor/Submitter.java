@@ -40,7 +40,8 @@ import org.stevedore.transfer.tool.TransferToolException;
  * first ({@code bring_online}, {@code copy_pin_lifetime}); a STAGEIN request (its destination is the staging area of
  * a tape system) with a tape source becomes a staging-only job, whose destination is its source. A request without a
  * source, or whose submission failed, goes back to the queue with the reason. Requests a transfer limit covers are
- * held back by the claim (WAITING) until the {@link Throttler} releases them.
+ * held back by the claim (WAITING) until the {@link Throttler} releases them. The jobs the tools took in a cycle are
+ * recorded in one transaction at its end (requests SUBMITTED, one {@code TransferJob} each for the poller).
  */
 public final class Submitter implements Worker {
 
@@ -97,9 +98,6 @@ public final class Submitter implements Worker {
         Map<String, RseWithAttributes> byName = new LinkedHashMap<>();
         rses.listWithAttributes().forEach(r -> byName.put(r.rse().rse(), r));
         Map<String, List<RseProtocol>> protocolsByRse = protocols.listByRse(byName.keySet());
-        Map<String, List<Source>> sources = new LinkedHashMap<>();
-        requests.sources(claimed).forEach(s -> sources.computeIfAbsent(s.requestKey(), k -> new ArrayList<>()).add(s));
-
         Map<Link, List<TransferFile>> jobs = new TreeMap<>(Comparator.comparing(Link::host)
                 .thenComparing(Link::source).thenComparing(Link::destination));
         Map<String, String> sourceOf = new LinkedHashMap<>();
@@ -107,7 +105,7 @@ public final class Submitter implements Worker {
         List<String> noTool = new ArrayList<>();
         for (Claimed c : claimed) {
             RseWithAttributes dest = byName.get(c.destRse());
-            Source source = best(c, sources.getOrDefault(c.key(), List.of()));
+            Source source = best(c, c.sources());
             RseProtocol write = dest == null ? null : RseProtocol.best(protocolsByRse.get(c.destRse()), RseProtocol::writeWan);
             RseProtocol read = source == null ? null : RseProtocol.best(protocolsByRse.get(source.rse()), RseProtocol::readWan);
             if (source == null || read == null || source.path() == null) {
@@ -134,33 +132,43 @@ public final class Submitter implements Worker {
         if (!noTool.isEmpty()) {
             requests.requeue(noTool, "No transfer tool or write protocol for the destination");
         }
-        int submitted = 0;
-        for (Map.Entry<Link, List<TransferFile>> e : jobs.entrySet()) {
-            Link link = e.getKey();
-            TransferTool tool = tools.tool(link.host()).orElseThrow();
-            String id = jobId(link, e.getValue());
-            TransferJob job = link.tape()
-                    ? TransferJob.fromTape(id, link.source(), link.destination(), e.getValue(), tapeStaging)
-                    : TransferJob.fromDisk(id, link.source(), link.destination(), e.getValue());
-            try {
-                List<Map<String, Object>> rows = new ArrayList<>();
-                for (SubmittedJob s : tool.submit(List.of(job))) {
-                    for (String key : s.requestIds()) {
-                        rows.add(Map.of("key", key, "job", s.jobId(), "host", s.externalHost(), "source", sourceOf.get(key)));
-                    }
-                }
+        // The jobs the tool took are recorded together at the end of the cycle, one transaction, not one per job. A
+        // crash before that leaves their requests QUEUED; the next claim finds them in the same order, and the
+        // resubmission of the same job id is recognised by the tool (FTS answers 409) rather than run twice.
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try {
+            for (Map.Entry<Link, List<TransferFile>> e : jobs.entrySet()) {
+                submit(e.getKey(), e.getValue(), sourceOf, rows);
+            }
+        } finally {
+            if (!rows.isEmpty()) {
                 requests.submitted(rows);
-                submitted += rows.size();
-                log.info("Submitted job {} on {}: {} file(s) {} -> {}", job.id(), link.host(), e.getValue().size(),
-                        link.source(), link.destination());
-            } catch (TransferToolException ex) {
-                requests.requeue(e.getValue().stream().map(TransferFile::requestId).toList(),
-                        "Submission to " + link.host() + " failed: " + ex.getMessage());
-                log.warn("Submission of {} file(s) {} -> {} failed: {}", e.getValue().size(), link.source(),
-                        link.destination(), ex.getMessage());
             }
         }
-        return WorkResult.of(submitted);
+        return WorkResult.of(rows.size());
+    }
+
+    private void submit(Link link, List<TransferFile> files, Map<String, String> sourceOf,
+                        List<Map<String, Object>> rows) {
+        TransferTool tool = tools.tool(link.host()).orElseThrow();
+        String id = jobId(link, files);
+        TransferJob job = link.tape()
+                ? TransferJob.fromTape(id, link.source(), link.destination(), files, tapeStaging)
+                : TransferJob.fromDisk(id, link.source(), link.destination(), files);
+        try {
+            for (SubmittedJob s : tool.submit(List.of(job))) {
+                for (String key : s.requestIds()) {
+                    rows.add(Map.of("key", key, "job", s.jobId(), "host", s.externalHost(), "source", sourceOf.get(key)));
+                }
+            }
+            log.info("Submitted job {} on {}: {} file(s) {} -> {}", job.id(), link.host(), files.size(),
+                    link.source(), link.destination());
+        } catch (TransferToolException ex) {
+            requests.requeue(files.stream().map(TransferFile::requestId).toList(),
+                    "Submission to " + link.host() + " failed: " + ex.getMessage());
+            log.warn("Submission of {} file(s) {} -> {} failed: {}", files.size(), link.source(),
+                    link.destination(), ex.getMessage());
+        }
     }
 
     private static final String STAGEIN = "STAGEIN";

@@ -1,0 +1,147 @@
+package org.stevedore.transfer.conveyor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.stevedore.catalog.daemon.Partition;
+import org.stevedore.catalog.did.DidRef;
+import org.stevedore.catalog.replica.NewReplica;
+import org.stevedore.catalog.request.RequestStore;
+import org.stevedore.catalog.request.RetryPolicy;
+import org.stevedore.catalog.rule.RuleState;
+import org.stevedore.catalog.testing.MutableClock;
+import org.stevedore.catalog.testing.StoreTest;
+import org.stevedore.transfer.fts.emulator.Fts3EmulatorSettings;
+
+/**
+ * The conveyor's bookkeeping of transfer jobs: claiming writes nothing, so a submission the store never heard of is
+ * sent again under the same job id and recognised by FTS; the poller asks about {@code TransferJob}s, in turn, and
+ * forgets a job once it ended; the requests of a job FTS lost are queued again.
+ */
+class TransferJobsConveyorTest extends StoreTest {
+
+    private final MutableClock clock = MutableClock.at("2026-11-22T10:00:00Z");
+    private FtsGrid grid;
+
+    private void grid(Duration queueTime) {
+        grid = new FtsGrid(store, clock, Fts3EmulatorSettings.instant().withTimes(Duration.ZERO, queueTime,
+                Duration.ZERO), RetryPolicy.immediate(3), List.of("SITE_A", "SITE_B"));
+    }
+
+    @AfterEach
+    void stop() {
+        if (grid != null) {
+            grid.close();
+        }
+    }
+
+    private long jobs() {
+        return grid.count("MATCH (j:TransferJob) RETURN count(j)");
+    }
+
+    @Test
+    void claimingWritesNothingAndASubmissionTheStoreNeverRecordedIsSentAgainAsTheSameJob() {
+        grid(Duration.ofMinutes(5));
+        grid.files("SITE_A", "f", 3, 1_000);
+        grid.rule("SITE_B", null);
+
+        assertThat(grid.requests.claim(Partition.whole(), 10)).hasSize(3);
+        assertThat(grid.inState("QUEUED")).isEqualTo(3);
+
+        assertThat(grid.submit()).isEqualTo(3);
+        String job = grid.requestProperty("f0", "external_id");
+        assertThat(grid.count("MATCH (j:TransferJob {id: '" + job + "'}) RETURN j.files")).isEqualTo(3);
+        // As if the process had died after FTS took the job but before the store recorded it.
+        store.write(tx -> tx.run("""
+                MATCH (q:Request) SET q.state = 'QUEUED'
+                REMOVE q.external_id, q.external_host, q.source_rse, q.submitted_at
+                WITH count(q) AS n MATCH (j:TransferJob) DELETE j
+                """).consume());
+
+        assertThat(grid.submit()).isEqualTo(3);
+        assertThat(grid.requestProperty("f0", "external_id")).isEqualTo(job);
+        assertThat(grid.inState("SUBMITTED")).isEqualTo(3);
+        assertThat(grid.fts.jobCount()).isEqualTo(1);
+        assertThat(jobs()).isEqualTo(1);
+    }
+
+    @Test
+    void aJobIsForgottenInTheTransactionThatFinishesItsFiles() {
+        grid(Duration.ofMinutes(5));
+        grid.files("SITE_A", "f", 2, 1_000);
+        String rule = grid.rule("SITE_B", null);
+        grid.submit();
+
+        assertThat(grid.poll()).isZero();
+        assertThat(jobs()).isEqualTo(1);
+
+        clock.advance(Duration.ofMinutes(6));
+        grid.poll();
+        assertThat(grid.inState("DONE")).isEqualTo(2);
+        assertThat(grid.rules.get(rule).state()).isEqualTo(RuleState.OK);
+        assertThat(jobs()).isZero();
+    }
+
+    @Test
+    void theRequestsOfAJobFtsLostAreQueuedAgainWithTheReasonAndTheJobIsForgotten() {
+        grid(Duration.ofMinutes(5));
+        grid.files("SITE_A", "f", 2, 1_000);
+        grid.rule("SITE_B", null);
+        grid.submit();
+        grid.fts.forget(grid.requestProperty("f0", "external_id"));
+
+        grid.poll();
+        assertThat(grid.inState("QUEUED")).isEqualTo(2);
+        assertThat(grid.requestProperty("f1", "error")).contains("lost the job");
+        assertThat(jobs()).isZero();
+
+        assertThat(grid.submit()).isEqualTo(2);
+        assertThat(jobs()).isEqualTo(1);
+    }
+
+    @Test
+    void aJobThatEndedWithoutAFinalStateForAFileLeavesThatRequestQueuedNotSubmittedForEver() {
+        grid(Duration.ofMinutes(5));
+        grid.files("SITE_A", "f", 2, 1_000);
+        grid.rule("SITE_B", null);
+        grid.submit();
+        String job = grid.requestProperty("f0", "external_id");
+
+        // The tool reported the job over, with an outcome for f0 only.
+        String f0 = store.read(tx -> tx.run("MATCH (q:Request {name: 'f0'}) RETURN q.key").single().get(0).asString());
+        int requeued = grid.requests.finish(List.of(new RequestStore.Outcome(f0, true, null)),
+                RetryPolicy.immediate(3), Map.of(job, "ended without a final state"));
+
+        assertThat(requeued).isEqualTo(1);
+        assertThat(grid.requestProperty("f0", "state")).isEqualTo("DONE");
+        assertThat(grid.requestProperty("f1", "state")).isEqualTo("QUEUED");
+        assertThat(grid.requestProperty("f1", "error")).isEqualTo("ended without a final state");
+        assertThat(jobs()).isZero();
+    }
+
+    @Test
+    void everyJobIsAskedAboutInTurnWhenThereAreMoreThanOneCycleTakes() {
+        grid(Duration.ofMinutes(5));
+        grid.rse("SITE_C", Map.of());
+        grid.files("SITE_A", "a", 1, 1_000);
+        grid.replicas.add("SITE_C", List.of(NewReplica.of("s", "c0", 1_000, "0000abcd")), "jdoe", false,
+                new DidRef("s", "ds"));
+        grid.rule("SITE_B", null);
+        grid.submit();
+        assertThat(jobs()).isEqualTo(2);
+
+        List<String> first = grid.requests.jobsToPoll(Partition.whole(), 1).stream().map(Map.Entry::getKey).toList();
+        clock.advance(Duration.ofSeconds(1));
+        List<String> second = grid.requests.jobsToPoll(Partition.whole(), 1).stream().map(Map.Entry::getKey).toList();
+        clock.advance(Duration.ofSeconds(1));
+        List<String> third = grid.requests.jobsToPoll(Partition.whole(), 1).stream().map(Map.Entry::getKey).toList();
+
+        assertThat(first).hasSize(1);
+        assertThat(second).hasSize(1).doesNotContainAnyElementsOf(first);
+        assertThat(third).isEqualTo(first);
+    }
+}
