@@ -1,11 +1,9 @@
 package org.stevedore.transfer.local;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -18,7 +16,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.zip.Adler32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stevedore.transfer.storage.Adler32Checksum;
@@ -42,7 +39,6 @@ import org.stevedore.transfer.storage.StorageException;
 public final class LocalCopier implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalCopier.class);
-    private static final int BUFFER = 1 << 20;
     private static final String TEMPORARY_SUFFIX = ".stevedore-part";
     /**
      * Files made durable at once by default. fsync threads mostly wait; on ext4 (virtio disk, 2 cores) 8 to 16
@@ -53,8 +49,7 @@ public final class LocalCopier implements AutoCloseable {
     private final ThreadPoolExecutor pool;
     private final Placer placer;
     private final Consumer<CopyRequest> beforeCopy;
-    /** One copy buffer per copier thread, reused from file to file. */
-    private final ThreadLocal<ByteBuffer> buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER));
+    private final CopyWriter writer;
 
     public LocalCopier(int parallelism) {
         this(parallelism, DEFAULT_FSYNCS);
@@ -65,14 +60,15 @@ public final class LocalCopier implements AutoCloseable {
      * @param fsyncs      written copies made durable at a time
      */
     public LocalCopier(int parallelism, int fsyncs) {
-        this(parallelism, fsyncs, request -> { }, channel -> channel.force(true));
+        this(parallelism, fsyncs, request -> { }, channel -> channel.force(true), true);
     }
 
     /**
      * Test seams: {@code beforeCopy} runs on the copy thread as each copy starts (once it has its place in the
-     * window); {@code forcer} is the file fsync.
+     * window); {@code forcer} is the file fsync; {@code directWrites} false writes through the page cache always.
      */
-    LocalCopier(int parallelism, int fsyncs, Consumer<CopyRequest> beforeCopy, Placer.Forcer forcer) {
+    LocalCopier(int parallelism, int fsyncs, Consumer<CopyRequest> beforeCopy, Placer.Forcer forcer,
+                boolean directWrites) {
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be >= 1, not " + parallelism);
         }
@@ -83,6 +79,7 @@ public final class LocalCopier implements AutoCloseable {
                 new LinkedBlockingQueue<>(), namedThreads());
         this.placer = new Placer(fsyncs, parallelism + fsyncs, forcer, new DirectorySync());
         this.beforeCopy = Objects.requireNonNull(beforeCopy);
+        this.writer = new CopyWriter(directWrites);
     }
 
     /** Copies every file and waits for all of them; results are in the order of the requests. */
@@ -155,10 +152,10 @@ public final class LocalCopier implements AutoCloseable {
             }
             Files.createDirectories(destination.getParent());
             temporary = destination.resolveSibling("." + destination.getFileName() + "." + UUID.randomUUID() + TEMPORARY_SUFFIX);
-            out = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            Adler32 adler = new Adler32();
-            long bytes = write(source, out, adler);
-            String adler32 = Adler32Checksum.format(adler.getValue());
+            CopyWriter.Result written = writer.write(source, temporary);
+            out = written.channel();
+            long bytes = written.bytes();
+            String adler32 = Adler32Checksum.format(written.adler32());
             if (bytes != request.expectedBytes()) {
                 return finished(Placer.failed(request, "size mismatch: expected " + request.expectedBytes()
                         + " bytes, copied " + bytes));
@@ -183,27 +180,6 @@ public final class LocalCopier implements AutoCloseable {
                 Placer.deleteQuietly(temporary);
             }
         }
-    }
-
-    /**
-     * Reads the source once: the checksum is taken over the very buffers written, so no second read of the
-     * destination is needed (the bench compares us with {@code cp}). Answers the bytes written.
-     */
-    private long write(Path source, FileChannel out, Adler32 adler) throws IOException {
-        long bytes = 0;
-        ByteBuffer buffer = buffers.get();
-        buffer.clear();
-        try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
-            while (in.read(buffer) >= 0) {
-                buffer.flip();
-                adler.update(buffer.duplicate());
-                while (buffer.hasRemaining()) {
-                    bytes += out.write(buffer);
-                }
-                buffer.clear();
-            }
-        }
-        return bytes;
     }
 
     private CompletableFuture<CopyResult> finished(CopyResult result) {

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.stevedore.transfer.local.CopyResult.CopyState;
 import org.stevedore.transfer.storage.Adler32Checksum;
 import org.stevedore.transfer.storage.FilePfn;
@@ -44,6 +46,29 @@ class LocalCopierTest {
         }
         assertThat(Files.readAllBytes(to)).isEqualTo(content);
         assertThat(leftovers(to.getParent())).containsExactly(to);
+    }
+
+    @ParameterizedTest(name = "direct writes: {0}")
+    @ValueSource(booleans = {true, false})
+    void copiesOfEverySizeKeepTheirExactBytesWhetherWrittenDirectlyOrThroughThePageCache(boolean direct)
+            throws Exception {
+        // Around the block and buffer sizes: direct writes pad the last block and cut the file back.
+        int[] sizes = {0, 1, 511, 4095, 4096, 4097, 65_537, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3 * (1 << 20) + 12_345};
+        List<CopyRequest> requests = new ArrayList<>();
+        for (int size : sizes) {
+            Path from = Files.write(source.resolve("f" + size), randomBytes(size, size));
+            requests.add(request("r" + size, from, destination.resolve("d/f" + size)));
+        }
+        try (LocalCopier copier = new LocalCopier(2, 2, request -> { }, channel -> channel.force(true), direct)) {
+            List<CopyResult> results = copier.copy(requests);
+
+            assertThat(results).extracting(CopyResult::state).containsOnly(CopyState.DONE);
+        }
+        for (int size : sizes) {
+            assertThat(Files.readAllBytes(destination.resolve("d/f" + size))).as("size %d", size)
+                    .isEqualTo(Files.readAllBytes(source.resolve("f" + size)));
+        }
+        assertThat(leftovers(destination)).hasSize(sizes.length);
     }
 
     @Test
@@ -166,7 +191,7 @@ class LocalCopierTest {
                 Thread.currentThread().interrupt();
             }
             running.decrementAndGet();
-        }, channel -> channel.force(true));
+        }, channel -> channel.force(true), true);
         try (copier) {
             List<CopyResult> results = copier.copy(requests);
 
@@ -185,7 +210,7 @@ class LocalCopierTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, channel -> channel.force(true));
+        }, channel -> channel.force(true), true);
         var first = copier.copyAsync(request("first", from, destination.resolve("first")));
         var queued = copier.copyAsync(request("queued", from, destination.resolve("queued")));
 
@@ -215,7 +240,7 @@ class LocalCopierTest {
             inFsync.countDown();
             await(releaseFsync);
             channel.force(true);
-        });
+        }, true);
         try (copier) {
             CompletableFuture<CopyResult> result = copier.copyAsync(request("r1", from, to));
             assertThat(inFsync.await(10, TimeUnit.SECONDS)).isTrue();
@@ -239,7 +264,7 @@ class LocalCopierTest {
         Path to = destination.resolve("sub/f");
         LocalCopier copier = new LocalCopier(1, 1, request -> { }, channel -> {
             throw new IOException("EIO from the disk");
-        });
+        }, true);
         try (copier) {
             CopyResult result = copier.copy(List.of(request("r1", from, to))).get(0);
 
@@ -262,7 +287,7 @@ class LocalCopierTest {
             bothInFsync.countDown();
             await(bothInFsync);
             channel.force(true);
-        });
+        }, true);
         try (copier) {
             List<CompletableFuture<CopyResult>> results = requests.stream().map(copier::copyAsync).toList();
 
@@ -288,7 +313,7 @@ class LocalCopierTest {
             fsyncsBusy.countDown();
             await(releaseFsyncs);
             channel.force(true);
-        });
+        }, true);
         try (copier) {
             List<CompletableFuture<CopyResult>> results = requests.stream().map(copier::copyAsync).toList();
             assertThat(fsyncsBusy.await(10, TimeUnit.SECONDS)).isTrue();
