@@ -33,8 +33,14 @@ import org.stevedore.transfer.local.LocalCopier;
  * sources that are in the page cache (written by this run and read by every round). The copier's thread pools are
  * started and its code warmed by one untimed copy of every file first, as in a running server; cp pays its process
  * start every time, as the conveyor would if it ran cp. The order of the three paths rotates from round to round, so
- * that none always runs right after another's writes. Destinations are removed only at the end: deleting between
- * rounds would land the file system's discards on whichever path runs next.
+ * that none always runs right after another's writes. Each destination is removed right after its path is timed and
+ * checked, and the untimed {@code sync} before the next path commits that removal (and the discards the file system
+ * issues for it), so no path pays for another's deletions. Keeping every destination until the end, as this
+ * benchmark once did, was unfair to whichever path writes through the page cache: on the VMs measured, page-cache
+ * pages the guest has not touched before cost several times more to fill, and 7.5 GB of kept copies pushed every
+ * later buffered write into such memory ({@code cp} of 500 MiB went from 0.3 s to 1.5-1.9 s of system time after
+ * the first 1.5 GB; it was fast again once those copies were deleted). A server in steady state reuses its page
+ * cache.
  *
  * <p>Variance: on a shared two-core machine single runs of either path vary by a factor of two. Each path runs
  * {@code --rounds} times; {@code ratio} is the median cp + sync time over the median copier time, and the range of
@@ -61,6 +67,7 @@ final class LocalCopy {
 
             run(List.of("sync"));
             copier(copier, source, root.resolve("warm-up"), checksums);
+            delete(root.resolve("warm-up"));
 
             Map<Contender, double[]> seconds = new EnumMap<>(Contender.class);
             for (Contender path : Contender.values()) {
@@ -77,6 +84,7 @@ final class LocalCopy {
                         case CP_SYNC -> cp(source, into, true);
                         case COPIER -> copier(copier, source, into, checksums);
                     };
+                    delete(into);
                 }
             }
             double[] ratios = new double[options.rounds()];
@@ -205,6 +213,13 @@ final class LocalCopy {
             if (!r.isDone()) {
                 throw new BenchmarkFailed("the local copier failed " + r.request().id() + ": " + r.reason());
             }
+        }
+        try (Stream<Path> copied = Files.list(into)) {
+            if (copied.count() != options.files()) {
+                throw new BenchmarkFailed("the local copier left other than one file per copy in " + into);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return s;
     }
