@@ -31,9 +31,10 @@ import org.stevedore.transfer.storage.StorageException;
  * under the final name, and an existing destination is never replaced: if it holds the expected content the copy
  * counts as DONE (a retried request whose first attempt landed), otherwise it FAILS and the file is left alone.
  *
- * <p>Two stages: {@code parallelism} copy threads read, checksum and write; the {@link Placer} then fsyncs up to
+ * <p>Two stages: {@code parallelism} copy threads read, checksum and write (bypassing the page cache where the file
+ * system allows it, see {@link CopyWriter}); the {@link Placer} then fsyncs up to
  * {@code fsyncs} written files at once (so that their fsyncs share journal commits), links them and fsyncs their
- * directories together ({@link DirectorySync}). A copy thread does not wait for the disk; at most
+ * directories together ({@link DirectorySync}). A copy thread does not wait for fsyncs; at most
  * {@code parallelism + fsyncs} copies are started and not yet durable, which bounds the dirty memory.
  */
 public final class LocalCopier implements AutoCloseable {
