@@ -37,8 +37,8 @@ import org.stevedore.transfer.local.LocalCopier;
  * checked, and the untimed {@code sync} before the next path commits that removal (and the discards the file system
  * issues for it), so no path pays for another's deletions. Keeping every destination until the end, as this
  * benchmark once did, was unfair to whichever path writes through the page cache: on the VMs measured, page-cache
- * pages the guest has not touched before cost several times more to fill, and 7.5 GB of kept copies pushed every
- * later buffered write into such memory ({@code cp} of 500 MiB went from 0.3 s to 1.5-1.9 s of system time after
+ * pages the guest has not touched before cost several times more to fill, and the kept copies (1.5 GB a round) pushed
+ * every later buffered write into such memory ({@code cp} of 500 MiB went from 0.3 s to 1.5-1.9 s of system time after
  * the first 1.5 GB; it was fast again once those copies were deleted). A server in steady state reuses its page
  * cache.
  *
