@@ -3,12 +3,16 @@ package org.stevedore.bench;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -20,12 +24,32 @@ import org.stevedore.transfer.local.LocalCopier;
 
 /**
  * {@code local-copy}: N random files of S bytes, copied by the local copier (checksummed while copying, fsynced,
- * placed under their final name only when verified) and by {@code cp} of the same files in the same run. The local
- * copier's copies are durable when it returns, so the baseline is {@code cp} followed by {@code sync}; plain {@code cp}
- * (whose bytes may still sit in the page cache) is reported too. Each path runs twice, alternating, into fresh
- * directories; the better run of each counts, so neither pays alone for a cold cache.
+ * placed under their final name only when verified and reported only when that name is durable) and by {@code cp}
+ * of the same files in the same run. The local copier's copies are durable when it returns, so the baseline is
+ * {@code cp} followed by {@code sync}; plain {@code cp} (whose bytes may still sit in the page cache) is reported too.
+ *
+ * <p>Fairness: every timed path copies into a fresh directory, starts with no dirty pages (an untimed {@code sync}
+ * first, else the timed {@code sync} of cp + sync would also flush what the path before it left behind) and reads
+ * sources that are in the page cache (written by this run and read by every round). The copier's thread pools are
+ * started and its code warmed by one untimed copy of every file first, as in a running server; cp pays its process
+ * start every time, as the conveyor would if it ran cp. The order of the three paths rotates from round to round, so
+ * that none always runs right after another's writes. Each destination is removed right after its path is timed and
+ * checked, and the untimed {@code sync} before the next path commits that removal (and the discards the file system
+ * issues for it), so no path pays for another's deletions. Keeping every destination until the end, as this
+ * benchmark once did, was unfair to whichever path writes through the page cache: on the VMs measured, page-cache
+ * pages the guest has not touched before cost several times more to fill, and the kept copies (1.5 GB a round) pushed
+ * every later buffered write into such memory ({@code cp} of 500 MiB went from 0.3 s to 1.5-1.9 s of system time after
+ * the first 1.5 GB; it was fast again once those copies were deleted). A server in steady state reuses its page
+ * cache.
+ *
+ * <p>Variance: on a shared two-core machine single runs of either path vary by a factor of two. Each path runs
+ * {@code --rounds} times; {@code ratio} is the median cp + sync time over the median copier time, and the range of
+ * the per-round ratios (each round's cp + sync over the same round's copier, which ran under the same load) is
+ * printed beside it, with each side's median, best and worst.
  */
 final class LocalCopy {
+
+    private enum Contender { CP, CP_SYNC, COPIER }
 
     private final Options options;
 
@@ -35,41 +59,66 @@ final class LocalCopy {
 
     Map<String, Object> run() {
         Path root = root();
-        try (LocalCopier copier = new LocalCopier(options.threads())) {
+        try (LocalCopier copier = new LocalCopier(options.threads(), options.fsyncs())) {
             Path source = Files.createDirectories(root.resolve("source"));
             List<String> checksums = write(source);
             long totalBytes = (long) options.files() * options.size();
+            double loadBefore = loadAverage();
 
-            double bestCopier = Double.MAX_VALUE;
-            double bestCpSync = Double.MAX_VALUE;
-            double bestCp = Double.MAX_VALUE;
-            for (int round = 0; round < 2; round++) {
-                // Each path starts with no dirty pages (an untimed sync first): otherwise the timed sync of cp + sync
-                // would also flush what the plain cp before it left in the page cache, and the copier's fsyncs would
-                // not. The source files are in the page cache for all three (read by the first path of round 0).
-                run(List.of("sync"));
-                bestCp = Math.min(bestCp, cp(source, root.resolve("cp-" + round), false));
-                run(List.of("sync"));
-                bestCpSync = Math.min(bestCpSync, cp(source, root.resolve("cp-sync-" + round), true));
-                run(List.of("sync"));
-                bestCopier = Math.min(bestCopier, copier(copier, source, root.resolve("copier-" + round), checksums));
+            run(List.of("sync"));
+            copier(copier, source, root.resolve("warm-up"), checksums);
+            delete(root.resolve("warm-up"));
+
+            Map<Contender, double[]> seconds = new EnumMap<>(Contender.class);
+            for (Contender path : Contender.values()) {
+                seconds.put(path, new double[options.rounds()]);
             }
+            Contender[] order = Contender.values();
+            for (int round = 0; round < options.rounds(); round++) {
+                for (int i = 0; i < order.length; i++) {
+                    Contender path = order[(round + i) % order.length];
+                    Path into = root.resolve(path.name().toLowerCase(Locale.ROOT) + "-" + round);
+                    run(List.of("sync"));
+                    seconds.get(path)[round] = switch (path) {
+                        case CP -> cp(source, into, false);
+                        case CP_SYNC -> cp(source, into, true);
+                        case COPIER -> copier(copier, source, into, checksums);
+                    };
+                    delete(into);
+                }
+            }
+            double[] ratios = new double[options.rounds()];
+            for (int round = 0; round < options.rounds(); round++) {
+                ratios[round] = seconds.get(Contender.CP_SYNC)[round] / seconds.get(Contender.COPIER)[round];
+            }
+            double copierS = median(seconds.get(Contender.COPIER));
+            double cpSyncS = median(seconds.get(Contender.CP_SYNC));
+            double cpS = median(seconds.get(Contender.CP));
+
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("scenario", Options.LOCAL_COPY);
             f.put("files", options.files());
             f.put("bytes_per_file", options.size());
             f.put("threads", options.threads());
-            f.put("copier_s", round(bestCopier));
-            f.put("copier_files_per_s", Math.round(options.files() / bestCopier));
-            f.put("copier_mb_per_s", round(totalBytes / 1e6 / bestCopier));
-            f.put("cp_sync_s", round(bestCpSync));
-            f.put("cp_sync_files_per_s", Math.round(options.files() / bestCpSync));
-            f.put("cp_sync_mb_per_s", round(totalBytes / 1e6 / bestCpSync));
-            f.put("cp_s", round(bestCp));
-            f.put("cp_mb_per_s", round(totalBytes / 1e6 / bestCp));
-            f.put("ratio", round(bestCpSync / bestCopier));
-            f.put("ratio_to_cp_without_sync", round(bestCp / bestCopier));
-            f.put("load_average", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            f.put("fsyncs", options.fsyncs());
+            f.put("rounds", options.rounds());
+            f.put("copier_s", round(copierS));
+            f.put("copier_s_range", range(seconds.get(Contender.COPIER)));
+            f.put("copier_files_per_s", Math.round(options.files() / copierS));
+            f.put("copier_mb_per_s", round(totalBytes / 1e6 / copierS));
+            f.put("cp_sync_s", round(cpSyncS));
+            f.put("cp_sync_s_range", range(seconds.get(Contender.CP_SYNC)));
+            f.put("cp_sync_files_per_s", Math.round(options.files() / cpSyncS));
+            f.put("cp_sync_mb_per_s", round(totalBytes / 1e6 / cpSyncS));
+            f.put("cp_s", round(cpS));
+            f.put("cp_s_range", range(seconds.get(Contender.CP)));
+            f.put("cp_mb_per_s", round(totalBytes / 1e6 / cpS));
+            f.put("ratio", round(cpSyncS / copierS));
+            f.put("ratio_per_round_range", range(ratios));
+            f.put("ratio_of_best", round(min(seconds.get(Contender.CP_SYNC)) / min(seconds.get(Contender.COPIER))));
+            f.put("ratio_to_cp_without_sync", round(cpS / copierS));
+            f.put("load_average_before", round(loadBefore));
+            f.put("load_average_after", round(loadAverage()));
             f.put("verified", true);
             return f;
         } catch (IOException e) {
@@ -77,6 +126,26 @@ final class LocalCopy {
         } finally {
             delete(root);
         }
+    }
+
+    /** The middle value; for an even count the mean of the two middle ones. */
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static double min(double[] values) {
+        return Arrays.stream(values).min().orElseThrow();
+    }
+
+    private static List<Double> range(double[] values) {
+        return List.of(round(min(values)), round(Arrays.stream(values).max().orElseThrow()));
+    }
+
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private Path root() {
@@ -144,6 +213,13 @@ final class LocalCopy {
             if (!r.isDone()) {
                 throw new BenchmarkFailed("the local copier failed " + r.request().id() + ": " + r.reason());
             }
+        }
+        try (Stream<Path> copied = Files.list(into)) {
+            if (copied.count() != options.files()) {
+                throw new BenchmarkFailed("the local copier left other than one file per copy in " + into);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return s;
     }

@@ -2,6 +2,7 @@ package org.stevedore.bench;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.stevedore.transfer.local.LocalCopier;
 
 /**
  * The parsed command line.
@@ -19,10 +20,12 @@ import java.util.List;
  * @param size        bytes per file (local-copy)
  * @param threads     copies at a time of the local copier (local-copy)
  * @param rate        bridge-release: files whose transfers finish per second
+ * @param rounds      timed rounds of each path (local-copy)
+ * @param fsyncs      files the local copier makes durable at once (local-copy)
  */
 record Options(String scenario, int files, int datasetSize, int batch, int repeat, int warmup, int warmupFiles,
                Path dataDir, int pageCacheMb, int window, long size, int threads,
-               int rate) {
+               int rate, int rounds, int fsyncs) {
 
     static final String CATALOG_INGEST = "catalog-ingest";
     static final String LIST_REPLICAS = "list-replicas";
@@ -94,6 +97,8 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                                    (transfer-pipeline: --batch is the submitter's claim size, default 10000)
                 --size BYTES       local-copy: bytes per file (default 1048576)
                 --threads N        local-copy: parallel copies of the local copier (default 4)
+                --fsyncs N         local-copy: files the local copier makes durable at once (default 16)
+                --rounds N         local-copy: timed rounds of each path; medians count (default 5)
             One JSON line of figures goes to stdout; logs go to stderr.""";
 
     static Options parse(String[] args) {
@@ -118,6 +123,8 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
         int window = 5_000;
         long size = 1 << 20;
         int threads = 4;
+        int rounds = 5;
+        int fsyncs = LocalCopier.DEFAULT_FSYNCS;
         for (int i = 1; i < args.length; i++) {
             String option = args[i];
             if (i + 1 >= args.length) {
@@ -137,11 +144,13 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                 case "--window" -> window = positive(option, value);
                 case "--size" -> size = positive(option, value);
                 case "--threads" -> threads = positive(option, value);
+                case "--fsyncs" -> fsyncs = positive(option, value);
+                case "--rounds" -> rounds = positive(option, value);
                 default -> throw new UsageException("unknown option '" + option + "'");
             }
         }
         return new Options(scenario, files, datasetSize, batch, repeat, warmup, warmupFiles, dataDir, pageCacheMb, window,
-                size, threads, rate);
+                size, threads, rate, rounds, fsyncs);
     }
 
     private static int positive(String option, String value) {

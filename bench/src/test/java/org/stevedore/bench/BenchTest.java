@@ -136,17 +136,34 @@ class BenchTest {
     @Test
     void localCopyTimesTheCopierAndCpOnTheSameFiles(@TempDir Path dir) throws Exception {
         JsonNode f = singleJsonLine(run("local-copy", "--files", "20", "--size", "70000", "--threads", "2",
-                "--data-dir", dir.toString()));
+                "--fsyncs", "3", "--rounds", "3", "--data-dir", dir.toString()));
         assertThat(f.get("scenario").asText()).isEqualTo("local-copy");
         assertThat(f.get("files").asInt()).isEqualTo(20);
         assertThat(f.get("bytes_per_file").asLong()).isEqualTo(70000);
+        assertThat(f.get("fsyncs").asInt()).isEqualTo(3);
+        assertThat(f.get("rounds").asInt()).isEqualTo(3);
         assertThat(f.get("copier_s").asDouble()).isPositive();
         assertThat(f.get("cp_sync_s").asDouble()).isPositive();
+        // Medians of three rounds: each lies within the range of its rounds.
+        for (String side : List.of("copier_s", "cp_sync_s", "cp_s")) {
+            JsonNode range = f.get(side + "_range");
+            assertThat(range.get(0).asDouble()).as(side).isLessThanOrEqualTo(f.get(side).asDouble());
+            assertThat(range.get(1).asDouble()).as(side).isGreaterThanOrEqualTo(f.get(side).asDouble());
+        }
         assertThat(f.get("ratio").asDouble())
                 .isCloseTo(f.get("cp_sync_s").asDouble() / f.get("copier_s").asDouble(), withinPercentage(10));
+        assertThat(f.get("ratio_per_round_range").get(0).asDouble())
+                .isLessThanOrEqualTo(f.get("ratio_per_round_range").get(1).asDouble());
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left).isEmpty();
         }
+    }
+
+    @Test
+    void aMedianIsTheMiddleValueOrTheMeanOfTheTwoMiddleOnes() {
+        assertThat(LocalCopy.median(new double[] {3.0, 1.0, 2.0})).isEqualTo(2.0);
+        assertThat(LocalCopy.median(new double[] {4.0, 1.0, 3.0, 2.0})).isEqualTo(2.5);
+        assertThat(LocalCopy.median(new double[] {7.0})).isEqualTo(7.0);
     }
 
     @Test
@@ -154,7 +171,8 @@ class BenchTest {
         for (String[] args : List.of(new String[] {}, new String[] {"nope"},
                 new String[] {"catalog-ingest", "--fast", "1"}, new String[] {"catalog-ingest", "--files"},
                 new String[] {"list-replicas", "--files", "ten"}, new String[] {"list-replicas", "--files", "0"},
-                new String[] {"local-copy", "--size", "0"})) {
+                new String[] {"local-copy", "--size", "0"}, new String[] {"local-copy", "--rounds", "0"},
+                new String[] {"local-copy", "--fsyncs", "0"})) {
             Outcome o = run(args);
             assertThat(o.code()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(o.out()).isEmpty();
