@@ -43,6 +43,29 @@ class SchemaMigratorTest extends StoreTest {
     }
 
     @Test
+    void step10GivesRequestsAlreadySubmittedTheirTransferJobsAndRequeuesClaimedOnes() {
+        store.run("""
+                UNWIND range(0, 4) AS i
+                CREATE (:Request {key: 's:f' + i + '|dst', state: CASE WHEN i < 4 THEN 'SUBMITTED' ELSE 'SUBMITTING' END,
+                                  external_id: CASE WHEN i < 4 THEN 'job-' + (i % 2) END, hash_bucket: 100 + i,
+                                  external_host: 'https://fts.example.org:8446', submitted_at: 1000 + i})
+                """, Map.of());
+        store.run("MATCH (v:SchemaVersion {name: 'catalog'}) SET v.version = 9", Map.of());
+
+        new SchemaMigrator(store).migrate();
+
+        List<String> jobs = store.read(tx -> tx.run("""
+                MATCH (j:TransferJob) RETURN j.id + ' ' + j.host + ' ' + j.files + ' ' + (j.hash_bucket >= 100) AS j
+                ORDER BY j
+                """).list(r -> r.get("j").asString()));
+        assertThat(jobs).containsExactly("job-0 https://fts.example.org:8446 2 true",
+                "job-1 https://fts.example.org:8446 2 true");
+        String claimed = store.read(tx -> tx.run("MATCH (q:Request {key: 's:f4|dst'}) RETURN q.state").single()
+                .get(0).asString());
+        assertThat(claimed).isEqualTo("QUEUED");
+    }
+
+    @Test
     void refusesAStoreNewerThanTheCode() {
         store.run("MATCH (v:SchemaVersion {name: 'catalog'}) SET v.version = $v",
                 Map.of("v", Schema.latestVersion() + 5));
