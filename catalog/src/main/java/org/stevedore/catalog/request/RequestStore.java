@@ -1,6 +1,7 @@
 package org.stevedore.catalog.request;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -245,11 +246,22 @@ public final class RequestStore {
 
     /** Puts claimed requests back in the queue (submission failed, or no source yet), with the reason. */
     public void requeue(List<String> requestKeys, String reason) {
+        requeue(requestKeys, reason, Duration.ZERO);
+    }
+
+    /**
+     * {@link #requeue(List, String)}, not to be claimed again before {@code delay} has passed: a request that cannot
+     * go yet (no readable source, no tool) would otherwise come first in every claim and hold the others back.
+     */
+    public void requeue(List<String> requestKeys, String reason, Duration delay) {
+        long now = clock.millis();
         store.write(tx -> tx.run("""
                 UNWIND $ids AS k
                 MATCH (q:Request {key: k}) USING INDEX q:Request(key)
-                SET q.state = 'QUEUED', q.error = $reason, q.updated_at = $now, q.released_at = null
-                """, Map.of("ids", requestKeys, "reason", reason == null ? "" : reason, "now", clock.millis())).consume());
+                SET q.state = 'QUEUED', q.error = $reason, q.updated_at = $now, q.released_at = null,
+                    q.not_before = $not_before
+                """, Map.of("ids", requestKeys, "reason", reason == null ? "" : reason, "now", now,
+                "not_before", now + delay.toMillis())).consume());
     }
 
     /**

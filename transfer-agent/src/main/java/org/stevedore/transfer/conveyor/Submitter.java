@@ -39,7 +39,8 @@ import org.stevedore.transfer.tool.TransferToolException;
  * link and tool, and submits one job per link. A job from a tape source asks for the files to be brought online
  * first ({@code bring_online}, {@code copy_pin_lifetime}); a STAGEIN request (its destination is the staging area of
  * a tape system) with a tape source becomes a staging-only job, whose destination is its source. A request without a
- * source, or whose submission failed, goes back to the queue with the reason. Requests a transfer limit covers are
+ * source, or whose submission failed, goes back to the queue with the reason, for a while (so that it does not come
+ * first in every claim and hold the rest back). Requests a transfer limit covers are
  * held back by the claim (WAITING) until the {@link Throttler} releases them. The jobs the tools took in a cycle are
  * recorded in one transaction at its end (requests SUBMITTED, one {@code TransferJob} each for the poller).
  */
@@ -54,6 +55,7 @@ public final class Submitter implements Worker {
     private final Function<String, List<Rse>> resolver;
     private final int batch;
     private final TapeStaging tapeStaging;
+    private final Duration requeueDelay;
 
     /** With {@link #DEFAULT_TAPE_STAGING} for tape sources. */
     public Submitter(RequestStore requests, RseStore rses, RseProtocolStore protocols, TransferTools tools,
@@ -67,6 +69,20 @@ public final class Submitter implements Worker {
      */
     public Submitter(RequestStore requests, RseStore rses, RseProtocolStore protocols, TransferTools tools,
                      Function<String, List<Rse>> resolver, int batch, TapeStaging tapeStaging) {
+        this(requests, rses, protocols, tools, resolver, batch, tapeStaging, DEFAULT_REQUEUE_DELAY);
+    }
+
+    /**
+     * @param requeueDelay how long a request that could not be submitted (no readable source, no tool, the tool
+     *                     refused or was unreachable) waits before it is claimed again
+     */
+    public Submitter(RequestStore requests, RseStore rses, RseProtocolStore protocols, TransferTools tools,
+                     Function<String, List<Rse>> resolver, int batch, TapeStaging tapeStaging,
+                     Duration requeueDelay) {
+        if (requeueDelay.isNegative()) {
+            throw new IllegalArgumentException("requeueDelay must not be negative, not " + requeueDelay);
+        }
+        this.requeueDelay = requeueDelay;
         this.tapeStaging = java.util.Objects.requireNonNull(tapeStaging, "tapeStaging");
         this.requests = requests;
         this.rses = rses;
@@ -80,6 +96,9 @@ public final class Submitter implements Worker {
     public String executable() {
         return "conveyor-submitter";
     }
+
+    /** A minute before a request that could not be submitted is claimed again. */
+    public static final Duration DEFAULT_REQUEUE_DELAY = Duration.ofMinutes(1);
 
     /** Seven days to bring a file online (FTS's own default; shorter values fail on busy tape systems), 2 days' pin. */
     public static final TapeStaging DEFAULT_TAPE_STAGING = new TapeStaging(Duration.ofDays(7), Duration.ofDays(2));
@@ -127,10 +146,10 @@ public final class Submitter implements Worker {
             sourceOf.put(c.key(), source.rse());
         }
         if (!noSource.isEmpty()) {
-            requests.requeue(noSource, "No readable AVAILABLE source replica");
+            requests.requeue(noSource, "No readable AVAILABLE source replica", requeueDelay);
         }
         if (!noTool.isEmpty()) {
-            requests.requeue(noTool, "No transfer tool or write protocol for the destination");
+            requests.requeue(noTool, "No transfer tool or write protocol for the destination", requeueDelay);
         }
         // The jobs the tool took are recorded together at the end of the cycle, one transaction, not one per job. A
         // crash before that leaves their requests QUEUED; the next claim finds them in the same order, and the
@@ -165,7 +184,7 @@ public final class Submitter implements Worker {
                     link.source(), link.destination());
         } catch (TransferToolException ex) {
             requests.requeue(files.stream().map(TransferFile::requestId).toList(),
-                    "Submission to " + link.host() + " failed: " + ex.getMessage());
+                    "Submission to " + link.host() + " failed: " + ex.getMessage(), requeueDelay);
             log.warn("Submission of {} file(s) {} -> {} failed: {}", files.size(), link.source(),
                     link.destination(), ex.getMessage());
         }

@@ -20,7 +20,8 @@ import org.stevedore.transfer.fts.emulator.Fts3EmulatorSettings;
 /**
  * The conveyor's bookkeeping of transfer jobs: claiming writes nothing, so a submission the store never heard of is
  * sent again under the same job id and recognised by FTS; the poller asks about {@code TransferJob}s, in turn, and
- * forgets a job once it ended; the requests of a job FTS lost are queued again.
+ * forgets a job once it ended; the requests of a job FTS lost are queued again; a request that cannot be submitted
+ * waits before it is claimed again.
  */
 class TransferJobsConveyorTest extends StoreTest {
 
@@ -143,5 +144,25 @@ class TransferJobsConveyorTest extends StoreTest {
         assertThat(first).hasSize(1);
         assertThat(second).hasSize(1).doesNotContainAnyElementsOf(first);
         assertThat(third).isEqualTo(first);
+    }
+
+    @Test
+    void aRequestWithoutAReadableSourceWaitsTheRequeueDelayInsteadOfLeadingEveryClaim() {
+        grid(Duration.ofMinutes(5));
+        grid.rse("SITE_C", Map.of());
+        grid.replicas.add("SITE_C", List.of(NewReplica.of("s", "c0", 1_000, "0000abcd")), "jdoe", false,
+                new DidRef("s", "ds"));
+        grid.rule("SITE_B", null);
+        assertThat(grid.requests.claim(Partition.whole(), 10)).hasSize(1);
+        // The only source stops being readable after the rule made the request.
+        grid.rses.update("SITE_C", Map.of("availability_read", false));
+
+        assertThat(grid.submit()).isZero();
+        assertThat(grid.requestProperty("c0", "error")).isEqualTo("No readable AVAILABLE source replica");
+        assertThat(grid.requests.claim(Partition.whole(), 10)).isEmpty();
+
+        clock.advance(Submitter.DEFAULT_REQUEUE_DELAY.plusSeconds(1));
+        assertThat(grid.requests.claim(Partition.whole(), 10)).extracting(RequestStore.Claimed::name)
+                .containsExactly("c0");
     }
 }

@@ -133,7 +133,8 @@ public class TransferConfig {
                 .withStopTimeout(Duration.ofSeconds(5));
         return new DaemonLifecycle(List.of(
                 new Daemon(List.of(new Submitter(requests, rses, protocols, tools, resolver::resolve,
-                        properties.getSubmitterBatch())), heartbeats, settings),
+                        properties.getSubmitterBatch(), Submitter.DEFAULT_TAPE_STAGING, properties.getRequeueDelay())),
+                        heartbeats, settings),
                 new Daemon(List.of(new Poller(requests, tools, properties.getMaxRetries(), properties.getPollerBatch())),
                         heartbeats, settings)));
     }

@@ -14,6 +14,7 @@ import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 import org.springframework.validation.annotation.Validated;
 import org.stevedore.catalog.daemon.HeartbeatStore;
+import org.stevedore.transfer.conveyor.Submitter;
 
 /**
  * The transfer agent's settings, under {@code stevedore.transfer.*}; each can be set by environment variable
@@ -44,6 +45,9 @@ public class TransferProperties implements Validator {
     /** How long the submitter and poller sleep after a cycle that found nothing to do. */
     @NotNull
     private Duration conveyorIdleSleep = Duration.ofSeconds(1);
+    /** How long a request that could not be submitted (no readable source, no tool) waits before the next claim. */
+    @NotNull
+    private Duration requeueDelay = Submitter.DEFAULT_REQUEUE_DELAY;
     /** Parallel copies of the local (posix) transfer tool. */
     @Min(1)
     @Max(256)
@@ -282,6 +286,10 @@ public class TransferProperties implements Validator {
         }
         positive(errors, "fts.connectTimeout", f.connectTimeout);
         positive(errors, "fts.readTimeout", f.readTimeout);
+        Duration requeue = ((TransferProperties) target).requeueDelay;
+        if (requeue != null && requeue.isNegative()) {
+            errors.rejectValue("requeueDelay", "range", PREFIX + ".requeue-delay must not be negative, got " + requeue);
+        }
         Duration idle = ((TransferProperties) target).conveyorIdleSleep;
         if (idle != null && (idle.isNegative() || idle.isZero()
                 || idle.compareTo(HeartbeatStore.DEFAULT_TIMEOUT) >= 0)) {
@@ -349,6 +357,14 @@ public class TransferProperties implements Validator {
 
     public void setConveyorIdleSleep(Duration conveyorIdleSleep) {
         this.conveyorIdleSleep = conveyorIdleSleep;
+    }
+
+    public Duration getRequeueDelay() {
+        return requeueDelay;
+    }
+
+    public void setRequeueDelay(Duration requeueDelay) {
+        this.requeueDelay = requeueDelay;
     }
 
     public int getLocalCopierThreads() {
