@@ -56,8 +56,8 @@ public final class RequestStore {
         }
     }
 
-    /** A readable AVAILABLE replica a request (by its key) may copy from. */
-    public record Source(String requestKey, String rseId, String rse, String rseType, String path, Integer distance) {
+    /** A readable AVAILABLE replica a claimed request may copy from. */
+    public record Source(String rseId, String rse, String rseType, String path, Integer distance) {
     }
 
     /** A request as listed by the API. */
@@ -198,7 +198,7 @@ public final class RequestStore {
             if (rse.id().equals(dest)) {
                 destPath = path;
             } else if ("AVAILABLE".equals(Values.str(replica.get(2))) && rse.readable()) {
-                sources.add(new Source(key, rse.id(), rse.rse(), rse.type(), path, distances.get(rse.id() + "|" + dest)));
+                sources.add(new Source(rse.id(), rse.rse(), rse.type(), path, distances.get(rse.id() + "|" + dest)));
             }
         }
         return new Claimed(r.get("id").asString(), key, r.get("did_key").asString(), r.get("scope").asString(),
@@ -213,18 +213,8 @@ public final class RequestStore {
      * {@code (:TransferJob {id, host})} the poller asks about, until the job ends.
      */
     public void submitted(List<Map<String, Object>> requestJobHostSource) {
-        Map<String, Map<String, Object>> jobs = new LinkedHashMap<>();
-        for (Map<String, Object> row : requestJobHostSource) {
-            Map<String, Object> job = jobs.computeIfAbsent((String) row.get("job"), id -> {
-                Map<String, Object> j = new HashMap<>();
-                j.put("id", id);
-                j.put("host", row.get("host"));
-                j.put("bucket", Partition.bucket(id));
-                j.put("files", 0L);
-                return j;
-            });
-            job.put("files", (Long) job.get("files") + 1);
-        }
+        Map<String, Long> buckets = new HashMap<>();
+        requestJobHostSource.forEach(row -> buckets.computeIfAbsent((String) row.get("job"), Partition::bucket));
         long now = clock.millis();
         store.write(tx -> {
             tx.run("""
@@ -235,23 +225,19 @@ public final class RequestStore {
                         q.source_rse = row.source, q.submitted_at = $now, q.updated_at = $now
                     """, Map.of("rows", requestJobHostSource, "now", now)).consume();
             tx.run("""
-                    UNWIND $jobs AS job
-                    MERGE (j:TransferJob {id: job.id})
-                    ON CREATE SET j.host = job.host, j.files = job.files, j.submitted_at = $now,
-                                  j.hash_bucket = job.bucket
-                    """, Map.of("jobs", List.copyOf(jobs.values()), "now", now)).consume();
+                    UNWIND $rows AS row
+                    WITH row.job AS id, row.host AS host, count(*) AS files
+                    MERGE (j:TransferJob {id: id})
+                    ON CREATE SET j.host = host, j.files = files, j.submitted_at = $now, j.hash_bucket = $buckets[id]
+                    """, Map.of("rows", requestJobHostSource, "buckets", buckets, "now", now)).consume();
             return null;
         });
     }
 
-    /** Puts claimed requests back in the queue (submission failed, or no source yet), with the reason. */
-    public void requeue(List<String> requestKeys, String reason) {
-        requeue(requestKeys, reason, Duration.ZERO);
-    }
-
     /**
-     * {@link #requeue(List, String)}, not to be claimed again before {@code delay} has passed: a request that cannot
-     * go yet (no readable source, no tool) would otherwise come first in every claim and hold the others back.
+     * Puts claimed requests back in the queue (submission failed, or no source yet) with the reason, not to be claimed
+     * again before {@code delay} has passed: a request that cannot go yet would otherwise come first in every claim
+     * and hold the others back.
      */
     public void requeue(List<String> requestKeys, String reason, Duration delay) {
         long now = clock.millis();

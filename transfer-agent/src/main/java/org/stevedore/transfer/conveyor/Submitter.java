@@ -40,9 +40,9 @@ import org.stevedore.transfer.tool.TransferToolException;
  * first ({@code bring_online}, {@code copy_pin_lifetime}); a STAGEIN request (its destination is the staging area of
  * a tape system) with a tape source becomes a staging-only job, whose destination is its source. A request without a
  * source, or whose submission failed, goes back to the queue with the reason, for a while (so that it does not come
- * first in every claim and hold the rest back). Requests a transfer limit covers are
- * held back by the claim (WAITING) until the {@link Throttler} releases them. The jobs the tools took in a cycle are
- * recorded in one transaction at its end (requests SUBMITTED, one {@code TransferJob} each for the poller).
+ * first in every claim and hold the rest back). Requests a transfer limit covers are held back by the claim (WAITING)
+ * until the {@link Throttler} releases them. The jobs the tools took in a cycle are recorded in one transaction at its
+ * end (requests SUBMITTED, one {@code TransferJob} each for the poller).
  */
 public final class Submitter implements Worker {
 
