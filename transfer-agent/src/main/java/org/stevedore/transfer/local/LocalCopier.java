@@ -77,7 +77,7 @@ public final class LocalCopier implements AutoCloseable {
             throw new IllegalArgumentException("fsyncs must be >= 1, not " + fsyncs);
         }
         this.pool = new ThreadPoolExecutor(parallelism, parallelism, 0, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(), namedThreads());
+                new LinkedBlockingQueue<>(), daemonThreads("local-copy-"));
         this.placer = new Placer(fsyncs, parallelism + fsyncs, forcer, new DirectorySync());
         this.beforeCopy = Objects.requireNonNull(beforeCopy);
         this.writer = new CopyWriter(directWrites);
@@ -188,10 +188,11 @@ public final class LocalCopier implements AutoCloseable {
         return CompletableFuture.completedFuture(result);
     }
 
-    private static ThreadFactory namedThreads() {
+    /** Daemon threads named {@code prefix1}, {@code prefix2}, ...: the copy threads and the placer's. */
+    static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
-            Thread thread = new Thread(runnable, "local-copy-" + count.incrementAndGet());
+            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         };

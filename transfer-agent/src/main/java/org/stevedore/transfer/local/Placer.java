@@ -12,10 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stevedore.transfer.storage.Adler32Checksum;
@@ -76,7 +74,7 @@ final class Placer implements AutoCloseable {
             throw new IllegalArgumentException("window must be >= fsyncs (" + fsyncs + "), not " + window);
         }
         this.pool = new ThreadPoolExecutor(fsyncs, fsyncs, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                namedThreads());
+                LocalCopier.daemonThreads("local-copy-fsync-"));
         this.window = new Semaphore(window);
         this.forcer = Objects.requireNonNull(forcer);
         this.directories = Objects.requireNonNull(directories);
@@ -216,14 +214,5 @@ final class Placer implements AutoCloseable {
         } catch (IOException e) {
             log.warn("Cannot remove temporary file {}: {}", temporary, e.toString());
         }
-    }
-
-    private static ThreadFactory namedThreads() {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, "local-copy-fsync-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }
