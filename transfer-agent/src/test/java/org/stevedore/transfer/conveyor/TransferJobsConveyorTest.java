@@ -165,4 +165,21 @@ class TransferJobsConveyorTest extends StoreTest {
         assertThat(grid.requests.claim(Partition.whole(), 10)).extracting(RequestStore.Claimed::name)
                 .containsExactly("c0");
     }
+
+    @Test
+    void theClaimTakesTheMostUrgentRequestsFirstThenTheOldest() {
+        grid(Duration.ofMinutes(5));
+        grid.files("SITE_A", "f", 3, 1_000);
+        grid.rule("SITE_B", null);
+        store.write(tx -> tx.run("""
+                MATCH (q:Request)
+                SET q.priority = CASE q.name WHEN 'f2' THEN 5 ELSE 3 END,
+                    q.created_at = CASE q.name WHEN 'f0' THEN 2000 ELSE 1000 END
+                """).consume());
+
+        assertThat(grid.requests.claim(Partition.whole(), 2)).extracting(RequestStore.Claimed::name)
+                .containsExactly("f2", "f1");
+        assertThat(grid.requests.claim(Partition.whole(), 3)).extracting(RequestStore.Claimed::name)
+                .containsExactly("f2", "f1", "f0");
+    }
 }

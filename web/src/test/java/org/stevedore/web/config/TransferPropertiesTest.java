@@ -162,6 +162,9 @@ class TransferPropertiesTest {
         runner.withPropertyValues("stevedore.transfer.conveyor-idle-sleep=2m")
                 .run(context -> assertThat(failure(context))
                         .contains("stevedore.transfer.conveyor-idle-sleep must be positive and below"));
+        runner.withPropertyValues("stevedore.transfer.requeue-delay=-1s")
+                .run(context -> assertThat(failure(context))
+                        .contains("stevedore.transfer.requeue-delay must not be negative"));
         runner.withPropertyValues("stevedore.transfer.fts.read-timeout=0s")
                 .run(context -> assertThat(failure(context))
                         .contains("stevedore.transfer.fts.read-timeout must be positive"));
