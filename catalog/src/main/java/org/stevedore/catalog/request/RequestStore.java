@@ -71,6 +71,108 @@ public final class RequestStore {
     public record Outcome(String requestKey, boolean done, String reason) {
     }
 
+    /** The next QUEUED requests of a partition (%s: its filter on q), with their files' replicas: see {@link #claim}. */
+    static final String CLAIM = """
+            UNWIND $priorities AS p
+            CALL {
+                WITH p
+                MATCH (q:Request) USING INDEX SEEK q:Request(state, priority, created_at)
+                WHERE q.state = 'QUEUED' AND q.priority = p AND q.created_at IS NOT NULL
+                  AND %s AND coalesce(q.not_before, 0) <= $now
+                RETURN q ORDER BY q.state, q.priority, q.created_at LIMIT $limit
+            }
+            WITH q LIMIT $limit
+            WITH q, $limited[q.dest_rse_id] AS activities
+            WITH q, q.released_at IS NULL AND activities IS NOT NULL
+                    AND ('*' IN activities OR coalesce(q.activity, $default_activity) IN activities) AS held
+            MATCH (f:Did {key: q.did_key}) USING INDEX SEEK f:Did(key)
+            OPTIONAL MATCH (f)-[r:REPLICA]->(rse) WHERE NOT held
+            WITH q, held, f, collect([elementId(rse), r.path, r.state]) AS replicas
+            RETURN q.id AS id, q.key AS key, q.did_key AS did_key, f.scope AS scope, f.name AS name,
+                   coalesce(f.bytes, 0) AS bytes, f.adler32 AS adler32, q.dest_rse_id AS dest_rse_id,
+                   q.dest_rse AS dest_rse, q.activity AS activity, q.priority AS priority,
+                   q.retry_count AS retry_count, q.source_replica_expression AS source_expression,
+                   coalesce(q.request_type, 'TRANSFER') AS request_type,
+                   coalesce(q.failed_sources, []) AS failed_sources, held, replicas
+            """;
+
+    /** Claimed requests a transfer limit covers wait for the throttler. */
+    static final String HOLD = """
+            UNWIND $keys AS k
+            MATCH (q:Request {key: k}) USING INDEX SEEK q:Request(key)
+            WHERE q.state = 'QUEUED'
+            SET q.state = 'WAITING', q.updated_at = $now
+            """;
+
+    /** The requests a tool took, SUBMITTED with their job. */
+    static final String RECORD_SUBMITTED = """
+            UNWIND $rows AS row
+            MATCH (q:Request {key: row.key}) USING INDEX SEEK q:Request(key)
+            WHERE q.state = 'QUEUED'
+            SET q.state = 'SUBMITTED', q.external_id = row.job, q.external_host = row.host,
+                q.source_rse = row.source, q.submitted_at = $now, q.updated_at = $now
+            """;
+
+    /** One TransferJob per job just recorded. */
+    static final String RECORD_JOBS = """
+            UNWIND $rows AS row
+            WITH row.job AS id, row.host AS host, count(*) AS files
+            MERGE (j:TransferJob {id: id})
+            ON CREATE SET j.host = host, j.files = files, j.submitted_at = $now, j.hash_bucket = $buckets[id]
+            """;
+
+    /** Claimed requests back in the queue, not before a delay. */
+    static final String REQUEUE = """
+            UNWIND $ids AS k
+            MATCH (q:Request {key: k}) USING INDEX SEEK q:Request(key)
+            SET q.state = 'QUEUED', q.error = $reason, q.updated_at = $now, q.released_at = null,
+                q.not_before = $not_before
+            """;
+
+    /** Requests whose file arrived: DONE, the replica AVAILABLE, the locks OK; counted per rule. */
+    static final String FINISH_DONE = """
+            UNWIND $rows AS row
+            MATCH (q:Request {key: row.key}) USING INDEX SEEK q:Request(key)
+            WHERE q.state = 'SUBMITTED'
+            MATCH (f:Did {key: q.did_key}) USING INDEX SEEK f:Did(key)
+            MATCH (f)-[r:REPLICA]->(rse:Rse) WHERE rse.id = q.dest_rse_id
+            OPTIONAL MATCH (rule:Rule)-[l:LOCK]->(f) WHERE l.rse_id = rse.id AND l.state = 'REPLICATING'
+            SET r.state = 'AVAILABLE', r.updated_at = $now, r.accessed_at = $now,
+                q.state = 'DONE', q.transferred_at = $now, q.updated_at = $now, q.error = null,
+                l.state = 'OK', l.updated_at = $now, l.error = null
+            WITH rule, count(l) AS locks, collect(DISTINCT f.key) AS files, collect(DISTINCT rse.id) AS rses
+            RETURN rule.id AS rule, locks, files, rses
+            """;
+
+    /** Ended jobs go; a request of theirs still SUBMITTED is queued again. */
+    static final String FORGET_ENDED_JOBS = """
+            UNWIND $jobs AS job
+            MATCH (j:TransferJob {id: job.id}) USING INDEX SEEK j:TransferJob(id)
+            OPTIONAL MATCH (q:Request {external_id: job.id}) USING INDEX SEEK q:Request(external_id)
+            WHERE q.state = 'SUBMITTED'
+            WITH j, job, collect(q) AS left
+            FOREACH (q IN left | SET q.state = 'QUEUED', q.error = job.reason, q.updated_at = $now,
+                                     q.released_at = null)
+            DELETE j
+            RETURN coalesce(sum(size(left)), 0) AS n
+            """;
+
+    /** Requests whose transfer failed: retried later, or FAILED once out of retries. */
+    static final String FINISH_FAILED = """
+            UNWIND $rows AS row
+            MATCH (q:Request {key: row.key}) USING INDEX SEEK q:Request(key)
+            WHERE q.state = 'SUBMITTED'
+            WITH q, row, coalesce(q.retry_count, 0) + 1 AS retry
+            SET q.retry_count = retry, q.error = row.reason, q.updated_at = $now, q.released_at = null,
+                q.state = CASE WHEN retry > $max THEN 'FAILED' ELSE 'QUEUED' END,
+                q.not_before = CASE WHEN retry > $max THEN null ELSE $now + $delays[retry] END,
+                q.failed_sources = CASE
+                    WHEN q.source_rse IS NULL OR q.source_rse IN coalesce(q.failed_sources, [])
+                    THEN q.failed_sources ELSE coalesce(q.failed_sources, []) + q.source_rse END
+            WITH q, row WHERE q.state = 'FAILED'
+            RETURN q.did_key AS key, q.dest_rse_id AS rse_id, row.reason AS error
+            """;
+
     private final Store store;
     private final Clock clock;
     private final RuleStore rules;
@@ -115,29 +217,11 @@ public final class RequestStore {
             // source, and where the destination replica's path is, is sorted out below. Priority by priority, each
             // read in the order of the claim index: a claim reads about as many requests as it returns, however long
             // the queue, instead of sorting the whole queue every time.
-            List<Record> rows = tx.run("""
-                    UNWIND $priorities AS p
-                    CALL {
-                        WITH p
-                        MATCH (q:Request) USING INDEX q:Request(state, priority, created_at)
-                        WHERE q.state = 'QUEUED' AND q.priority = p AND q.created_at IS NOT NULL
-                          AND %s AND coalesce(q.not_before, 0) <= $now
-                        RETURN q ORDER BY q.state, q.priority, q.created_at LIMIT $limit
-                    }
-                    WITH q LIMIT $limit
-                    WITH q, $limited[q.dest_rse_id] AS activities
-                    WITH q, q.released_at IS NULL AND activities IS NOT NULL
-                            AND ('*' IN activities OR coalesce(q.activity, $default_activity) IN activities) AS held
-                    MATCH (f:Did {key: q.did_key})
-                    OPTIONAL MATCH (f)-[r:REPLICA]->(rse) WHERE NOT held
-                    WITH q, held, f, collect([elementId(rse), r.path, r.state]) AS replicas
-                    RETURN q.id AS id, q.key AS key, q.did_key AS did_key, f.scope AS scope, f.name AS name,
-                           coalesce(f.bytes, 0) AS bytes, f.adler32 AS adler32, q.dest_rse_id AS dest_rse_id,
-                           q.dest_rse AS dest_rse, q.activity AS activity, q.priority AS priority,
-                           q.retry_count AS retry_count, q.source_replica_expression AS source_expression,
-                           coalesce(q.request_type, 'TRANSFER') AS request_type,
-                           coalesce(q.failed_sources, []) AS failed_sources, held, replicas
-                    """.formatted(partition.cypherFilter("q")), params).list();
+            List<Record> rows = tx.run(CLAIM.formatted(partition.cypherFilter("q")), params).list();
+            if (rows.isEmpty()) {
+                // The common answer of an idle queue, in two statements rather than four.
+                return List.of();
+            }
             // RSEs are few: read once here, and the replicas above carry only their RSE's element id.
             Map<String, RseRow> rses = new HashMap<>();
             tx.run("""
@@ -170,12 +254,7 @@ public final class RequestStore {
             return out;
         });
         if (!held.isEmpty()) {
-            store.write(tx -> tx.run("""
-                    UNWIND $keys AS k
-                    MATCH (q:Request {key: k}) USING INDEX q:Request(key)
-                    WHERE q.state = 'QUEUED'
-                    SET q.state = 'WAITING', q.updated_at = $now
-                    """, Map.of("keys", held, "now", clock.millis())).consume());
+            store.write(tx -> tx.run(HOLD, Map.of("keys", held, "now", clock.millis())).consume());
         }
         return claimed;
     }
@@ -217,19 +296,8 @@ public final class RequestStore {
         requestJobHostSource.forEach(row -> buckets.computeIfAbsent((String) row.get("job"), Partition::bucket));
         long now = clock.millis();
         store.write(tx -> {
-            tx.run("""
-                    UNWIND $rows AS row
-                    MATCH (q:Request {key: row.key}) USING INDEX q:Request(key)
-                    WHERE q.state IN ['QUEUED', 'SUBMITTING']
-                    SET q.state = 'SUBMITTED', q.external_id = row.job, q.external_host = row.host,
-                        q.source_rse = row.source, q.submitted_at = $now, q.updated_at = $now
-                    """, Map.of("rows", requestJobHostSource, "now", now)).consume();
-            tx.run("""
-                    UNWIND $rows AS row
-                    WITH row.job AS id, row.host AS host, count(*) AS files
-                    MERGE (j:TransferJob {id: id})
-                    ON CREATE SET j.host = host, j.files = files, j.submitted_at = $now, j.hash_bucket = $buckets[id]
-                    """, Map.of("rows", requestJobHostSource, "buckets", buckets, "now", now)).consume();
+            tx.run(RECORD_SUBMITTED, Map.of("rows", requestJobHostSource, "now", now)).consume();
+            tx.run(RECORD_JOBS, Map.of("rows", requestJobHostSource, "buckets", buckets, "now", now)).consume();
             return null;
         });
     }
@@ -241,12 +309,7 @@ public final class RequestStore {
      */
     public void requeue(List<String> requestKeys, String reason, Duration delay) {
         long now = clock.millis();
-        store.write(tx -> tx.run("""
-                UNWIND $ids AS k
-                MATCH (q:Request {key: k}) USING INDEX q:Request(key)
-                SET q.state = 'QUEUED', q.error = $reason, q.updated_at = $now, q.released_at = null,
-                    q.not_before = $not_before
-                """, Map.of("ids", requestKeys, "reason", reason == null ? "" : reason, "now", now,
+        store.write(tx -> tx.run(REQUEUE, Map.of("ids", requestKeys, "reason", reason == null ? "" : reason, "now", now,
                 "not_before", now + delay.toMillis())).consume());
     }
 
@@ -319,19 +382,7 @@ public final class RequestStore {
             Set<String> rseIds = new LinkedHashSet<>();
             Map<String, Long> okByRule = new LinkedHashMap<>();
             if (!done.isEmpty()) {
-                tx.run("""
-                        UNWIND $rows AS row
-                        MATCH (q:Request {key: row.key}) USING INDEX q:Request(key)
-                        WHERE q.state = 'SUBMITTED'
-                        MATCH (f:Did {key: q.did_key}) USING INDEX f:Did(key)
-                        MATCH (f)-[r:REPLICA]->(rse:Rse) WHERE rse.id = q.dest_rse_id
-                        OPTIONAL MATCH (rule:Rule)-[l:LOCK]->(f) WHERE l.rse_id = rse.id AND l.state = 'REPLICATING'
-                        SET r.state = 'AVAILABLE', r.updated_at = $now, r.accessed_at = $now,
-                            q.state = 'DONE', q.transferred_at = $now, q.updated_at = $now, q.error = null,
-                            l.state = 'OK', l.updated_at = $now, l.error = null
-                        WITH rule, count(l) AS locks, collect(DISTINCT f.key) AS files, collect(DISTINCT rse.id) AS rses
-                        RETURN rule.id AS rule, locks, files, rses
-                        """, Map.of("rows", done, "now", now)).forEachRemaining(r -> {
+                tx.run(FINISH_DONE, Map.of("rows", done, "now", now)).forEachRemaining(r -> {
                     files.addAll(r.get("files").asList(Value::asString));
                     rseIds.addAll(r.get("rses").asList(Value::asString));
                     if (!r.get("rule").isNull() && r.get("locks").asLong() > 0) {
@@ -351,16 +402,7 @@ public final class RequestStore {
                 failed(tx, failed, retry, delays, now);
             }
             // Last: a request whose file failed above is QUEUED or FAILED by now, not left over.
-            requeued[0] = ended.isEmpty() ? 0 : tx.run("""
-                    UNWIND $jobs AS job
-                    MATCH (j:TransferJob {id: job.id})
-                    OPTIONAL MATCH (q:Request {external_id: job.id}) WHERE q.state = 'SUBMITTED'
-                    WITH j, job, collect(q) AS left
-                    FOREACH (q IN left | SET q.state = 'QUEUED', q.error = job.reason, q.updated_at = $now,
-                                             q.released_at = null)
-                    DELETE j
-                    RETURN coalesce(sum(size(left)), 0) AS n
-                    """, Map.of("jobs", ended, "now", now)).single().get("n").asInt();
+            requeued[0] = ended.isEmpty() ? 0 : tx.run(FORGET_ENDED_JOBS, Map.of("jobs", ended, "now", now)).single().get("n").asInt();
             return null;
         });
         if (!madeAvailable.isEmpty()) {
@@ -371,20 +413,7 @@ public final class RequestStore {
 
     private void failed(TransactionContext tx, List<Map<String, Object>> failed, RetryPolicy retry, List<Long> delays,
                         long now) {
-        List<Map<String, Object>> givenUp = tx.run("""
-                UNWIND $rows AS row
-                MATCH (q:Request {key: row.key}) USING INDEX q:Request(key)
-                WHERE q.state = 'SUBMITTED'
-                WITH q, row, coalesce(q.retry_count, 0) + 1 AS retry
-                SET q.retry_count = retry, q.error = row.reason, q.updated_at = $now, q.released_at = null,
-                    q.state = CASE WHEN retry > $max THEN 'FAILED' ELSE 'QUEUED' END,
-                    q.not_before = CASE WHEN retry > $max THEN null ELSE $now + $delays[retry] END,
-                    q.failed_sources = CASE
-                        WHEN q.source_rse IS NULL OR q.source_rse IN coalesce(q.failed_sources, [])
-                        THEN q.failed_sources ELSE coalesce(q.failed_sources, []) + q.source_rse END
-                WITH q, row WHERE q.state = 'FAILED'
-                RETURN q.did_key AS key, q.dest_rse_id AS rse_id, row.reason AS error
-                """, Map.of("rows", failed, "now", now, "max", retry.maxRetries(), "delays", delays))
+        List<Map<String, Object>> givenUp = tx.run(FINISH_FAILED, Map.of("rows", failed, "now", now, "max", retry.maxRetries(), "delays", delays))
                 .list(r -> Map.<String, Object>of("key", r.get("key").asString(), "rse_id",
                         r.get("rse_id").asString(), "error", r.get("error").asString()));
         rules.transfersFailed(tx, givenUp, now);

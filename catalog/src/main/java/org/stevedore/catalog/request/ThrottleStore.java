@@ -77,7 +77,7 @@ public final class ThrottleStore {
             if (!released.isEmpty()) {
                 tx.run("""
                         UNWIND $keys AS k
-                        MATCH (q:Request {key: k}) USING INDEX q:Request(key)
+                        MATCH (q:Request {key: k}) USING INDEX SEEK q:Request(key)
                         WHERE q.state = 'WAITING'
                         SET q.state = 'QUEUED', q.released_at = $now, q.updated_at = $now
                         """, Map.of("keys", released, "now", params.get("now"))).consume();

@@ -604,7 +604,7 @@ public final class RuleStore {
     public List<String> replicasAvailable(TransactionContext tx, List<Map<String, Object>> fileRse, long now) {
         List<String> rules = tx.run("""
                 UNWIND $rows AS row
-                MATCH (f:Did {key: row.key}) USING INDEX f:Did(key)
+                MATCH (f:Did {key: row.key}) USING INDEX SEEK f:Did(key)
                 MATCH (r:Rule)-[l:LOCK]->(f) WHERE l.rse_id = row.rse_id AND l.state = 'REPLICATING'
                 SET l.state = 'OK', l.updated_at = $now, l.error = null
                 RETURN r.id AS id, count(l) AS n
@@ -631,7 +631,7 @@ public final class RuleStore {
     public List<String> transfersFailed(TransactionContext tx, List<Map<String, Object>> fileRseError, long now) {
         List<String> rules = tx.run("""
                 UNWIND $rows AS row
-                MATCH (f:Did {key: row.key}) USING INDEX f:Did(key)
+                MATCH (f:Did {key: row.key}) USING INDEX SEEK f:Did(key)
                 MATCH (r:Rule)-[l:LOCK]->(f) WHERE l.rse_id = row.rse_id AND l.state = 'REPLICATING'
                 SET l.state = 'STUCK', l.updated_at = $now, l.error = row.error
                 SET r.error = row.error
