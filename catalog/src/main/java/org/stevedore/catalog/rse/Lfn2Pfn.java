@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.stevedore.catalog.error.InvalidValueForKey;
 import org.stevedore.catalog.error.UnsupportedOperation;
 
@@ -54,6 +55,11 @@ public final class Lfn2Pfn {
         return pfn(protocol, path(rse.lfn2pfnAlgorithm(), scope, name));
     }
 
+    // Compiled once: the submitter makes two file names per request, and String.replaceAll compiles its pattern anew.
+    private static final Pattern SLASH_RUNS = Pattern.compile("/{2,}");
+    private static final Pattern EDGE_SLASHES = Pattern.compile("^/|/$");
+    private static final Pattern LEADING_SLASHES = Pattern.compile("^/+");
+
     /**
      * {@code scheme://hostname[:port][web_service_path]/prefix/path} with single slashes between the parts; without a
      * hostname (the {@code file} scheme) {@code scheme:///prefix/path}. A port of 0 means none.
@@ -70,8 +76,8 @@ public final class Lfn2Pfn {
             pfn.append(service.startsWith("/") ? service : "/" + service);
         }
         // Slashes are normalised where the parts meet and inside the prefix; the file path itself is left alone.
-        String prefix = protocol.prefix().replaceAll("/{2,}", "/").replaceAll("^/|/$", "");
-        String relative = path.replaceAll("^/+", "");
+        String prefix = EDGE_SLASHES.matcher(SLASH_RUNS.matcher(protocol.prefix()).replaceAll("/")).replaceAll("");
+        String relative = LEADING_SLASHES.matcher(path).replaceFirst("");
         pfn.append('/');
         if (!prefix.isEmpty()) {
             pfn.append(prefix).append('/');
