@@ -115,10 +115,9 @@ public final class RequestStore {
 
     /** One TransferJob per job just recorded. */
     static final String RECORD_JOBS = """
-            UNWIND $rows AS row
-            WITH row.job AS id, row.host AS host, count(*) AS files
-            MERGE (j:TransferJob {id: id})
-            ON CREATE SET j.host = host, j.files = files, j.submitted_at = $now, j.hash_bucket = $buckets[id]
+            UNWIND $jobs AS job
+            MERGE (j:TransferJob {id: job.id})
+            ON CREATE SET j.host = job.host, j.files = job.files, j.submitted_at = $now, j.hash_bucket = job.bucket
             """;
 
     /** Claimed requests back in the queue, not before a delay. */
@@ -292,12 +291,23 @@ public final class RequestStore {
      * {@code (:TransferJob {id, host})} the poller asks about, until the job ends.
      */
     public void submitted(List<Map<String, Object>> requestJobHostSource) {
-        Map<String, Long> buckets = new HashMap<>();
-        requestJobHostSource.forEach(row -> buckets.computeIfAbsent((String) row.get("job"), Partition::bucket));
+        // A row per job (a few per claim) rather than one per request for the statement to group.
+        Map<String, Map<String, Object>> jobs = new LinkedHashMap<>();
+        for (Map<String, Object> row : requestJobHostSource) {
+            Map<String, Object> job = jobs.computeIfAbsent((String) row.get("job"), id -> {
+                Map<String, Object> j = new HashMap<>();
+                j.put("id", id);
+                j.put("host", row.get("host"));
+                j.put("bucket", Partition.bucket(id));
+                j.put("files", 0L);
+                return j;
+            });
+            job.put("files", (Long) job.get("files") + 1);
+        }
         long now = clock.millis();
         store.write(tx -> {
             tx.run(RECORD_SUBMITTED, Map.of("rows", requestJobHostSource, "now", now)).consume();
-            tx.run(RECORD_JOBS, Map.of("rows", requestJobHostSource, "buckets", buckets, "now", now)).consume();
+            tx.run(RECORD_JOBS, Map.of("jobs", List.copyOf(jobs.values()), "now", now)).consume();
             return null;
         });
     }
