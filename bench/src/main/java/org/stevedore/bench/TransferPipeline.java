@@ -237,7 +237,14 @@ final class TransferPipeline {
         f.put("ratio_to_raw", Math.round(pipelineRate / rawRate * 1000) / 1000.0);
     }
 
-    /** Runs the worker's cycles back to back, pausing 10 ms after one that found nothing (the daemons' idle sleep). */
+    /**
+     * How long a worker waits after a cycle that found nothing: the service's default
+     * ({@code stevedore.transfer.conveyor-idle-sleep}). A shorter wait would have the submitter, once the queue is
+     * empty, claim nothing over and over while the poller works, at a cost the service does not pay.
+     */
+    private static final long IDLE_SLEEP_MS = 1_000;
+
+    /** Runs the worker's cycles back to back, pausing {@link #IDLE_SLEEP_MS} after one that found nothing. */
     private static Thread loop(String name, Worker worker, AtomicBoolean done, AtomicReference<Throwable> failure,
                                AtomicLong busyNanos) {
         Thread t = new Thread(() -> {
@@ -247,7 +254,7 @@ final class TransferPipeline {
                     boolean worked = worker.runOnce(Partition.whole()).didWork();
                     busyNanos.addAndGet(System.nanoTime() - t0);
                     if (!worked) {
-                        Thread.sleep(10);
+                        Thread.sleep(IDLE_SLEEP_MS);
                     }
                 }
             } catch (InterruptedException e) {
