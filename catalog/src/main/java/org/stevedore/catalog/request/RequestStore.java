@@ -76,10 +76,15 @@ public final class RequestStore {
             UNWIND $priorities AS p
             CALL {
                 WITH p
-                MATCH (q:Request) USING INDEX SEEK q:Request(state, priority, created_at)
-                WHERE q.state = 'QUEUED' AND q.priority = p AND q.created_at IS NOT NULL
-                  AND %s AND coalesce(q.not_before, 0) <= $now
-                RETURN q ORDER BY q.state, q.priority, q.created_at LIMIT $limit
+                UNWIND $destinations AS d
+                CALL {
+                    WITH p, d
+                    MATCH (q:Request) USING INDEX SEEK q:Request(state, dest_rse_id, priority, created_at)
+                    WHERE q.state = 'QUEUED' AND q.dest_rse_id = d AND q.priority = p AND q.created_at IS NOT NULL
+                      AND %s AND coalesce(q.not_before, 0) <= $now
+                    RETURN q ORDER BY q.state, q.dest_rse_id, q.priority, q.created_at LIMIT $limit
+                }
+                RETURN q ORDER BY q.created_at LIMIT $limit
             }
             WITH q LIMIT $limit
             WITH q, $limited[q.dest_rse_id] AS activities
@@ -207,28 +212,38 @@ public final class RequestStore {
         List<String> held = new ArrayList<>();
         List<Claimed> claimed = store.read(tx -> {
             held.clear();
-            // Limits are few; reading them here, in the claim's transaction, keeps the per-request check a map lookup.
+            // RSEs and their transfer limits are few: read once here. The claim looks for requests to each RSE in
+            // turn, the per-request limit check is a map lookup, and the replicas carry only their RSE's element id.
+            Map<String, RseRow> rses = new HashMap<>();
             Map<String, Object> limited = new HashMap<>();
-            tx.run("MATCH (l:TransferLimit) RETURN l.rse_id AS rse, collect(l.activity) AS activities")
-                    .forEachRemaining(r -> limited.put(r.get("rse").asString(), r.get("activities").asList()));
+            List<String> rseIds = new ArrayList<>();
+            tx.run("""
+                    MATCH (rse:Rse)
+                    OPTIONAL MATCH (l:TransferLimit {rse_id: rse.id})
+                    RETURN elementId(rse) AS element, rse.id AS id, rse.rse AS rse, rse.rse_type AS type,
+                           coalesce(rse.availability_read, true) AS readable, collect(l.activity) AS limits
+                    ORDER BY id
+                    """).forEachRemaining(r -> {
+                String id = r.get("id").asString();
+                rses.put(r.get("element").asString(), new RseRow(id, r.get("rse").asString(),
+                        Values.str(r.get("type")), r.get("readable").asBoolean()));
+                rseIds.add(id);
+                if (!r.get("limits").isEmpty()) {
+                    limited.put(id, r.get("limits").asList());
+                }
+            });
             params.put("limited", limited);
+            params.put("destinations", rseIds);
             // One pass: the request, its file and all the file's replicas (a few per file); which of them can be a
-            // source, and where the destination replica's path is, is sorted out below. Priority by priority, each
-            // read in the order of the claim index: a claim reads about as many requests as it returns, however long
-            // the queue, instead of sorting the whole queue every time.
+            // source, and where the destination replica's path is, is sorted out below. Priority by priority, and
+            // within one the oldest of each destination's, each read in the order of the queue index: a claim reads
+            // at most as many requests per destination as it returns, however long the queue, instead of sorting the
+            // whole queue every time.
             List<Record> rows = tx.run(CLAIM.formatted(partition.cypherFilter("q")), params).list();
             if (rows.isEmpty()) {
                 // The common answer of an idle queue, in two statements rather than four.
                 return List.of();
             }
-            // RSEs are few: read once here, and the replicas above carry only their RSE's element id.
-            Map<String, RseRow> rses = new HashMap<>();
-            tx.run("""
-                    MATCH (rse:Rse)
-                    RETURN elementId(rse) AS element, rse.id AS id, rse.rse AS rse, rse.rse_type AS type,
-                           coalesce(rse.availability_read, true) AS readable
-                    """).forEachRemaining(r -> rses.put(r.get("element").asString(), new RseRow(r.get("id").asString(),
-                    r.get("rse").asString(), Values.str(r.get("type")), r.get("readable").asBoolean())));
             Set<String> destinations = new LinkedHashSet<>();
             for (Record r : rows) {
                 destinations.add(r.get("dest_rse_id").asString());

@@ -16,6 +16,42 @@ import org.stevedore.catalog.store.Values;
  */
 public final class ThrottleStore {
 
+    // The requests index begins (state, dest_rse_id, priority, created_at); every request has all four, and the
+    // statements say so, which lets them seek in it by state, or by state and destination.
+
+    /** What a destination has in flight: submitted, or queued after the throttler released it; per activity. */
+    static final String IN_FLIGHT = """
+            MATCH (q:Request) USING INDEX SEEK q:Request(state, dest_rse_id, priority, created_at)
+            WHERE q.state IN ['SUBMITTED', 'QUEUED'] AND q.dest_rse_id = $rse
+              AND q.priority IS NOT NULL AND q.created_at IS NOT NULL
+              AND (q.state <> 'QUEUED' OR q.released_at IS NOT NULL)
+            RETURN coalesce(q.activity, $default_activity) AS activity, count(q) AS n,
+                   sum(coalesce(q.bytes, 0)) AS bytes
+            """;
+
+    /** The requests waiting for a destination, most urgent and oldest first. */
+    static final String WAITING = """
+            MATCH (q:Request) USING INDEX SEEK q:Request(state, dest_rse_id, priority, created_at)
+            WHERE q.state = 'WAITING' AND q.dest_rse_id = $rse
+              AND q.priority IS NOT NULL AND q.created_at IS NOT NULL
+            RETURN q.key AS key, coalesce(q.activity, $default_activity) AS activity,
+                   coalesce(q.bytes, 0) AS bytes
+            ORDER BY q.priority DESC, q.created_at, q.key LIMIT $batch
+            """;
+
+    /** Waiting requests of a partition (%s: its filter on q) no limit covers any more go back to the queue. */
+    static final String UNLIMITED = """
+            MATCH (q:Request) USING INDEX SEEK q:Request(state, dest_rse_id, priority, created_at)
+            WHERE q.state = 'WAITING' AND q.dest_rse_id IS NOT NULL
+              AND q.priority IS NOT NULL AND q.created_at IS NOT NULL AND %s
+              AND NOT EXISTS {
+                MATCH (l:TransferLimit {rse_id: q.dest_rse_id})
+                WHERE l.activity = '*' OR l.activity = coalesce(q.activity, $default_activity) }
+            WITH q LIMIT $batch
+            SET q.state = 'QUEUED', q.released_at = null, q.updated_at = $now
+            RETURN count(q) AS n
+            """;
+
     private final Store store;
     private final Clock clock;
 
@@ -55,19 +91,9 @@ public final class ThrottleStore {
                 return 0;
             }
             Map<String, Throttling.InFlight> inFlight = new HashMap<>();
-            tx.run("""
-                    MATCH (q:Request) WHERE q.dest_rse_id = $rse AND q.state IN ['SUBMITTING', 'SUBMITTED', 'QUEUED']
-                      AND (q.state <> 'QUEUED' OR q.released_at IS NOT NULL)
-                    RETURN coalesce(q.activity, $default_activity) AS activity, count(q) AS n,
-                           sum(coalesce(q.bytes, 0)) AS bytes
-                    """, params).forEachRemaining(r -> inFlight.put(r.get("activity").asString(),
+            tx.run(IN_FLIGHT, params).forEachRemaining(r -> inFlight.put(r.get("activity").asString(),
                     new Throttling.InFlight(r.get("n").asLong(), r.get("bytes").asLong())));
-            List<Throttling.Waiting> waiting = tx.run("""
-                    MATCH (q:Request) WHERE q.dest_rse_id = $rse AND q.state = 'WAITING'
-                    RETURN q.key AS key, coalesce(q.activity, $default_activity) AS activity,
-                           coalesce(q.bytes, 0) AS bytes
-                    ORDER BY q.priority DESC, q.created_at, q.key LIMIT $batch
-                    """, params).list(r -> new Throttling.Waiting(r.get("key").asString(),
+            List<Throttling.Waiting> waiting = tx.run(WAITING, params).list(r -> new Throttling.Waiting(r.get("key").asString(),
                     r.get("activity").asString(), r.get("bytes").asLong()));
             // Waiting requests no limit covers any more (their limit was removed) simply go.
             List<String> released = new java.util.ArrayList<>(Throttling.release(limits, inFlight, waiting.stream()
@@ -95,14 +121,6 @@ public final class ThrottleStore {
         params.put("now", clock.millis());
         params.put("batch", batch);
         params.put("default_activity", RequestStore.DEFAULT_ACTIVITY);
-        return store.write(tx -> tx.run("""
-                MATCH (q:Request {state: 'WAITING'}) WHERE %s
-                  AND NOT EXISTS {
-                    MATCH (l:TransferLimit {rse_id: q.dest_rse_id})
-                    WHERE l.activity = '*' OR l.activity = coalesce(q.activity, $default_activity) }
-                WITH q LIMIT $batch
-                SET q.state = 'QUEUED', q.released_at = null, q.updated_at = $now
-                RETURN count(q) AS n
-                """.formatted(partition.cypherFilter("q")), params).single().get("n").asInt());
+        return store.write(tx -> tx.run(UNLIMITED.formatted(partition.cypherFilter("q")), params).single().get("n").asInt());
     }
 }

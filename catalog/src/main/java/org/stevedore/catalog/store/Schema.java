@@ -97,7 +97,16 @@ public final class Schema {
                                   j.submitted_at = first.submitted_at, j.hash_bucket = first.hash_bucket
                     """,
                     // Claimed by a submitter that stopped before the tool took them: nothing else would pick them up.
-                    "MATCH (q:Request {state: 'SUBMITTING'}) SET q.state = 'QUEUED'")));
+                    "MATCH (q:Request {state: 'SUBMITTING'}) SET q.state = 'QUEUED'")),
+            new Migration(11, "one index for requests by state instead of three", List.of(
+                    // Every state change of a request rewrote an entry in each of three indexes that began with, or held,
+                    // the state. This one serves them all: the claim (state, destination, priority, then oldest first),
+                    // the throttler (state and destination) and the sweep of WAITING requests (state alone, the others
+                    // asked only to exist, as every request has them).
+                    "CREATE INDEX request_queue IF NOT EXISTS FOR (q:Request) ON (q.state, q.dest_rse_id, q.priority, q.created_at)",
+                    "DROP INDEX request_claim_order IF EXISTS",
+                    "DROP INDEX request_dest_state IF EXISTS",
+                    "DROP INDEX request_state IF EXISTS")));
 
     public static int latestVersion() {
         return MIGRATIONS.get(MIGRATIONS.size() - 1).version();

@@ -12,7 +12,7 @@ import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.testing.StoreTest;
 
 /**
- * The conveyor's statements find their requests, files and jobs by index seeks even when the planner believes the
+ * The conveyor's and the throttler's statements find their requests, files and jobs by index seeks even when the planner believes the
  * indexes are empty, as it does on a new store: its indexes were last sampled when they were created, before the
  * first rule wrote any request. A plain {@code USING INDEX} hint then let the planner fulfil the hint with a scan of
  * the whole index for every row, so recording one claim of 5,000 requests on a store of 20,000 read 100 million
@@ -34,7 +34,10 @@ class HotStatementPlansTest extends StoreTest {
             "REQUEUE", RequestStore.REQUEUE,
             "FINISH_DONE", RequestStore.FINISH_DONE,
             "FINISH_FAILED", RequestStore.FINISH_FAILED,
-            "FORGET_ENDED_JOBS", RequestStore.FORGET_ENDED_JOBS);
+            "FORGET_ENDED_JOBS", RequestStore.FORGET_ENDED_JOBS,
+            "IN_FLIGHT", ThrottleStore.IN_FLIGHT,
+            "WAITING", ThrottleStore.WAITING,
+            "UNLIMITED", ThrottleStore.UNLIMITED.formatted(Partition.whole().cypherFilter("q")));
 
     @Test
     void seeksInsteadOfScanningOnAStoreWhoseIndexesLookEmpty() {

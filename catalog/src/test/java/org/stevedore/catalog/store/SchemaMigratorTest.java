@@ -66,6 +66,28 @@ class SchemaMigratorTest extends StoreTest {
     }
 
     @Test
+    void step11ReplacesTheThreeRequestStateIndexesWithOne() {
+        // A store at version 10 has the three indexes the step replaces.
+        for (String index : List.of(
+                "CREATE INDEX request_state IF NOT EXISTS FOR (q:Request) ON (q.state)",
+                "CREATE INDEX request_dest_state IF NOT EXISTS FOR (q:Request) ON (q.dest_rse_id, q.state)",
+                "CREATE INDEX request_claim_order IF NOT EXISTS FOR (q:Request) ON (q.state, q.priority, q.created_at)",
+                "DROP INDEX request_queue IF EXISTS")) {
+            store.run(index, Map.of());
+        }
+        store.run("MATCH (v:SchemaVersion {name: 'catalog'}) SET v.version = 10", Map.of());
+
+        new SchemaMigrator(store).migrate();
+
+        List<String> indexes = store.read(tx -> tx.run("""
+                SHOW INDEXES YIELD name, labelsOrTypes, properties WHERE 'Request' IN labelsOrTypes
+                RETURN name + ' ' + reduce(s = '', p IN properties | s + '/' + p) AS i ORDER BY i
+                """).list(r -> r.get("i").asString()));
+        assertThat(indexes).containsExactly("request_job /external_id", "request_key /key",
+                "request_queue /state/dest_rse_id/priority/created_at");
+    }
+
+    @Test
     void refusesAStoreNewerThanTheCode() {
         store.run("MATCH (v:SchemaVersion {name: 'catalog'}) SET v.version = $v",
                 Map.of("v", Schema.latestVersion() + 5));
