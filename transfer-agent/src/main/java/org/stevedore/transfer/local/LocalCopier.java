@@ -73,12 +73,10 @@ public final class LocalCopier implements AutoCloseable {
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be >= 1, not " + parallelism);
         }
-        if (fsyncs < 1) {
-            throw new IllegalArgumentException("fsyncs must be >= 1, not " + fsyncs);
-        }
+        // The placer checks fsyncs; made first, so a refused value leaves no copy pool behind.
+        this.placer = new Placer(fsyncs, parallelism + fsyncs, forcer, new DirectorySync());
         this.pool = new ThreadPoolExecutor(parallelism, parallelism, 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(), daemonThreads("local-copy-"));
-        this.placer = new Placer(fsyncs, parallelism + fsyncs, forcer, new DirectorySync());
         this.beforeCopy = Objects.requireNonNull(beforeCopy);
         this.writer = new CopyWriter(directWrites);
     }
