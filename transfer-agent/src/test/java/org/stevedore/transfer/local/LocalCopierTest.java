@@ -1,6 +1,7 @@
 package org.stevedore.transfer.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -176,10 +177,7 @@ class LocalCopierTest {
         AtomicInteger running = new AtomicInteger();
         AtomicInteger highest = new AtomicInteger();
         CountDownLatch poolFull = new CountDownLatch(parallelism);
-        List<CopyRequest> requests = new ArrayList<>();
-        for (int i = 0; i < files; i++) {
-            requests.add(request("r" + i, Files.write(source.resolve("f" + i), randomBytes(1000, i)), destination.resolve("f" + i)));
-        }
+        List<CopyRequest> requests = requests(files);
         // Each copy waits until the pool could be full, so an unbounded copier would show more than 3 at once here.
         LocalCopier copier = new LocalCopier(parallelism, LocalCopier.DEFAULT_FSYNCS, request -> {
             highest.accumulateAndGet(running.incrementAndGet(), Math::max);
@@ -278,10 +276,7 @@ class LocalCopierTest {
     @Test
     void copyThreadsGoOnCopyingWhileEarlierCopiesWaitForTheirFsyncs() throws Exception {
         CountDownLatch bothInFsync = new CountDownLatch(2);
-        List<CopyRequest> requests = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            requests.add(request("r" + i, Files.write(source.resolve("f" + i), randomBytes(1000, i)), destination.resolve("f" + i)));
-        }
+        List<CopyRequest> requests = requests(2);
         // One copy thread: both files can only be in their fsyncs together if it did not wait for the first one's.
         LocalCopier copier = new LocalCopier(1, 2, request -> { }, channel -> {
             bothInFsync.countDown();
@@ -305,10 +300,7 @@ class LocalCopierTest {
         AtomicInteger started = new AtomicInteger();
         CountDownLatch fsyncsBusy = new CountDownLatch(fsyncs);
         CountDownLatch releaseFsyncs = new CountDownLatch(1);
-        List<CopyRequest> requests = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            requests.add(request("r" + i, Files.write(source.resolve("f" + i), randomBytes(1000, i)), destination.resolve("f" + i)));
-        }
+        List<CopyRequest> requests = requests(8);
         LocalCopier copier = new LocalCopier(parallelism, fsyncs, request -> started.incrementAndGet(), channel -> {
             fsyncsBusy.countDown();
             await(releaseFsyncs);
@@ -339,6 +331,23 @@ class LocalCopierTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Test
+    void refusesFewerThanOneCopyThreadOrFsyncThread() {
+        assertThatThrownBy(() -> new LocalCopier(0, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("parallelism must be >= 1, not 0");
+        assertThatThrownBy(() -> new LocalCopier(1, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("fsyncs must be >= 1, not 0");
+    }
+
+    /** {@code n} requests r0, r1, ... of 1,000 random bytes each, from source/f0, ... to destination/f0, .... */
+    private List<CopyRequest> requests(int n) throws IOException {
+        List<CopyRequest> requests = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            requests.add(request("r" + i, Files.write(source.resolve("f" + i), randomBytes(1000, i)), destination.resolve("f" + i)));
+        }
+        return requests;
     }
 
     private static CopyRequest request(String id, Path from, Path to) throws IOException {
