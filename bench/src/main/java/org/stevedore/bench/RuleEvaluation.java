@@ -141,7 +141,7 @@ final class RuleEvaluation {
             List<Map<String, Object>> rows = new ArrayList<>();
             for (DidRef d : files.subList(from, Math.min(files.size(), from + batch))) {
                 String key = d.scope() + ":" + d.name();
-                rows.add(Map.of("key", key, "scope", d.scope(), "name", d.name(),
+                rows.add(Map.of("key", key, "name", d.name(),
                         "bucket", Partition.bucket(key + "|" + rseId)));
             }
             store.write(tx -> tx.run("""
@@ -154,10 +154,9 @@ final class RuleEvaluation {
                     CREATE (rule)-[:LOCK {rse_id: $rse, rse: rse.rse, bytes: f.bytes, state: 'REPLICATING',
                                           created_at: $now, updated_at: $now}]->(f)
                     CREATE (:Request {key: row.key + '|' + $rse, id: randomUUID(), did_key: row.key,
-                                      scope: row.scope, name: row.name, dest_rse_id: $rse, dest_rse: rse.rse,
-                                      rule_id: rule.id, state: 'QUEUED', request_type: 'TRANSFER',
-                                      activity: 'default', priority: 3, bytes: f.bytes, retry_count: 0,
-                                      created_at: $now, updated_at: $now, hash_bucket: row.bucket})
+                                      dest_rse_id: $rse, rule_id: rule.id, state: 'QUEUED',
+                                      activity: 'default', priority: 3, bytes: f.bytes,
+                                      created_at: $now, hash_bucket: row.bucket})
                     """, Map.of("rse", rseId, "rows", rows, "now", now)).consume());
         }
     }

@@ -196,10 +196,9 @@ final class TransferPipeline {
                                           created_at: $now, updated_at: $now}]->(rse)
                     CREATE (rule)-[:LOCK {rse_id: $rse, rse: rse.rse, bytes: f.bytes, state: 'REPLICATING',
                                           created_at: $now, updated_at: $now}]->(f)
-                    CREATE (:Request {key: row.request, id: randomUUID(), did_key: row.key, scope: f.scope,
-                                      name: row.name, dest_rse_id: $rse, dest_rse: rse.rse, rule_id: rule.id,
-                                      state: 'QUEUED', request_type: 'TRANSFER', priority: 3, bytes: f.bytes,
-                                      retry_count: 0, created_at: $now, updated_at: $now, hash_bucket: row.bucket})
+                    CREATE (:Request {key: row.request, id: randomUUID(), did_key: row.key, dest_rse_id: $rse,
+                                      rule_id: rule.id, state: 'QUEUED', priority: 3, bytes: f.bytes,
+                                      created_at: $now, hash_bucket: row.bucket})
                     """, Map.of("rse", rse, "rows", rows, "now", now)).consume());
         }
         long started = System.nanoTime();

@@ -28,6 +28,11 @@ import org.stevedore.catalog.store.Values;
  * {@code (:TransferJob)} until it ends), then DONE (the replica becomes AVAILABLE and its locks OK, in one
  * transaction), back to QUEUED for a retry, or FAILED for good (its locks STUCK with the reason). SUBMITTING, the
  * claimed state of earlier releases, is no longer written (see {@link #claim}).
+ *
+ * <p>A request is written lean, because each property lengthens the chain of records every change to it walks and
+ * copies at commit: what the file key and the destination RSE tell (scope, name, the RSE's name) and the defaults
+ * (type TRANSFER, no retries) are not stored, and the submission and the arrival write only their own time, not
+ * {@code updated_at}. {@link #list} puts them back as the API shows them.
  */
 public final class RequestStore {
 
@@ -95,7 +100,7 @@ public final class RequestStore {
             WITH q, held, f, collect([elementId(rse), r.path, r.state]) AS replicas
             RETURN q.id AS id, q.key AS key, q.did_key AS did_key, f.scope AS scope, f.name AS name,
                    coalesce(f.bytes, 0) AS bytes, f.adler32 AS adler32, q.dest_rse_id AS dest_rse_id,
-                   q.dest_rse AS dest_rse, q.activity AS activity, q.priority AS priority,
+                   q.activity AS activity, q.priority AS priority,
                    q.retry_count AS retry_count, q.source_replica_expression AS source_expression,
                    coalesce(q.request_type, 'TRANSFER') AS request_type,
                    coalesce(q.failed_sources, []) AS failed_sources, held, replicas
@@ -115,7 +120,7 @@ public final class RequestStore {
             MATCH (q:Request {key: row.key}) USING INDEX SEEK q:Request(key)
             WHERE q.state = 'QUEUED'
             SET q.state = 'SUBMITTED', q.external_id = row.job, q.external_host = row.host,
-                q.source_rse = row.source, q.submitted_at = $now, q.updated_at = $now
+                q.source_rse = row.source, q.submitted_at = $now
             """;
 
     /** One TransferJob per job just recorded. */
@@ -141,8 +146,8 @@ public final class RequestStore {
             MATCH (f:Did {key: q.did_key}) USING INDEX SEEK f:Did(key)
             MATCH (f)-[r:REPLICA]->(rse:Rse) WHERE rse.id = q.dest_rse_id
             OPTIONAL MATCH (rule:Rule)-[l:LOCK]->(f) WHERE l.rse_id = rse.id AND l.state = 'REPLICATING'
-            SET r.state = 'AVAILABLE', r.updated_at = $now, r.accessed_at = $now,
-                q.state = 'DONE', q.transferred_at = $now, q.updated_at = $now, q.error = null,
+            SET r.state = 'AVAILABLE', r.updated_at = $now,
+                q.state = 'DONE', q.transferred_at = $now, q.error = null,
                 l.state = 'OK', l.updated_at = $now, l.error = null
             WITH rule, count(l) AS locks, collect(DISTINCT f.key) AS files, collect(DISTINCT rse.id) AS rses
             RETURN rule.id AS rule, locks, files, rses
@@ -215,6 +220,7 @@ public final class RequestStore {
             // RSEs and their transfer limits are few: read once here. The claim looks for requests to each RSE in
             // turn, the per-request limit check is a map lookup, and the replicas carry only their RSE's element id.
             Map<String, RseRow> rses = new HashMap<>();
+            Map<String, RseRow> byId = new HashMap<>();
             Map<String, Object> limited = new HashMap<>();
             List<String> rseIds = new ArrayList<>();
             tx.run("""
@@ -225,8 +231,10 @@ public final class RequestStore {
                     ORDER BY id
                     """).forEachRemaining(r -> {
                 String id = r.get("id").asString();
-                rses.put(r.get("element").asString(), new RseRow(id, r.get("rse").asString(),
-                        Values.str(r.get("type")), r.get("readable").asBoolean()));
+                RseRow row = new RseRow(id, r.get("rse").asString(), Values.str(r.get("type")),
+                        r.get("readable").asBoolean());
+                rses.put(r.get("element").asString(), row);
+                byId.put(id, row);
                 rseIds.add(id);
                 if (!r.get("limits").isEmpty()) {
                     limited.put(id, r.get("limits").asList());
@@ -262,7 +270,7 @@ public final class RequestStore {
                 if (r.get("held").asBoolean()) {
                     held.add(r.get("key").asString());
                 } else {
-                    out.add(claimed(r, rses, distances));
+                    out.add(claimed(r, rses, byId, distances));
                 }
             }
             return out;
@@ -276,11 +284,16 @@ public final class RequestStore {
     private record RseRow(String id, String rse, String type, boolean readable) {
     }
 
-    /** A claimed request from its row: the destination replica's path, and the readable AVAILABLE other replicas. */
-    private static Claimed claimed(Record r, Map<String, RseRow> rses, Map<String, Integer> distances) {
+    /**
+     * A claimed request from its row: the destination's name ({@code names}: RSEs by id; a request keeps only the id),
+     * the destination replica's path, and the readable AVAILABLE other replicas ({@code rses}: by element id).
+     */
+    private static Claimed claimed(Record r, Map<String, RseRow> rses, Map<String, RseRow> names,
+                                   Map<String, Integer> distances) {
         String key = r.get("key").asString();
         String dest = r.get("dest_rse_id").asString();
         String destPath = null;
+        RseRow destRse = names.get(dest);
         List<Source> sources = new ArrayList<>();
         for (Value replica : r.get("replicas").values()) {
             RseRow rse = replica.get(0).isNull() ? null : rses.get(replica.get(0).asString());
@@ -296,7 +309,7 @@ public final class RequestStore {
         }
         return new Claimed(r.get("id").asString(), key, r.get("did_key").asString(), r.get("scope").asString(),
                 r.get("name").asString(), r.get("bytes").asLong(), Values.str(r.get("adler32")), dest,
-                r.get("dest_rse").asString(), destPath, Values.str(r.get("activity")), r.get("priority").asInt(3),
+                destRse == null ? null : destRse.rse(), destPath, Values.str(r.get("activity")), r.get("priority").asInt(3),
                 r.get("retry_count").asInt(0), Values.str(r.get("source_expression")),
                 r.get("request_type").asString(), r.get("failed_sources").asList(Value::asString), sources);
     }
@@ -446,9 +459,12 @@ public final class RequestStore {
 
     /** Requests of a file towards an RSE (the live one and finished ones still kept). */
     public List<Request> of(String didKey, String destRse) {
-        // The request key is scope:name|rse id: a prefix scan of the key's unique index finds a file's requests.
-        return store.read(tx -> tx.run("MATCH (q:Request) WHERE q.key STARTS WITH $prefix AND q.dest_rse = $rse RETURN q",
-                Map.of("prefix", didKey + "|", "rse", destRse)).list(RequestStore::request));
+        // The request key is scope:name|rse id: one lookup in the key's unique index once the RSE's id is known.
+        return store.read(tx -> tx.run("""
+                MATCH (d:Rse {rse: $rse})
+                MATCH (q:Request {key: $file + '|' + d.id})
+                RETURN q, d.rse AS dest_rse
+                """, Map.of("file", didKey, "rse", destRse)).list(RequestStore::request));
     }
 
     /** Streams requests, optionally of one state and destination. */
@@ -457,21 +473,47 @@ public final class RequestStore {
         params.put("state", state);
         params.put("rse", destRse);
         params.put("limit", limit <= 0 ? Long.MAX_VALUE : limit);
+        // A request keeps its destination's id only: the name comes from the RSE (or, for requests written before
+        // that, from the request itself).
         store.stream("""
+                OPTIONAL MATCH (d:Rse {rse: $rse})
+                WITH d WHERE $rse IS NULL OR d IS NOT NULL
                 MATCH (q:Request)
-                WHERE ($state IS NULL OR q.state = $state) AND ($rse IS NULL OR q.dest_rse = $rse)
-                RETURN q ORDER BY q.created_at, q.key LIMIT $limit
+                WHERE ($state IS NULL OR q.state = $state) AND (d IS NULL OR q.dest_rse_id = d.id)
+                WITH q ORDER BY q.created_at, q.key LIMIT $limit
+                OPTIONAL MATCH (dest:Rse {id: q.dest_rse_id})
+                RETURN q, coalesce(dest.rse, q.dest_rse) AS dest_rse
                 """, params, r -> sink.accept(request(r)));
     }
 
+    /**
+     * A request from its node and its destination's name. Written lean, a request leaves out what it can be told
+     * from: its scope and name are those of its file key (scope:name), a retry count of 0 and the type TRANSFER are
+     * not written, and its last change is the latest of {@code updated_at}, {@code submitted_at} and
+     * {@code transferred_at}: the submission and the arrival, the two changes every request goes through, write only
+     * their own time.
+     */
     private static Request request(Record r) {
         var q = r.get("q").asNode();
-        return new Request(q.get("id").asString(), q.get("scope").asString(), q.get("name").asString(),
-                q.get("dest_rse").asString(), q.get("state").asString(), q.get("request_type").asString("TRANSFER"),
+        String file = q.get("did_key").asString();
+        int colon = file.indexOf(':');
+        Instant updated = latest(Times.instant(q.get("created_at")), Times.instant(q.get("updated_at")),
+                Times.instant(q.get("submitted_at")), Times.instant(q.get("transferred_at")));
+        return new Request(q.get("id").asString(), file.substring(0, colon), file.substring(colon + 1),
+                Values.str(r.get("dest_rse")), q.get("state").asString(), q.get("request_type").asString("TRANSFER"),
                 Values.str(q.get("activity")), q.get("priority").asInt(3), q.get("bytes").asLong(0),
                 q.get("retry_count").asInt(0), Values.str(q.get("external_id")), Values.str(q.get("external_host")),
                 Values.str(q.get("error")), Values.str(q.get("source_rse")), Times.instant(q.get("created_at")),
-                Times.instant(q.get("updated_at")), Times.instant(q.get("submitted_at")),
-                Times.instant(q.get("transferred_at")));
+                updated, Times.instant(q.get("submitted_at")), Times.instant(q.get("transferred_at")));
+    }
+
+    private static Instant latest(Instant... times) {
+        Instant latest = null;
+        for (Instant t : times) {
+            if (t != null && (latest == null || t.isAfter(latest))) {
+                latest = t;
+            }
+        }
+        return latest;
     }
 }

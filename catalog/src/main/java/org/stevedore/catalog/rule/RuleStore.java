@@ -123,10 +123,8 @@ public final class RuleStore {
         List<Map<String, Object>> stuck = new ArrayList<>();
         Map<String, long[]> usage = new HashMap<>();
         for (PlannedLock l : locks) {
-            Map<String, Object> row = new HashMap<>(12);
+            Map<String, Object> row = new HashMap<>(10);
             row.put("key", l.fileKey());
-            row.put("scope", l.scope());
-            row.put("name", l.name());
             row.put("bytes", l.bytes());
             row.put("rse_id", l.rseId());
             row.put("rse", l.rse());
@@ -157,13 +155,13 @@ public final class RuleStore {
                                           state: CASE WHEN r.state = 'AVAILABLE' THEN 'OK' ELSE 'REPLICATING' END}]->(f)
                     WITH rule, row, rse, transfer WHERE transfer
                     MERGE (q:Request {key: row.key + '|' + row.rse_id})
-                      ON CREATE SET q.id = randomUUID(), q.did_key = row.key, q.scope = row.scope, q.name = row.name,
-                                    q.dest_rse_id = row.rse_id, q.dest_rse = row.rse, q.rule_id = rule.id,
+                      ON CREATE SET q.id = randomUUID(), q.did_key = row.key,
+                                    q.dest_rse_id = row.rse_id, q.rule_id = rule.id,
                                     q.state = 'QUEUED', q.activity = rule.activity,
-                                    q.request_type = CASE WHEN rse.staging_area THEN 'STAGEIN' ELSE 'TRANSFER' END,
-                                    q.priority = rule.priority, q.bytes = row.bytes, q.retry_count = 0,
+                                    q.request_type = CASE WHEN rse.staging_area THEN 'STAGEIN' ELSE null END,
+                                    q.priority = rule.priority, q.bytes = row.bytes,
                                     q.source_replica_expression = rule.source_replica_expression,
-                                    q.created_at = $now, q.updated_at = $now, q.hash_bucket = row.bucket
+                                    q.created_at = $now, q.hash_bucket = row.bucket
                     """, Map.of("rule", ruleId, "rows", sourced.subList(from, Math.min(sourced.size(), from + batch)),
                     "now", now)).consume();
         }
@@ -375,9 +373,10 @@ public final class RuleStore {
     }
 
     /**
-     * Removes a rule with its locks. Each replica loses a lock; one left with none gets a tombstone: its last access
-     * (LRU order for the reaper), or the epoch when the rule purges its replicas or the replica never became
-     * available. Queued transfers that no remaining lock needs are cancelled, and the account's usage shrinks.
+     * Removes a rule with its locks. Each replica loses a lock; one left with none gets a tombstone: its last access,
+     * else its last change (for a replica a transfer brought, its arrival), for LRU order in the reaper; or the epoch
+     * when the rule purges its replicas or the replica never became available. Queued transfers that no remaining
+     * lock needs are cancelled, and the account's usage shrinks.
      */
     public void delete(String ruleId, boolean purgeReplicas) {
         store.write(tx -> {
@@ -417,7 +416,7 @@ public final class RuleStore {
                 WITH f, r, rse
                 WHERE r.lock_cnt = 0
                 SET r.tombstone = CASE WHEN $purge OR r.state <> 'AVAILABLE' THEN 0
-                                       ELSE coalesce(r.accessed_at, r.created_at, $now) END
+                                       ELSE coalesce(r.accessed_at, r.updated_at, r.created_at, $now) END
                 WITH f, r, rse
                 OPTIONAL MATCH (q:Request {key: f.key + '|' + rse.id}) WHERE q.state IN ['QUEUED', 'WAITING']
                 DELETE q

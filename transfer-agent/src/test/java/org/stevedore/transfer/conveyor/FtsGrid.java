@@ -134,8 +134,23 @@ final class FtsGrid implements AutoCloseable {
                 .single().get(0).asLong());
     }
 
+    /** The request of file {@code name} as the API lists it. */
+    RequestStore.Request request(String name) {
+        List<RequestStore.Request> found = new ArrayList<>();
+        requests.list(null, null, 0, q -> {
+            if (q.name().equals(name)) {
+                found.add(q);
+            }
+        });
+        if (found.size() != 1) {
+            throw new AssertionError("expected one request of " + name + ", found " + found);
+        }
+        return found.get(0);
+    }
+
     String requestProperty(String name, String property) {
-        return store.read(tx -> tx.run("MATCH (q:Request {name: $n}) RETURN toString(q[$p]) AS v",
+        return store.read(tx -> tx.run("""
+                MATCH (q:Request) WHERE q.did_key ENDS WITH ':' + $n RETURN toString(q[$p]) AS v""",
                 Map.of("n", name, "p", property)).single().get("v").asString(null));
     }
 

@@ -56,7 +56,7 @@ class TapeAndRetryConveyorTest extends StoreTest {
         assertThat(grid.submit()).isEqualTo(3);
         assertThat(job("t0").state()).isEqualTo(JobState.STAGING);
         assertThat(grid.requestProperty("t0", "source_rse")).isEqualTo("SITE_TAPE");
-        assertThat(grid.requestProperty("t0", "request_type")).isEqualTo("TRANSFER");
+        assertThat(grid.request("t0").requestType()).isEqualTo("TRANSFER");
         grid.poll();
         assertThat(grid.inState("SUBMITTED")).isEqualTo(3);
 

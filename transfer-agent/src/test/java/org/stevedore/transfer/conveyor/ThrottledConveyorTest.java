@@ -65,7 +65,7 @@ class ThrottledConveyorTest extends StoreTest {
         grid.limits.set("SITE_B", null, 1L, null);
         grid.files("SITE_A", "f", 3, 1_000);
         grid.rule("SITE_B", null);
-        grid.store.run("MATCH (q:Request {name: 'f2'}) SET q.priority = 5", Map.of());
+        grid.store.run("MATCH (q:Request) WHERE q.did_key ENDS WITH ':f2' SET q.priority = 5", Map.of());
         grid.submit();
 
         assertThat(grid.release()).isEqualTo(1);
@@ -103,10 +103,10 @@ class ThrottledConveyorTest extends StoreTest {
         grid.rule("SITE_C", "Production");
 
         assertThat(grid.submit()).isEqualTo(2);
-        assertThat(grid.count("MATCH (q:Request {state: 'SUBMITTED', dest_rse: 'SITE_B'}) RETURN count(q)"))
-                .isEqualTo(2);
-        assertThat(grid.count("MATCH (q:Request {state: 'WAITING', dest_rse: 'SITE_C'}) RETURN count(q)"))
-                .isEqualTo(2);
+        assertThat(grid.count("MATCH (d:Rse {rse: 'SITE_B'}) "
+                + "MATCH (q:Request {state: 'SUBMITTED', dest_rse_id: d.id}) RETURN count(q)")).isEqualTo(2);
+        assertThat(grid.count("MATCH (d:Rse {rse: 'SITE_C'}) "
+                + "MATCH (q:Request {state: 'WAITING', dest_rse_id: d.id}) RETURN count(q)")).isEqualTo(2);
     }
 
     @Test

@@ -113,7 +113,8 @@ class TransferJobsConveyorTest extends StoreTest {
         String job = grid.requestProperty("f0", "external_id");
 
         // The tool reported the job over, with an outcome for f0 only.
-        String f0 = store.read(tx -> tx.run("MATCH (q:Request {name: 'f0'}) RETURN q.key").single().get(0).asString());
+        String f0 = store.read(tx -> tx.run("MATCH (q:Request) WHERE q.did_key ENDS WITH ':f0' RETURN q.key")
+                .single().get(0).asString());
         int requeued = grid.requests.finish(List.of(new RequestStore.Outcome(f0, true, null)),
                 RetryPolicy.immediate(3), Map.of(job, "ended without a final state"));
 
@@ -172,9 +173,9 @@ class TransferJobsConveyorTest extends StoreTest {
         grid.files("SITE_A", "f", 3, 1_000);
         grid.rule("SITE_B", null);
         store.write(tx -> tx.run("""
-                MATCH (q:Request)
-                SET q.priority = CASE q.name WHEN 'f2' THEN 5 ELSE 3 END,
-                    q.created_at = CASE q.name WHEN 'f0' THEN 2000 ELSE 1000 END
+                MATCH (q:Request) WITH q, split(q.did_key, ':')[1] AS name
+                SET q.priority = CASE name WHEN 'f2' THEN 5 ELSE 3 END,
+                    q.created_at = CASE name WHEN 'f0' THEN 2000 ELSE 1000 END
                 """).consume());
 
         assertThat(grid.requests.claim(Partition.whole(), 2)).extracting(RequestStore.Claimed::name)

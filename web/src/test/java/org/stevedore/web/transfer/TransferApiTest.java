@@ -49,9 +49,17 @@ class TransferApiTest extends ApiTest {
         assertThat(Files.readAllBytes(root.resolve("POSIX_B").resolve(Lfn2Pfn.hash("bmn_run8", "raw.0001"))))
                 .isEqualTo(content);
         List<Object> requests = ApiClient.jsonList(api.get("/requests/bmn_run8/raw.0001/POSIX_B"));
+        // What a request no longer stores is still shown: its file's scope and name, its destination's name, the
+        // defaults, and its arrival as its last change.
         assertThat(requests).singleElement().satisfies(r -> assertThat(map(r)).containsEntry("state", "DONE")
-                .containsEntry("source_rse", "POSIX_A").containsEntry("external_host", "local"));
-        assertThat(ApiClient.docs(api.get("/requests/list?state=DONE"))).hasSize(1);
+                .containsEntry("source_rse", "POSIX_A").containsEntry("external_host", "local")
+                .containsEntry("scope", "bmn_run8").containsEntry("name", "raw.0001")
+                .containsEntry("dest_rse", "POSIX_B").containsEntry("request_type", "TRANSFER")
+                .containsEntry("retry_count", 0).containsEntry("updated_at", map(r).get("transferred_at")));
+        assertThat(ApiClient.docs(api.get("/requests/list?state=DONE"))).singleElement()
+                .satisfies(r -> assertThat(map(r)).containsEntry("dest_rse", "POSIX_B").containsEntry("name", "raw.0001"));
+        assertThat(ApiClient.docs(api.get("/requests/list?dst_rse=POSIX_B"))).hasSize(1);
+        assertThat(ApiClient.docs(api.get("/requests/list?dst_rse=POSIX_A"))).isEmpty();
         assertError(api.get("/requests/bmn_run8/raw.0001/POSIX_A"), 404, "RequestNotFound", "POSIX_A");
         assertError(api.get("/requests/list?state=BORED"), 400, "InvalidObject", "BORED");
     }
