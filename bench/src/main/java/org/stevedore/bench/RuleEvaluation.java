@@ -153,8 +153,7 @@ final class RuleEvaluation {
                                           created_at: $now, updated_at: $now}]->(rse)
                     CREATE (rule)-[:LOCK {rse_id: $rse, rse: rse.rse, bytes: f.bytes, state: 'REPLICATING',
                                           created_at: $now, updated_at: $now}]->(f)
-                    CREATE (:Request {key: row.key + '|' + $rse, id: randomUUID(), did_key: row.key,
-                                      dest_rse_id: $rse, rule_id: rule.id, state: 'QUEUED',
+                    CREATE (:Request {key: row.key + '|' + $rse, did_key: row.key, dest_rse_id: $rse, state: 'QUEUED',
                                       activity: 'default', priority: 3, bytes: f.bytes,
                                       created_at: $now, hash_bucket: row.bucket})
                     """, Map.of("rse", rseId, "rows", rows, "now", now)).consume());

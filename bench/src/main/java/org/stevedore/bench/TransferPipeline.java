@@ -196,8 +196,8 @@ final class TransferPipeline {
                                           created_at: $now, updated_at: $now}]->(rse)
                     CREATE (rule)-[:LOCK {rse_id: $rse, rse: rse.rse, bytes: f.bytes, state: 'REPLICATING',
                                           created_at: $now, updated_at: $now}]->(f)
-                    CREATE (:Request {key: row.request, id: randomUUID(), did_key: row.key, dest_rse_id: $rse,
-                                      rule_id: rule.id, state: 'QUEUED', priority: 3, bytes: f.bytes,
+                    CREATE (:Request {key: row.request, did_key: row.key, dest_rse_id: $rse, state: 'QUEUED',
+                                      priority: 3, bytes: f.bytes,
                                       created_at: $now, hash_bucket: row.bucket})
                     """, Map.of("rse", rse, "rows", rows, "now", now)).consume());
         }

@@ -1,5 +1,6 @@
 package org.stevedore.catalog.request;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.TransactionContext;
@@ -31,8 +33,9 @@ import org.stevedore.catalog.store.Values;
  *
  * <p>A request is written lean, because each property lengthens the chain of records every change to it walks and
  * copies at commit: what the file key and the destination RSE tell (scope, name, the RSE's name) and the defaults
- * (type TRANSFER, no retries) are not stored, and the submission and the arrival write only their own time, not
- * {@code updated_at}. {@link #list} puts them back as the API shows them.
+ * (type TRANSFER, no retries) are not stored, nor an id (see {@link #id}) or the rule (its locks tell), and the
+ * submission and the arrival write only their own time, not {@code updated_at}. {@link #list} puts them back as the
+ * API shows them.
  */
 public final class RequestStore {
 
@@ -98,7 +101,8 @@ public final class RequestStore {
             MATCH (f:Did {key: q.did_key}) USING INDEX SEEK f:Did(key)
             OPTIONAL MATCH (f)-[r:REPLICA]->(rse) WHERE NOT held
             WITH q, held, f, collect([elementId(rse), r.path, r.state]) AS replicas
-            RETURN q.id AS id, q.key AS key, q.did_key AS did_key, f.scope AS scope, f.name AS name,
+            RETURN q.id AS id, q.created_at AS created_at, q.key AS key, q.did_key AS did_key, f.scope AS scope,
+                   f.name AS name,
                    coalesce(f.bytes, 0) AS bytes, f.adler32 AS adler32, q.dest_rse_id AS dest_rse_id,
                    q.activity AS activity, q.priority AS priority,
                    q.retry_count AS retry_count, q.source_replica_expression AS source_expression,
@@ -307,10 +311,11 @@ public final class RequestStore {
                 sources.add(new Source(rse.id(), rse.rse(), rse.type(), path, distances.get(rse.id() + "|" + dest)));
             }
         }
-        return new Claimed(r.get("id").asString(), key, r.get("did_key").asString(), r.get("scope").asString(),
-                r.get("name").asString(), r.get("bytes").asLong(), Values.str(r.get("adler32")), dest,
-                destRse == null ? null : destRse.rse(), destPath, Values.str(r.get("activity")), r.get("priority").asInt(3),
-                r.get("retry_count").asInt(0), Values.str(r.get("source_expression")),
+        return new Claimed(id(r.get("id"), key, r.get("created_at")), key, r.get("did_key").asString(),
+                r.get("scope").asString(), r.get("name").asString(), r.get("bytes").asLong(),
+                Values.str(r.get("adler32")), dest, destRse == null ? null : destRse.rse(), destPath,
+                Values.str(r.get("activity")), r.get("priority").asInt(3), r.get("retry_count").asInt(0),
+                Values.str(r.get("source_expression")),
                 r.get("request_type").asString(), r.get("failed_sources").asList(Value::asString), sources);
     }
 
@@ -499,12 +504,25 @@ public final class RequestStore {
         int colon = file.indexOf(':');
         Instant updated = latest(Times.instant(q.get("created_at")), Times.instant(q.get("updated_at")),
                 Times.instant(q.get("submitted_at")), Times.instant(q.get("transferred_at")));
-        return new Request(q.get("id").asString(), file.substring(0, colon), file.substring(colon + 1),
+        return new Request(id(q.get("id"), q.get("key").asString(), q.get("created_at")), file.substring(0, colon),
+                file.substring(colon + 1),
                 Values.str(r.get("dest_rse")), q.get("state").asString(), q.get("request_type").asString("TRANSFER"),
                 Values.str(q.get("activity")), q.get("priority").asInt(3), q.get("bytes").asLong(0),
                 q.get("retry_count").asInt(0), Values.str(q.get("external_id")), Values.str(q.get("external_host")),
                 Values.str(q.get("error")), Values.str(q.get("source_rse")), Times.instant(q.get("created_at")),
                 updated, Times.instant(q.get("submitted_at")), Times.instant(q.get("transferred_at")));
+    }
+
+    /**
+     * A request's id: not stored (a random UUID would take a whole property record of its own in every request's
+     * chain) but named by its key and creation time, which no other request shares: the same UUID every time it is
+     * shown, and a new one for a later request of the same file and RSE. Requests written before keep their stored id.
+     */
+    static String id(Value stored, String key, Value createdAt) {
+        if (!stored.isNull()) {
+            return stored.asString();
+        }
+        return UUID.nameUUIDFromBytes((key + "|" + createdAt.asLong()).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     private static Instant latest(Instant... times) {

@@ -155,9 +155,8 @@ public final class RuleStore {
                                           state: CASE WHEN r.state = 'AVAILABLE' THEN 'OK' ELSE 'REPLICATING' END}]->(f)
                     WITH rule, row, rse, transfer WHERE transfer
                     MERGE (q:Request {key: row.key + '|' + row.rse_id})
-                      ON CREATE SET q.id = randomUUID(), q.did_key = row.key,
-                                    q.dest_rse_id = row.rse_id, q.rule_id = rule.id,
-                                    q.state = 'QUEUED', q.activity = rule.activity,
+                      ON CREATE SET q.did_key = row.key, q.dest_rse_id = row.rse_id, q.state = 'QUEUED',
+                                    q.activity = rule.activity,
                                     q.request_type = CASE WHEN rse.staging_area THEN 'STAGEIN' ELSE null END,
                                     q.priority = rule.priority, q.bytes = row.bytes,
                                     q.source_replica_expression = rule.source_replica_expression,

@@ -68,8 +68,7 @@ class RuleServiceTest extends StoreTest {
         assertThat(f.count("MATCH ()-[r:REPLICA {state: 'COPYING', lock_cnt: 1}]->(:Rse {rse: 'DST_A'}) RETURN count(r)"))
                 .isEqualTo(3);
         assertThat(f.count("MATCH (d:Rse {rse: 'DST_A'}) "
-                + "MATCH (q:Request {state: 'QUEUED', dest_rse_id: d.id, rule_id: $id}) RETURN count(q)",
-                Map.of("id", rule.id()))).isEqualTo(3);
+                + "MATCH (q:Request {state: 'QUEUED', dest_rse_id: d.id}) RETURN count(q)")).isEqualTo(3);
         assertThat(f.limits.usage("jdoe")).singleElement().satisfies(u -> {
             assertThat(u.rse()).isEqualTo("DST_A");
             assertThat(u.bytes()).isEqualTo(300);

@@ -56,8 +56,14 @@ class TransferApiTest extends ApiTest {
                 .containsEntry("scope", "bmn_run8").containsEntry("name", "raw.0001")
                 .containsEntry("dest_rse", "POSIX_B").containsEntry("request_type", "TRANSFER")
                 .containsEntry("retry_count", 0).containsEntry("updated_at", map(r).get("transferred_at")));
+        // Its id is not stored either, yet every view shows the same one.
+        Object requestId = map(requests.get(0)).get("id");
+        assertThat(requestId).asString().matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
         assertThat(ApiClient.docs(api.get("/requests/list?state=DONE"))).singleElement()
-                .satisfies(r -> assertThat(map(r)).containsEntry("dest_rse", "POSIX_B").containsEntry("name", "raw.0001"));
+                .satisfies(r -> assertThat(map(r)).containsEntry("dest_rse", "POSIX_B").containsEntry("name", "raw.0001")
+                        .containsEntry("id", requestId));
+        assertThat(ApiClient.jsonList(api.get("/requests/bmn_run8/raw.0001/POSIX_B"))).singleElement()
+                .satisfies(r -> assertThat(map(r)).containsEntry("id", requestId));
         assertThat(ApiClient.docs(api.get("/requests/list?dst_rse=POSIX_B"))).hasSize(1);
         assertThat(ApiClient.docs(api.get("/requests/list?dst_rse=POSIX_A"))).isEmpty();
         assertError(api.get("/requests/bmn_run8/raw.0001/POSIX_A"), 404, "RequestNotFound", "POSIX_A");
