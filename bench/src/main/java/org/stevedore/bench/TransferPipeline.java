@@ -42,7 +42,8 @@ import org.stevedore.transfer.tool.RetrySleeper;
  * are served by the in-process FTS3 emulator with zero staging, queue and transfer time. Untimed: the files, the rule
  * and its N QUEUED requests. Timed: a submitter thread and a poller thread, each running its worker's cycles back to
  * back as the daemons do, from the first claim until the rule is OK (every replica AVAILABLE, every lock OK). Reports
- * files/s and the emulator's HTTP requests per 100 files (submissions, bulk polls, whoami). Then the floor under it:
+ * files/s, the emulator's HTTP requests per 100 files (submissions, bulk polls, whoami) and the heap allocated per file
+ * by the whole JVM ({@link AllocationMeter}: steadier than the rates on a noisy machine). Then the floor under it:
  * the same state changes as bare batched {@code UNWIND} Cypher ({@code raw_files_per_s}, see {@link #raw}).
  */
 final class TransferPipeline {
@@ -111,13 +112,14 @@ final class TransferPipeline {
 
             long requestsBefore = fts.requestCount();
             long cpu0 = CpuClock.nanos();
+            AllocationMeter allocations = AllocationMeter.start();
             long started = System.nanoTime();
             AtomicBoolean done = new AtomicBoolean();
             AtomicReference<Throwable> failure = new AtomicReference<>();
             AtomicLong submitNanos = new AtomicLong();
             AtomicLong pollNanos = new AtomicLong();
-            Thread submitting = loop("bench-submitter", submitter, done, failure, submitNanos);
-            Thread polling = loop("bench-poller", poller, done, failure, pollNanos);
+            Thread submitting = loop("bench-submitter", submitter, done, failure, submitNanos, allocations);
+            Thread polling = loop("bench-poller", poller, done, failure, pollNanos, allocations);
             long deadline = started + 30L * 60 * 1_000_000_000L;
             try {
                 while (failure.get() == null && System.nanoTime() < deadline
@@ -134,6 +136,7 @@ final class TransferPipeline {
             }
             long elapsed = System.nanoTime() - started;
             long cpu = CpuClock.nanos() - cpu0;
+            long allocatedMb = allocations == null ? -1 : allocations.megabytes();
             if (failure.get() != null) {
                 throw new BenchmarkFailed("a conveyor thread failed: " + failure.get());
             }
@@ -154,6 +157,7 @@ final class TransferPipeline {
             f.put("poller_busy_s", seconds(pollNanos.get()));
             f.put("claim_size", options.batch());
             f.put("cpu_s", seconds(cpu));
+            f.put("allocated_kb_per_file", allocatedMb < 0 ? null : allocatedMb * 1000 / w.files());
             raw(store, w, catalog, f, w.files() / (elapsed / 1e9));
             f.put("load_average", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             f.putAll(heap.figures());
@@ -245,7 +249,7 @@ final class TransferPipeline {
 
     /** Runs the worker's cycles back to back, pausing {@link #IDLE_SLEEP_MS} after one that found nothing. */
     private static Thread loop(String name, Worker worker, AtomicBoolean done, AtomicReference<Throwable> failure,
-                               AtomicLong busyNanos) {
+                               AtomicLong busyNanos, AllocationMeter allocations) {
         Thread t = new Thread(() -> {
             try {
                 while (!done.get()) {
@@ -260,6 +264,10 @@ final class TransferPipeline {
                 Thread.currentThread().interrupt();
             } catch (Throwable e) {
                 failure.compareAndSet(null, e);
+            } finally {
+                if (allocations != null) {
+                    allocations.addOwn();
+                }
             }
         }, name);
         t.setDaemon(true);

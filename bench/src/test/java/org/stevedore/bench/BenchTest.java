@@ -123,6 +123,8 @@ class BenchTest {
         assertThat(f.get("files").asInt()).isEqualTo(700);
         assertThat(f.get("verified").asBoolean()).isTrue();
         assertThat(f.get("files_per_s").asLong()).isPositive();
+        // Moving a file through the store allocates: at least its request's key and its job's JSON.
+        assertThat(f.get("allocated_kb_per_file").asLong()).isPositive();
         // Claims of 250, 250 and 200 on one link, FTS jobs of at most 200 files: 5 jobs, a submission each.
         assertThat(f.get("fts_jobs").asInt()).isEqualTo(5);
         assertThat(f.get("fts_requests").asLong()).isGreaterThanOrEqualTo(5);
