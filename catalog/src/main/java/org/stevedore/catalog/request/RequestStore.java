@@ -17,6 +17,7 @@ import org.neo4j.driver.Record;
 import org.neo4j.driver.TransactionContext;
 import org.neo4j.driver.Value;
 import org.stevedore.catalog.daemon.Partition;
+import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.replica.ReplicaAvailability;
 import org.stevedore.catalog.rule.Events;
 import org.stevedore.catalog.rule.RuleStore;
@@ -224,9 +225,8 @@ public final class RequestStore {
             // RSEs and their transfer limits are few: read once here. The claim looks for requests to each RSE in
             // turn, the per-request limit check is a map lookup, and the replicas carry only their RSE's element id.
             Map<String, RseRow> rses = new HashMap<>();
-            Map<String, RseRow> byId = new HashMap<>();
+            Map<String, RseRow> byId = new LinkedHashMap<>();
             Map<String, Object> limited = new HashMap<>();
-            List<String> rseIds = new ArrayList<>();
             tx.run("""
                     MATCH (rse:Rse)
                     OPTIONAL MATCH (l:TransferLimit {rse_id: rse.id})
@@ -239,13 +239,12 @@ public final class RequestStore {
                         r.get("readable").asBoolean());
                 rses.put(r.get("element").asString(), row);
                 byId.put(id, row);
-                rseIds.add(id);
                 if (!r.get("limits").isEmpty()) {
                     limited.put(id, r.get("limits").asList());
                 }
             });
             params.put("limited", limited);
-            params.put("destinations", rseIds);
+            params.put("destinations", List.copyOf(byId.keySet()));
             // One pass: the request, its file and all the file's replicas (a few per file); which of them can be a
             // source, and where the destination replica's path is, is sorted out below. Priority by priority, and
             // within one the oldest of each destination's, each read in the order of the queue index: a claim reads
@@ -289,15 +288,15 @@ public final class RequestStore {
     }
 
     /**
-     * A claimed request from its row: the destination's name ({@code names}: RSEs by id; a request keeps only the id),
+     * A claimed request from its row: the destination's name ({@code byId}: RSEs by id; a request keeps only the id),
      * the destination replica's path, and the readable AVAILABLE other replicas ({@code rses}: by element id).
      */
-    private static Claimed claimed(Record r, Map<String, RseRow> rses, Map<String, RseRow> names,
+    private static Claimed claimed(Record r, Map<String, RseRow> rses, Map<String, RseRow> byId,
                                    Map<String, Integer> distances) {
         String key = r.get("key").asString();
         String dest = r.get("dest_rse_id").asString();
         String destPath = null;
-        RseRow destRse = names.get(dest);
+        RseRow destRse = byId.get(dest);
         List<Source> sources = new ArrayList<>();
         for (Value replica : r.get("replicas").values()) {
             RseRow rse = replica.get(0).isNull() ? null : rses.get(replica.get(0).asString());
@@ -445,7 +444,8 @@ public final class RequestStore {
                 failed(tx, failed, retry, delays, now);
             }
             // Last: a request whose file failed above is QUEUED or FAILED by now, not left over.
-            requeued[0] = ended.isEmpty() ? 0 : tx.run(FORGET_ENDED_JOBS, Map.of("jobs", ended, "now", now)).single().get("n").asInt();
+            requeued[0] = ended.isEmpty() ? 0
+                    : tx.run(FORGET_ENDED_JOBS, Map.of("jobs", ended, "now", now)).single().get("n").asInt();
             return null;
         });
         if (!madeAvailable.isEmpty()) {
@@ -456,7 +456,8 @@ public final class RequestStore {
 
     private void failed(TransactionContext tx, List<Map<String, Object>> failed, RetryPolicy retry, List<Long> delays,
                         long now) {
-        List<Map<String, Object>> givenUp = tx.run(FINISH_FAILED, Map.of("rows", failed, "now", now, "max", retry.maxRetries(), "delays", delays))
+        List<Map<String, Object>> givenUp = tx.run(FINISH_FAILED, Map.of("rows", failed, "now", now,
+                        "max", retry.maxRetries(), "delays", delays))
                 .list(r -> Map.<String, Object>of("key", r.get("key").asString(), "rse_id",
                         r.get("rse_id").asString(), "error", r.get("error").asString()));
         rules.transfersFailed(tx, givenUp, now);
@@ -500,12 +501,10 @@ public final class RequestStore {
      */
     private static Request request(Record r) {
         var q = r.get("q").asNode();
-        String file = q.get("did_key").asString();
-        int colon = file.indexOf(':');
+        DidRef file = DidRef.fromKey(q.get("did_key").asString());
         Instant updated = latest(Times.instant(q.get("created_at")), Times.instant(q.get("updated_at")),
                 Times.instant(q.get("submitted_at")), Times.instant(q.get("transferred_at")));
-        return new Request(id(q.get("id"), q.get("key").asString(), q.get("created_at")), file.substring(0, colon),
-                file.substring(colon + 1),
+        return new Request(id(q.get("id"), q.get("key").asString(), q.get("created_at")), file.scope(), file.name(),
                 Values.str(r.get("dest_rse")), q.get("state").asString(), q.get("request_type").asString("TRANSFER"),
                 Values.str(q.get("activity")), q.get("priority").asInt(3), q.get("bytes").asLong(0),
                 q.get("retry_count").asInt(0), Values.str(q.get("external_id")), Values.str(q.get("external_host")),

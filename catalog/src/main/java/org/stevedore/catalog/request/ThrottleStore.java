@@ -93,8 +93,8 @@ public final class ThrottleStore {
             Map<String, Throttling.InFlight> inFlight = new HashMap<>();
             tx.run(IN_FLIGHT, params).forEachRemaining(r -> inFlight.put(r.get("activity").asString(),
                     new Throttling.InFlight(r.get("n").asLong(), r.get("bytes").asLong())));
-            List<Throttling.Waiting> waiting = tx.run(WAITING, params).list(r -> new Throttling.Waiting(r.get("key").asString(),
-                    r.get("activity").asString(), r.get("bytes").asLong()));
+            List<Throttling.Waiting> waiting = tx.run(WAITING, params).list(r -> new Throttling.Waiting(
+                    r.get("key").asString(), r.get("activity").asString(), r.get("bytes").asLong()));
             // Waiting requests no limit covers any more (their limit was removed) simply go.
             List<String> released = new java.util.ArrayList<>(Throttling.release(limits, inFlight, waiting.stream()
                     .filter(w -> limits.stream().anyMatch(l -> l.covers(w.activity()))).toList()));
@@ -121,6 +121,7 @@ public final class ThrottleStore {
         params.put("now", clock.millis());
         params.put("batch", batch);
         params.put("default_activity", RequestStore.DEFAULT_ACTIVITY);
-        return store.write(tx -> tx.run(UNLIMITED.formatted(partition.cypherFilter("q")), params).single().get("n").asInt());
+        return store.write(tx -> tx.run(UNLIMITED.formatted(partition.cypherFilter("q")), params)
+                .single().get("n").asInt());
     }
 }
