@@ -154,7 +154,7 @@ public final class RequestStore {
             SET r.state = 'AVAILABLE', r.updated_at = $now,
                 q.state = 'DONE', q.transferred_at = $now, q.error = null,
                 l.state = 'OK', l.updated_at = $now, l.error = null
-            WITH rule, count(l) AS locks, collect(DISTINCT f.key) AS files, collect(DISTINCT rse.id) AS rses
+            WITH rule, count(l) AS locks, collect(DISTINCT q.did_key) AS files, collect(DISTINCT q.dest_rse_id) AS rses
             RETURN rule.id AS rule, locks, files, rses
             """;
 
