@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,6 +121,7 @@ public final class Submitter implements Worker {
         Map<Link, List<TransferFile>> jobs = new TreeMap<>(Comparator.comparing(Link::host)
                 .thenComparing(Link::source).thenComparing(Link::destination));
         Map<String, String> sourceOf = new LinkedHashMap<>();
+        Map<String, Integer> attemptOf = new HashMap<>();
         List<String> noSource = new ArrayList<>();
         List<String> noTool = new ArrayList<>();
         for (Claimed c : claimed) {
@@ -144,6 +146,7 @@ public final class Submitter implements Worker {
                     c.activity() == null ? RequestStore.DEFAULT_ACTIVITY : c.activity(), c.priority());
             jobs.computeIfAbsent(new Link(host.get(), source.rse(), c.destRse(), tape), l -> new ArrayList<>()).add(file);
             sourceOf.put(c.key(), source.rse());
+            attemptOf.put(c.key(), c.retryCount());
         }
         if (!noSource.isEmpty()) {
             requests.requeue(noSource, "No readable AVAILABLE source replica", requeueDelay);
@@ -157,7 +160,7 @@ public final class Submitter implements Worker {
         List<Map<String, Object>> rows = new ArrayList<>();
         try {
             for (Map.Entry<Link, List<TransferFile>> e : jobs.entrySet()) {
-                submit(e.getKey(), e.getValue(), sourceOf, rows);
+                submit(e.getKey(), e.getValue(), sourceOf, attemptOf, rows);
             }
         } finally {
             if (!rows.isEmpty()) {
@@ -168,9 +171,9 @@ public final class Submitter implements Worker {
     }
 
     private void submit(Link link, List<TransferFile> files, Map<String, String> sourceOf,
-                        List<Map<String, Object>> rows) {
+                        Map<String, Integer> attemptOf, List<Map<String, Object>> rows) {
         TransferTool tool = tools.tool(link.host()).orElseThrow();
-        String id = jobId(link, files);
+        String id = jobId(link, files, attemptOf);
         TransferJob job = link.tape()
                 ? TransferJob.fromTape(id, link.source(), link.destination(), files, tapeStaging)
                 : TransferJob.fromDisk(id, link.source(), link.destination(), files);
@@ -214,11 +217,16 @@ public final class Submitter implements Worker {
                 .orElse(null);
     }
 
-    /** Stable for the same requests on the same link, so a resubmission after a timeout is recognised. */
-    static String jobId(Link link, List<TransferFile> files) {
+    /**
+     * Stable for the same requests on the same link at the same attempt (each request's retry count), so a
+     * resubmission after a timeout is recognised; a retry after a failure is a new job, even with the same files over
+     * the same link, rather than the finished one FTS would answer 409 for.
+     */
+    static String jobId(Link link, List<TransferFile> files, Map<String, Integer> attemptOf) {
         StringBuilder b = new StringBuilder(link.host()).append('|').append(link.source()).append('|')
                 .append(link.destination());
-        files.stream().map(TransferFile::requestId).sorted().forEach(k -> b.append('|').append(k));
+        files.stream().map(TransferFile::requestId).sorted()
+                .forEach(k -> b.append('|').append(k).append('#').append(attemptOf.getOrDefault(k, 0)));
         return UUID.nameUUIDFromBytes(b.toString().getBytes(StandardCharsets.UTF_8)).toString();
     }
 }

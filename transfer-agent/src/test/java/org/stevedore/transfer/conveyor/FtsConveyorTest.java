@@ -2,14 +2,15 @@ package org.stevedore.transfer.conveyor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 import okhttp3.HttpUrl;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.stevedore.catalog.account.AccountLimitStore;
 import org.stevedore.catalog.account.AccountStore;
@@ -30,6 +31,7 @@ import org.stevedore.catalog.rule.RuleInputs;
 import org.stevedore.catalog.rule.RuleState;
 import org.stevedore.catalog.rule.RuleStore;
 import org.stevedore.catalog.scope.ScopeStore;
+import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.catalog.testing.StoreTest;
 import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.evaluation.RuleService;
@@ -48,7 +50,7 @@ import org.stevedore.transfer.tool.RetrySleeper;
  */
 class FtsConveyorTest extends StoreTest {
 
-    private final Clock clock = Clock.systemUTC();
+    private final MutableClock clock = new MutableClock(Instant.now());
     private Fts3Emulator fts;
     private RuleStore rules;
     private RuleService service;
@@ -56,9 +58,8 @@ class FtsConveyorTest extends StoreTest {
     private Poller poller;
     private ReplicaStore replicas;
 
-    @BeforeEach
-    void grid() {
-        fts = Fts3Emulator.start(Fts3EmulatorSettings.instant(), clock);
+    private void grid(Fts3EmulatorSettings settings) {
+        fts = Fts3Emulator.start(settings, clock);
         String host = HttpUrl.get(fts.endpoint()).toString();
         DidStore dids = new DidStore(store, clock);
         AttachmentStore attachments = new AttachmentStore(store, clock, new UpdatedDidQueue(store));
@@ -92,11 +93,14 @@ class FtsConveyorTest extends StoreTest {
 
     @AfterEach
     void stop() {
-        fts.close();
+        if (fts != null) {
+            fts.close();
+        }
     }
 
     @Test
     void transfersGoToTheFtsServerOfTheDestinationInOneBulkJobAndFinish() {
+        grid(Fts3EmulatorSettings.instant());
         List<NewReplica> files = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             files.add(NewReplica.of("s", "f" + i, 1_000 + i, "0000abcd"));
@@ -119,5 +123,26 @@ class FtsConveyorTest extends StoreTest {
                 RETURN count(q)""").single().get(0).asLong());
         assertThat(done).isEqualTo(300);
         assertThat(replicas.get(new DidRef("s", "f7"), "SITE_B").state().name()).isEqualTo("AVAILABLE");
+    }
+
+    @Test
+    void aRetryIsANewFtsJobEvenWhenItCarriesTheSameFilesOverTheSameLink() {
+        // The first attempt fails, every later one succeeds. The retry has one source, so it goes over the same link
+        // with the same file: had its job the id of the first one, FTS would answer 409 and the retry never run.
+        AtomicInteger attempts = new AtomicInteger();
+        grid(Fts3EmulatorSettings.instant().withFailures(0, url -> attempts.getAndIncrement() == 0));
+        replicas.add("SITE_A", List.of(NewReplica.of("s", "once", 1_000, "0000abcd")), "jdoe", false,
+                new DidRef("s", "ds"));
+        String id = service.add(RuleRequest.of(List.of(new DidRef("s", "once")), 1, "SITE_B"), "jdoe").get(0);
+
+        for (int i = 0; i < 4 && rules.get(id).state() != RuleState.OK; i++) {
+            submitter.runOnce(Partition.whole());
+            poller.runOnce(Partition.whole());
+            clock.advance(Duration.ofMinutes(5));
+        }
+
+        assertThat(rules.get(id).state()).isEqualTo(RuleState.OK);
+        assertThat(fts.jobCount()).isEqualTo(2);
+        assertThat(attempts.get()).isEqualTo(2);
     }
 }
