@@ -13,7 +13,8 @@ import org.stevedore.transfer.local.LocalCopier;
  * @param batch       rows per {@code UNWIND} statement of the raw write
  * @param repeat      timed listings (list-replicas)
  * @param warmup      untimed listings before them
- * @param warmupFiles files written untimed by each path of catalog-ingest on a throwaway store first
+ * @param warmupFiles files written untimed by each path of catalog-ingest on a throwaway store first; files carried
+ *                    untimed through transfer-pipeline before the timed ones
  * @param dataDir     where the temporary stores go (the system temp directory when null)
  * @param pageCacheMb Neo4j page cache; off-heap, so it does not count against -Xmx
  * @param window      files in flight at most (campaign)
@@ -90,7 +91,8 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                 --repeat N         timed listings (default 50)
                 --warmup N         untimed listings first (default 5)
                 --warmup-files N   catalog-ingest: files each path writes untimed on a throwaway store
-                                   first, so the JIT warm-up does not land on one path (default 20000; 0: none)
+                                   first, so the JIT warm-up does not land on one path; transfer-pipeline:
+                                   files carried untimed first, at most --files (default 20000; 0: none)
                 --data-dir DIR     where the temporary stores go (default: the system temp directory)
                 --page-cache-mb N  Neo4j page cache, off-heap (default 512)
                 --window N         campaign: files in flight at most (default 5000)

@@ -12,6 +12,7 @@ import java.util.random.RandomGenerator;
 import okhttp3.HttpUrl;
 import org.stevedore.catalog.account.AccountLimitStore;
 import org.stevedore.catalog.daemon.Partition;
+import org.stevedore.catalog.daemon.WorkResult;
 import org.stevedore.catalog.daemon.Worker;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.did.DidType;
@@ -42,15 +43,18 @@ import org.stevedore.transfer.tool.RetrySleeper;
  * are served by the in-process FTS3 emulator with zero staging, queue and transfer time. Untimed: the files, the rule
  * and its N QUEUED requests. Timed: a submitter thread and a poller thread, each running its worker's cycles back to
  * back as the daemons do, from the first claim until the rule is OK (every replica AVAILABLE, every lock OK). Reports
- * files/s, the emulator's HTTP requests per 100 files (submissions, bulk polls, whoami) and the heap allocated per file
- * by the whole JVM ({@link AllocationMeter}: steadier than the rates on a noisy machine). Then the floor under it:
- * the same state changes as bare batched {@code UNWIND} Cypher ({@code raw_files_per_s}, see {@link #raw}).
+ * files/s, the emulator's HTTP requests per 100 files (submissions, bulk polls, whoami), the heap allocated per file
+ * by the whole JVM ({@link AllocationMeter}: steadier than the rates on a noisy machine) and the JIT compiler's time.
+ * Before the timed files, {@code --warmup-files} others are carried the same way, untimed (see {@link #run}). Then
+ * the floor under it: the same state changes as bare batched {@code UNWIND} Cypher ({@code raw_files_per_s}, see
+ * {@link #raw}).
  */
 final class TransferPipeline {
 
     private static final String SOURCE = "BENCH_SRC";
     private static final String DESTINATION = "BENCH_DST";
     private static final String RAW_TARGET = "BENCH_RAW";
+    private static final String WARMUP_SCOPE = "warmup";
     /** Jobs a poller cycle looks at. */
     private static final int POLL_BATCH = 2_000;
 
@@ -86,21 +90,6 @@ final class TransferPipeline {
             RuleService service = new RuleService(catalog.dids(), rules, new RuleInputs(store), catalog.rses(),
                     catalog.accounts(), new AccountLimitStore(store), resolver::resolve, clock,
                     RuleService.Settings.defaults(), RandomGenerator.getDefault());
-            DidRef dataset = new DidRef(w.scope(), "bench.transfers.dataset");
-            catalog.dids().add(List.of(NewDid.collection(dataset.scope(), dataset.name(), DidType.DATASET, w.account())));
-
-            long setup = System.nanoTime();
-            for (int d = 0; d < w.datasets(); d++) {
-                catalog.replicas().add(SOURCE, w.replicas(d), w.account(), false, dataset);
-            }
-            String rule = service.add(RuleRequest.of(List.of(dataset), 1, DESTINATION), w.account()).get(0);
-            service.applyPending(rule);
-            long queued = count(store, "MATCH (q:Request {state: 'QUEUED'}) RETURN count(q)");
-            if (queued != w.files()) {
-                throw new BenchmarkFailed("expected " + w.files() + " QUEUED requests, found " + queued);
-            }
-            f.put("setup_s", seconds(System.nanoTime() - setup));
-
             Fts3Config ftsConfig = Fts3Config.defaults(fts.endpoint());
             Fts3Client client = new Fts3Client(ftsConfig, Fts3HttpClients.plain(ftsConfig),
                     new Fts3Auth.BearerToken("bench"), clock, RetrySleeper.real());
@@ -110,39 +99,44 @@ final class TransferPipeline {
                     options.batch());
             Poller poller = new Poller(requests, tools, RetryPolicy.defaults(), POLL_BATCH);
 
+            long setup = System.nanoTime();
+            String rule = queue(catalog, service, store, w, 3, w.files());
+            f.put("setup_s", seconds(System.nanoTime() - setup));
+
+            // Untimed: a first dataset carried the same way, after the setup, so that the timed files meet code the
+            // JIT compiled for the pipeline, as in a running service. Its rule has the highest priority, so the
+            // submitter claims its requests first; it stops once it submitted them all (whole claims: the warm-up is
+            // rounded up to a multiple of --batch), and the poller once its rule is OK, before the timed run starts.
+            int warmupFiles = roundUp(Math.min(options.warmupFiles(), options.files()), options.batch());
+            f.put("warmup_files", warmupFiles);
+            if (warmupFiles > 0) {
+                Workload warm = new Workload(w.account(), WARMUP_SCOPE, SOURCE, warmupFiles, options.datasetSize());
+                catalog.scopes().add(warm.scope(), warm.account());
+                String warmRule = queue(catalog, service, store, warm, 5, warmupFiles + w.files());
+                Carried warmed = carry(warmRule, rules, upTo(submitter, warmupFiles), poller, null);
+                f.put("warmup_s", seconds(warmed.nanos()));
+                long left = count(store, "MATCH (q:Request {state: 'QUEUED'}) RETURN count(q)");
+                if (left != w.files()) {
+                    throw new BenchmarkFailed("the warm-up took timed requests: " + left + " of " + w.files()
+                            + " left QUEUED");
+                }
+                heap.countGcFromHere();
+            }
+
+            long jobsBefore = fts.jobCount();
             long requestsBefore = fts.requestCount();
             long cpu0 = CpuClock.nanos();
+            long jit0 = jitMillis();
             AllocationMeter allocations = AllocationMeter.start();
-            long started = System.nanoTime();
-            AtomicBoolean done = new AtomicBoolean();
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            AtomicLong submitNanos = new AtomicLong();
-            AtomicLong pollNanos = new AtomicLong();
-            Thread submitting = loop("bench-submitter", submitter, done, failure, submitNanos, allocations);
-            Thread polling = loop("bench-poller", poller, done, failure, pollNanos, allocations);
-            long deadline = started + 30L * 60 * 1_000_000_000L;
-            try {
-                while (failure.get() == null && System.nanoTime() < deadline
-                        && rules.get(rule).state() != RuleState.OK) {
-                    Thread.sleep(20);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BenchmarkFailed("interrupted");
-            } finally {
-                done.set(true);
-                join(submitting);
-                join(polling);
-            }
-            long elapsed = System.nanoTime() - started;
+            Carried carried = carry(rule, rules, submitter, poller, allocations);
+            long elapsed = carried.nanos();
             long cpu = CpuClock.nanos() - cpu0;
+            long jit = jitMillis() - jit0;
             long allocatedMb = allocations == null ? -1 : allocations.megabytes();
-            if (failure.get() != null) {
-                throw new BenchmarkFailed("a conveyor thread failed: " + failure.get());
-            }
-            long available = count(store, "MATCH ()-[r:REPLICA {state: 'AVAILABLE'}]->(:Rse {rse: '" + DESTINATION
-                    + "'}) RETURN count(r)");
-            long finished = count(store, "MATCH (q:Request {state: 'DONE'}) RETURN count(q)");
+            long available = count(store, "MATCH (:Did {scope: '" + w.scope() + "'})-[r:REPLICA {state: 'AVAILABLE'}]->"
+                    + "(:Rse {rse: '" + DESTINATION + "'}) RETURN count(r)");
+            long finished = count(store, "MATCH (q:Request {state: 'DONE'}) WHERE q.did_key STARTS WITH '" + w.scope()
+                    + ":' RETURN count(q)");
             if (available != w.files() || finished != w.files()) {
                 throw new BenchmarkFailed("expected " + w.files() + " AVAILABLE replicas and DONE requests, found "
                         + available + " and " + finished);
@@ -150,13 +144,14 @@ final class TransferPipeline {
             long httpRequests = fts.requestCount() - requestsBefore;
             f.put("seconds", seconds(elapsed));
             f.put("files_per_s", Math.round(w.files() / (elapsed / 1e9)));
-            f.put("fts_jobs", fts.jobCount());
+            f.put("fts_jobs", fts.jobCount() - jobsBefore);
             f.put("fts_requests", httpRequests);
             f.put("fts_requests_per_100_files", Math.round(httpRequests * 10_000.0 / w.files()) / 100.0);
-            f.put("submitter_busy_s", seconds(submitNanos.get()));
-            f.put("poller_busy_s", seconds(pollNanos.get()));
+            f.put("submitter_busy_s", seconds(carried.submitNanos()));
+            f.put("poller_busy_s", seconds(carried.pollNanos()));
             f.put("claim_size", options.batch());
             f.put("cpu_s", seconds(cpu));
+            f.put("jit_compile_s", jit < 0 ? null : seconds(jit * 1_000_000));
             f.put("allocated_kb_per_file", allocatedMb < 0 ? null : allocatedMb * 1000 / w.files());
             raw(store, w, catalog, f, w.files() / (elapsed / 1e9));
             f.put("load_average", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
@@ -164,6 +159,101 @@ final class TransferPipeline {
             f.put("verified", true);
             return f;
         }
+    }
+
+    /**
+     * The dataset of {@code w}'s files, their replicas on the source, and a rule of one copy on the destination at
+     * {@code priority}; {@code queued}: the QUEUED requests there should be then.
+     */
+    private static String queue(Catalog catalog, RuleService service, Store store, Workload w, int priority,
+                                long queued) {
+        DidRef dataset = new DidRef(w.scope(), "bench.transfers.dataset");
+        catalog.dids().add(List.of(NewDid.collection(dataset.scope(), dataset.name(), DidType.DATASET, w.account())));
+        for (int d = 0; d < w.datasets(); d++) {
+            catalog.replicas().add(w.rse(), w.replicas(d), w.account(), false, dataset);
+        }
+        String rule = service.add(RuleRequest.of(List.of(dataset), 1, DESTINATION).withPriority(priority), w.account())
+                .get(0);
+        service.applyPending(rule);
+        long found = count(store, "MATCH (q:Request {state: 'QUEUED'}) RETURN count(q)");
+        if (found != queued) {
+            throw new BenchmarkFailed("expected " + queued + " QUEUED requests, found " + found);
+        }
+        return rule;
+    }
+
+    /** The submitter until it has submitted {@code files}, then nothing. */
+    private static Worker upTo(Submitter submitter, int files) {
+        AtomicLong submitted = new AtomicLong();
+        return new Worker() {
+            @Override
+            public WorkResult runOnce(Partition partition) {
+                if (submitted.get() >= files) {
+                    return WorkResult.nothing();
+                }
+                WorkResult r = submitter.runOnce(partition);
+                submitted.addAndGet(r.items());
+                return r;
+            }
+
+            @Override
+            public String executable() {
+                return submitter.executable();
+            }
+        };
+    }
+
+    /**
+     * Time the JIT compiler threads spent compiling so far, summed over them (-1 where the JVM does not tell): on two
+     * cores, what they take is taken from the pipeline.
+     */
+    private static long jitMillis() {
+        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+    }
+
+    private static int roundUp(int n, int multiple) {
+        return n == 0 ? 0 : (n + multiple - 1) / multiple * multiple;
+    }
+
+    private record Carried(long nanos, long submitNanos, long pollNanos) {
+    }
+
+    /**
+     * Runs a submitter thread and a poller thread, each looping as its daemon does, from the first claim until the
+     * rule is OK (every replica AVAILABLE, every lock OK): how long that took, and how long each worker was busy.
+     */
+    private static Carried carry(String rule, RuleStore rules, Worker submitter, Poller poller,
+                                 AllocationMeter allocations) {
+        long started = System.nanoTime();
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicLong submitNanos = new AtomicLong();
+        AtomicLong pollNanos = new AtomicLong();
+        Thread submitting = loop("bench-submitter", submitter, done, failure, submitNanos, allocations);
+        Thread polling = loop("bench-poller", poller, done, failure, pollNanos, allocations);
+        long deadline = started + 30L * 60 * 1_000_000_000L;
+        try {
+            while (failure.get() == null && System.nanoTime() < deadline
+                    && rules.get(rule).state() != RuleState.OK) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchmarkFailed("interrupted");
+        } finally {
+            done.set(true);
+            join(submitting);
+            join(polling);
+        }
+        long elapsed = System.nanoTime() - started;
+        if (failure.get() != null) {
+            throw new BenchmarkFailed("a conveyor thread failed: " + failure.get());
+        }
+        if (rules.get(rule).state() != RuleState.OK) {
+            throw new BenchmarkFailed("rule " + rule + " not OK after 30 minutes");
+        }
+        return new Carried(elapsed, submitNanos.get(), pollNanos.get());
     }
 
     /**

@@ -118,14 +118,19 @@ class BenchTest {
     @Test
     void transferPipelineCarriesEveryFileToAvailableAndCountsTheFtsRequests(@TempDir Path dir) throws Exception {
         JsonNode f = singleJsonLine(run("transfer-pipeline", "--files", "700", "--dataset-size", "300", "--batch",
-                "250", "--data-dir", dir.toString(), "--page-cache-mb", "32"));
+                "250", "--warmup-files", "300", "--data-dir", dir.toString(), "--page-cache-mb", "32"));
         assertThat(f.get("scenario").asText()).isEqualTo("transfer-pipeline");
         assertThat(f.get("files").asInt()).isEqualTo(700);
+        // Rounded up to whole claims of 250, so the warm-up's last claim takes none of the timed files.
+        assertThat(f.get("warmup_files").asInt()).isEqualTo(500);
         assertThat(f.get("verified").asBoolean()).isTrue();
         assertThat(f.get("files_per_s").asLong()).isPositive();
         // Moving a file through the store allocates: at least its request's key and its job's JSON.
         assertThat(f.get("allocated_kb_per_file").asLong()).isPositive();
-        // Claims of 250, 250 and 200 on one link, FTS jobs of at most 200 files: 5 jobs, a submission each.
+        // HotSpot tells its compilers' time: a number, not null.
+        assertThat(f.get("jit_compile_s").isNumber()).isTrue();
+        // Claims of 250, 250 and 200 on one link, FTS jobs of at most 200 files: 5 jobs, a submission each (the
+        // warm-up's jobs, before, are not counted).
         assertThat(f.get("fts_jobs").asInt()).isEqualTo(5);
         assertThat(f.get("fts_requests").asLong()).isGreaterThanOrEqualTo(5);
         assertThat(f.get("fts_requests_per_100_files").asDouble())

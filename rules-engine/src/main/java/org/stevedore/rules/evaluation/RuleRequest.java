@@ -41,6 +41,12 @@ public record RuleRequest(
                 asynchronous, priority, meta);
     }
 
+    public RuleRequest withPriority(int value) {
+        return new RuleRequest(dids, account, copies, rseExpression, weight, lifetime, grouping, locked,
+                sourceReplicaExpression, activity, notification, purgeReplicas, ignoreAvailability, comment, askApproval,
+                asynchronous, value, meta);
+    }
+
     public RuleRequest withWeight(String value) {
         return new RuleRequest(dids, account, copies, rseExpression, value, lifetime, grouping, locked,
                 sourceReplicaExpression, activity, notification, purgeReplicas, ignoreAvailability, comment, askApproval,
