@@ -92,7 +92,7 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                 --warmup N         untimed listings first (default 5)
                 --warmup-files N   catalog-ingest: files each path writes untimed on a throwaway store
                                    first, so the JIT warm-up does not land on one path; transfer-pipeline:
-                                   files carried untimed first, at most --files (default 20000; 0: none)
+                                   files carried untimed first, in whole claims (default 20000; 0: none)
                 --data-dir DIR     where the temporary stores go (default: the system temp directory)
                 --page-cache-mb N  Neo4j page cache, off-heap (default 512)
                 --window N         campaign: files in flight at most (default 5000)

@@ -107,7 +107,7 @@ final class TransferPipeline {
             // JIT compiled for the pipeline, as in a running service. Its rule has the highest priority, so the
             // submitter claims its requests first; it stops once it submitted them all (whole claims: the warm-up is
             // rounded up to a multiple of --batch), and the poller once its rule is OK, before the timed run starts.
-            int warmupFiles = roundUp(Math.min(options.warmupFiles(), options.files()), options.batch());
+            int warmupFiles = roundUp(options.warmupFiles(), options.batch());
             f.put("warmup_files", warmupFiles);
             if (warmupFiles > 0) {
                 Workload warm = new Workload(w.account(), WARMUP_SCOPE, SOURCE, warmupFiles, options.datasetSize());
