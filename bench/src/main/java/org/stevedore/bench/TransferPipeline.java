@@ -213,7 +213,7 @@ final class TransferPipeline {
     }
 
     private static int roundUp(int n, int multiple) {
-        return n == 0 ? 0 : (n + multiple - 1) / multiple * multiple;
+        return (n + multiple - 1) / multiple * multiple;
     }
 
     private record Carried(long nanos, long submitNanos, long pollNanos) {

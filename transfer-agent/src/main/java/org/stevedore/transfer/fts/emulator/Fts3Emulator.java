@@ -274,7 +274,8 @@ public final class Fts3Emulator implements AutoCloseable {
         int sep = url.indexOf("://");
         int hostStart = sep + 3;
         int pathStart = sep < 0 ? -1 : url.indexOf('/', hostStart);
-        if (sep <= 0 || pathStart < 0 || !scheme(url, sep) || !authority(url, hostStart, pathStart) || hasWhitespace(url)) {
+        if (sep <= 0 || pathStart < 0 || !scheme(url, sep) || !authority(url, hostStart, pathStart)
+                || hasWhitespace(url)) {
             throw new IllegalArgumentException("Invalid URL " + url + ": it needs a scheme, a host and a path");
         }
         if (sep == 4 && url.startsWith("file")) {
@@ -298,7 +299,7 @@ public final class Fts3Emulator implements AutoCloseable {
 
     /** {@code host[:port]} between {@code from} and {@code to}; user information is not taken. */
     private static boolean authority(String url, int from, int to) {
-        int hostEnd = to;
+        int hostEnd;
         if (url.charAt(from) == '[') {
             hostEnd = url.indexOf(']', from);
             if (hostEnd < 0 || hostEnd > to || hostEnd == from + 1) {
