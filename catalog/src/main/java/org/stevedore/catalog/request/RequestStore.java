@@ -158,17 +158,23 @@ public final class RequestStore {
             RETURN rule.id AS rule, locks, files, rses
             """;
 
-    /** Ended jobs go; a request of theirs still SUBMITTED is queued again. */
+    /**
+     * Ended jobs go; a request of theirs still SUBMITTED is retried: queued again at once, counting the attempt (so the
+     * resubmission is a new job, not the ended one the tool would answer 409 for), or FAILED once out of retries.
+     */
     static final String FORGET_ENDED_JOBS = """
             UNWIND $jobs AS job
             MATCH (j:TransferJob {id: job.id}) USING INDEX SEEK j:TransferJob(id)
             OPTIONAL MATCH (q:Request {external_id: job.id}) USING INDEX SEEK q:Request(external_id)
             WHERE q.state = 'SUBMITTED'
             WITH j, job, collect(q) AS left
-            FOREACH (q IN left | SET q.state = 'QUEUED', q.error = job.reason, q.updated_at = $now,
-                                     q.released_at = null)
             DELETE j
-            RETURN coalesce(sum(size(left)), 0) AS n
+            WITH job, left
+            UNWIND left AS q
+            WITH q, job, coalesce(q.retry_count, 0) + 1 AS retry
+            SET q.retry_count = retry, q.error = job.reason, q.updated_at = $now, q.released_at = null,
+                q.state = CASE WHEN retry > $max THEN 'FAILED' ELSE 'QUEUED' END
+            RETURN q.did_key AS key, q.dest_rse_id AS rse_id, job.reason AS error, q.state = 'FAILED' AS given_up
             """;
 
     /** Requests whose transfer failed: retried later, or FAILED once out of retries. */
@@ -391,7 +397,8 @@ public final class RequestStore {
     /**
      * {@link #finish(List, RetryPolicy)}, and in the same transaction forgets the jobs that ended (job id → why):
      * their {@code TransferJob} goes, and a request of theirs still SUBMITTED (the tool gave no final state for its
-     * file, or lost the whole job) is queued again with that reason. Answers how many were queued again so.
+     * file, or lost the whole job) is retried with that reason: queued again at once, the attempt counted, or FAILED
+     * with its locks STUCK once out of retries. Answers how many were queued again so.
      */
     public int finish(List<Outcome> outcomes, RetryPolicy retry, Map<String, String> endedJobs) {
         if (outcomes.isEmpty() && endedJobs.isEmpty()) {
@@ -444,14 +451,32 @@ public final class RequestStore {
                 failed(tx, failed, retry, delays, now);
             }
             // Last: a request whose file failed above is QUEUED or FAILED by now, not left over.
-            requeued[0] = ended.isEmpty() ? 0
-                    : tx.run(FORGET_ENDED_JOBS, Map.of("jobs", ended, "now", now)).single().get("n").asInt();
+            requeued[0] = ended.isEmpty() ? 0 : forget(tx, ended, retry, now);
             return null;
         });
         if (!madeAvailable.isEmpty()) {
             availability.announce(madeAvailable.get(0), madeAvailable.get(1));
         }
         return requeued[0];
+    }
+
+    /** Forgets the ended jobs, retrying their requests left SUBMITTED: how many were queued again. */
+    private int forget(TransactionContext tx, List<Map<String, Object>> ended, RetryPolicy retry, long now) {
+        List<Map<String, Object>> givenUp = new ArrayList<>();
+        int[] queued = {0};
+        tx.run(FORGET_ENDED_JOBS, Map.of("jobs", ended, "now", now, "max", retry.maxRetries()))
+                .forEachRemaining(r -> {
+                    if (r.get("given_up").asBoolean()) {
+                        givenUp.add(Map.of("key", r.get("key").asString(), "rse_id", r.get("rse_id").asString(),
+                                "error", r.get("error").asString()));
+                    } else {
+                        queued[0]++;
+                    }
+                });
+        if (!givenUp.isEmpty()) {
+            rules.transfersFailed(tx, givenUp, now);
+        }
+        return queued[0];
     }
 
     private void failed(TransactionContext tx, List<Map<String, Object>> failed, RetryPolicy retry, List<Long> delays,

@@ -24,7 +24,8 @@ import org.stevedore.transfer.tool.TransferToolException;
  * ended: FINISHED files make their replicas AVAILABLE and locks OK; FAILED ones are retried up to the limit (after a
  * delay that grows with each retry, preferring another source), then their locks go STUCK with the reason. A job that
  * ended is forgotten in the same transaction; the requests of a job the tool no longer knows (LOST), and any of an
- * ended job that got no final state, are queued again.
+ * ended job that got no final state, are retried: queued again, the attempt counted (so that their resubmission is a new
+ * job, not the ended one), until they are out of retries.
  */
 public final class Poller implements Worker {
 

@@ -20,8 +20,8 @@ import org.stevedore.transfer.fts.emulator.Fts3EmulatorSettings;
 /**
  * The conveyor's bookkeeping of transfer jobs: claiming writes nothing, so a submission the store never heard of is
  * sent again under the same job id and recognised by FTS; the poller asks about {@code TransferJob}s, in turn, and
- * forgets a job once it ended; the requests of a job FTS lost are queued again; a request that cannot be submitted
- * waits before it is claimed again.
+ * forgets a job once it ended; the requests of a job FTS lost, or that ended without their outcome, are retried as a
+ * new job, until they are out of retries; a request that cannot be submitted waits before it is claimed again.
  */
 class TransferJobsConveyorTest extends StoreTest {
 
@@ -122,6 +122,49 @@ class TransferJobsConveyorTest extends StoreTest {
         assertThat(grid.requestProperty("f0", "state")).isEqualTo("DONE");
         assertThat(grid.requestProperty("f1", "state")).isEqualTo("QUEUED");
         assertThat(grid.requestProperty("f1", "error")).isEqualTo("ended without a final state");
+        assertThat(jobs()).isZero();
+    }
+
+    @Test
+    void aRequestRetriedFromAnEndedJobIsResubmittedAsANewJobNotTheEndedOne() {
+        grid(Duration.ofMinutes(5));
+        grid.files("SITE_A", "f", 1, 1_000);
+        String rule = grid.rule("SITE_B", null);
+        grid.submit();
+        String job = grid.requestProperty("f0", "external_id");
+
+        // The tool reported the job over without an outcome for its only file, and it still holds the job: the same
+        // job id again would be answered 409 and taken for that ended job, over and over.
+        assertThat(grid.requests.finish(List.of(), RetryPolicy.immediate(3), Map.of(job, "ended without a final state")))
+                .isEqualTo(1);
+        assertThat(grid.requestProperty("f0", "retry_count")).isEqualTo("1");
+
+        assertThat(grid.submit()).isEqualTo(1);
+        assertThat(grid.requestProperty("f0", "external_id")).isNotEqualTo(job);
+        assertThat(grid.fts.jobCount()).isEqualTo(2);
+        clock.advance(Duration.ofMinutes(6));
+        grid.poll();
+        assertThat(grid.requestProperty("f0", "state")).isEqualTo("DONE");
+        assertThat(grid.rules.get(rule).state()).isEqualTo(RuleState.OK);
+    }
+
+    @Test
+    void aRequestWhoseJobsKeepGettingLostFailsOnceOutOfRetriesAndItsLockIsStuck() {
+        grid(Duration.ofMinutes(5));
+        grid.files("SITE_A", "f", 1, 1_000);
+        String rule = grid.rule("SITE_B", null);
+        for (int attempt = 1; attempt <= 4; attempt++) {
+            assertThat(grid.submit()).as("attempt %d", attempt).isEqualTo(1);
+            grid.fts.forget(grid.requestProperty("f0", "external_id"));
+            grid.poll();
+        }
+
+        assertThat(grid.requestProperty("f0", "state")).isEqualTo("FAILED");
+        assertThat(grid.requestProperty("f0", "retry_count")).isEqualTo("4");
+        assertThat(grid.rules.get(rule).state()).isEqualTo(RuleState.STUCK);
+        assertThat(grid.count("MATCH (:Rule)-[l:LOCK {state: 'STUCK'}]->() WHERE l.error CONTAINS 'lost the job' "
+                + "RETURN count(l)")).isEqualTo(1);
+        assertThat(grid.fts.jobCount()).isZero();
         assertThat(jobs()).isZero();
     }
 
