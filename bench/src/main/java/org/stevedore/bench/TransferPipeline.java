@@ -153,9 +153,10 @@ final class TransferPipeline {
             f.put("cpu_s", seconds(cpu));
             f.put("jit_compile_s", jit < 0 ? null : seconds(jit * 1_000_000));
             f.put("allocated_kb_per_file", allocatedMb < 0 ? null : allocatedMb * 1000 / w.files());
+            // The collections of the timed run only: not the warm-up's (see above), nor the raw floor's after it.
+            f.putAll(heap.figures());
             raw(store, w, catalog, f, w.files() / (elapsed / 1e9));
             f.put("load_average", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-            f.putAll(heap.figures());
             f.put("verified", true);
             return f;
         }
