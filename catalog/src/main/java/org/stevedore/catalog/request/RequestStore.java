@@ -462,30 +462,28 @@ public final class RequestStore {
 
     /** Forgets the ended jobs, retrying their requests left SUBMITTED: how many were queued again. */
     private int forget(TransactionContext tx, List<Map<String, Object>> ended, RetryPolicy retry, long now) {
-        List<Map<String, Object>> givenUp = new ArrayList<>();
-        int[] queued = {0};
-        tx.run(FORGET_ENDED_JOBS, Map.of("jobs", ended, "now", now, "max", retry.maxRetries()))
-                .forEachRemaining(r -> {
-                    if (r.get("given_up").asBoolean()) {
-                        givenUp.add(Map.of("key", r.get("key").asString(), "rse_id", r.get("rse_id").asString(),
-                                "error", r.get("error").asString()));
-                    } else {
-                        queued[0]++;
-                    }
-                });
+        List<Record> left = tx.run(FORGET_ENDED_JOBS, Map.of("jobs", ended, "now", now, "max", retry.maxRetries()))
+                .list();
+        List<Map<String, Object>> givenUp = left.stream().filter(r -> r.get("given_up").asBoolean())
+                .map(RequestStore::givenUp).toList();
         if (!givenUp.isEmpty()) {
             rules.transfersFailed(tx, givenUp, now);
         }
-        return queued[0];
+        return left.size() - givenUp.size();
     }
 
     private void failed(TransactionContext tx, List<Map<String, Object>> failed, RetryPolicy retry, List<Long> delays,
                         long now) {
         List<Map<String, Object>> givenUp = tx.run(FINISH_FAILED, Map.of("rows", failed, "now", now,
                         "max", retry.maxRetries(), "delays", delays))
-                .list(r -> Map.<String, Object>of("key", r.get("key").asString(), "rse_id",
-                        r.get("rse_id").asString(), "error", r.get("error").asString()));
+                .list(RequestStore::givenUp);
         rules.transfersFailed(tx, givenUp, now);
+    }
+
+    /** A request out of retries as {@link RuleStore#transfersFailed} takes it: its file, destination and reason. */
+    private static Map<String, Object> givenUp(Record r) {
+        return Map.of("key", r.get("key").asString(), "rse_id", r.get("rse_id").asString(), "error",
+                r.get("error").asString());
     }
 
     /** Requests of a file towards an RSE (the live one and finished ones still kept). */
