@@ -16,29 +16,29 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
-import org.stevedore.catalog.campaign.Campaign;
-import org.stevedore.catalog.campaign.CampaignStore;
-import org.stevedore.catalog.campaign.NewCampaign;
+import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.did.DidType;
 import org.stevedore.catalog.did.NewDid;
-import org.stevedore.catalog.daemon.Partition;
-import org.stevedore.catalog.pin.PinHold;
-import org.stevedore.catalog.pin.PinStore;
 import org.stevedore.catalog.store.Store;
-import org.stevedore.tape.campaign.CampaignPins;
-import org.stevedore.tape.pin.PinReleaser;
 import org.stevedore.tape.campaign.BatchRepositories;
 import org.stevedore.tape.campaign.CampaignJobs;
+import org.stevedore.tape.campaign.CampaignPins;
 import org.stevedore.tape.campaign.CampaignSettings;
 import org.stevedore.tape.campaign.StagingScheduler;
-import org.stevedore.tape.endpoint.TapeEndpoints;
 import org.stevedore.tape.campaign.Window;
 import org.stevedore.tape.emulator.TapeEmulator;
 import org.stevedore.tape.emulator.TapeEmulatorSettings;
 import org.stevedore.tape.endpoint.StageFile;
 import org.stevedore.tape.endpoint.StageRequestStatus;
 import org.stevedore.tape.endpoint.TapeEndpoint;
+import org.stevedore.tape.endpoint.TapeEndpoints;
+import org.stevedore.tape.pin.PinReleaser;
+import org.stevedore.tape.store.Campaign;
+import org.stevedore.tape.store.CampaignStore;
+import org.stevedore.tape.store.NewCampaign;
+import org.stevedore.tape.store.PinHold;
+import org.stevedore.tape.store.PinStore;
 
 /**
  * {@code campaign}: one campaign of N files (the workload's sizes, 100 MB to 1 GB) on an emulated tape of 4 drives

@@ -17,16 +17,17 @@ import org.stevedore.catalog.daemon.Worker;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.did.DidType;
 import org.stevedore.catalog.did.NewDid;
-import org.stevedore.catalog.request.RequestStore;
-import org.stevedore.catalog.request.RetryPolicy;
 import org.stevedore.catalog.rse.RseProtocolStore;
-import org.stevedore.catalog.rule.RuleInputs;
-import org.stevedore.catalog.rule.RuleState;
-import org.stevedore.catalog.rule.RuleStore;
 import org.stevedore.catalog.store.Store;
+import org.stevedore.grid.RetrySleeper;
 import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.RuleInputs;
+import org.stevedore.rules.store.RuleState;
+import org.stevedore.rules.store.RuleStore;
+import org.stevedore.testsupport.fts.Fts3Emulator;
+import org.stevedore.testsupport.fts.Fts3EmulatorSettings;
 import org.stevedore.transfer.conveyor.Poller;
 import org.stevedore.transfer.conveyor.Submitter;
 import org.stevedore.transfer.conveyor.TransferTools;
@@ -34,9 +35,8 @@ import org.stevedore.transfer.fts.Fts3Auth;
 import org.stevedore.transfer.fts.Fts3Client;
 import org.stevedore.transfer.fts.Fts3Config;
 import org.stevedore.transfer.fts.Fts3HttpClients;
-import org.stevedore.transfer.fts.emulator.Fts3Emulator;
-import org.stevedore.transfer.fts.emulator.Fts3EmulatorSettings;
-import org.stevedore.transfer.tool.RetrySleeper;
+import org.stevedore.transfer.store.RequestStore;
+import org.stevedore.transfer.store.RetryPolicy;
 
 /**
  * {@code transfer-pipeline}: one rule of one copy on a dataset of N files whose replicas sit on another RSE; both RSEs

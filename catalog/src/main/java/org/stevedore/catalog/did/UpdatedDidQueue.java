@@ -40,7 +40,7 @@ public final class UpdatedDidQueue {
      * Queues several changes of one action in one round trip: each row holds the collection's {@code scope},
      * {@code name} and {@code key}, and the {@code children} keys that changed.
      */
-    void pushAll(TransactionContext tx, Action action, List<Map<String, Object>> rows, long now) {
+    public void pushAll(TransactionContext tx, Action action, List<Map<String, Object>> rows, long now) {
         if (rows.isEmpty()) {
             return;
         }

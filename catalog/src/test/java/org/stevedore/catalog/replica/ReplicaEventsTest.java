@@ -12,7 +12,7 @@ import org.stevedore.catalog.did.AttachmentStore;
 import org.stevedore.catalog.did.DidStore;
 import org.stevedore.catalog.did.UpdatedDidQueue;
 import org.stevedore.catalog.error.Duplicate;
-import org.stevedore.catalog.rule.Events;
+import org.stevedore.catalog.outbox.Events;
 import org.stevedore.catalog.testing.Fixtures;
 import org.stevedore.catalog.testing.StoreTest;
 

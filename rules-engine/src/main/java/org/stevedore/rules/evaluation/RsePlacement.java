@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.stevedore.catalog.account.AccountLimitStore;
-import org.stevedore.catalog.error.InsufficientAccountLimit;
-import org.stevedore.catalog.error.InsufficientTargetRSEs;
 import org.stevedore.catalog.rse.Rse;
+import org.stevedore.rules.error.InsufficientAccountLimit;
+import org.stevedore.rules.error.InsufficientTargetRSEs;
 
 /**
  * Chooses the RSEs of one group of files. RSEs that already hold more of the group come first (fewest transfers);

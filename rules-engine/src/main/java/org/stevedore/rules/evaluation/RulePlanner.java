@@ -9,14 +9,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 import org.stevedore.catalog.account.AccountLimitStore;
-import org.stevedore.catalog.error.InvalidRuleWeight;
 import org.stevedore.catalog.rse.Lfn2Pfn;
 import org.stevedore.catalog.rse.Rse;
 import org.stevedore.catalog.rse.RseWithAttributes;
-import org.stevedore.catalog.rule.Grouping;
-import org.stevedore.catalog.rule.PlannedLock;
-import org.stevedore.catalog.rule.RuleInputs.FileInfo;
-import org.stevedore.catalog.rule.RuleInputs.ReplicaInfo;
+import org.stevedore.rules.error.InvalidRuleWeight;
+import org.stevedore.rules.store.Grouping;
+import org.stevedore.rules.store.PlannedLock;
+import org.stevedore.rules.store.RuleInputs.FileInfo;
+import org.stevedore.rules.store.RuleInputs.ReplicaInfo;
 
 /**
  * Decides, without touching the store, where each file of a rule goes and whether it can get there: one lock per

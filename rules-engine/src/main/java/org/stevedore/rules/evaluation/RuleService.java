@@ -21,22 +21,22 @@ import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.did.DidStore;
 import org.stevedore.catalog.did.UpdatedDidQueue;
 import org.stevedore.catalog.error.InvalidObject;
-import org.stevedore.catalog.error.InvalidRSEExpression;
-import org.stevedore.catalog.error.InvalidReplicationRule;
 import org.stevedore.catalog.error.UnsupportedOperation;
 import org.stevedore.catalog.rse.Rse;
 import org.stevedore.catalog.rse.RseStore;
 import org.stevedore.catalog.rse.RseWithAttributes;
-import org.stevedore.catalog.rule.Grouping;
-import org.stevedore.catalog.rule.NewRule;
-import org.stevedore.catalog.rule.Notify;
-import org.stevedore.catalog.rule.PlannedLock;
-import org.stevedore.catalog.rule.Rule;
-import org.stevedore.catalog.rule.RuleInputs;
-import org.stevedore.catalog.rule.RuleInputs.FileInfo;
-import org.stevedore.catalog.rule.RuleInputs.ReplicaInfo;
-import org.stevedore.catalog.rule.RuleState;
-import org.stevedore.catalog.rule.RuleStore;
+import org.stevedore.rules.error.InvalidRSEExpression;
+import org.stevedore.rules.error.InvalidReplicationRule;
+import org.stevedore.rules.store.Grouping;
+import org.stevedore.rules.store.NewRule;
+import org.stevedore.rules.store.Notify;
+import org.stevedore.rules.store.PlannedLock;
+import org.stevedore.rules.store.Rule;
+import org.stevedore.rules.store.RuleInputs.FileInfo;
+import org.stevedore.rules.store.RuleInputs.ReplicaInfo;
+import org.stevedore.rules.store.RuleInputs;
+import org.stevedore.rules.store.RuleState;
+import org.stevedore.rules.store.RuleStore;
 
 /**
  * Creating, changing and removing replication rules. Creation validates everything, plans every lock in memory and
@@ -109,7 +109,7 @@ public final class RuleService {
         Notify notify = Notify.parse(request.notification());
         List<Rse> targets = resolve(request.rseExpression());
         if (copies > targets.size()) {
-            throw new org.stevedore.catalog.error.InsufficientTargetRSEs("Rule asks " + copies + " copies but '"
+            throw new org.stevedore.rules.error.InsufficientTargetRSEs("Rule asks " + copies + " copies but '"
                     + request.rseExpression() + "' selects only " + targets.size() + " RSE(s)");
         }
         if (request.sourceReplicaExpression() != null && !request.sourceReplicaExpression().isBlank()) {

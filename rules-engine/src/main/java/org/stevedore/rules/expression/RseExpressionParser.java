@@ -1,7 +1,7 @@
 package org.stevedore.rules.expression;
 
 import java.util.List;
-import org.stevedore.catalog.error.InvalidRSEExpression;
+import org.stevedore.rules.error.InvalidRSEExpression;
 import org.stevedore.rules.expression.RseExpression.All;
 import org.stevedore.rules.expression.RseExpression.BareName;
 import org.stevedore.rules.expression.RseExpression.Binary;

@@ -4,10 +4,10 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import org.stevedore.catalog.error.InvalidRSEExpression;
 import org.stevedore.catalog.rse.Rse;
 import org.stevedore.catalog.rse.RseStore;
 import org.stevedore.catalog.rse.RseWithAttributes;
+import org.stevedore.rules.error.InvalidRSEExpression;
 
 /**
  * Resolves RSE expressions to RSEs, with caches that are never stale.

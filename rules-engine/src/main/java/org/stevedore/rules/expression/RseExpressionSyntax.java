@@ -2,7 +2,7 @@ package org.stevedore.rules.expression;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.stevedore.catalog.error.InvalidRSEExpression;
+import org.stevedore.rules.error.InvalidRSEExpression;
 
 /**
  * Turns text into tokens and refuses characters the grammar does not know, naming each by its 1-based position.

@@ -7,8 +7,8 @@ import org.slf4j.LoggerFactory;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.daemon.WorkResult;
 import org.stevedore.catalog.daemon.Worker;
-import org.stevedore.catalog.rule.RuleStore;
 import org.stevedore.rules.evaluation.RuleService;
+import org.stevedore.rules.store.RuleStore;
 
 /** Removes expired rules that are not locked; their replicas get tombstones as with any deletion. */
 public final class RuleCleaner implements Worker {

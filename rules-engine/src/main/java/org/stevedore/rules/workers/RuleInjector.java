@@ -4,9 +4,9 @@ import java.util.List;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.daemon.WorkResult;
 import org.stevedore.catalog.daemon.Worker;
-import org.stevedore.catalog.rule.RuleState;
-import org.stevedore.catalog.rule.RuleStore;
 import org.stevedore.rules.evaluation.RuleService;
+import org.stevedore.rules.store.RuleState;
+import org.stevedore.rules.store.RuleStore;
 
 /** Plans and writes the locks of rules created in INJECT (big or asynchronous ones), a few rules per cycle. */
 public final class RuleInjector implements Worker {

@@ -6,9 +6,9 @@ import org.slf4j.LoggerFactory;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.daemon.WorkResult;
 import org.stevedore.catalog.daemon.Worker;
-import org.stevedore.catalog.rule.RuleState;
-import org.stevedore.catalog.rule.RuleStore;
 import org.stevedore.rules.evaluation.RuleService;
+import org.stevedore.rules.store.RuleState;
+import org.stevedore.rules.store.RuleStore;
 
 /** Tries STUCK rules again (new sources, other RSEs) and suspends those stuck too long. */
 public final class RuleRepairer implements Worker {

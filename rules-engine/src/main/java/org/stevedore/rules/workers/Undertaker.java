@@ -14,12 +14,12 @@ import org.slf4j.LoggerFactory;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.daemon.WorkResult;
 import org.stevedore.catalog.daemon.Worker;
-import org.stevedore.catalog.did.UndertakerStore;
-import org.stevedore.catalog.did.UndertakerStore.Burial;
-import org.stevedore.catalog.did.UndertakerStore.Expired;
-import org.stevedore.catalog.did.UndertakerStore.RuleOn;
-import org.stevedore.catalog.error.RuleNotFound;
+import org.stevedore.rules.error.RuleNotFound;
 import org.stevedore.rules.evaluation.RuleService;
+import org.stevedore.rules.store.UndertakerStore.Burial;
+import org.stevedore.rules.store.UndertakerStore.Expired;
+import org.stevedore.rules.store.UndertakerStore.RuleOn;
+import org.stevedore.rules.store.UndertakerStore;
 
 /**
  * Removes expired DIDs (Rucio's undertaker): takes a batch of its partition's expired DIDs, deletes their rules

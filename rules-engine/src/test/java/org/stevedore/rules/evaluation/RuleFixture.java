@@ -17,11 +17,11 @@ import org.stevedore.catalog.did.UpdatedDidQueue;
 import org.stevedore.catalog.replica.NewReplica;
 import org.stevedore.catalog.replica.ReplicaStore;
 import org.stevedore.catalog.rse.RseStore;
-import org.stevedore.catalog.rule.RuleInputs;
-import org.stevedore.catalog.rule.RuleStore;
 import org.stevedore.catalog.scope.ScopeStore;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.RuleInputs;
+import org.stevedore.rules.store.RuleStore;
 
 /** The stores and service of rule tests, with helpers that build a small grid. */
 final class RuleFixture {

@@ -12,19 +12,19 @@ import org.junit.jupiter.api.Test;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.did.DidType;
 import org.stevedore.catalog.did.NewDid;
-import org.stevedore.catalog.error.DuplicateRule;
-import org.stevedore.catalog.error.InsufficientAccountLimit;
-import org.stevedore.catalog.error.InsufficientTargetRSEs;
-import org.stevedore.catalog.error.InvalidRSEExpression;
-import org.stevedore.catalog.error.InvalidRuleWeight;
 import org.stevedore.catalog.error.StevedoreException;
 import org.stevedore.catalog.error.UnsupportedOperation;
-import org.stevedore.catalog.rule.LockState;
-import org.stevedore.catalog.rule.Rule;
-import org.stevedore.catalog.rule.RuleState;
-import org.stevedore.catalog.rule.RuleStore;
 import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.catalog.testing.StoreTest;
+import org.stevedore.rules.error.DuplicateRule;
+import org.stevedore.rules.error.InsufficientAccountLimit;
+import org.stevedore.rules.error.InsufficientTargetRSEs;
+import org.stevedore.rules.error.InvalidRSEExpression;
+import org.stevedore.rules.error.InvalidRuleWeight;
+import org.stevedore.rules.store.LockState;
+import org.stevedore.rules.store.Rule;
+import org.stevedore.rules.store.RuleState;
+import org.stevedore.rules.store.RuleStore;
 
 class RuleServiceTest extends StoreTest {
 
@@ -269,8 +269,8 @@ class RuleServiceTest extends StoreTest {
         String dstB = small.rses.get("DST_B").id();
         small.store.write(tx -> {
             small.rules.addLocks(tx, rule.id(), List.of(
-                    new org.stevedore.catalog.rule.PlannedLock("s:big.f0", "s", "big.f0", 1, dstB, "DST_B", null, true, null),
-                    new org.stevedore.catalog.rule.PlannedLock("s:big.f1", "s", "big.f1", 1, dstB, "DST_B", null, true, null)),
+                    new org.stevedore.rules.store.PlannedLock("s:big.f0", "s", "big.f0", 1, dstB, "DST_B", null, true, null),
+                    new org.stevedore.rules.store.PlannedLock("s:big.f1", "s", "big.f1", 1, dstB, "DST_B", null, true, null)),
                     clock.millis());
             return null;
         });

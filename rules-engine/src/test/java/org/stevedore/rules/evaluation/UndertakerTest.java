@@ -12,12 +12,12 @@ import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.did.DidType;
 import org.stevedore.catalog.did.NewDid;
-import org.stevedore.catalog.did.UndertakerStore;
 import org.stevedore.catalog.did.UpdatedDidQueue;
 import org.stevedore.catalog.replica.Replica;
-import org.stevedore.catalog.rule.Rule;
 import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.catalog.testing.StoreTest;
+import org.stevedore.rules.store.Rule;
+import org.stevedore.rules.store.UndertakerStore;
 import org.stevedore.rules.workers.RuleReevaluator;
 import org.stevedore.rules.workers.Undertaker;
 

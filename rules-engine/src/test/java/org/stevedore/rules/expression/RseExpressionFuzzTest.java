@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.stevedore.catalog.error.InvalidRSEExpression;
+import org.stevedore.rules.error.InvalidRSEExpression;
 
 /** Random expressions, well-formed and not: each either resolves or is refused as invalid, nothing else. */
 class RseExpressionFuzzTest {

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.stevedore.catalog.error.InvalidRSEExpression;
+import org.stevedore.rules.error.InvalidRSEExpression;
 import org.stevedore.rules.expression.RseExpression.All;
 import org.stevedore.rules.expression.RseExpression.BareName;
 import org.stevedore.rules.expression.RseExpression.Binary;

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.stevedore.catalog.error.InvalidRSEExpression;
 import org.stevedore.catalog.rse.Rse;
 import org.stevedore.catalog.rse.RseStore;
 import org.stevedore.catalog.testing.StoreTest;
+import org.stevedore.rules.error.InvalidRSEExpression;
 
 class RseExpressionResolverTest extends StoreTest {
 

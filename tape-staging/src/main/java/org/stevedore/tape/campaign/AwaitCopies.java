@@ -7,8 +7,8 @@ import org.springframework.batch.core.StepContribution;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.repeat.RepeatStatus;
-import org.stevedore.catalog.campaign.CampaignState;
-import org.stevedore.catalog.campaign.CampaignStore;
+import org.stevedore.tape.store.CampaignState;
+import org.stevedore.tape.store.CampaignStore;
 
 /**
  * The step after staging, for a campaign with a target: attaches any staged file not attached yet (settled just

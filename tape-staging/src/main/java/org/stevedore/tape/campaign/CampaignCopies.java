@@ -5,17 +5,17 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stevedore.catalog.campaign.CampaignTarget;
-import org.stevedore.catalog.campaign.NewCampaign;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.did.DidStore;
 import org.stevedore.catalog.did.DidType;
 import org.stevedore.catalog.did.NewDid;
-import org.stevedore.catalog.error.RuleNotFound;
 import org.stevedore.catalog.rse.Rse;
 import org.stevedore.catalog.rse.RseType;
+import org.stevedore.rules.error.RuleNotFound;
 import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.evaluation.RuleService;
+import org.stevedore.tape.store.CampaignTarget;
+import org.stevedore.tape.store.NewCampaign;
 
 /**
  * The copy of a campaign's staged files on to its destination, through the rules engine. A campaign whose destination

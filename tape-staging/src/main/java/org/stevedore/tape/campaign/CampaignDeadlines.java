@@ -2,10 +2,10 @@ package org.stevedore.tape.campaign;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stevedore.catalog.campaign.CampaignStore;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.daemon.WorkResult;
 import org.stevedore.catalog.daemon.Worker;
+import org.stevedore.tape.store.CampaignStore;
 
 /**
  * Enforces campaign deadlines that no running job enforces: a PAUSED campaign, a RUNNING one whose job is not running

@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stevedore.catalog.campaign.CampaignFile;
-import org.stevedore.catalog.campaign.CampaignFileState;
-import org.stevedore.catalog.campaign.CampaignStore;
 import org.stevedore.tape.endpoint.TapeEndpointException;
 import org.stevedore.tape.endpoint.TapeEndpoints;
+import org.stevedore.tape.store.CampaignFile;
+import org.stevedore.tape.store.CampaignFileState;
+import org.stevedore.tape.store.CampaignStore;
 
 /**
  * The clean-up of a campaign that ends before its files are all settled (cancelled, or past its deadline): a last

@@ -1,6 +1,5 @@
 package org.stevedore.tape.campaign;
 
-import org.stevedore.tape.endpoint.TapeEndpoints;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.util.EnumSet;
@@ -20,8 +19,9 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.repeat.RepeatStatus;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.stevedore.catalog.campaign.CampaignState;
-import org.stevedore.catalog.campaign.CampaignStore;
+import org.stevedore.tape.endpoint.TapeEndpoints;
+import org.stevedore.tape.store.CampaignState;
+import org.stevedore.tape.store.CampaignStore;
 
 /**
  * The campaign job (Spring Batch 5): {@code expand} (inputs → campaign files), {@code stage} (chunk-oriented: each

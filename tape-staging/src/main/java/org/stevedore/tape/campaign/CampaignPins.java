@@ -8,14 +8,14 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stevedore.catalog.campaign.Campaign;
-import org.stevedore.catalog.campaign.CampaignFile;
-import org.stevedore.catalog.campaign.CampaignStore;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.error.ReplicaNotFound;
-import org.stevedore.catalog.pin.PinHold;
-import org.stevedore.catalog.pin.PinStore;
-import org.stevedore.catalog.pin.PinTarget;
+import org.stevedore.tape.store.Campaign;
+import org.stevedore.tape.store.CampaignFile;
+import org.stevedore.tape.store.CampaignStore;
+import org.stevedore.tape.store.PinHold;
+import org.stevedore.tape.store.PinStore;
+import org.stevedore.tape.store.PinTarget;
 
 /**
  * The pins of what campaigns stage: each file the endpoint reports on disk is pinned in the catalog under its stage

@@ -1,8 +1,8 @@
 package org.stevedore.tape.campaign;
 
 import java.time.Duration;
-import org.stevedore.catalog.campaign.Campaign;
-import org.stevedore.catalog.campaign.CopyProgress;
+import org.stevedore.tape.store.Campaign;
+import org.stevedore.tape.store.CopyProgress;
 
 /**
  * A campaign with its measured staging rate (over the last rate window, or since it started when younger) and the

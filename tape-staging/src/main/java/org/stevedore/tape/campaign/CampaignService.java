@@ -1,6 +1,5 @@
 package org.stevedore.tape.campaign;
 
-import org.stevedore.tape.endpoint.TapeEndpoints;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,18 +9,19 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stevedore.catalog.campaign.Campaign;
-import org.stevedore.catalog.campaign.Campaign.Counts;
-import org.stevedore.catalog.campaign.CampaignFile;
-import org.stevedore.catalog.campaign.CampaignFileState;
-import org.stevedore.catalog.campaign.CampaignState;
-import org.stevedore.catalog.campaign.CampaignStore;
-import org.stevedore.catalog.campaign.CampaignTarget;
-import org.stevedore.catalog.campaign.NewCampaign;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.did.DidStore;
 import org.stevedore.catalog.error.DataIdentifierNotFound;
 import org.stevedore.catalog.error.UnsupportedOperation;
+import org.stevedore.tape.endpoint.TapeEndpoints;
+import org.stevedore.tape.store.Campaign.Counts;
+import org.stevedore.tape.store.Campaign;
+import org.stevedore.tape.store.CampaignFile;
+import org.stevedore.tape.store.CampaignFileState;
+import org.stevedore.tape.store.CampaignState;
+import org.stevedore.tape.store.CampaignStore;
+import org.stevedore.tape.store.CampaignTarget;
+import org.stevedore.tape.store.NewCampaign;
 
 /**
  * What the API asks of campaigns: submit (validated before anything is written), progress, pause, resume, cancel.

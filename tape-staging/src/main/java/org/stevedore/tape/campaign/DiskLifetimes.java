@@ -3,7 +3,7 @@ package org.stevedore.tape.campaign;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.stevedore.catalog.campaign.CampaignFile;
+import org.stevedore.tape.store.CampaignFile;
 
 /** How long each file of a stage request should stay on the tape system's disk: its {@code diskLifetime}. */
 @FunctionalInterface

@@ -1,6 +1,5 @@
 package org.stevedore.tape.campaign;
 
-import org.stevedore.tape.endpoint.TapeEndpoints;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -10,12 +9,13 @@ import org.springframework.batch.core.StepContribution;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.repeat.RepeatStatus;
-import org.stevedore.catalog.campaign.Campaign;
-import org.stevedore.catalog.campaign.CampaignFile;
-import org.stevedore.catalog.campaign.CampaignFileState;
-import org.stevedore.catalog.campaign.CampaignStore;
-import org.stevedore.catalog.campaign.CampaignStore.Candidate;
-import org.stevedore.catalog.campaign.CampaignStore.TapeCopy;
+import org.stevedore.tape.endpoint.TapeEndpoints;
+import org.stevedore.tape.store.Campaign;
+import org.stevedore.tape.store.CampaignFile;
+import org.stevedore.tape.store.CampaignFileState;
+import org.stevedore.tape.store.CampaignStore.Candidate;
+import org.stevedore.tape.store.CampaignStore.TapeCopy;
+import org.stevedore.tape.store.CampaignStore;
 
 /**
  * The first step of a campaign: every file under its inputs becomes a campaign file, PENDING on the first tape RSE (by

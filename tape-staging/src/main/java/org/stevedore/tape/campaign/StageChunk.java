@@ -1,7 +1,7 @@
 package org.stevedore.tape.campaign;
 
 import java.util.List;
-import org.stevedore.catalog.campaign.CampaignFile;
+import org.stevedore.tape.store.CampaignFile;
 
 /** The files of one stage request: a campaign's next files on one tape RSE, in path order, granted by the scheduler. */
 public record StageChunk(String tapeRse, List<CampaignFile> files) {

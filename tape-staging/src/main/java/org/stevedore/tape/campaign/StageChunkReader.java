@@ -9,11 +9,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.JobInterruptedException;
 import org.springframework.batch.item.ExecutionContext;
 import org.springframework.batch.item.ItemStreamReader;
-import org.stevedore.catalog.campaign.Campaign;
-import org.stevedore.catalog.campaign.Campaign.Counts;
-import org.stevedore.catalog.campaign.CampaignFile;
-import org.stevedore.catalog.campaign.CampaignState;
-import org.stevedore.catalog.campaign.CampaignStore;
+import org.stevedore.tape.store.Campaign.Counts;
+import org.stevedore.tape.store.Campaign;
+import org.stevedore.tape.store.CampaignFile;
+import org.stevedore.tape.store.CampaignState;
+import org.stevedore.tape.store.CampaignStore;
 
 /**
  * The staging step's reader, one per run of a campaign: each item is the campaign's next files on one tape RSE, in

@@ -1,17 +1,17 @@
 package org.stevedore.tape.campaign;
 
-import org.stevedore.tape.endpoint.TapeEndpoints;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.item.Chunk;
 import org.springframework.batch.item.ItemWriter;
-import org.stevedore.catalog.campaign.Campaign;
-import org.stevedore.catalog.campaign.Campaign.Counts;
-import org.stevedore.catalog.campaign.CampaignStore;
 import org.stevedore.tape.endpoint.StageFile;
 import org.stevedore.tape.endpoint.TapeEndpoint;
 import org.stevedore.tape.endpoint.TapeEndpointException;
+import org.stevedore.tape.endpoint.TapeEndpoints;
+import org.stevedore.tape.store.Campaign.Counts;
+import org.stevedore.tape.store.Campaign;
+import org.stevedore.tape.store.CampaignStore;
 
 /**
  * Sends each granted chunk as one stage request and records, in one store transaction, that its files are REQUESTED

@@ -1,20 +1,20 @@
 package org.stevedore.tape.campaign;
 
-import org.stevedore.tape.endpoint.TapeEndpoints;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stevedore.catalog.campaign.CampaignFile;
-import org.stevedore.catalog.campaign.CampaignStore;
-import org.stevedore.catalog.campaign.CampaignStore.OutstandingRequest;
-import org.stevedore.catalog.campaign.CampaignStore.Outcome;
 import org.stevedore.tape.endpoint.StageRequestStatus;
 import org.stevedore.tape.endpoint.StagedFile;
 import org.stevedore.tape.endpoint.TapeEndpoint;
 import org.stevedore.tape.endpoint.TapeEndpointException;
+import org.stevedore.tape.endpoint.TapeEndpoints;
+import org.stevedore.tape.store.CampaignFile;
+import org.stevedore.tape.store.CampaignStore.Outcome;
+import org.stevedore.tape.store.CampaignStore.OutstandingRequest;
+import org.stevedore.tape.store.CampaignStore;
 
 /**
  * Polls a campaign's outstanding stage requests (one status call per request, never per file) and settles the files
@@ -82,7 +82,7 @@ public final class StageTracker {
             }
         }
         notifyStaged(campaignId, staged);
-        Map<String, org.stevedore.catalog.campaign.Campaign.Counts> freed = campaigns.settle(campaignId, outcomes);
+        Map<String, org.stevedore.tape.store.Campaign.Counts> freed = campaigns.settle(campaignId, outcomes);
         freed.forEach((rse, counts) -> scheduler.settled(campaignId, rse, counts.files(), counts.bytes()));
         goOnToTarget(campaignId, outcomes);
         return outcomes.size();

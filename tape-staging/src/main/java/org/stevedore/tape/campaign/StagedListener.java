@@ -1,7 +1,7 @@
 package org.stevedore.tape.campaign;
 
 import java.util.List;
-import org.stevedore.catalog.campaign.CampaignFile;
+import org.stevedore.tape.store.CampaignFile;
 
 /**
  * Hears of a campaign's files that the tape endpoint reports on disk. Called by the {@link StageTracker} before it

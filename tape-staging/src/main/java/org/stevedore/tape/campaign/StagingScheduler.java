@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.stevedore.catalog.campaign.Campaign.Counts;
+import org.stevedore.tape.store.Campaign.Counts;
 
 /**
  * Shares each tape endpoint's window between the campaigns that use it. Every campaign has its own window too; what a

@@ -10,11 +10,11 @@ import org.slf4j.LoggerFactory;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.daemon.WorkResult;
 import org.stevedore.catalog.daemon.Worker;
-import org.stevedore.catalog.pin.Pin;
-import org.stevedore.catalog.pin.PinStore;
 import org.stevedore.tape.endpoint.TapeEndpoint;
 import org.stevedore.tape.endpoint.TapeEndpointException;
 import org.stevedore.tape.endpoint.TapeEndpoints;
+import org.stevedore.tape.store.Pin;
+import org.stevedore.tape.store.PinStore;
 
 /**
  * Releases pins whose time is up: expired, or on a replica whose last lock went. For each stage request it sends one

@@ -8,12 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stevedore.grid.RetrySleeper;
 import org.stevedore.tape.endpoint.ArchiveInfo;
 import org.stevedore.tape.endpoint.StageFile;
 import org.stevedore.tape.endpoint.StageRequestStatus;
 import org.stevedore.tape.endpoint.TapeEndpoint;
 import org.stevedore.tape.endpoint.TapeEndpointException;
-import org.stevedore.transfer.tool.RetrySleeper;
 
 /**
  * A client of the WLCG Tape REST API v1 (dCache, EOS+CTA, StoRM) over Apache HttpClient 5, with an optional X509

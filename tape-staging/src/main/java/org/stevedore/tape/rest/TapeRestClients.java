@@ -2,9 +2,9 @@ package org.stevedore.tape.rest;
 
 import java.net.URI;
 import java.util.Objects;
+import org.stevedore.grid.RetrySleeper;
 import org.stevedore.tape.endpoint.TapeEndpoint;
 import org.stevedore.tape.endpoint.UnusableTapeEndpoint;
-import org.stevedore.transfer.tool.RetrySleeper;
 
 /**
  * Makes the client of any Tape REST endpoint from one configuration: the settings of {@code template} (its root is

@@ -12,9 +12,9 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stevedore.grid.RetrySleeper;
+import org.stevedore.grid.X509HttpClients;
 import org.stevedore.tape.endpoint.TapeEndpointException;
-import org.stevedore.transfer.storage.X509HttpClients;
-import org.stevedore.transfer.tool.RetrySleeper;
 
 /**
  * One HTTP exchange with a tape REST endpoint, retried as the protocol's operators need: a 5xx (HTTP 500 under load is

@@ -3,8 +3,8 @@ package org.stevedore.tape.rest;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
-import org.stevedore.transfer.storage.TrustAnchors;
-import org.stevedore.transfer.storage.X509Credentials;
+import org.stevedore.grid.TrustAnchors;
+import org.stevedore.grid.X509Credentials;
 
 /**
  * How the {@link TapeRestClient} reaches one tape system.

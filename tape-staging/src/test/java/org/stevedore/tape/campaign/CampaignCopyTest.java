@@ -13,17 +13,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.JobExecution;
-import org.stevedore.catalog.campaign.Campaign;
-import org.stevedore.catalog.campaign.CampaignFile;
-import org.stevedore.catalog.campaign.CampaignFileState;
-import org.stevedore.catalog.campaign.CampaignState;
-import org.stevedore.catalog.campaign.CampaignStore;
-import org.stevedore.catalog.campaign.NewCampaign;
 import org.stevedore.catalog.did.DidRef;
-import org.stevedore.catalog.error.RuleNotFound;
 import org.stevedore.catalog.replica.ReplicaState;
-import org.stevedore.catalog.rule.Rule;
 import org.stevedore.catalog.testing.StoreTest;
+import org.stevedore.rules.error.RuleNotFound;
+import org.stevedore.rules.store.Rule;
+import org.stevedore.tape.store.Campaign;
+import org.stevedore.tape.store.CampaignFile;
+import org.stevedore.tape.store.CampaignFileState;
+import org.stevedore.tape.store.CampaignState;
+import org.stevedore.tape.store.CampaignStore;
+import org.stevedore.tape.store.NewCampaign;
 
 /** Campaigns whose destination is a disk RSE: staged files are copied on by the rules engine and the conveyor. */
 class CampaignCopyTest extends StoreTest {

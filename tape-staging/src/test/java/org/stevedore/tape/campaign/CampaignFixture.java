@@ -1,6 +1,5 @@
 package org.stevedore.tape.campaign;
 
-import org.stevedore.tape.endpoint.TapeEndpoints;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,14 +11,12 @@ import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.stevedore.catalog.account.AccountStore;
 import org.stevedore.catalog.account.AccountType;
-import org.stevedore.catalog.campaign.CampaignStore;
 import org.stevedore.catalog.did.AttachmentStore;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.did.DidStore;
 import org.stevedore.catalog.did.DidType;
 import org.stevedore.catalog.did.NewDid;
 import org.stevedore.catalog.did.UpdatedDidQueue;
-import org.stevedore.catalog.pin.PinStore;
 import org.stevedore.catalog.replica.NewReplica;
 import org.stevedore.catalog.replica.ReplicaStore;
 import org.stevedore.catalog.rse.RseStore;
@@ -28,6 +25,9 @@ import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.tape.emulator.TapeEmulator;
 import org.stevedore.tape.emulator.TapeEmulatorSettings;
+import org.stevedore.tape.endpoint.TapeEndpoints;
+import org.stevedore.tape.store.CampaignStore;
+import org.stevedore.tape.store.PinStore;
 
 /**
  * A tape RSE served by the tape emulator, datasets whose files have replicas there, and the campaign machinery on a

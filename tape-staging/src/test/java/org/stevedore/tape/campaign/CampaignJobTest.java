@@ -8,11 +8,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.JobExecution;
-import org.stevedore.catalog.campaign.Campaign;
-import org.stevedore.catalog.campaign.CampaignFileState;
-import org.stevedore.catalog.campaign.CampaignState;
-import org.stevedore.catalog.campaign.NewCampaign;
 import org.stevedore.catalog.testing.StoreTest;
+import org.stevedore.tape.store.Campaign;
+import org.stevedore.tape.store.CampaignFileState;
+import org.stevedore.tape.store.CampaignState;
+import org.stevedore.tape.store.NewCampaign;
 
 /** Campaigns run by the real Spring Batch job against the emulated tape and the real store. */
 class CampaignJobTest extends StoreTest {

@@ -11,24 +11,24 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.JobExecution;
-import org.stevedore.catalog.campaign.Campaign;
-import org.stevedore.catalog.campaign.CampaignFile;
-import org.stevedore.catalog.campaign.CampaignFileState;
-import org.stevedore.catalog.campaign.CampaignState;
-import org.stevedore.catalog.campaign.NewCampaign;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.did.DidType;
-import org.stevedore.catalog.pin.Pin;
-import org.stevedore.catalog.rule.Grouping;
-import org.stevedore.catalog.rule.NewRule;
-import org.stevedore.catalog.rule.Notify;
-import org.stevedore.catalog.rule.PlannedLock;
-import org.stevedore.catalog.rule.RuleState;
-import org.stevedore.catalog.rule.RuleStore;
 import org.stevedore.catalog.testing.StoreTest;
+import org.stevedore.rules.store.Grouping;
+import org.stevedore.rules.store.NewRule;
+import org.stevedore.rules.store.Notify;
+import org.stevedore.rules.store.PlannedLock;
+import org.stevedore.rules.store.RuleState;
+import org.stevedore.rules.store.RuleStore;
 import org.stevedore.tape.endpoint.StageState;
 import org.stevedore.tape.pin.PinReleaser;
+import org.stevedore.tape.store.Campaign;
+import org.stevedore.tape.store.CampaignFile;
+import org.stevedore.tape.store.CampaignFileState;
+import org.stevedore.tape.store.CampaignState;
+import org.stevedore.tape.store.NewCampaign;
+import org.stevedore.tape.store.Pin;
 
 /**
  * Campaigns end to end against the emulated tape and the real store: the pins of what they stage, the pin releaser

@@ -8,7 +8,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.stevedore.catalog.campaign.Campaign.Counts;
+import org.stevedore.tape.store.Campaign.Counts;
 
 /**
  * The scheduler on its own, in a step simulation: at every step each campaign asks for as much as it may, then the

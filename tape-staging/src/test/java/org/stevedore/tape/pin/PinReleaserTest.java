@@ -24,26 +24,26 @@ import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.did.DidStore;
 import org.stevedore.catalog.did.DidType;
 import org.stevedore.catalog.did.UpdatedDidQueue;
-import org.stevedore.catalog.pin.Pin;
-import org.stevedore.catalog.pin.PinStore;
-import org.stevedore.catalog.pin.PinTarget;
 import org.stevedore.catalog.replica.NewReplica;
 import org.stevedore.catalog.replica.ReplicaStore;
-import org.stevedore.catalog.rule.Grouping;
-import org.stevedore.catalog.rule.NewRule;
-import org.stevedore.catalog.rule.Notify;
-import org.stevedore.catalog.rule.PlannedLock;
-import org.stevedore.catalog.rule.RuleState;
-import org.stevedore.catalog.rule.RuleStore;
 import org.stevedore.catalog.testing.Fixtures;
 import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.catalog.testing.StoreTest;
+import org.stevedore.rules.store.Grouping;
+import org.stevedore.rules.store.NewRule;
+import org.stevedore.rules.store.Notify;
+import org.stevedore.rules.store.PlannedLock;
+import org.stevedore.rules.store.RuleState;
+import org.stevedore.rules.store.RuleStore;
 import org.stevedore.tape.emulator.TapeEmulator;
 import org.stevedore.tape.emulator.TapeEmulatorSettings;
 import org.stevedore.tape.endpoint.StageFile;
 import org.stevedore.tape.endpoint.TapeEndpoints;
 import org.stevedore.tape.rest.TapeRestClient;
 import org.stevedore.tape.rest.TapeRestSettings;
+import org.stevedore.tape.store.Pin;
+import org.stevedore.tape.store.PinStore;
+import org.stevedore.tape.store.PinTarget;
 
 /** The pin releaser between the real catalog and a tape endpoint: the emulator, or a stubbed Tape REST server. */
 class PinReleaserTest extends StoreTest {

@@ -3,7 +3,7 @@ package org.stevedore.tape.rest;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.stevedore.transfer.tool.RetrySleeper;
+import org.stevedore.grid.RetrySleeper;
 
 /** Keeps the waits between retries instead of spending them. */
 final class RecordingSleeper implements RetrySleeper {

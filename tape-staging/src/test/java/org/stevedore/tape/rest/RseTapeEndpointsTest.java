@@ -237,7 +237,7 @@ class RseTapeEndpointsTest extends StoreTest {
     void unreadableCertificateFilesGiveAReasonAndAreTriedAgainLater() {
         endpoints.close();
         TapeRestSettings template = TapeRestSettings.defaults(URI.create("https://tape.invalid")).withX509(
-                org.stevedore.transfer.storage.X509Credentials.proxy(java.nio.file.Path.of("/no/such/x509up")), null);
+                org.stevedore.grid.X509Credentials.proxy(java.nio.file.Path.of("/no/such/x509up")), null);
         int[] made = new int[1];
         TapeRestClients clients = new TapeRestClients(template, d -> { }, "set them");
         endpoints = new RseTapeEndpoints(Map.of(), rses, protocols, url -> {

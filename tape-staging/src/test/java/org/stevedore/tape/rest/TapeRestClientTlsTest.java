@@ -38,10 +38,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.stevedore.grid.TrustAnchors;
+import org.stevedore.grid.X509Credentials;
 import org.stevedore.tape.endpoint.StageFile;
 import org.stevedore.tape.endpoint.TapeEndpointException;
-import org.stevedore.transfer.storage.TrustAnchors;
-import org.stevedore.transfer.storage.X509Credentials;
 
 /** The client over HTTPS to an endpoint that demands an X509 client certificate from its CA. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.daemon.WorkResult;
 import org.stevedore.catalog.daemon.Worker;
-import org.stevedore.catalog.request.ThrottleStore;
+import org.stevedore.transfer.store.ThrottleStore;
 
 /**
  * Releases WAITING transfer requests as their destination's transfer limits allow: per limited RSE of its partition,

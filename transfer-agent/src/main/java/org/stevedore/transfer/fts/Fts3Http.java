@@ -12,7 +12,7 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stevedore.transfer.tool.RetrySleeper;
+import org.stevedore.grid.RetrySleeper;
 import org.stevedore.transfer.tool.TransferToolUnavailable;
 
 /**

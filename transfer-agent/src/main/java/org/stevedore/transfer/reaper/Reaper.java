@@ -7,15 +7,15 @@ import org.slf4j.LoggerFactory;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.daemon.WorkResult;
 import org.stevedore.catalog.daemon.Worker;
-import org.stevedore.catalog.replica.ReaperStore;
-import org.stevedore.catalog.replica.ReaperStore.Space;
-import org.stevedore.catalog.replica.ReaperStore.Victim;
 import org.stevedore.catalog.rse.Lfn2Pfn;
 import org.stevedore.catalog.rse.RseProtocol;
 import org.stevedore.catalog.rse.RseProtocolStore;
 import org.stevedore.transfer.storage.Deletion;
 import org.stevedore.transfer.storage.StorageException;
 import org.stevedore.transfer.storage.StorageProtocols;
+import org.stevedore.transfer.store.ReaperStore.Space;
+import org.stevedore.transfer.store.ReaperStore.Victim;
+import org.stevedore.transfer.store.ReaperStore;
 
 /**
  * Deletes tombstoned, unlocked replicas per RSE (RSEs partitioned among reapers by name), oldest tombstone first and

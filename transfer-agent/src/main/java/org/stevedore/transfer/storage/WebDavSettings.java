@@ -2,6 +2,8 @@ package org.stevedore.transfer.storage;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.stevedore.grid.TrustAnchors;
+import org.stevedore.grid.X509Credentials;
 
 /**
  * How the WebDAV/HTTPS client connects.

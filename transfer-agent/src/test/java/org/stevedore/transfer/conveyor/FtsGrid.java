@@ -19,27 +19,27 @@ import org.stevedore.catalog.did.NewDid;
 import org.stevedore.catalog.did.UpdatedDidQueue;
 import org.stevedore.catalog.replica.NewReplica;
 import org.stevedore.catalog.replica.ReplicaStore;
-import org.stevedore.catalog.request.RequestStore;
-import org.stevedore.catalog.request.RetryPolicy;
-import org.stevedore.catalog.request.ThrottleStore;
-import org.stevedore.catalog.request.TransferLimitStore;
 import org.stevedore.catalog.rse.RseDistanceStore;
 import org.stevedore.catalog.rse.RseProtocolStore;
 import org.stevedore.catalog.rse.RseStore;
-import org.stevedore.catalog.rule.RuleInputs;
-import org.stevedore.catalog.rule.RuleStore;
 import org.stevedore.catalog.scope.ScopeStore;
 import org.stevedore.catalog.store.Store;
+import org.stevedore.grid.RetrySleeper;
 import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.RuleInputs;
+import org.stevedore.rules.store.RuleStore;
+import org.stevedore.testsupport.fts.Fts3Emulator;
+import org.stevedore.testsupport.fts.Fts3EmulatorSettings;
 import org.stevedore.transfer.fts.Fts3Auth;
 import org.stevedore.transfer.fts.Fts3Client;
 import org.stevedore.transfer.fts.Fts3Config;
 import org.stevedore.transfer.fts.Fts3HttpClients;
-import org.stevedore.transfer.fts.emulator.Fts3Emulator;
-import org.stevedore.transfer.fts.emulator.Fts3EmulatorSettings;
-import org.stevedore.transfer.tool.RetrySleeper;
+import org.stevedore.transfer.store.RequestStore;
+import org.stevedore.transfer.store.RetryPolicy;
+import org.stevedore.transfer.store.ThrottleStore;
+import org.stevedore.transfer.store.TransferLimitStore;
 
 /**
  * A small grid for conveyor tests: davs RSEs served by one FTS3 emulator, account {@code jdoe} with scope {@code s}

@@ -28,22 +28,22 @@ import org.stevedore.catalog.did.NewDid;
 import org.stevedore.catalog.did.UpdatedDidQueue;
 import org.stevedore.catalog.replica.NewReplica;
 import org.stevedore.catalog.replica.ReplicaStore;
-import org.stevedore.catalog.request.RequestStore;
 import org.stevedore.catalog.rse.Lfn2Pfn;
 import org.stevedore.catalog.rse.RseProtocolStore;
 import org.stevedore.catalog.rse.RseStore;
-import org.stevedore.catalog.rule.LockState;
-import org.stevedore.catalog.rule.Rule;
-import org.stevedore.catalog.rule.RuleInputs;
-import org.stevedore.catalog.rule.RuleState;
-import org.stevedore.catalog.rule.RuleStore;
 import org.stevedore.catalog.scope.ScopeStore;
 import org.stevedore.catalog.testing.StoreTest;
 import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.LockState;
+import org.stevedore.rules.store.Rule;
+import org.stevedore.rules.store.RuleInputs;
+import org.stevedore.rules.store.RuleState;
+import org.stevedore.rules.store.RuleStore;
 import org.stevedore.transfer.local.LocalCopier;
 import org.stevedore.transfer.local.LocalTransferTool;
+import org.stevedore.transfer.store.RequestStore;
 
 /** A rule across two posix RSEs, carried out by the submitter and poller with the local tool: real bytes move. */
 class LocalConveyorTest extends StoreTest {
@@ -85,7 +85,7 @@ class LocalConveyorTest extends StoreTest {
                 LocalTransferTool.HOST);
         RequestStore requests = new RequestStore(store, clock, rules);
         submitter = new Submitter(requests, rses, protocols, tools, resolver::resolve, 100);
-        poller = new Poller(requests, tools, org.stevedore.catalog.request.RetryPolicy.immediate(3), 100);
+        poller = new Poller(requests, tools, org.stevedore.transfer.store.RetryPolicy.immediate(3), 100);
         dids.add(List.of(NewDid.collection("s", "ds", DidType.DATASET, "jdoe")));
     }
 

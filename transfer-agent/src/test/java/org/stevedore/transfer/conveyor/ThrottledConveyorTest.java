@@ -8,10 +8,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.stevedore.catalog.request.RetryPolicy;
-import org.stevedore.catalog.rule.RuleState;
 import org.stevedore.catalog.testing.StoreTest;
-import org.stevedore.transfer.fts.emulator.Fts3EmulatorSettings;
+import org.stevedore.rules.store.RuleState;
+import org.stevedore.testsupport.fts.Fts3EmulatorSettings;
+import org.stevedore.transfer.store.RetryPolicy;
 
 /**
  * Transfer limits per destination and activity: covered requests wait (WAITING) and the throttler lets them go as

@@ -10,12 +10,12 @@ import org.junit.jupiter.api.Test;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.replica.NewReplica;
-import org.stevedore.catalog.request.RequestStore;
-import org.stevedore.catalog.request.RetryPolicy;
-import org.stevedore.catalog.rule.RuleState;
 import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.catalog.testing.StoreTest;
-import org.stevedore.transfer.fts.emulator.Fts3EmulatorSettings;
+import org.stevedore.rules.store.RuleState;
+import org.stevedore.testsupport.fts.Fts3EmulatorSettings;
+import org.stevedore.transfer.store.RequestStore;
+import org.stevedore.transfer.store.RetryPolicy;
 
 /**
  * The conveyor's bookkeeping of transfer jobs: claiming writes nothing, so a submission the store never heard of is

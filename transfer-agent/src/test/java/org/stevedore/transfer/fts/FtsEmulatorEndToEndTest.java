@@ -1,6 +1,5 @@
 package org.stevedore.transfer.fts;
 
-import org.stevedore.catalog.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,8 +12,9 @@ import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.stevedore.catalog.daemon.Backoff;
-import org.stevedore.transfer.fts.emulator.Fts3Emulator;
-import org.stevedore.transfer.fts.emulator.Fts3EmulatorSettings;
+import org.stevedore.catalog.testing.MutableClock;
+import org.stevedore.testsupport.fts.Fts3Emulator;
+import org.stevedore.testsupport.fts.Fts3EmulatorSettings;
 import org.stevedore.transfer.tool.FileState;
 import org.stevedore.transfer.tool.FileStatus;
 import org.stevedore.transfer.tool.JobState;

@@ -29,22 +29,22 @@ import org.stevedore.catalog.did.NewDid;
 import org.stevedore.catalog.did.UpdatedDidQueue;
 import org.stevedore.catalog.replica.NewReplica;
 import org.stevedore.catalog.replica.ReplicaStore;
-import org.stevedore.catalog.request.RequestStore;
 import org.stevedore.catalog.rse.RseProtocolStore;
 import org.stevedore.catalog.rse.RseStore;
-import org.stevedore.catalog.rule.RuleInputs;
-import org.stevedore.catalog.rule.RuleState;
-import org.stevedore.catalog.rule.RuleStore;
 import org.stevedore.catalog.scope.ScopeStore;
 import org.stevedore.catalog.testing.StoreTest;
 import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.RuleInputs;
+import org.stevedore.rules.store.RuleState;
+import org.stevedore.rules.store.RuleStore;
+import org.stevedore.testsupport.fts.Fts3Emulator;
+import org.stevedore.testsupport.fts.Fts3EmulatorSettings;
 import org.stevedore.transfer.conveyor.Poller;
 import org.stevedore.transfer.conveyor.Submitter;
 import org.stevedore.transfer.conveyor.TransferTools;
-import org.stevedore.transfer.fts.emulator.Fts3Emulator;
-import org.stevedore.transfer.fts.emulator.Fts3EmulatorSettings;
+import org.stevedore.transfer.store.RequestStore;
 
 /**
  * The conveyor with FTS clients made from configuration: whatever FTS URL a destination's {@code fts} attribute names

@@ -18,7 +18,6 @@ import org.stevedore.catalog.did.AttachmentStore;
 import org.stevedore.catalog.did.DidStore;
 import org.stevedore.catalog.did.UpdatedDidQueue;
 import org.stevedore.catalog.replica.NewReplica;
-import org.stevedore.catalog.replica.ReaperStore;
 import org.stevedore.catalog.replica.ReplicaState;
 import org.stevedore.catalog.replica.ReplicaStore;
 import org.stevedore.catalog.rse.Lfn2Pfn;
@@ -30,6 +29,7 @@ import org.stevedore.catalog.scope.ScopeStore;
 import org.stevedore.catalog.testing.StoreTest;
 import org.stevedore.transfer.storage.PosixStorage;
 import org.stevedore.transfer.storage.StorageProtocols;
+import org.stevedore.transfer.store.ReaperStore;
 
 class ReaperTest extends StoreTest {
 

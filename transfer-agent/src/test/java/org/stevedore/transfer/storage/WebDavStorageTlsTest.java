@@ -35,6 +35,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.stevedore.grid.TrustAnchors;
+import org.stevedore.grid.X509Credentials;
 
 /** X509 client authentication and trust: a storage over HTTPS that demands a client certificate from our CA. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -10,7 +10,7 @@ import org.stevedore.bridge.outbox.OutboxPurger;
 import org.stevedore.catalog.daemon.Daemon;
 import org.stevedore.catalog.daemon.DaemonSettings;
 import org.stevedore.catalog.daemon.HeartbeatStore;
-import org.stevedore.catalog.rule.Events;
+import org.stevedore.catalog.outbox.Events;
 import org.stevedore.web.config.DaemonConfig.DaemonLifecycle;
 
 /** The purge of the event outbox: what every live consumer has read, and anything past the retention. */

@@ -7,13 +7,13 @@ import org.springframework.context.annotation.Configuration;
 import org.stevedore.catalog.account.AccountLimitStore;
 import org.stevedore.catalog.account.AccountStore;
 import org.stevedore.catalog.did.DidStore;
+import org.stevedore.catalog.outbox.Events;
 import org.stevedore.catalog.rse.RseStore;
-import org.stevedore.catalog.rule.Events;
-import org.stevedore.catalog.rule.RuleInputs;
-import org.stevedore.catalog.rule.RuleStore;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.RuleInputs;
+import org.stevedore.rules.store.RuleStore;
 
 /** The rules engine. */
 @Configuration(proxyBeanMethods = false)

@@ -7,10 +7,10 @@ import org.springframework.context.annotation.Configuration;
 import org.stevedore.catalog.daemon.Daemon;
 import org.stevedore.catalog.daemon.DaemonSettings;
 import org.stevedore.catalog.daemon.HeartbeatStore;
-import org.stevedore.catalog.request.ThrottleStore;
-import org.stevedore.catalog.request.TransferLimitStore;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.transfer.conveyor.Throttler;
+import org.stevedore.transfer.store.ThrottleStore;
+import org.stevedore.transfer.store.TransferLimitStore;
 import org.stevedore.web.config.DaemonConfig.DaemonLifecycle;
 
 /** Transfer limits and the throttler that releases the requests they hold back. */

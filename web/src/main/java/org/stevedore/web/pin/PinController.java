@@ -9,9 +9,9 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.stevedore.catalog.error.InvalidObject;
-import org.stevedore.catalog.pin.Pin;
-import org.stevedore.catalog.pin.PinStore;
 import org.stevedore.catalog.rse.RseStore;
+import org.stevedore.tape.store.Pin;
+import org.stevedore.tape.store.PinStore;
 import org.stevedore.web.api.RucioDates;
 
 /**

@@ -11,8 +11,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.error.InvalidObject;
-import org.stevedore.catalog.request.RequestStore;
 import org.stevedore.catalog.rse.RseStore;
+import org.stevedore.transfer.store.RequestStore;
 import org.stevedore.web.api.JsonStream;
 import org.stevedore.web.api.RucioDates;
 
@@ -39,7 +39,7 @@ public class RequestController {
         rses.get(rse);
         List<RequestStore.Request> found = requests.of(did.key(), rse);
         if (found.isEmpty()) {
-            throw new org.stevedore.catalog.error.RequestNotFound("No request of '" + did + "' towards '" + rse + "'");
+            throw new org.stevedore.transfer.error.RequestNotFound("No request of '" + did + "' towards '" + rse + "'");
         }
         return found.stream().map(RequestController::document).toList();
     }

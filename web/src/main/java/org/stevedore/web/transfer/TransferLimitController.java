@@ -15,8 +15,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.stevedore.auth.policy.Action;
 import org.stevedore.auth.policy.Target;
 import org.stevedore.catalog.error.InvalidObject;
-import org.stevedore.catalog.request.TransferLimit;
-import org.stevedore.catalog.request.TransferLimitStore;
+import org.stevedore.transfer.store.TransferLimit;
+import org.stevedore.transfer.store.TransferLimitStore;
 import org.stevedore.web.auth.Caller;
 import org.stevedore.web.auth.Permissions;
 

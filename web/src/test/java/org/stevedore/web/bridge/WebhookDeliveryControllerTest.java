@@ -14,9 +14,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.stevedore.bridge.store.WebhookDeliveries;
 import org.stevedore.bridge.webhook.WakeUpSleeper;
 import org.stevedore.bridge.webhook.WebhookSignature;
-import org.stevedore.catalog.bridge.WebhookDeliveries;
 import org.stevedore.web.support.ApiClient;
 import org.stevedore.web.support.ApiTest;
 

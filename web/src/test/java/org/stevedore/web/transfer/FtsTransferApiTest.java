@@ -6,8 +6,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.stevedore.transfer.fts.emulator.Fts3Emulator;
-import org.stevedore.transfer.fts.emulator.Fts3EmulatorSettings;
+import org.stevedore.testsupport.fts.Fts3Emulator;
+import org.stevedore.testsupport.fts.Fts3EmulatorSettings;
 import org.stevedore.web.support.ApiClient;
 import org.stevedore.web.support.ApiTest;
 

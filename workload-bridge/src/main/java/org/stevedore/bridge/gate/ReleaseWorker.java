@@ -14,12 +14,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stevedore.catalog.bridge.BridgeStore.Released;
+import org.stevedore.bridge.store.BridgeStore.Released;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.daemon.WorkResult;
 import org.stevedore.catalog.daemon.Worker;
+import org.stevedore.catalog.outbox.Events;
 import org.stevedore.catalog.replica.ReplicaAvailability;
-import org.stevedore.catalog.rule.Events;
 
 /**
  * Drives the gate. Three sources, fastest first:

@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.daemon.WorkResult;
 import org.stevedore.catalog.daemon.Worker;
-import org.stevedore.catalog.rule.Events;
+import org.stevedore.catalog.outbox.Events;
 
 /**
  * Deletes outbox events no consumer needs any more, a bounded batch per cycle: events every live consumer has read

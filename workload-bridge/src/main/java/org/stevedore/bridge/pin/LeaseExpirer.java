@@ -1,8 +1,8 @@
 package org.stevedore.bridge.pin;
 
 import java.time.Clock;
+import org.stevedore.bridge.store.BridgeStore;
 import org.stevedore.bridge.task.BridgeService;
-import org.stevedore.catalog.bridge.BridgeStore;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.daemon.WorkResult;
 import org.stevedore.catalog.daemon.Worker;

@@ -4,7 +4,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stevedore.catalog.did.DidRef;
-import org.stevedore.catalog.error.RuleNotFound;
+import org.stevedore.rules.error.RuleNotFound;
 import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.evaluation.RuleService;
 

@@ -8,15 +8,15 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stevedore.catalog.campaign.Campaign;
-import org.stevedore.catalog.campaign.CampaignTarget;
-import org.stevedore.catalog.campaign.NewCampaign;
 import org.stevedore.catalog.did.DidRef;
-import org.stevedore.catalog.error.CampaignNotFound;
 import org.stevedore.catalog.error.UnsupportedOperation;
 import org.stevedore.tape.campaign.CampaignProgress;
 import org.stevedore.tape.campaign.CampaignService;
 import org.stevedore.tape.endpoint.TapeEndpoints;
+import org.stevedore.tape.error.CampaignNotFound;
+import org.stevedore.tape.store.Campaign;
+import org.stevedore.tape.store.CampaignTarget;
+import org.stevedore.tape.store.NewCampaign;
 
 /**
  * The tape-staging path of a task's inputs: files whose only replicas are on TAPE RSEs a tape endpoint serves come back

@@ -14,11 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.stevedore.bridge.BridgeFixture;
+import org.stevedore.bridge.store.BridgeStore.Job;
 import org.stevedore.bridge.task.BridgeService;
-import org.stevedore.catalog.bridge.BridgeStore.Job;
-import org.stevedore.catalog.request.RequestStore;
 import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.catalog.testing.StoreTest;
+import org.stevedore.transfer.store.RequestStore;
 
 /** The cursor feed while several finishers release jobs of one task at once: every job once, in order, no gap. */
 class CursorFeedTest extends StoreTest {

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.stevedore.bridge.BridgeFixture;
-import org.stevedore.catalog.bridge.BridgeStore;
+import org.stevedore.bridge.store.BridgeStore;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.did.AttachmentStore;
 import org.stevedore.catalog.did.UpdatedDidQueue;

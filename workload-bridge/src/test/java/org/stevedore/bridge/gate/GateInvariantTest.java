@@ -13,10 +13,10 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.stevedore.bridge.BridgeFixture;
+import org.stevedore.bridge.error.InvalidJobState;
 import org.stevedore.bridge.task.BridgeService.EndState;
 import org.stevedore.bridge.task.TaskRegistration;
 import org.stevedore.catalog.daemon.Partition;
-import org.stevedore.catalog.error.InvalidJobState;
 import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.catalog.testing.StoreTest;
 
@@ -61,7 +61,7 @@ class GateInvariantTest extends StoreTest {
             if (dice < 60 && !pending.isEmpty()) {
                 String key = pending.remove(random.nextInt(pending.size()));
                 boolean done = random.nextInt(100) < 85;
-                f.requests.finish(List.of(new org.stevedore.catalog.request.RequestStore.Outcome(key, done,
+                f.requests.finish(List.of(new org.stevedore.transfer.store.RequestStore.Outcome(key, done,
                         done ? null : "checksum mismatch")), 0);
             } else if (dice < 67) {
                 String task = tasks.get(random.nextInt(tasks.size()));

@@ -12,12 +12,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stevedore.bridge.BridgeFixture;
+import org.stevedore.bridge.store.BridgeStore.Task;
 import org.stevedore.bridge.task.BridgeService;
-import org.stevedore.catalog.bridge.BridgeStore.Task;
-import org.stevedore.catalog.campaign.Campaign;
-import org.stevedore.catalog.campaign.CampaignState;
 import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.catalog.testing.StoreTest;
+import org.stevedore.tape.store.Campaign;
+import org.stevedore.tape.store.CampaignState;
 
 /** A task's inputs on tape only come back through one campaign; the others through the task's rule, as before. */
 class TapeInputsTest extends StoreTest {

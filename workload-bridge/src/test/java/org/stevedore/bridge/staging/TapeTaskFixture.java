@@ -17,14 +17,12 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.stevedore.bridge.BridgeFixture;
 import org.stevedore.bridge.output.OutputRegistrar;
 import org.stevedore.bridge.pin.TaskPins;
+import org.stevedore.bridge.store.JobOutputs;
 import org.stevedore.bridge.task.BridgeService;
 import org.stevedore.bridge.task.BridgeSettings;
 import org.stevedore.bridge.task.TaskCampaigns;
-import org.stevedore.catalog.bridge.JobOutputs;
-import org.stevedore.catalog.campaign.CampaignStore;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.replica.NewReplica;
-import org.stevedore.catalog.request.RetryPolicy;
 import org.stevedore.catalog.rse.Lfn2Pfn;
 import org.stevedore.catalog.rse.Rse;
 import org.stevedore.catalog.rse.RseProtocolStore;
@@ -44,11 +42,13 @@ import org.stevedore.tape.campaign.Window;
 import org.stevedore.tape.emulator.TapeEmulator;
 import org.stevedore.tape.emulator.TapeEmulatorSettings;
 import org.stevedore.tape.endpoint.TapeEndpoints;
+import org.stevedore.tape.store.CampaignStore;
 import org.stevedore.transfer.conveyor.Poller;
 import org.stevedore.transfer.conveyor.Submitter;
 import org.stevedore.transfer.conveyor.TransferTools;
 import org.stevedore.transfer.local.LocalCopier;
 import org.stevedore.transfer.local.LocalTransferTool;
+import org.stevedore.transfer.store.RetryPolicy;
 
 /**
  * The bridge of {@link BridgeFixture} with the tape-staging path: a tape RSE {@code TAPE_1} served by the tape emulator

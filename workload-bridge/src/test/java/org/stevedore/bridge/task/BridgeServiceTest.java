@@ -10,17 +10,17 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.stevedore.bridge.BridgeFixture;
-import org.stevedore.catalog.bridge.BridgeStore.Job;
+import org.stevedore.bridge.error.InvalidJobState;
+import org.stevedore.bridge.error.JobNotReady;
+import org.stevedore.bridge.store.BridgeStore.Job;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.error.DataIdentifierNotFound;
 import org.stevedore.catalog.error.Duplicate;
-import org.stevedore.catalog.error.InvalidJobState;
 import org.stevedore.catalog.error.InvalidObject;
-import org.stevedore.catalog.error.InvalidRSEExpression;
-import org.stevedore.catalog.error.JobNotReady;
-import org.stevedore.catalog.request.RequestStore;
 import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.catalog.testing.StoreTest;
+import org.stevedore.rules.error.InvalidRSEExpression;
+import org.stevedore.transfer.store.RequestStore;
 
 class BridgeServiceTest extends StoreTest {
 
@@ -227,11 +227,11 @@ class BridgeServiceTest extends StoreTest {
         List<String> files = f.files("f", 2, "DISK_A");
         f.service.register(BridgeFixture.split("t1", files, "DISK_A", 1), "jdoe");
         var out = new BridgeService.JobOutput("s", "t1.out", List.of(
-                new org.stevedore.catalog.bridge.JobOutputs.Output("t1-1.root", 10L, "0000000a", "DISK_B", null)));
+                new org.stevedore.bridge.store.JobOutputs.Output("t1-1.root", 10L, "0000000a", "DISK_B", null)));
         f.service.endJob("t1-1", BridgeService.EndState.DONE, out, "jdoe");
         assertThat(f.dids.get("s", "t1.out").open()).isTrue();
         var bad = new BridgeService.JobOutput("s", "t1.out", List.of(
-                new org.stevedore.catalog.bridge.JobOutputs.Output("t1-2.root", 10L, "0000000a", "NO_SUCH_RSE", null)));
+                new org.stevedore.bridge.store.JobOutputs.Output("t1-2.root", 10L, "0000000a", "NO_SUCH_RSE", null)));
         assertThatThrownBy(() -> f.service.endJob("t1-2", BridgeService.EndState.DONE, bad, "jdoe"))
                 .hasMessageContaining("NO_SUCH_RSE");
         assertThat(f.bridge.job("t1-2").orElseThrow().state()).isEqualTo("RELEASED");

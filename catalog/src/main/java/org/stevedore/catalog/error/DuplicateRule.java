@@ -1,8 +1,0 @@
-package org.stevedore.catalog.error;
-
-/** A rule with the same DID, account, RSE expression and copies exists. */
-public class DuplicateRule extends StevedoreException {
-    public DuplicateRule(String message) {
-        super(Kind.CONFLICT, message);
-    }
-}

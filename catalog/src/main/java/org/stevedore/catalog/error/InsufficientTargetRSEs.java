@@ -1,8 +1,0 @@
-package org.stevedore.catalog.error;
-
-/** Fewer eligible RSEs than the rule asks copies. */
-public class InsufficientTargetRSEs extends StevedoreException {
-    public InsufficientTargetRSEs(String message) {
-        super(Kind.CONFLICT, message);
-    }
-}

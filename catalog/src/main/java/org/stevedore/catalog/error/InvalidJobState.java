@@ -1,8 +1,0 @@
-package org.stevedore.catalog.error;
-
-/** A job end report that contradicts the job's state (already ended otherwise, or never released). */
-public class InvalidJobState extends StevedoreException {
-    public InvalidJobState(String message) {
-        super(Kind.CONFLICT, message);
-    }
-}

@@ -1,8 +1,0 @@
-package org.stevedore.catalog.error;
-
-/** A workload bridge job id that does not exist. */
-public class JobNotFound extends StevedoreException {
-    public JobNotFound(String message) {
-        super(Kind.NOT_FOUND, message);
-    }
-}

@@ -1,8 +1,0 @@
-package org.stevedore.catalog.error;
-
-/** A rule id that does not exist. */
-public class RuleNotFound extends StevedoreException {
-    public RuleNotFound(String message) {
-        super(Kind.NOT_FOUND, message);
-    }
-}

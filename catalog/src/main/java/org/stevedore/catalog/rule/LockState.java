@@ -1,4 +1,0 @@
-package org.stevedore.catalog.rule;
-
-/** Rucio's lock states. */
-public enum LockState { OK, REPLICATING, STUCK }

@@ -1,4 +1,0 @@
-package org.stevedore.catalog.rule;
-
-/** Rucio's rule states. */
-public enum RuleState { REPLICATING, OK, STUCK, SUSPENDED, WAITING_APPROVAL, INJECT }

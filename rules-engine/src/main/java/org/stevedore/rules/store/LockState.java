@@ -1,0 +1,4 @@
+package org.stevedore.rules.store;
+
+/** Rucio's lock states. */
+public enum LockState { OK, REPLICATING, STUCK }
