@@ -178,7 +178,7 @@ final class CampaignBench {
             CampaignJobs jobs = new CampaignJobs(repository, transactions,
                     BatchRepositories.launcher(repository, new SyncTaskExecutor()), campaigns,
                     TapeEndpoints.of(Map.of(TAPE, endpoint)), new StagingScheduler(rse -> endpointWindow),
-                    new CampaignSettings(200, POLL, Duration.ofMinutes(30), 5_000), clock, clock::advance,
+                    new CampaignSettings(200, POLL, Duration.ofMinutes(30), 5_000), clock, (d, stop) -> clock.advance(d),
                     List.of(new CampaignPins(pinStore, campaigns, Duration.ofDays(7), clock)));
             Campaign campaign = campaigns.create(new NewCampaign(w.account(), inputs, TAPE, Duration.ofDays(7),
                     options.window(), Long.MAX_VALUE, 3, null));

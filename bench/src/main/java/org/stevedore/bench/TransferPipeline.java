@@ -19,7 +19,7 @@ import org.stevedore.catalog.did.DidType;
 import org.stevedore.catalog.did.NewDid;
 import org.stevedore.catalog.rse.RseProtocolStore;
 import org.stevedore.catalog.store.Store;
-import org.stevedore.grid.RetrySleeper;
+import org.stevedore.catalog.time.Sleeper;
 import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
@@ -92,7 +92,7 @@ final class TransferPipeline {
                     RuleService.Settings.defaults(), RandomGenerator.getDefault());
             Fts3Config ftsConfig = Fts3Config.defaults(fts.endpoint());
             Fts3Client client = new Fts3Client(ftsConfig, Fts3HttpClients.plain(ftsConfig),
-                    new Fts3Auth.BearerToken("bench"), clock, RetrySleeper.real());
+                    new Fts3Auth.BearerToken("bench"), clock, Sleeper.real());
             TransferTools tools = new TransferTools(Map.of(host, client), null);
             RequestStore requests = new RequestStore(store, clock, rules);
             Submitter submitter = new Submitter(requests, catalog.rses(), protocols, tools, resolver::resolve,

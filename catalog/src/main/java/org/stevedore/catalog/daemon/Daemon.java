@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stevedore.catalog.time.Sleeper;
 
 /**
  * Runs workers in the background, one thread each, named {@code <executable>-<n>} where {@code n} counts the workers

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.stevedore.catalog.time.Sleeper;
 
 /** The loop of one worker thread: beat, run one cycle on the partition, wait if idle or failing, until stopped. */
 final class WorkerLoop implements Runnable {

@@ -1,6 +1,5 @@
 package org.stevedore.catalog.daemon;
 
-import org.stevedore.catalog.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,7 +20,9 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
+import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.catalog.testing.StoreTest;
+import org.stevedore.catalog.time.Sleeper;
 
 class DaemonTest extends StoreTest {
 

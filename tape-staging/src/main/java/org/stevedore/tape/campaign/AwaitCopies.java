@@ -7,6 +7,7 @@ import org.springframework.batch.core.StepContribution;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.repeat.RepeatStatus;
+import org.stevedore.catalog.time.Sleeper;
 import org.stevedore.tape.store.CampaignState;
 import org.stevedore.tape.store.CampaignStore;
 
@@ -23,10 +24,10 @@ final class AwaitCopies implements Tasklet {
     private final String campaignId;
     private final CampaignStore campaigns;
     private final CampaignSettings settings;
-    private final Waits waits;
+    private final Sleeper waits;
     private boolean swept;
 
-    AwaitCopies(String campaignId, CampaignStore campaigns, CampaignSettings settings, Waits waits) {
+    AwaitCopies(String campaignId, CampaignStore campaigns, CampaignSettings settings, Sleeper waits) {
         this.campaignId = campaignId;
         this.campaigns = campaigns;
         this.settings = settings;

@@ -19,6 +19,7 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.repeat.RepeatStatus;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.stevedore.catalog.time.Sleeper;
 import org.stevedore.tape.endpoint.TapeEndpoints;
 import org.stevedore.tape.store.CampaignState;
 import org.stevedore.tape.store.CampaignStore;
@@ -51,18 +52,18 @@ public final class CampaignJobs {
     private final DiskLifetimes lifetimes;
     private final CampaignSettings settings;
     private final Clock clock;
-    private final Waits waits;
+    private final Sleeper waits;
 
     public CampaignJobs(JobRepository repository, PlatformTransactionManager transactions, JobLauncher launcher,
                         CampaignStore campaigns, TapeEndpoints endpoints, StagingScheduler scheduler,
-                        CampaignSettings settings, Clock clock, Waits waits) {
+                        CampaignSettings settings, Clock clock, Sleeper waits) {
         this(repository, transactions, launcher, campaigns, endpoints, scheduler, settings, clock, waits, List.of());
     }
 
     /** @param stagedListeners told of files found on disk before they are settled STAGED (see {@link StageTracker}) */
     public CampaignJobs(JobRepository repository, PlatformTransactionManager transactions, JobLauncher launcher,
                         CampaignStore campaigns, TapeEndpoints endpoints, StagingScheduler scheduler,
-                        CampaignSettings settings, Clock clock, Waits waits, List<StagedListener> stagedListeners) {
+                        CampaignSettings settings, Clock clock, Sleeper waits, List<StagedListener> stagedListeners) {
         this.repository = repository;
         this.transactions = transactions;
         this.launcher = launcher;

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.JobInterruptedException;
 import org.springframework.batch.item.ExecutionContext;
 import org.springframework.batch.item.ItemStreamReader;
+import org.stevedore.catalog.time.Sleeper;
 import org.stevedore.tape.store.Campaign.Counts;
 import org.stevedore.tape.store.Campaign;
 import org.stevedore.tape.store.CampaignFile;
@@ -33,13 +34,13 @@ final class StageChunkReader implements ItemStreamReader<StageChunk> {
     private final StageTracker tracker;
     private final CampaignSettings settings;
     private final Clock clock;
-    private final Waits waits;
+    private final Sleeper waits;
     private final CampaignEnding ending;
     /** When the outstanding requests were last polled; null: not yet in this run. */
     private Long lastPoll;
 
     StageChunkReader(String campaignId, CampaignStore campaigns, StagingScheduler scheduler, StageTracker tracker,
-                     CampaignSettings settings, Clock clock, Waits waits, CampaignEnding ending) {
+                     CampaignSettings settings, Clock clock, Sleeper waits, CampaignEnding ending) {
         this.ending = ending;
         this.campaignId = campaignId;
         this.campaigns = campaigns;

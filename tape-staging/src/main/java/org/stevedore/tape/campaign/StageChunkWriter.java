@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.item.Chunk;
 import org.springframework.batch.item.ItemWriter;
+import org.stevedore.catalog.time.Sleeper;
 import org.stevedore.tape.endpoint.StageFile;
 import org.stevedore.tape.endpoint.TapeEndpoint;
 import org.stevedore.tape.endpoint.TapeEndpointException;
@@ -28,11 +29,11 @@ final class StageChunkWriter implements ItemWriter<StageChunk> {
     private final TapeEndpoints endpoints;
     private final StagingScheduler scheduler;
     private final CampaignSettings settings;
-    private final Waits waits;
+    private final Sleeper waits;
     private final DiskLifetimes lifetimes;
 
     StageChunkWriter(String campaignId, CampaignStore campaigns, TapeEndpoints endpoints, StagingScheduler scheduler,
-                     CampaignSettings settings, Waits waits, DiskLifetimes lifetimes) {
+                     CampaignSettings settings, Sleeper waits, DiskLifetimes lifetimes) {
         this.lifetimes = lifetimes;
         this.campaignId = campaignId;
         this.campaigns = campaigns;

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stevedore.grid.RetrySleeper;
+import org.stevedore.catalog.time.Sleeper;
 import org.stevedore.tape.endpoint.ArchiveInfo;
 import org.stevedore.tape.endpoint.StageFile;
 import org.stevedore.tape.endpoint.StageRequestStatus;
@@ -44,8 +44,8 @@ public final class TapeRestClient implements TapeEndpoint, AutoCloseable {
     private final TapeRestHttp http;
     private volatile String endpoint;
 
-    /** @param sleeper how to wait between retries ({@link RetrySleeper#real()} in service; tests record instead) */
-    public TapeRestClient(TapeRestSettings settings, RetrySleeper sleeper) {
+    /** @param sleeper how to wait between retries ({@link Sleeper#real()} in service; tests record instead) */
+    public TapeRestClient(TapeRestSettings settings, Sleeper sleeper) {
         this.settings = settings;
         this.http = new TapeRestHttp(settings, sleeper);
     }

@@ -2,7 +2,7 @@ package org.stevedore.tape.rest;
 
 import java.net.URI;
 import java.util.Objects;
-import org.stevedore.grid.RetrySleeper;
+import org.stevedore.catalog.time.Sleeper;
 import org.stevedore.tape.endpoint.TapeEndpoint;
 import org.stevedore.tape.endpoint.UnusableTapeEndpoint;
 
@@ -15,14 +15,14 @@ import org.stevedore.tape.endpoint.UnusableTapeEndpoint;
 public final class TapeRestClients {
 
     private final TapeRestSettings template;
-    private final RetrySleeper sleeper;
+    private final Sleeper sleeper;
     private final String missingCredentials;
 
     /**
      * @param template           settings every endpoint shares; its {@code webdavRoot} is only a placeholder
      * @param missingCredentials what to tell operators when the template has no identity (which settings to set)
      */
-    public TapeRestClients(TapeRestSettings template, RetrySleeper sleeper, String missingCredentials) {
+    public TapeRestClients(TapeRestSettings template, Sleeper sleeper, String missingCredentials) {
         this.template = Objects.requireNonNull(template, "template");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.missingCredentials = missingCredentials;

@@ -12,7 +12,7 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stevedore.grid.RetrySleeper;
+import org.stevedore.catalog.time.Sleeper;
 import org.stevedore.grid.X509HttpClients;
 import org.stevedore.tape.endpoint.TapeEndpointException;
 
@@ -32,10 +32,10 @@ final class TapeRestHttp implements AutoCloseable {
     }
 
     private final TapeRestSettings settings;
-    private final RetrySleeper sleeper;
+    private final Sleeper sleeper;
     private final CloseableHttpClient client;
 
-    TapeRestHttp(TapeRestSettings settings, RetrySleeper sleeper) {
+    TapeRestHttp(TapeRestSettings settings, Sleeper sleeper) {
         this.settings = settings;
         this.sleeper = sleeper;
         this.client = X509HttpClients.create(settings.credentials(), settings.trust(), settings.connectTimeout(),

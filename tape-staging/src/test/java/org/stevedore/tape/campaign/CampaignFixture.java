@@ -23,6 +23,7 @@ import org.stevedore.catalog.rse.RseStore;
 import org.stevedore.catalog.scope.ScopeStore;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.testing.MutableClock;
+import org.stevedore.catalog.time.Sleeper;
 import org.stevedore.tape.emulator.TapeEmulator;
 import org.stevedore.tape.emulator.TapeEmulatorSettings;
 import org.stevedore.tape.endpoint.TapeEndpoints;
@@ -80,7 +81,7 @@ final class CampaignFixture {
         BatchRepositories.initializeSchema(h2, "h2");
         DataSourceTransactionManager transactions = new DataSourceTransactionManager(h2);
         repository = BatchRepositories.jobRepository(h2, transactions);
-        Waits waits = d -> clock.advance(d);
+        Sleeper waits = (d, stop) -> clock.advance(d);
         jobs = new CampaignJobs(repository, transactions, BatchRepositories.launcher(repository, new SyncTaskExecutor()),
                 campaigns, endpoints, scheduler, settings, clock, waits, List.of(campaignPins));
         service = new CampaignService(campaigns, dids, expression -> rses.get(expression), jobs, endpoints, settings,

@@ -34,6 +34,7 @@ import org.stevedore.catalog.rse.RseStore;
 import org.stevedore.catalog.scope.ScopeStore;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.testing.MutableClock;
+import org.stevedore.catalog.time.Sleeper;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.rules.store.RuleInputs;
@@ -123,7 +124,7 @@ final class CopyFixture implements AutoCloseable {
         BatchRepositories.initializeSchema(h2, "h2");
         DataSourceTransactionManager transactions = new DataSourceTransactionManager(h2);
         repository = BatchRepositories.jobRepository(h2, transactions);
-        Waits waits = this::waitAndWork;
+        Sleeper waits = (d, stop) -> waitAndWork(d);
         jobs = new CampaignJobs(repository, transactions, BatchRepositories.launcher(repository, new SyncTaskExecutor()),
                 campaigns, endpoints, scheduler, settings, clock, waits);
         service = new CampaignService(campaigns, dids, resolver::resolve, jobs, endpoints, settings, clock,

@@ -122,7 +122,7 @@ class PinReleaserTest extends StoreTest {
         pins.pin("TAPE1", List.of(new PinTarget(f1, "busy", "/tape/f1"), new PinTarget(f2, "forgotten", "/tape/f2")), WEEK);
 
         try (TapeRestClient client = new TapeRestClient(TapeRestSettings.defaults(URI.create(root))
-                .withRetries(1, Duration.ZERO, Duration.ZERO), d -> { })) {
+                .withRetries(1, Duration.ZERO, Duration.ZERO), (d, stop) -> { })) {
             PinReleaser releaser = new PinReleaser(pins, TapeEndpoints.of(Map.of("TAPE1", client)), 100);
             assertThat(releaser.runOnce(Partition.whole()).items()).isEqualTo(1);
         }

@@ -82,7 +82,7 @@ class RseTapeEndpointsTest extends StoreTest {
         TapeRestSettings template = TapeRestSettings.defaults(URI.create("https://tape.invalid"))
                 .withRetries(2, Duration.ofMillis(1), Duration.ofMillis(1))
                 .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2)).withToken(token);
-        return new TapeRestClients(template, d -> { }, "set stevedore.tape.rest.proxy or .token");
+        return new TapeRestClients(template, (d, stop) -> { }, "set stevedore.tape.rest.proxy or .token");
     }
 
     private RseTapeEndpoints endpoints(TapeRestClients clients) {
@@ -239,7 +239,7 @@ class RseTapeEndpointsTest extends StoreTest {
         TapeRestSettings template = TapeRestSettings.defaults(URI.create("https://tape.invalid")).withX509(
                 org.stevedore.grid.X509Credentials.proxy(java.nio.file.Path.of("/no/such/x509up")), null);
         int[] made = new int[1];
-        TapeRestClients clients = new TapeRestClients(template, d -> { }, "set them");
+        TapeRestClients clients = new TapeRestClients(template, (d, stop) -> { }, "set them");
         endpoints = new RseTapeEndpoints(Map.of(), rses, protocols, url -> {
             made[0]++;
             return clients.create(url);

@@ -42,6 +42,7 @@ import org.stevedore.grid.TrustAnchors;
 import org.stevedore.grid.X509Credentials;
 import org.stevedore.tape.endpoint.StageFile;
 import org.stevedore.tape.endpoint.TapeEndpointException;
+import org.stevedore.testsupport.RecordingSleeper;
 
 /** The client over HTTPS to an endpoint that demands an X509 client certificate from its CA. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -36,6 +36,7 @@ import org.stevedore.tape.endpoint.StageRequestStatus;
 import org.stevedore.tape.endpoint.StageState;
 import org.stevedore.tape.endpoint.StagedFile;
 import org.stevedore.tape.endpoint.TapeEndpointException;
+import org.stevedore.testsupport.RecordingSleeper;
 
 /** The Tape REST client against stubs that answer as wlcg-tape-rest.md describes, faults included. */
 @WireMockTest

@@ -46,7 +46,7 @@ import org.stevedore.grid.DeterministicJobIds;
  * try (Fts3Emulator fts = Fts3Emulator.start(Fts3EmulatorSettings.instant(), Clock.systemUTC())) {
  *     Fts3Config config = Fts3Config.defaults(fts.endpoint());
  *     Fts3Client client = new Fts3Client(config, Fts3HttpClients.plain(config),
- *             new Fts3Auth.BearerToken("any"), Clock.systemUTC(), RetrySleeper.real());
+ *             new Fts3Auth.BearerToken("any"), Clock.systemUTC(), Sleeper.real());
  *     ...
  * }
  * }</pre>

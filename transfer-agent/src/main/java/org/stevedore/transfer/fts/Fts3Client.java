@@ -13,8 +13,8 @@ import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stevedore.catalog.time.Sleeper;
 import org.stevedore.grid.DeterministicJobIds;
-import org.stevedore.grid.RetrySleeper;
 import org.stevedore.transfer.tool.JobStatus;
 import org.stevedore.transfer.tool.SubmittedJob;
 import org.stevedore.transfer.tool.TransferFile;
@@ -60,11 +60,11 @@ public final class Fts3Client implements TransferTool, AutoCloseable {
      * @param clock   for the delegated proxy's lifetime
      * @param sleeper waits between retries
      */
-    public Fts3Client(Fts3Config config, OkHttpClient http, Fts3Auth auth, Clock clock, RetrySleeper sleeper) {
+    public Fts3Client(Fts3Config config, OkHttpClient http, Fts3Auth auth, Clock clock, Sleeper sleeper) {
         this(config, http, auth, clock, sleeper, false);
     }
 
-    private Fts3Client(Fts3Config config, OkHttpClient http, Fts3Auth auth, Clock clock, RetrySleeper sleeper,
+    private Fts3Client(Fts3Config config, OkHttpClient http, Fts3Auth auth, Clock clock, Sleeper sleeper,
                        boolean ownsHttp) {
         this.owned = ownsHttp ? http : null;
         this.config = config;
@@ -83,7 +83,7 @@ public final class Fts3Client implements TransferTool, AutoCloseable {
     /** As {@link #create(Fts3Config, Fts3Auth, Path)}, with the given clock (delegated proxies' lifetimes). */
     public static Fts3Client create(Fts3Config config, Fts3Auth auth, Path caDirectory, Clock clock) {
         return new Fts3Client(config, Fts3HttpClients.create(config, auth, caDirectory), auth, clock,
-                RetrySleeper.real(), true);
+                Sleeper.real(), true);
     }
 
     /** The server this client talks to, in the form requests record as their {@code external_host}. */

@@ -12,7 +12,7 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stevedore.grid.RetrySleeper;
+import org.stevedore.catalog.time.Sleeper;
 import org.stevedore.transfer.tool.TransferToolUnavailable;
 
 /**
@@ -31,9 +31,9 @@ final class Fts3Http {
     private final HttpUrl base;
     private final Fts3Config config;
     private final Fts3Auth.BearerToken bearer;
-    private final RetrySleeper sleeper;
+    private final Sleeper sleeper;
 
-    Fts3Http(OkHttpClient http, Fts3Config config, Fts3Auth auth, RetrySleeper sleeper) {
+    Fts3Http(OkHttpClient http, Fts3Config config, Fts3Auth auth, Sleeper sleeper) {
         this.http = http;
         this.config = config;
         this.base = HttpUrl.get(config.endpoint());

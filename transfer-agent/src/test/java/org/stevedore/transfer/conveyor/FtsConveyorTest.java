@@ -29,7 +29,7 @@ import org.stevedore.catalog.rse.RseStore;
 import org.stevedore.catalog.scope.ScopeStore;
 import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.catalog.testing.StoreTest;
-import org.stevedore.grid.RetrySleeper;
+import org.stevedore.catalog.time.Sleeper;
 import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
@@ -83,7 +83,7 @@ class FtsConveyorTest extends StoreTest {
                 resolver::resolve, clock, RuleService.Settings.defaults(), RandomGenerator.of("L64X128MixRandom"));
         Fts3Config ftsConfig = Fts3Config.defaults(fts.endpoint());
         Fts3Client client = new Fts3Client(ftsConfig, Fts3HttpClients.plain(ftsConfig),
-                new Fts3Auth.BearerToken("test-token"), clock, RetrySleeper.real());
+                new Fts3Auth.BearerToken("test-token"), clock, Sleeper.real());
         TransferTools tools = new TransferTools(Map.of(host, client), null);
         RequestStore requests = new RequestStore(store, clock, rules);
         submitter = new Submitter(requests, rses, protocols, tools, resolver::resolve, 500);

@@ -24,7 +24,7 @@ import org.stevedore.catalog.rse.RseProtocolStore;
 import org.stevedore.catalog.rse.RseStore;
 import org.stevedore.catalog.scope.ScopeStore;
 import org.stevedore.catalog.store.Store;
-import org.stevedore.grid.RetrySleeper;
+import org.stevedore.catalog.time.Sleeper;
 import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
@@ -85,7 +85,7 @@ final class FtsGrid implements AutoCloseable {
                 resolver::resolve, clock, RuleService.Settings.defaults(), RandomGenerator.of("L64X128MixRandom"));
         Fts3Config ftsConfig = Fts3Config.defaults(fts.endpoint());
         client = new Fts3Client(ftsConfig, Fts3HttpClients.plain(ftsConfig),
-                new Fts3Auth.BearerToken("test-token"), clock, RetrySleeper.real());
+                new Fts3Auth.BearerToken("test-token"), clock, Sleeper.real());
         TransferTools tools = new TransferTools(Map.of(host, client), null);
         requests = new RequestStore(store, clock, rules);
         limits = new TransferLimitStore(store, clock);

@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stevedore.catalog.daemon.Backoff;
 import org.stevedore.catalog.testing.MutableClock;
+import org.stevedore.testsupport.RecordingSleeper;
 import org.stevedore.transfer.tool.TransferFile;
 import org.stevedore.transfer.tool.TransferJob;
 

@@ -49,6 +49,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.stevedore.catalog.daemon.Backoff;
 import org.stevedore.grid.DeterministicJobIds;
+import org.stevedore.testsupport.RecordingSleeper;
 import org.stevedore.transfer.tool.FileState;
 import org.stevedore.transfer.tool.JobState;
 import org.stevedore.transfer.tool.JobStatus;

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.stevedore.catalog.daemon.Backoff;
 import org.stevedore.catalog.testing.MutableClock;
+import org.stevedore.testsupport.RecordingSleeper;
 import org.stevedore.testsupport.fts.Fts3Emulator;
 import org.stevedore.testsupport.fts.Fts3EmulatorSettings;
 import org.stevedore.transfer.tool.FileState;

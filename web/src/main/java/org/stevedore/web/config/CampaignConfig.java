@@ -22,6 +22,7 @@ import org.stevedore.catalog.rse.RseDistanceStore;
 import org.stevedore.catalog.rse.RseProtocolStore;
 import org.stevedore.catalog.rse.RseStore;
 import org.stevedore.catalog.store.Store;
+import org.stevedore.catalog.time.Sleeper;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.tape.campaign.BatchRepositories;
@@ -32,7 +33,6 @@ import org.stevedore.tape.campaign.CampaignService;
 import org.stevedore.tape.campaign.CampaignSettings;
 import org.stevedore.tape.campaign.LocalTape;
 import org.stevedore.tape.campaign.StagingScheduler;
-import org.stevedore.tape.campaign.Waits;
 import org.stevedore.tape.campaign.Window;
 import org.stevedore.tape.emulator.TapeEmulator;
 import org.stevedore.tape.emulator.TapeEmulatorSettings;
@@ -132,7 +132,7 @@ public class CampaignConfig {
     CampaignJobs campaignJobs(BatchInfrastructure batch, CampaignStore campaigns, TapeEndpoints endpoints,
                               StagingScheduler scheduler, CampaignSettings settings, Clock clock, CampaignPins pins) {
         return new CampaignJobs(batch.repository(), batch.transactions(), batch.launcher(), campaigns, endpoints,
-                scheduler, settings, clock, Waits.real(), List.of(pins));
+                scheduler, settings, clock, Sleeper.real(), List.of(pins));
     }
 
     /** Campaigns whose destination selects a disk RSE copy their staged files there through a rule of their own. */

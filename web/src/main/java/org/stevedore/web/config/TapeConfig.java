@@ -14,7 +14,7 @@ import org.stevedore.catalog.daemon.Daemon;
 import org.stevedore.catalog.daemon.DaemonSettings;
 import org.stevedore.catalog.daemon.HeartbeatStore;
 import org.stevedore.catalog.store.Store;
-import org.stevedore.grid.RetrySleeper;
+import org.stevedore.catalog.time.Sleeper;
 import org.stevedore.grid.TrustAnchors;
 import org.stevedore.grid.X509Credentials;
 import org.stevedore.grid.X509SslContexts;
@@ -70,7 +70,7 @@ public class TapeConfig {
                         + (credentials != null && rest.getToken() != null ? " and " : "")
                         + (rest.getToken() != null ? "the configured bearer token" : ""),
                 caDirectory.toAbsolutePath());
-        return new TapeRestClients(template, RetrySleeper.real(), "set " + TapeProperties.PREFIX
+        return new TapeRestClients(template, Sleeper.real(), "set " + TapeProperties.PREFIX
                 + ".rest.proxy, or .rest.certificate and .rest.private-key, or .rest.token");
     }
 

@@ -48,7 +48,7 @@ public final class ReleaseNotifier implements ReleaseListener {
         waiters.release();
     }
 
-    /** Waits up to {@code max} for the counter to move past {@code seen}; answers whether it moved. */
+    /** Sleeper up to {@code max} for the counter to move past {@code seen}; answers whether it moved. */
     public boolean await(long seen, Duration max) throws InterruptedException {
         long deadline = System.nanoTime() + max.toNanos();
         synchronized (monitor) {

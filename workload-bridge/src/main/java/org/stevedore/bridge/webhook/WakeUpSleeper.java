@@ -3,7 +3,7 @@ package org.stevedore.bridge.webhook;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.stevedore.catalog.daemon.Sleeper;
+import org.stevedore.catalog.time.Sleeper;
 
 /**
  * A daemon {@link Sleeper} that someone in the same process can cut short: {@link #wakeUp()} after committing work

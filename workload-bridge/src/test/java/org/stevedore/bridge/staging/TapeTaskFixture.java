@@ -30,6 +30,7 @@ import org.stevedore.catalog.rse.RseType;
 import org.stevedore.catalog.scope.ScopeStore;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.testing.MutableClock;
+import org.stevedore.catalog.time.Sleeper;
 import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.tape.campaign.BatchRepositories;
 import org.stevedore.tape.campaign.CampaignJobs;
@@ -37,7 +38,6 @@ import org.stevedore.tape.campaign.CampaignService;
 import org.stevedore.tape.campaign.CampaignSettings;
 import org.stevedore.tape.campaign.LocalTape;
 import org.stevedore.tape.campaign.StagingScheduler;
-import org.stevedore.tape.campaign.Waits;
 import org.stevedore.tape.campaign.Window;
 import org.stevedore.tape.emulator.TapeEmulator;
 import org.stevedore.tape.emulator.TapeEmulatorSettings;
@@ -101,7 +101,7 @@ final class TapeTaskFixture implements AutoCloseable {
         DataSourceTransactionManager transactions = new DataSourceTransactionManager(h2);
         var repository = BatchRepositories.jobRepository(h2, transactions);
         CampaignSettings settings = new CampaignSettings(2, Duration.ofSeconds(5), Duration.ofMinutes(5), 100);
-        Waits waits = d -> {
+        Sleeper waits = (d, stop) -> {
             if (++this.waits > 2_000) {
                 throw new IllegalStateException("the campaign did not end after 2,000 waits");
             }

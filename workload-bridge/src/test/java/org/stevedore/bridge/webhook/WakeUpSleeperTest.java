@@ -11,8 +11,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.stevedore.catalog.time.Sleeper;
 
-/** Waits of a minute that must end early: each test fails by timing out if they do not. */
+/** Sleeper of a minute that must end early: each test fails by timing out if they do not. */
 class WakeUpSleeperTest {
 
     private static final Duration LONG = Duration.ofMinutes(1);
