@@ -66,7 +66,7 @@ final class StageChunkWriter implements ItemWriter<StageChunk> {
         try {
             requestId = endpoint.stage(files);
         } catch (TapeEndpointException e) {
-            if (e.transientFailure()) {
+            if (e.isTransient()) {
                 scheduler.giveBack(campaignId, chunk.tapeRse(), keys.size(), chunk.bytes());
                 campaigns.setError(campaignId, "stage request to " + chunk.tapeRse() + " failed, retrying: " + e.getMessage());
                 log.warn("Campaign {}: stage request of {} files to {} failed, retrying later: {}", campaignId,

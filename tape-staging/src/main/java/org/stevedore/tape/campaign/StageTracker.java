@@ -58,7 +58,7 @@ public final class StageTracker {
             try {
                 status = endpoint.get().status(request.requestId());
             } catch (TapeEndpointException e) {
-                if (e.transientFailure()) {
+                if (e.isTransient()) {
                     log.warn("Campaign {}: stage request {} on {} could not be polled, trying later: {}", campaignId,
                             request.requestId(), request.tapeRse(), e.getMessage());
                     continue;

@@ -6,7 +6,7 @@ import java.util.List;
  * A tape system's staging interface (WLCG Tape REST API v1 semantics). Paths are the storage paths the tape system
  * knows (what a {@code davs}/{@code root} PFN carries after its host), not LFNs.
  *
- * <p>Implementations throw {@link TapeEndpointException}: {@link TapeEndpointException#transientFailure()} tells the
+ * <p>Implementations throw {@link TapeEndpointException}: {@link TapeEndpointException#isTransient()} tells the
  * caller whether retrying later can succeed (5xx, connection errors) or not (4xx, a request the endpoint refuses).
  */
 public interface TapeEndpoint {

@@ -1,9 +1,10 @@
 package org.stevedore.tape.endpoint;
 
-/** A tape endpoint refused or failed a call. */
-public class TapeEndpointException extends RuntimeException {
+import org.stevedore.grid.RemoteFailure;
 
-    private final int status;
+/** A tape endpoint refused or failed a call. */
+public class TapeEndpointException extends RemoteFailure {
+
     private final boolean transientFailure;
 
     /**
@@ -11,16 +12,12 @@ public class TapeEndpointException extends RuntimeException {
      * @param transientFailure whether trying again later can succeed
      */
     public TapeEndpointException(String message, int status, boolean transientFailure, Throwable cause) {
-        super(message, cause);
-        this.status = status;
+        super(message, status, cause);
         this.transientFailure = transientFailure;
     }
 
-    public int status() {
-        return status;
-    }
-
-    public boolean transientFailure() {
+    @Override
+    public boolean isTransient() {
         return transientFailure;
     }
 }

@@ -72,7 +72,7 @@ public final class PinReleaser implements Worker {
                 log.info("Tape pins: released {} files of stage request {} on {}", paths.size(), requestId, rse);
                 released.addAll(group);
             } catch (TapeEndpointException e) {
-                if (e.transientFailure()) {
+                if (e.isTransient()) {
                     log.warn("Tape pins: release of stage request {} on {} failed, retried next cycle: {}", requestId,
                             rse, e.getMessage());
                 } else {

@@ -59,7 +59,7 @@ final class TapeRestHttp implements AutoCloseable {
             try {
                 return once(operation, method, uri, json);
             } catch (TapeEndpointException e) {
-                if (!e.transientFailure()) {
+                if (!e.isTransient()) {
                     throw e;
                 }
                 last = e;

@@ -328,7 +328,7 @@ class TapeEmulatorTest {
         assertThatThrownBy(() -> tape.write("/b", 1))
                 .isInstanceOfSatisfying(TapeEndpointException.class, e -> {
                     assertThat(e.status()).isEqualTo(507);
-                    assertThat(e.transientFailure()).isTrue();
+                    assertThat(e.isTransient()).isTrue();
                 })
                 .hasMessageContaining("/b");
     }
@@ -363,7 +363,7 @@ class TapeEmulatorTest {
         assertThatThrownBy(() -> tape.cancel(id, List.of("/a", "/b")))
                 .isInstanceOfSatisfying(TapeEndpointException.class, e -> {
                     assertThat(e.status()).isEqualTo(400);
-                    assertThat(e.transientFailure()).isFalse();
+                    assertThat(e.isTransient()).isFalse();
                 })
                 .hasMessage("Not in stage request " + id + ": /b");
         tape.forget(id);

@@ -98,7 +98,7 @@ class RseTapeEndpointsTest extends StoreTest {
         assertThat(endpoint).isInstanceOf(UnusableTapeEndpoint.class);
         TapeEndpointException e = org.assertj.core.api.Assertions.catchThrowableOfType(TapeEndpointException.class,
                 () -> endpoint.stage(List.of(new StageFile("run8/f1", Duration.ofDays(1)))));
-        assertThat(e.transientFailure()).as("waits for the configuration to be fixed").isTrue();
+        assertThat(e.isTransient()).as("waits for the configuration to be fixed").isTrue();
         return e.getMessage();
     }
 
@@ -148,7 +148,7 @@ class RseTapeEndpointsTest extends StoreTest {
         assertThatThrownBy(() -> endpoint("JINR_TAPE").stage(List.of(new StageFile("run8/f1", Duration.ofDays(1)))))
                 .isInstanceOfSatisfying(TapeEndpointException.class, e -> {
                     assertThat(e.status()).isEqualTo(400);
-                    assertThat(e.transientFailure()).isFalse();
+                    assertThat(e.isTransient()).isFalse();
                     assertThat(e.getMessage()).contains("path outside the namespace");
                 });
     }

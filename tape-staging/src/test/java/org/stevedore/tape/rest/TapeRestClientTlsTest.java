@@ -119,7 +119,7 @@ class TapeRestClientTlsTest {
 
         try (TapeRestClient client = new TapeRestClient(settings, sleeper)) {
             assertThatThrownBy(() -> client.stage(List.of(new StageFile("/f", Duration.ofHours(1)))))
-                    .isInstanceOfSatisfying(TapeEndpointException.class, e -> assertThat(e.transientFailure()).isFalse())
+                    .isInstanceOfSatisfying(TapeEndpointException.class, e -> assertThat(e.isTransient()).isFalse())
                     .hasMessageContaining("discovery failed: TLS with localhost:" + server.httpsPort());
         }
         assertThat(sleeper.waits).isEmpty();

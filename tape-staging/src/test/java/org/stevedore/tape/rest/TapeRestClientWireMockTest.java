@@ -119,7 +119,7 @@ class TapeRestClientWireMockTest {
                 {"sitename": "X", "endpoints": [{"uri": "https://x/api/v0", "version": "v0"}]}""")));
         try (TapeRestClient old = client(TapeRestSettings.defaults(URI.create(root + "/old")))) {
             assertThatThrownBy(() -> old.stage(files("/f")))
-                    .isInstanceOfSatisfying(TapeEndpointException.class, e -> assertThat(e.transientFailure()).isFalse())
+                    .isInstanceOfSatisfying(TapeEndpointException.class, e -> assertThat(e.isTransient()).isFalse())
                     .hasMessageContaining("no endpoint of version v1");
         }
         assertThat(sleeper.waits).isEmpty();
@@ -172,7 +172,7 @@ class TapeRestClientWireMockTest {
                 {"id": "r-9", "files": [{"path": "/f", "state": "SHELVED"}]}""")));
 
         assertThatThrownBy(() -> client.status("r-9")).isInstanceOfSatisfying(TapeEndpointException.class,
-                e -> assertThat(e.transientFailure()).isFalse()).hasMessageContaining("unknown file state SHELVED");
+                e -> assertThat(e.isTransient()).isFalse()).hasMessageContaining("unknown file state SHELVED");
     }
 
     @Test
@@ -198,7 +198,7 @@ class TapeRestClientWireMockTest {
 
         assertThatThrownBy(() -> client.status("r-3"))
                 .isInstanceOfSatisfying(TapeEndpointException.class, e -> {
-                    assertThat(e.transientFailure()).isTrue();
+                    assertThat(e.isTransient()).isTrue();
                     assertThat(e.status()).isEqualTo(503);
                 })
                 .hasMessage("status of stage request r-3 failed: HTTP 503 Service Unavailable: tape backend down (after 5 attempts)");
@@ -234,7 +234,7 @@ class TapeRestClientWireMockTest {
 
         assertThatThrownBy(() -> impatient.status("slow"))
                 .isInstanceOfSatisfying(TapeEndpointException.class, e -> {
-                    assertThat(e.transientFailure()).isTrue();
+                    assertThat(e.isTransient()).isTrue();
                     assertThat(e.status()).isZero();
                 })
                 .hasMessageContaining("no answer from localhost");
@@ -248,7 +248,7 @@ class TapeRestClientWireMockTest {
 
         assertThatThrownBy(() -> client.status("nope"))
                 .isInstanceOfSatisfying(TapeEndpointException.class, e -> {
-                    assertThat(e.transientFailure()).isFalse();
+                    assertThat(e.isTransient()).isFalse();
                     assertThat(e.status()).isEqualTo(404);
                 })
                 .hasMessage("status of stage request nope failed: HTTP 404 Not Found: request nope does not exist");

@@ -9,22 +9,16 @@ import java.util.List;
 public class TransferToolRejected extends TransferToolException {
 
     private final String transferJobId;
-    private final int status;
 
+    /** @param status the tool's status code (HTTP for FTS) */
     public TransferToolRejected(String transferJobId, int status, String message, List<SubmittedJob> alreadySubmitted) {
-        super(message, null, alreadySubmitted);
+        super(message, status, null, alreadySubmitted);
         this.transferJobId = transferJobId;
-        this.status = status;
     }
 
     /** The {@link TransferJob#id()} that was refused, or null when the call was not a submission. */
     public String transferJobId() {
         return transferJobId;
-    }
-
-    /** The tool's status code (HTTP for FTS). */
-    public int status() {
-        return status;
     }
 
     @Override
