@@ -35,7 +35,8 @@ import org.stevedore.transfer.fts.Fts3Auth;
 import org.stevedore.transfer.fts.Fts3Client;
 import org.stevedore.transfer.fts.Fts3Config;
 import org.stevedore.transfer.fts.Fts3HttpClients;
-import org.stevedore.transfer.store.RequestStore;
+import org.stevedore.transfer.store.RequestClaims;
+import org.stevedore.transfer.store.RequestOutcomes;
 import org.stevedore.transfer.store.RetryPolicy;
 
 /**
@@ -94,10 +95,11 @@ final class TransferPipeline {
             Fts3Client client = new Fts3Client(ftsConfig, Fts3HttpClients.plain(ftsConfig),
                     new Fts3Auth.BearerToken("bench"), clock, RetrySleeper.real());
             TransferTools tools = new TransferTools(Map.of(host, client), null);
-            RequestStore requests = new RequestStore(store, clock, rules);
-            Submitter submitter = new Submitter(requests, catalog.rses(), protocols, tools, resolver::resolve,
+            RequestClaims claims = new RequestClaims(store, clock);
+            RequestOutcomes outcomes = new RequestOutcomes(store, clock, rules);
+            Submitter submitter = new Submitter(claims, catalog.rses(), protocols, tools, resolver::resolve,
                     options.batch());
-            Poller poller = new Poller(requests, tools, RetryPolicy.defaults(), POLL_BATCH);
+            Poller poller = new Poller(outcomes, tools, RetryPolicy.defaults(), POLL_BATCH);
 
             long setup = System.nanoTime();
             String rule = queue(catalog, service, store, w, 3, w.files());

@@ -48,7 +48,8 @@ import org.stevedore.transfer.conveyor.Submitter;
 import org.stevedore.transfer.conveyor.TransferTools;
 import org.stevedore.transfer.local.LocalCopier;
 import org.stevedore.transfer.local.LocalTransferTool;
-import org.stevedore.transfer.store.RequestStore;
+import org.stevedore.transfer.store.RequestClaims;
+import org.stevedore.transfer.store.RequestOutcomes;
 import org.stevedore.transfer.store.RetryPolicy;
 
 /**
@@ -109,9 +110,10 @@ final class CopyFixture implements AutoCloseable {
         reevaluator = new RuleReevaluator(queue, ruleService, 100);
         TransferTools tools = new TransferTools(Map.of(LocalTransferTool.HOST, new LocalTransferTool(copier)),
                 LocalTransferTool.HOST);
-        RequestStore requests = new RequestStore(store, clock, rules);
-        submitter = new Submitter(requests, rses, protocols, tools, resolver::resolve, 100);
-        poller = new Poller(requests, tools, RetryPolicy.immediate(2), 100);
+        RequestClaims claims = new RequestClaims(store, clock);
+        RequestOutcomes outcomes = new RequestOutcomes(store, clock, rules);
+        submitter = new Submitter(claims, rses, protocols, tools, resolver::resolve, 100);
+        poller = new Poller(outcomes, tools, RetryPolicy.immediate(2), 100);
         campaigns = new CampaignStore(store, clock);
         // 2 drives at 1 MB/s, 5 s to mount.
         emulator = TapeEmulator.onDirectories(new TapeEmulatorSettings(2, Duration.ofSeconds(5), 1_000_000, Duration.ZERO,
