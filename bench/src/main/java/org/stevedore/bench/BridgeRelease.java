@@ -42,6 +42,7 @@ import org.stevedore.catalog.scope.ScopeStore;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.transfer.store.RequestClaims;
@@ -89,7 +90,7 @@ final class BridgeRelease {
                     new RuleService.Settings(Math.max(10_000, n), Duration.ofDays(14)), RandomGenerator.getDefault());
             ReplicaAvailability availability = new ReplicaAvailability();
             RequestClaims claims = new RequestClaims(store, clock);
-            RequestOutcomes outcomes = new RequestOutcomes(store, clock, rules, availability);
+            RequestOutcomes outcomes = new RequestOutcomes(store, clock, new LockOutcomes(rules), availability);
             BridgeStore bridge = new BridgeStore(store, dids, attachments, queue);
             java.util.function.Function<String, List<String>> diskRses = e -> resolver.resolve(e).stream()
                     .filter(r -> r.rseType() != RseType.TAPE).map(Rse::id).toList();

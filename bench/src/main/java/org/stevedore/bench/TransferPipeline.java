@@ -23,6 +23,7 @@ import org.stevedore.grid.RetrySleeper;
 import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleState;
 import org.stevedore.rules.store.RuleStore;
@@ -96,7 +97,7 @@ final class TransferPipeline {
                     new Fts3Auth.BearerToken("bench"), clock, RetrySleeper.real());
             TransferTools tools = new TransferTools(Map.of(host, client), null);
             RequestClaims claims = new RequestClaims(store, clock);
-            RequestOutcomes outcomes = new RequestOutcomes(store, clock, rules);
+            RequestOutcomes outcomes = new RequestOutcomes(store, clock, new LockOutcomes(rules));
             Submitter submitter = new Submitter(claims, catalog.rses(), protocols, tools, resolver::resolve,
                     options.batch());
             Poller poller = new Poller(outcomes, tools, RetryPolicy.defaults(), POLL_BATCH);

@@ -40,6 +40,7 @@ import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.rules.workers.RuleReevaluator;
@@ -91,7 +92,7 @@ public final class BridgeFixture {
                 RandomGenerator.of("L64X128MixRandom"));
         reevaluator = new RuleReevaluator(queue, ruleService, 100);
         claims = new RequestClaims(store, clock);
-        outcomes = new RequestOutcomes(store, clock, rules, availability);
+        outcomes = new RequestOutcomes(store, clock, new LockOutcomes(rules), availability);
         bridge = new BridgeStore(store, dids, attachments, queue);
         events = new Events(store, clock);
         java.util.function.Function<String, List<String>> diskRses = e -> resolver.resolve(e).stream()

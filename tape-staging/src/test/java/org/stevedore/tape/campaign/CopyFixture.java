@@ -36,6 +36,7 @@ import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.rules.workers.RuleReevaluator;
@@ -111,7 +112,7 @@ final class CopyFixture implements AutoCloseable {
         TransferTools tools = new TransferTools(Map.of(LocalTransferTool.HOST, new LocalTransferTool(copier)),
                 LocalTransferTool.HOST);
         RequestClaims claims = new RequestClaims(store, clock);
-        RequestOutcomes outcomes = new RequestOutcomes(store, clock, rules);
+        RequestOutcomes outcomes = new RequestOutcomes(store, clock, new LockOutcomes(rules));
         submitter = new Submitter(claims, rses, protocols, tools, resolver::resolve, 100);
         poller = new Poller(outcomes, tools, RetryPolicy.immediate(2), 100);
         campaigns = new CampaignStore(store, clock);

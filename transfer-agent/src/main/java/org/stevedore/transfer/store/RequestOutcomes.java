@@ -3,7 +3,6 @@ package org.stevedore.transfer.store;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,14 +14,15 @@ import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.outbox.Events;
 import org.stevedore.catalog.replica.ReplicaAvailability;
 import org.stevedore.catalog.store.Store;
-import org.stevedore.rules.store.RuleStore;
+import org.stevedore.rules.store.LockOutcomes;
 
 /**
  * The poller's side of the requests (see {@link RequestStore}): which transfer jobs to ask their tool about, and what
  * the answers do. A request whose file arrived is DONE (the replica becomes AVAILABLE and its locks OK, in one
  * transaction), one that failed goes back to QUEUED for a retry or is FAILED for good (its locks STUCK with the
- * reason), and a job that ended is forgotten. Apart from {@link RequestClaims}, which submits them, because a partition
- * has one submitter and one poller, each with its own store.
+ * reason), and a job that ended is forgotten. The locks are the rules engine's: they change through
+ * {@link LockOutcomes}, in the same transaction. Apart from {@link RequestClaims}, which submits them, because a
+ * partition has one submitter and one poller, each with its own store.
  */
 public final class RequestOutcomes {
 
@@ -30,19 +30,19 @@ public final class RequestOutcomes {
     public record Outcome(String requestKey, boolean done, String reason) {
     }
 
-    /** Requests whose file arrived: DONE, the replica AVAILABLE, the locks OK; counted per rule. */
+    /**
+     * Requests whose file arrived: DONE, the replica AVAILABLE; answers, in one row, the copies made so (file key and
+     * destination id) for their locks ({@link LockOutcomes}) and the event.
+     */
     static final String FINISH_DONE = """
             UNWIND $rows AS row
             MATCH (q:Request {key: row.key}) USING INDEX SEEK q:Request(key)
             WHERE q.state = 'SUBMITTED'
             MATCH (f:Did {key: q.did_key}) USING INDEX SEEK f:Did(key)
             MATCH (f)-[r:REPLICA]->(rse:Rse) WHERE rse.id = q.dest_rse_id
-            OPTIONAL MATCH (rule:Rule)-[l:LOCK]->(f) WHERE l.rse_id = rse.id AND l.state = 'REPLICATING'
             SET r.state = 'AVAILABLE', r.updated_at = $now,
-                q.state = 'DONE', q.transferred_at = $now, q.error = null,
-                l.state = 'OK', l.updated_at = $now, l.error = null
-            WITH rule, count(l) AS locks, collect(DISTINCT q.did_key) AS files, collect(DISTINCT q.dest_rse_id) AS rses
-            RETURN rule.id AS rule, locks, files, rses
+                q.state = 'DONE', q.transferred_at = $now, q.error = null
+            RETURN collect([q.did_key, q.dest_rse_id]) AS copies
             """;
 
     /**
@@ -82,18 +82,19 @@ public final class RequestOutcomes {
 
     private final Store store;
     private final Clock clock;
-    private final RuleStore rules;
+    private final LockOutcomes locks;
     private final ReplicaAvailability availability;
 
-    public RequestOutcomes(Store store, Clock clock, RuleStore rules) {
-        this(store, clock, rules, new ReplicaAvailability());
+    /** {@code locks}: where the outcomes go on to the rules' locks, in the finishing transaction. */
+    public RequestOutcomes(Store store, Clock clock, LockOutcomes locks) {
+        this(store, clock, locks, new ReplicaAvailability());
     }
 
     /** {@code availability} hears, after each commit of {@link #finish}, which replicas became AVAILABLE. */
-    public RequestOutcomes(Store store, Clock clock, RuleStore rules, ReplicaAvailability availability) {
+    public RequestOutcomes(Store store, Clock clock, LockOutcomes locks, ReplicaAvailability availability) {
         this.store = store;
         this.clock = clock;
-        this.rules = rules;
+        this.locks = locks;
         this.availability = availability;
     }
 
@@ -160,22 +161,22 @@ public final class RequestOutcomes {
         store.write(tx -> {
             madeAvailable.clear();
             long now = clock.millis();
-            // One statement for the whole done side: request, replica and locks are matched once and written
-            // together, and what the rest needs (the files for the event, the locks made OK per rule) comes back
-            // already grouped by rule, a row per rule rather than per file.
+            // Two statements for the whole done side, one per batch each: the requests and replicas here, then the
+            // locks of the copies made AVAILABLE, which the rules engine owns, each rule counted once.
             Set<String> files = new LinkedHashSet<>();
             Set<String> rseIds = new LinkedHashSet<>();
-            Map<String, Long> okByRule = new LinkedHashMap<>();
+            List<LockOutcomes.Copy> arrived = new ArrayList<>();
             if (!done.isEmpty()) {
-                tx.run(FINISH_DONE, Map.of("rows", done, "now", now)).forEachRemaining(r -> {
-                    files.addAll(r.get("files").asList(Value::asString));
-                    rseIds.addAll(r.get("rses").asList(Value::asString));
-                    if (!r.get("rule").isNull() && r.get("locks").asLong() > 0) {
-                        okByRule.merge(r.get("rule").asString(), r.get("locks").asLong(), Long::sum);
-                    }
-                });
+                for (Value copy : tx.run(FINISH_DONE, Map.of("rows", done, "now", now)).single().get("copies")
+                        .values()) {
+                    String file = copy.get(0).asString();
+                    String rseId = copy.get(1).asString();
+                    files.add(file);
+                    rseIds.add(rseId);
+                    arrived.add(new LockOutcomes.Copy(file, rseId));
+                }
             }
-            rules.locksOk(tx, okByRule, now);
+            locks.arrived(tx, arrived, now);
             if (!files.isEmpty()) {
                 List<String> keys = List.copyOf(files);
                 List<String> rses = List.copyOf(rseIds);
@@ -200,25 +201,23 @@ public final class RequestOutcomes {
     private int forget(TransactionContext tx, List<Map<String, Object>> ended, RetryPolicy retry, long now) {
         List<Record> left = tx.run(FORGET_ENDED_JOBS, Map.of("jobs", ended, "now", now, "max", retry.maxRetries()))
                 .list();
-        List<Map<String, Object>> givenUp = left.stream().filter(r -> r.get("given_up").asBoolean())
+        List<LockOutcomes.FailedCopy> givenUp = left.stream().filter(r -> r.get("given_up").asBoolean())
                 .map(RequestOutcomes::givenUp).toList();
-        if (!givenUp.isEmpty()) {
-            rules.transfersFailed(tx, givenUp, now);
-        }
+        locks.failed(tx, givenUp, now);
         return left.size() - givenUp.size();
     }
 
     private void failed(TransactionContext tx, List<Map<String, Object>> failed, RetryPolicy retry, List<Long> delays,
                         long now) {
-        List<Map<String, Object>> givenUp = tx.run(FINISH_FAILED, Map.of("rows", failed, "now", now,
+        List<LockOutcomes.FailedCopy> givenUp = tx.run(FINISH_FAILED, Map.of("rows", failed, "now", now,
                         "max", retry.maxRetries(), "delays", delays))
                 .list(RequestOutcomes::givenUp);
-        rules.transfersFailed(tx, givenUp, now);
+        locks.failed(tx, givenUp, now);
     }
 
-    /** A request out of retries as {@link RuleStore#transfersFailed} takes it: its file, destination and reason. */
-    private static Map<String, Object> givenUp(Record r) {
-        return Map.of("key", r.get("key").asString(), "rse_id", r.get("rse_id").asString(), "error",
+    /** A request out of retries as {@link LockOutcomes#failed} takes it: its file, destination and reason. */
+    private static LockOutcomes.FailedCopy givenUp(Record r) {
+        return new LockOutcomes.FailedCopy(r.get("key").asString(), r.get("rse_id").asString(),
                 r.get("error").asString());
     }
 }

@@ -33,6 +33,7 @@ import org.stevedore.grid.RetrySleeper;
 import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleState;
 import org.stevedore.rules.store.RuleStore;
@@ -87,7 +88,7 @@ class FtsConveyorTest extends StoreTest {
                 new Fts3Auth.BearerToken("test-token"), clock, RetrySleeper.real());
         TransferTools tools = new TransferTools(Map.of(host, client), null);
         RequestClaims claims = new RequestClaims(store, clock);
-        RequestOutcomes outcomes = new RequestOutcomes(store, clock, rules);
+        RequestOutcomes outcomes = new RequestOutcomes(store, clock, new LockOutcomes(rules));
         submitter = new Submitter(claims, rses, protocols, tools, resolver::resolve, 500);
         poller = new Poller(outcomes, tools, 3, 500);
         dids.add(List.of(NewDid.collection("s", "ds", DidType.DATASET, "jdoe")));

@@ -28,6 +28,7 @@ import org.stevedore.grid.RetrySleeper;
 import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.testsupport.fts.Fts3Emulator;
@@ -93,7 +94,7 @@ final class FtsGrid implements AutoCloseable {
         TransferTools tools = new TransferTools(Map.of(host, client), null);
         requests = new RequestStore(store);
         claims = new RequestClaims(store, clock);
-        outcomes = new RequestOutcomes(store, clock, rules);
+        outcomes = new RequestOutcomes(store, clock, new LockOutcomes(rules));
         limits = new TransferLimitStore(store, clock);
         submitter = new Submitter(claims, rses, protocols, tools, resolver::resolve, 500);
         poller = new Poller(outcomes, tools, retry, 500);

@@ -36,6 +36,7 @@ import org.stevedore.catalog.testing.StoreTest;
 import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.LockState;
 import org.stevedore.rules.store.Rule;
 import org.stevedore.rules.store.RuleInputs;
@@ -85,7 +86,7 @@ class LocalConveyorTest extends StoreTest {
         TransferTools tools = new TransferTools(Map.of(LocalTransferTool.HOST, new LocalTransferTool(copier)),
                 LocalTransferTool.HOST);
         RequestClaims claims = new RequestClaims(store, clock);
-        RequestOutcomes outcomes = new RequestOutcomes(store, clock, rules);
+        RequestOutcomes outcomes = new RequestOutcomes(store, clock, new LockOutcomes(rules));
         submitter = new Submitter(claims, rses, protocols, tools, resolver::resolve, 100);
         poller = new Poller(outcomes, tools, org.stevedore.transfer.store.RetryPolicy.immediate(3), 100);
         dids.add(List.of(NewDid.collection("s", "ds", DidType.DATASET, "jdoe")));

@@ -36,6 +36,7 @@ import org.stevedore.catalog.testing.StoreTest;
 import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleState;
 import org.stevedore.rules.store.RuleStore;
@@ -90,7 +91,7 @@ class FtsFromAttributeConveyorTest extends StoreTest {
         service = new RuleService(dids, rules, new RuleInputs(store), rses, accounts, new AccountLimitStore(store),
                 resolver::resolve, clock, RuleService.Settings.defaults(), RandomGenerator.of("L64X128MixRandom"));
         claims = new RequestClaims(store, clock);
-        outcomes = new RequestOutcomes(store, clock, rules);
+        outcomes = new RequestOutcomes(store, clock, new LockOutcomes(rules));
         dids.add(List.of(NewDid.collection("s", "ds", DidType.DATASET, "jdoe")));
         List<NewReplica> files = new ArrayList<>();
         for (int i = 0; i < 5; i++) {

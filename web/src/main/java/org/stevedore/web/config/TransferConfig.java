@@ -19,6 +19,7 @@ import org.stevedore.catalog.rse.RseProtocolStore;
 import org.stevedore.catalog.rse.RseStore;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.transfer.conveyor.Poller;
 import org.stevedore.transfer.conveyor.Submitter;
@@ -63,7 +64,7 @@ public class TransferConfig {
     /** Announces replicas made AVAILABLE on {@code availability} after each commit (the bridge's release worker). */
     @Bean
     RequestOutcomes requestOutcomes(Store store, Clock clock, RuleStore rules, ReplicaAvailability availability) {
-        return new RequestOutcomes(store, clock, rules, availability);
+        return new RequestOutcomes(store, clock, new LockOutcomes(rules), availability);
     }
 
     @Bean(destroyMethod = "close")
