@@ -42,15 +42,17 @@ import org.stevedore.catalog.scope.ScopeStore;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleStore;
-import org.stevedore.transfer.store.RequestStore;
+import org.stevedore.transfer.store.RequestClaims;
+import org.stevedore.transfer.store.RequestOutcomes;
 
 /**
  * The workload bridge's release latency: a task of N one-file jobs (with a webhook, so each release also writes its
  * delivery) whose inputs are copied to the task's disk RSE; the transfers finish through the request store at a set
  * rate, in batches as the poller finishes them, and the release worker runs on its daemon thread, woken by the
- * finisher's commits. For each job: the time from {@code RequestStore.finish} returning (its replica committed
+ * finisher's commits. For each job: the time from {@code RequestOutcomes.finish} returning (its replica committed
  * AVAILABLE) to the release transaction of its job having committed (its webhook delivery written with it).
  *
  * <p>A warm-up task of {@value #WARM_UP_FILES} jobs goes through the same path before the clock starts, so the
@@ -87,7 +89,8 @@ final class BridgeRelease {
                     new AccountLimitStore(store), resolver::resolve, clock,
                     new RuleService.Settings(Math.max(10_000, n), Duration.ofDays(14)), RandomGenerator.getDefault());
             ReplicaAvailability availability = new ReplicaAvailability();
-            RequestStore requests = new RequestStore(store, clock, rules, availability);
+            RequestClaims claims = new RequestClaims(store, clock);
+            RequestOutcomes outcomes = new RequestOutcomes(store, clock, new LockOutcomes(rules), availability);
             BridgeStore bridge = new BridgeStore(store, dids, attachments, queue);
             java.util.function.Function<String, List<String>> diskRses = e -> resolver.resolve(e).stream()
                     .filter(r -> r.rseType() != RseType.TAPE).map(Rse::id).toList();
@@ -123,9 +126,9 @@ final class BridgeRelease {
             replicas.add("SRC", warmFiles, "bench", true, null);
             service.register(new TaskRegistration("bench-warm-up", warmInputs, "DISK", "P1D", 3, null,
                     new TaskRegistration.Split(1), new TaskRegistration.Webhook("http://localhost:9/hook", "s")), "bench");
-            List<RequestStore.Claimed> warmUp = requests.claim(Partition.whole(), WARM_UP_FILES);
+            List<RequestClaims.Claimed> warmUp = claims.claim(Partition.whole(), WARM_UP_FILES);
             // Claiming writes nothing: the warm-up's requests are recorded as submitted before the task's are claimed.
-            requests.submitted(submittedRows(warmUp));
+            claims.submitted(submittedRows(warmUp));
             List<String> inputs = new ArrayList<>(n);
             for (int from = 0; from < n; from += 5_000) {
                 List<NewReplica> files = new ArrayList<>();
@@ -140,10 +143,10 @@ final class BridgeRelease {
                     new TaskRegistration.Split(1), new TaskRegistration.Webhook("http://localhost:9/hook", "s")), "bench");
             double registerSeconds = (System.nanoTime() - registering) / 1e9;
 
-            List<RequestStore.Claimed> claimed = requests.claim(Partition.whole(), n);
+            List<RequestClaims.Claimed> claimed = claims.claim(Partition.whole(), n);
             List<Map<String, Object>> rows = submittedRows(claimed);
             for (int from = 0; from < rows.size(); from += 5_000) {
-                requests.submitted(rows.subList(from, Math.min(rows.size(), from + 5_000)));
+                claims.submitted(rows.subList(from, Math.min(rows.size(), from + 5_000)));
             }
             if (claimed.size() != n) {
                 throw new BenchmarkFailed("expected " + n + " transfer requests, the rule made " + claimed.size());
@@ -165,8 +168,8 @@ final class BridgeRelease {
                 // Steady state: the worker's start-up full check and first outbox poll, and the first planning of
                 // every query on the finish and release paths, happen on a small task before the clock starts.
                 for (int from = 0; from < warmUp.size(); from += FINISH_BATCH) {
-                    requests.finish(warmUp.subList(from, Math.min(warmUp.size(), from + FINISH_BATCH)).stream()
-                            .map(c -> new RequestStore.Outcome(c.key(), true, null)).toList(), 3);
+                    outcomes.finish(warmUp.subList(from, Math.min(warmUp.size(), from + FINISH_BATCH)).stream()
+                            .map(c -> new RequestOutcomes.Outcome(c.key(), true, null)).toList(), 3);
                     sleep(FINISH_BATCH * 1_000_000_000L / options.rate());
                 }
                 long warmDeadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
@@ -183,13 +186,14 @@ final class BridgeRelease {
                 long intervalNanos = (long) (FINISH_BATCH * 1e9 / options.rate());
                 long next = System.nanoTime();
                 for (int from = 0; from < claimed.size(); from += FINISH_BATCH) {
-                    List<RequestStore.Claimed> batch = claimed.subList(from, Math.min(claimed.size(), from + FINISH_BATCH));
+                    List<RequestClaims.Claimed> batch = claimed.subList(from, Math.min(claimed.size(), from + FINISH_BATCH));
                     long wait = next - System.nanoTime();
                     if (wait > 0) {
                         sleep(wait);
                     }
                     next += intervalNanos;
-                    requests.finish(batch.stream().map(c -> new RequestStore.Outcome(c.key(), true, null)).toList(), 3);
+                    outcomes.finish(batch.stream().map(c -> new RequestOutcomes.Outcome(c.key(), true, null)).toList(),
+                            3);
                     long committed = System.nanoTime();
                     batch.forEach(c -> availableAt.put(c.didKey(), committed));
                 }
@@ -236,10 +240,10 @@ final class BridgeRelease {
         }
     }
 
-    /** Rows for {@link RequestStore#submitted}: every claimed request in one job of a tool called "bench". */
-    private static List<Map<String, Object>> submittedRows(List<RequestStore.Claimed> claimed) {
+    /** Rows for {@link RequestClaims#submitted}: every claimed request in one job of a tool called "bench". */
+    private static List<Map<String, Object>> submittedRows(List<RequestClaims.Claimed> claimed) {
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (RequestStore.Claimed c : claimed) {
+        for (RequestClaims.Claimed c : claimed) {
             Map<String, Object> row = new HashMap<>();
             row.put("key", c.key());
             row.put("job", "bench");

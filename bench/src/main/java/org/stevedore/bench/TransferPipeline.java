@@ -23,6 +23,7 @@ import org.stevedore.catalog.time.Sleeper;
 import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleState;
 import org.stevedore.rules.store.RuleStore;
@@ -35,7 +36,8 @@ import org.stevedore.transfer.fts.Fts3Auth;
 import org.stevedore.transfer.fts.Fts3Client;
 import org.stevedore.transfer.fts.Fts3Config;
 import org.stevedore.transfer.fts.Fts3HttpClients;
-import org.stevedore.transfer.store.RequestStore;
+import org.stevedore.transfer.store.RequestClaims;
+import org.stevedore.transfer.store.RequestOutcomes;
 import org.stevedore.transfer.store.RetryPolicy;
 
 /**
@@ -94,10 +96,11 @@ final class TransferPipeline {
             Fts3Client client = new Fts3Client(ftsConfig, Fts3HttpClients.plain(ftsConfig),
                     new Fts3Auth.BearerToken("bench"), clock, Sleeper.real());
             TransferTools tools = new TransferTools(Map.of(host, client), null);
-            RequestStore requests = new RequestStore(store, clock, rules);
-            Submitter submitter = new Submitter(requests, catalog.rses(), protocols, tools, resolver::resolve,
+            RequestClaims claims = new RequestClaims(store, clock);
+            RequestOutcomes outcomes = new RequestOutcomes(store, clock, new LockOutcomes(rules));
+            Submitter submitter = new Submitter(claims, catalog.rses(), protocols, tools, resolver::resolve,
                     options.batch());
-            Poller poller = new Poller(requests, tools, RetryPolicy.defaults(), POLL_BATCH);
+            Poller poller = new Poller(outcomes, tools, RetryPolicy.defaults(), POLL_BATCH);
 
             long setup = System.nanoTime();
             String rule = queue(catalog, service, store, w, 3, w.files());

@@ -40,10 +40,12 @@ import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.rules.workers.RuleReevaluator;
-import org.stevedore.transfer.store.RequestStore;
+import org.stevedore.transfer.store.RequestClaims;
+import org.stevedore.transfer.store.RequestOutcomes;
 
 /**
  * The whole bridge on the real store, as the application wires it: the rules engine for pins, the request store for
@@ -64,7 +66,8 @@ public final class BridgeFixture {
     public final RuleService ruleService;
     public final RuleReevaluator reevaluator;
     public final ReplicaAvailability availability = new ReplicaAvailability();
-    public final RequestStore requests;
+    public final RequestClaims claims;
+    public final RequestOutcomes outcomes;
     public final BridgeStore bridge;
     public final ReleaseNotifier notifier = new ReleaseNotifier(8);
     public final List<BridgeStore.Released> heard = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -88,7 +91,8 @@ public final class BridgeFixture {
                 resolver::resolve, clock, new RuleService.Settings(10_000, Duration.ofDays(14)),
                 RandomGenerator.of("L64X128MixRandom"));
         reevaluator = new RuleReevaluator(queue, ruleService, 100);
-        requests = new RequestStore(store, clock, rules, availability);
+        claims = new RequestClaims(store, clock);
+        outcomes = new RequestOutcomes(store, clock, new LockOutcomes(rules), availability);
         bridge = new BridgeStore(store, dids, attachments, queue);
         events = new Events(store, clock);
         java.util.function.Function<String, List<String>> diskRses = e -> resolver.resolve(e).stream()
@@ -145,9 +149,9 @@ public final class BridgeFixture {
 
     /** Claims every QUEUED transfer request and marks it submitted, as the submitter would; answers their keys. */
     public List<String> submitAll() {
-        List<RequestStore.Claimed> claimed = requests.claim(Partition.whole(), 100_000);
+        List<RequestClaims.Claimed> claimed = claims.claim(Partition.whole(), 100_000);
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (RequestStore.Claimed c : claimed) {
+        for (RequestClaims.Claimed c : claimed) {
             Map<String, Object> row = new HashMap<>();
             row.put("key", c.key());
             row.put("job", "job-" + c.key());
@@ -156,15 +160,16 @@ public final class BridgeFixture {
             rows.add(row);
         }
         if (!rows.isEmpty()) {
-            requests.submitted(rows);
+            claims.submitted(rows);
         }
-        return claimed.stream().map(RequestStore.Claimed::key).toList();
+        return claimed.stream().map(RequestClaims.Claimed::key).toList();
     }
 
     /** The transfer of a file to an RSE finished (done or failed for good), through the request store. */
     public void transferred(String fileKey, String rse, boolean done) {
         String rseId = rses.get(rse).id();
-        requests.finish(List.of(new RequestStore.Outcome(fileKey + "|" + rseId, done, done ? null : "copy failed")), 0);
+        outcomes.finish(List.of(new RequestOutcomes.Outcome(fileKey + "|" + rseId, done, done ? null : "copy failed")),
+                0);
     }
 
     public void drainReevaluation() {

@@ -37,6 +37,7 @@ import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.catalog.time.Sleeper;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.rules.workers.RuleReevaluator;
@@ -49,7 +50,8 @@ import org.stevedore.transfer.conveyor.Submitter;
 import org.stevedore.transfer.conveyor.TransferTools;
 import org.stevedore.transfer.local.LocalCopier;
 import org.stevedore.transfer.local.LocalTransferTool;
-import org.stevedore.transfer.store.RequestStore;
+import org.stevedore.transfer.store.RequestClaims;
+import org.stevedore.transfer.store.RequestOutcomes;
 import org.stevedore.transfer.store.RetryPolicy;
 
 /**
@@ -110,9 +112,10 @@ final class CopyFixture implements AutoCloseable {
         reevaluator = new RuleReevaluator(queue, ruleService, 100);
         TransferTools tools = new TransferTools(Map.of(LocalTransferTool.HOST, new LocalTransferTool(copier)),
                 LocalTransferTool.HOST);
-        RequestStore requests = new RequestStore(store, clock, rules);
-        submitter = new Submitter(requests, rses, protocols, tools, resolver::resolve, 100);
-        poller = new Poller(requests, tools, RetryPolicy.immediate(2), 100);
+        RequestClaims claims = new RequestClaims(store, clock);
+        RequestOutcomes outcomes = new RequestOutcomes(store, clock, new LockOutcomes(rules));
+        submitter = new Submitter(claims, rses, protocols, tools, resolver::resolve, 100);
+        poller = new Poller(outcomes, tools, RetryPolicy.immediate(2), 100);
         campaigns = new CampaignStore(store, clock);
         // 2 drives at 1 MB/s, 5 s to mount.
         emulator = TapeEmulator.onDirectories(new TapeEmulatorSettings(2, Duration.ofSeconds(5), 1_000_000, Duration.ZERO,

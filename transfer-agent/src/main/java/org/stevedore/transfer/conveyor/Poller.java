@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.daemon.WorkResult;
 import org.stevedore.catalog.daemon.Worker;
-import org.stevedore.transfer.store.RequestStore.Outcome;
-import org.stevedore.transfer.store.RequestStore;
+import org.stevedore.transfer.store.RequestOutcomes.Outcome;
+import org.stevedore.transfer.store.RequestOutcomes;
 import org.stevedore.transfer.store.RetryPolicy;
 import org.stevedore.transfer.tool.FileState;
 import org.stevedore.transfer.tool.FileStatus;
@@ -42,19 +42,19 @@ public final class Poller implements Worker {
      */
     static final int FINISH_BATCH = 5_000;
 
-    private final RequestStore requests;
+    private final RequestOutcomes requests;
     private final TransferTools tools;
     private final RetryPolicy retry;
     private final int batch;
 
     /** Retries up to {@code maxRetries} times after {@link RetryPolicy#defaults()}' delays. */
-    public Poller(RequestStore requests, TransferTools tools, int maxRetries, int batch) {
+    public Poller(RequestOutcomes requests, TransferTools tools, int maxRetries, int batch) {
         this(requests, tools, new RetryPolicy(maxRetries, RetryPolicy.defaults().firstDelay(),
                 RetryPolicy.defaults().maxDelay()), batch);
     }
 
     /** @param batch jobs polled per cycle (in bulk requests of the tool's own size) */
-    public Poller(RequestStore requests, TransferTools tools, RetryPolicy retry, int batch) {
+    public Poller(RequestOutcomes requests, TransferTools tools, RetryPolicy retry, int batch) {
         this.requests = requests;
         this.tools = tools;
         this.retry = retry;

@@ -24,8 +24,9 @@ import org.stevedore.catalog.rse.RseProtocol;
 import org.stevedore.catalog.rse.RseProtocolStore;
 import org.stevedore.catalog.rse.RseStore;
 import org.stevedore.catalog.rse.RseWithAttributes;
-import org.stevedore.transfer.store.RequestStore.Claimed;
-import org.stevedore.transfer.store.RequestStore.Source;
+import org.stevedore.transfer.store.RequestClaims.Claimed;
+import org.stevedore.transfer.store.RequestClaims.Source;
+import org.stevedore.transfer.store.RequestClaims;
 import org.stevedore.transfer.store.RequestStore;
 import org.stevedore.transfer.tool.SubmittedJob;
 import org.stevedore.transfer.tool.TapeStaging;
@@ -49,7 +50,7 @@ public final class Submitter implements Worker {
 
     private static final Logger log = LoggerFactory.getLogger(Submitter.class);
 
-    private final RequestStore requests;
+    private final RequestClaims requests;
     private final RseStore rses;
     private final RseProtocolStore protocols;
     private final TransferTools tools;
@@ -59,7 +60,7 @@ public final class Submitter implements Worker {
     private final Duration requeueDelay;
 
     /** With {@link #DEFAULT_TAPE_STAGING} for tape sources. */
-    public Submitter(RequestStore requests, RseStore rses, RseProtocolStore protocols, TransferTools tools,
+    public Submitter(RequestClaims requests, RseStore rses, RseProtocolStore protocols, TransferTools tools,
                      Function<String, List<Rse>> resolver, int batch) {
         this(requests, rses, protocols, tools, resolver, batch, DEFAULT_TAPE_STAGING);
     }
@@ -68,7 +69,7 @@ public final class Submitter implements Worker {
      * @param tapeStaging what jobs from a tape source ask for: how long the recall may take, how long the recalled
      *                    copy stays pinned
      */
-    public Submitter(RequestStore requests, RseStore rses, RseProtocolStore protocols, TransferTools tools,
+    public Submitter(RequestClaims requests, RseStore rses, RseProtocolStore protocols, TransferTools tools,
                      Function<String, List<Rse>> resolver, int batch, TapeStaging tapeStaging) {
         this(requests, rses, protocols, tools, resolver, batch, tapeStaging, DEFAULT_REQUEUE_DELAY);
     }
@@ -77,7 +78,7 @@ public final class Submitter implements Worker {
      * @param requeueDelay how long a request that could not be submitted (no readable source, no tool, the tool
      *                     refused or was unreachable) waits before it is claimed again
      */
-    public Submitter(RequestStore requests, RseStore rses, RseProtocolStore protocols, TransferTools tools,
+    public Submitter(RequestClaims requests, RseStore rses, RseProtocolStore protocols, TransferTools tools,
                      Function<String, List<Rse>> resolver, int batch, TapeStaging tapeStaging,
                      Duration requeueDelay) {
         if (requeueDelay.isNegative()) {

@@ -33,6 +33,7 @@ import org.stevedore.catalog.time.Sleeper;
 import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleState;
 import org.stevedore.rules.store.RuleStore;
@@ -42,7 +43,8 @@ import org.stevedore.transfer.fts.Fts3Auth;
 import org.stevedore.transfer.fts.Fts3Client;
 import org.stevedore.transfer.fts.Fts3Config;
 import org.stevedore.transfer.fts.Fts3HttpClients;
-import org.stevedore.transfer.store.RequestStore;
+import org.stevedore.transfer.store.RequestClaims;
+import org.stevedore.transfer.store.RequestOutcomes;
 
 /**
  * The conveyor driving FTS: destinations whose {@code fts} attribute names a server get their transfers submitted
@@ -85,9 +87,10 @@ class FtsConveyorTest extends StoreTest {
         Fts3Client client = new Fts3Client(ftsConfig, Fts3HttpClients.plain(ftsConfig),
                 new Fts3Auth.BearerToken("test-token"), clock, Sleeper.real());
         TransferTools tools = new TransferTools(Map.of(host, client), null);
-        RequestStore requests = new RequestStore(store, clock, rules);
-        submitter = new Submitter(requests, rses, protocols, tools, resolver::resolve, 500);
-        poller = new Poller(requests, tools, 3, 500);
+        RequestClaims claims = new RequestClaims(store, clock);
+        RequestOutcomes outcomes = new RequestOutcomes(store, clock, new LockOutcomes(rules));
+        submitter = new Submitter(claims, rses, protocols, tools, resolver::resolve, 500);
+        poller = new Poller(outcomes, tools, 3, 500);
         dids.add(List.of(NewDid.collection("s", "ds", DidType.DATASET, "jdoe")));
     }
 

@@ -28,6 +28,7 @@ import org.stevedore.catalog.time.Sleeper;
 import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.testsupport.fts.Fts3Emulator;
@@ -36,6 +37,8 @@ import org.stevedore.transfer.fts.Fts3Auth;
 import org.stevedore.transfer.fts.Fts3Client;
 import org.stevedore.transfer.fts.Fts3Config;
 import org.stevedore.transfer.fts.Fts3HttpClients;
+import org.stevedore.transfer.store.RequestClaims;
+import org.stevedore.transfer.store.RequestOutcomes;
 import org.stevedore.transfer.store.RequestStore;
 import org.stevedore.transfer.store.RetryPolicy;
 import org.stevedore.transfer.store.ThrottleStore;
@@ -58,6 +61,8 @@ final class FtsGrid implements AutoCloseable {
     final RuleStore rules;
     final RuleService service;
     final RequestStore requests;
+    final RequestClaims claims;
+    final RequestOutcomes outcomes;
     final TransferLimitStore limits;
     final Submitter submitter;
     final Poller poller;
@@ -87,10 +92,12 @@ final class FtsGrid implements AutoCloseable {
         client = new Fts3Client(ftsConfig, Fts3HttpClients.plain(ftsConfig),
                 new Fts3Auth.BearerToken("test-token"), clock, Sleeper.real());
         TransferTools tools = new TransferTools(Map.of(host, client), null);
-        requests = new RequestStore(store, clock, rules);
+        requests = new RequestStore(store);
+        claims = new RequestClaims(store, clock);
+        outcomes = new RequestOutcomes(store, clock, new LockOutcomes(rules));
         limits = new TransferLimitStore(store, clock);
-        submitter = new Submitter(requests, rses, protocols, tools, resolver::resolve, 500);
-        poller = new Poller(requests, tools, retry, 500);
+        submitter = new Submitter(claims, rses, protocols, tools, resolver::resolve, 500);
+        poller = new Poller(outcomes, tools, retry, 500);
         throttler = new Throttler(new ThrottleStore(store, clock), clock, 500, Duration.ZERO);
         dids.add(List.of(NewDid.collection("s", "ds", DidType.DATASET, "jdoe")));
     }

@@ -36,6 +36,7 @@ import org.stevedore.catalog.testing.StoreTest;
 import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.LockState;
 import org.stevedore.rules.store.Rule;
 import org.stevedore.rules.store.RuleInputs;
@@ -43,7 +44,8 @@ import org.stevedore.rules.store.RuleState;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.transfer.local.LocalCopier;
 import org.stevedore.transfer.local.LocalTransferTool;
-import org.stevedore.transfer.store.RequestStore;
+import org.stevedore.transfer.store.RequestClaims;
+import org.stevedore.transfer.store.RequestOutcomes;
 
 /** A rule across two posix RSEs, carried out by the submitter and poller with the local tool: real bytes move. */
 class LocalConveyorTest extends StoreTest {
@@ -83,9 +85,10 @@ class LocalConveyorTest extends StoreTest {
         copier = new LocalCopier(2);
         TransferTools tools = new TransferTools(Map.of(LocalTransferTool.HOST, new LocalTransferTool(copier)),
                 LocalTransferTool.HOST);
-        RequestStore requests = new RequestStore(store, clock, rules);
-        submitter = new Submitter(requests, rses, protocols, tools, resolver::resolve, 100);
-        poller = new Poller(requests, tools, org.stevedore.transfer.store.RetryPolicy.immediate(3), 100);
+        RequestClaims claims = new RequestClaims(store, clock);
+        RequestOutcomes outcomes = new RequestOutcomes(store, clock, new LockOutcomes(rules));
+        submitter = new Submitter(claims, rses, protocols, tools, resolver::resolve, 100);
+        poller = new Poller(outcomes, tools, org.stevedore.transfer.store.RetryPolicy.immediate(3), 100);
         dids.add(List.of(NewDid.collection("s", "ds", DidType.DATASET, "jdoe")));
     }
 

@@ -14,7 +14,8 @@ import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.catalog.testing.StoreTest;
 import org.stevedore.rules.store.RuleState;
 import org.stevedore.testsupport.fts.Fts3EmulatorSettings;
-import org.stevedore.transfer.store.RequestStore;
+import org.stevedore.transfer.store.RequestClaims;
+import org.stevedore.transfer.store.RequestOutcomes;
 import org.stevedore.transfer.store.RetryPolicy;
 
 /**
@@ -50,7 +51,7 @@ class TransferJobsConveyorTest extends StoreTest {
         grid.files("SITE_A", "f", 3, 1_000);
         grid.rule("SITE_B", null);
 
-        assertThat(grid.requests.claim(Partition.whole(), 10)).hasSize(3);
+        assertThat(grid.claims.claim(Partition.whole(), 10)).hasSize(3);
         assertThat(grid.inState("QUEUED")).isEqualTo(3);
 
         assertThat(grid.submit()).isEqualTo(3);
@@ -115,7 +116,7 @@ class TransferJobsConveyorTest extends StoreTest {
         // The tool reported the job over, with an outcome for f0 only.
         String f0 = store.read(tx -> tx.run("MATCH (q:Request) WHERE q.did_key ENDS WITH ':f0' RETURN q.key")
                 .single().get(0).asString());
-        int requeued = grid.requests.finish(List.of(new RequestStore.Outcome(f0, true, null)),
+        int requeued = grid.outcomes.finish(List.of(new RequestOutcomes.Outcome(f0, true, null)),
                 RetryPolicy.immediate(3), Map.of(job, "ended without a final state"));
 
         assertThat(requeued).isEqualTo(1);
@@ -135,7 +136,7 @@ class TransferJobsConveyorTest extends StoreTest {
 
         // The tool reported the job over without an outcome for its only file, and it still holds the job: the same
         // job id again would be answered 409 and taken for that ended job, over and over.
-        assertThat(grid.requests.finish(List.of(), RetryPolicy.immediate(3), Map.of(job, "ended without a final state")))
+        assertThat(grid.outcomes.finish(List.of(), RetryPolicy.immediate(3), Map.of(job, "ended without a final state")))
                 .isEqualTo(1);
         assertThat(grid.requestProperty("f0", "retry_count")).isEqualTo("1");
 
@@ -179,11 +180,11 @@ class TransferJobsConveyorTest extends StoreTest {
         grid.submit();
         assertThat(jobs()).isEqualTo(2);
 
-        List<String> first = grid.requests.jobsToPoll(Partition.whole(), 1).stream().map(Map.Entry::getKey).toList();
+        List<String> first = grid.outcomes.jobsToPoll(Partition.whole(), 1).stream().map(Map.Entry::getKey).toList();
         clock.advance(Duration.ofSeconds(1));
-        List<String> second = grid.requests.jobsToPoll(Partition.whole(), 1).stream().map(Map.Entry::getKey).toList();
+        List<String> second = grid.outcomes.jobsToPoll(Partition.whole(), 1).stream().map(Map.Entry::getKey).toList();
         clock.advance(Duration.ofSeconds(1));
-        List<String> third = grid.requests.jobsToPoll(Partition.whole(), 1).stream().map(Map.Entry::getKey).toList();
+        List<String> third = grid.outcomes.jobsToPoll(Partition.whole(), 1).stream().map(Map.Entry::getKey).toList();
 
         assertThat(first).hasSize(1);
         assertThat(second).hasSize(1).doesNotContainAnyElementsOf(first);
@@ -197,16 +198,16 @@ class TransferJobsConveyorTest extends StoreTest {
         grid.replicas.add("SITE_C", List.of(NewReplica.of("s", "c0", 1_000, "0000abcd")), "jdoe", false,
                 new DidRef("s", "ds"));
         grid.rule("SITE_B", null);
-        assertThat(grid.requests.claim(Partition.whole(), 10)).hasSize(1);
+        assertThat(grid.claims.claim(Partition.whole(), 10)).hasSize(1);
         // The only source stops being readable after the rule made the request.
         grid.rses.update("SITE_C", Map.of("availability_read", false));
 
         assertThat(grid.submit()).isZero();
         assertThat(grid.requestProperty("c0", "error")).isEqualTo("No readable AVAILABLE source replica");
-        assertThat(grid.requests.claim(Partition.whole(), 10)).isEmpty();
+        assertThat(grid.claims.claim(Partition.whole(), 10)).isEmpty();
 
         clock.advance(Submitter.DEFAULT_REQUEUE_DELAY.plusSeconds(1));
-        assertThat(grid.requests.claim(Partition.whole(), 10)).extracting(RequestStore.Claimed::name)
+        assertThat(grid.claims.claim(Partition.whole(), 10)).extracting(RequestClaims.Claimed::name)
                 .containsExactly("c0");
     }
 
@@ -221,9 +222,9 @@ class TransferJobsConveyorTest extends StoreTest {
                     q.created_at = CASE name WHEN 'f0' THEN 2000 ELSE 1000 END
                 """).consume());
 
-        assertThat(grid.requests.claim(Partition.whole(), 2)).extracting(RequestStore.Claimed::name)
+        assertThat(grid.claims.claim(Partition.whole(), 2)).extracting(RequestClaims.Claimed::name)
                 .containsExactly("f2", "f1");
-        assertThat(grid.requests.claim(Partition.whole(), 3)).extracting(RequestStore.Claimed::name)
+        assertThat(grid.claims.claim(Partition.whole(), 3)).extracting(RequestClaims.Claimed::name)
                 .containsExactly("f2", "f1", "f0");
     }
 }

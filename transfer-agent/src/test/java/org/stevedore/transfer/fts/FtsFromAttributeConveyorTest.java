@@ -36,6 +36,7 @@ import org.stevedore.catalog.testing.StoreTest;
 import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleState;
 import org.stevedore.rules.store.RuleStore;
@@ -44,7 +45,8 @@ import org.stevedore.testsupport.fts.Fts3EmulatorSettings;
 import org.stevedore.transfer.conveyor.Poller;
 import org.stevedore.transfer.conveyor.Submitter;
 import org.stevedore.transfer.conveyor.TransferTools;
-import org.stevedore.transfer.store.RequestStore;
+import org.stevedore.transfer.store.RequestClaims;
+import org.stevedore.transfer.store.RequestOutcomes;
 
 /**
  * The conveyor with FTS clients made from configuration: whatever FTS URL a destination's {@code fts} attribute names
@@ -60,7 +62,8 @@ class FtsFromAttributeConveyorTest extends StoreTest {
     private RseStore rses;
     private RuleStore rules;
     private RuleService service;
-    private RequestStore requests;
+    private RequestClaims claims;
+    private RequestOutcomes outcomes;
     private RseProtocolStore protocols;
     private RseExpressionResolver resolver;
     private ReplicaStore replicas;
@@ -87,7 +90,8 @@ class FtsFromAttributeConveyorTest extends StoreTest {
         resolver = new RseExpressionResolver(rses);
         service = new RuleService(dids, rules, new RuleInputs(store), rses, accounts, new AccountLimitStore(store),
                 resolver::resolve, clock, RuleService.Settings.defaults(), RandomGenerator.of("L64X128MixRandom"));
-        requests = new RequestStore(store, clock, rules);
+        claims = new RequestClaims(store, clock);
+        outcomes = new RequestOutcomes(store, clock, new LockOutcomes(rules));
         dids.add(List.of(NewDid.collection("s", "ds", DidType.DATASET, "jdoe")));
         List<NewReplica> files = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -126,7 +130,7 @@ class FtsFromAttributeConveyorTest extends StoreTest {
     }
 
     private Submitter submitter() {
-        return new Submitter(requests, rses, protocols, tools, resolver::resolve, 100);
+        return new Submitter(claims, rses, protocols, tools, resolver::resolve, 100);
     }
 
     private String ruleToSiteB() {
@@ -149,7 +153,7 @@ class FtsFromAttributeConveyorTest extends StoreTest {
         String id = ruleToSiteB();
 
         assertThat(submitter().runOnce(Partition.whole()).items()).isEqualTo(5);
-        Poller poller = new Poller(requests, tools, 3, 100);
+        Poller poller = new Poller(outcomes, tools, 3, 100);
         for (int i = 0; i < 10 && rules.get(id).state() != RuleState.OK; i++) {
             poller.runOnce(Partition.whole());
         }

@@ -28,13 +28,13 @@ class HotStatementPlansTest extends StoreTest {
             "NodeUniqueIndexScan");
 
     private static final Map<String, String> STATEMENTS = Map.of(
-            "CLAIM", RequestStore.CLAIM.formatted(Partition.whole().cypherFilter("q")),
-            "HOLD", RequestStore.HOLD,
-            "RECORD_SUBMITTED", RequestStore.RECORD_SUBMITTED,
-            "REQUEUE", RequestStore.REQUEUE,
-            "FINISH_DONE", RequestStore.FINISH_DONE,
-            "FINISH_FAILED", RequestStore.FINISH_FAILED,
-            "FORGET_ENDED_JOBS", RequestStore.FORGET_ENDED_JOBS,
+            "CLAIM", RequestClaims.CLAIM.formatted(Partition.whole().cypherFilter("q")),
+            "HOLD", RequestClaims.HOLD,
+            "RECORD_SUBMITTED", RequestClaims.RECORD_SUBMITTED,
+            "REQUEUE", RequestClaims.REQUEUE,
+            "FINISH_DONE", RequestOutcomes.FINISH_DONE,
+            "FINISH_FAILED", RequestOutcomes.FINISH_FAILED,
+            "FORGET_ENDED_JOBS", RequestOutcomes.FORGET_ENDED_JOBS,
             "IN_FLIGHT", ThrottleStore.IN_FLIGHT,
             "WAITING", ThrottleStore.WAITING,
             "UNLIMITED", ThrottleStore.UNLIMITED.formatted(Partition.whole().cypherFilter("q")));

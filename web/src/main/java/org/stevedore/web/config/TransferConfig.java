@@ -19,6 +19,7 @@ import org.stevedore.catalog.rse.RseProtocolStore;
 import org.stevedore.catalog.rse.RseStore;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.transfer.conveyor.Poller;
 import org.stevedore.transfer.conveyor.Submitter;
@@ -34,6 +35,8 @@ import org.stevedore.transfer.reaper.Reaper;
 import org.stevedore.transfer.storage.StorageProtocols;
 import org.stevedore.transfer.storage.WebDavSettings;
 import org.stevedore.transfer.store.ReaperStore;
+import org.stevedore.transfer.store.RequestClaims;
+import org.stevedore.transfer.store.RequestOutcomes;
 import org.stevedore.transfer.store.RequestStore;
 import org.stevedore.web.config.DaemonConfig.DaemonLifecycle;
 import org.stevedore.web.config.X509Config.X509Paths;
@@ -48,10 +51,20 @@ public class TransferConfig {
 
     private static final Logger log = LoggerFactory.getLogger(TransferConfig.class);
 
+    @Bean
+    RequestStore requestStore(Store store) {
+        return new RequestStore(store);
+    }
+
+    @Bean
+    RequestClaims requestClaims(Store store, Clock clock) {
+        return new RequestClaims(store, clock);
+    }
+
     /** Announces replicas made AVAILABLE on {@code availability} after each commit (the bridge's release worker). */
     @Bean
-    RequestStore requestStore(Store store, Clock clock, RuleStore rules, ReplicaAvailability availability) {
-        return new RequestStore(store, clock, rules, availability);
+    RequestOutcomes requestOutcomes(Store store, Clock clock, RuleStore rules, ReplicaAvailability availability) {
+        return new RequestOutcomes(store, clock, new LockOutcomes(rules), availability);
     }
 
     @Bean(destroyMethod = "close")
@@ -126,16 +139,16 @@ public class TransferConfig {
     }
 
     @Bean
-    DaemonLifecycle conveyorDaemons(RequestStore requests, RseStore rses, RseProtocolStore protocols, TransferTools tools,
-                                    RseExpressionResolver resolver, HeartbeatStore heartbeats,
-                                    TransferProperties properties) {
+    DaemonLifecycle conveyorDaemons(RequestClaims claims, RequestOutcomes outcomes, RseStore rses,
+                                    RseProtocolStore protocols, TransferTools tools, RseExpressionResolver resolver,
+                                    HeartbeatStore heartbeats, TransferProperties properties) {
         DaemonSettings settings = DaemonSettings.defaults().withIdleSleep(properties.getConveyorIdleSleep())
                 .withStopTimeout(Duration.ofSeconds(5));
         return new DaemonLifecycle(List.of(
-                new Daemon(List.of(new Submitter(requests, rses, protocols, tools, resolver::resolve,
+                new Daemon(List.of(new Submitter(claims, rses, protocols, tools, resolver::resolve,
                         properties.getSubmitterBatch(), Submitter.DEFAULT_TAPE_STAGING, properties.getRequeueDelay())),
                         heartbeats, settings),
-                new Daemon(List.of(new Poller(requests, tools, properties.getMaxRetries(), properties.getPollerBatch())),
+                new Daemon(List.of(new Poller(outcomes, tools, properties.getMaxRetries(), properties.getPollerBatch())),
                         heartbeats, settings)));
     }
 }

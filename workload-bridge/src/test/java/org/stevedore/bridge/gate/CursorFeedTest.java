@@ -18,7 +18,7 @@ import org.stevedore.bridge.store.BridgeStore.Job;
 import org.stevedore.bridge.task.BridgeService;
 import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.catalog.testing.StoreTest;
-import org.stevedore.transfer.store.RequestStore;
+import org.stevedore.transfer.store.RequestOutcomes;
 
 /** The cursor feed while several finishers release jobs of one task at once: every job once, in order, no gap. */
 class CursorFeedTest extends StoreTest {
@@ -60,9 +60,10 @@ class CursorFeedTest extends StoreTest {
                 finishers.add(pool.submit(() -> {
                     for (int from = 0; from < mine.size(); ) {
                         int n = 1 + random.nextInt(3);
-                        List<RequestStore.Outcome> batch = mine.subList(from, Math.min(mine.size(), from + n)).stream()
-                                .map(k -> new RequestStore.Outcome(k, true, null)).toList();
-                        f.requests.finish(batch, 0);
+                        List<RequestOutcomes.Outcome> batch = mine.subList(from, Math.min(mine.size(), from + n))
+                                .stream()
+                                .map(k -> new RequestOutcomes.Outcome(k, true, null)).toList();
+                        f.outcomes.finish(batch, 0);
                         from += n;
                     }
                     return null;

@@ -61,7 +61,7 @@ class GateInvariantTest extends StoreTest {
             if (dice < 60 && !pending.isEmpty()) {
                 String key = pending.remove(random.nextInt(pending.size()));
                 boolean done = random.nextInt(100) < 85;
-                f.requests.finish(List.of(new org.stevedore.transfer.store.RequestStore.Outcome(key, done,
+                f.outcomes.finish(List.of(new org.stevedore.transfer.store.RequestOutcomes.Outcome(key, done,
                         done ? null : "checksum mismatch")), 0);
             } else if (dice < 67) {
                 String task = tasks.get(random.nextInt(tasks.size()));

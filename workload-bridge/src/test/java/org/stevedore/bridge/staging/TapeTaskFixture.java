@@ -88,8 +88,8 @@ final class TapeTaskFixture implements AutoCloseable {
         RseExpressionResolver resolver = new RseExpressionResolver(b.rses);
         TransferTools tools = new TransferTools(Map.of(LocalTransferTool.HOST, new LocalTransferTool(copier)),
                 LocalTransferTool.HOST);
-        submitter = new Submitter(b.requests, b.rses, protocols, tools, resolver::resolve, 100);
-        poller = new Poller(b.requests, tools, RetryPolicy.immediate(2), 100);
+        submitter = new Submitter(b.claims, b.rses, protocols, tools, resolver::resolve, 100);
+        poller = new Poller(b.outcomes, tools, RetryPolicy.immediate(2), 100);
         campaigns = new CampaignStore(store, clock);
         // 2 drives at 1 MB/s, 5 s to mount.
         emulator = TapeEmulator.onDirectories(new TapeEmulatorSettings(2, Duration.ofSeconds(5), 1_000_000,

@@ -20,7 +20,8 @@ import org.stevedore.catalog.error.InvalidObject;
 import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.catalog.testing.StoreTest;
 import org.stevedore.rules.error.InvalidRSEExpression;
-import org.stevedore.transfer.store.RequestStore;
+import org.stevedore.rules.store.LockOutcomes;
+import org.stevedore.transfer.store.RequestOutcomes;
 
 class BridgeServiceTest extends StoreTest {
 
@@ -114,8 +115,8 @@ class BridgeServiceTest extends StoreTest {
         f.submitAll();
         f.worker.runOnce(Partition.whole()); // the first cycle polls the (empty) outbox and does the full check
         // Another instance's request store: its wake-up does not reach this worker, only its outbox event does.
-        RequestStore elsewhere = new RequestStore(store, clock, f.rules);
-        elsewhere.finish(List.of(new RequestStore.Outcome(files.get(0) + "|" + f.rses.get("DISK_A").id(), true, null)), 0);
+        RequestOutcomes elsewhere = new RequestOutcomes(store, clock, new LockOutcomes(f.rules));
+        elsewhere.finish(List.of(new RequestOutcomes.Outcome(files.get(0) + "|" + f.rses.get("DISK_A").id(), true, null)), 0);
         f.worker.runOnce(Partition.whole());
         assertThat(states("t1")).containsEntry("t1-1", "HELD");
         clock.advance(Duration.ofSeconds(3));

@@ -1,0 +1,223 @@
+package org.stevedore.transfer.store;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.neo4j.driver.Record;
+import org.neo4j.driver.TransactionContext;
+import org.neo4j.driver.Value;
+import org.stevedore.catalog.daemon.Partition;
+import org.stevedore.catalog.outbox.Events;
+import org.stevedore.catalog.replica.ReplicaAvailability;
+import org.stevedore.catalog.store.Store;
+import org.stevedore.rules.store.LockOutcomes;
+
+/**
+ * The poller's side of the requests (see {@link RequestStore}): which transfer jobs to ask their tool about, and what
+ * the answers do. A request whose file arrived is DONE (the replica becomes AVAILABLE and its locks OK, in one
+ * transaction), one that failed goes back to QUEUED for a retry or is FAILED for good (its locks STUCK with the
+ * reason), and a job that ended is forgotten. The locks are the rules engine's: they change through
+ * {@link LockOutcomes}, in the same transaction. Apart from {@link RequestClaims}, which submits them, because a
+ * partition has one submitter and one poller, each with its own store.
+ */
+public final class RequestOutcomes {
+
+    /** The outcome of one request's transfer (by request key), as the poller saw it. */
+    public record Outcome(String requestKey, boolean done, String reason) {
+    }
+
+    /**
+     * Requests whose file arrived: DONE, the replica AVAILABLE; answers, in one row, the copies made so (file key and
+     * destination id) for their locks ({@link LockOutcomes}) and the event.
+     */
+    static final String FINISH_DONE = """
+            UNWIND $rows AS row
+            MATCH (q:Request {key: row.key}) USING INDEX SEEK q:Request(key)
+            WHERE q.state = 'SUBMITTED'
+            MATCH (f:Did {key: q.did_key}) USING INDEX SEEK f:Did(key)
+            MATCH (f)-[r:REPLICA]->(rse:Rse) WHERE rse.id = q.dest_rse_id
+            SET r.state = 'AVAILABLE', r.updated_at = $now,
+                q.state = 'DONE', q.transferred_at = $now, q.error = null
+            RETURN collect([q.did_key, q.dest_rse_id]) AS copies
+            """;
+
+    /**
+     * Ended jobs go; a request of theirs still SUBMITTED is retried: queued again at once, counting the attempt (so the
+     * resubmission is a new job, not the ended one the tool would answer 409 for), or FAILED once out of retries.
+     */
+    static final String FORGET_ENDED_JOBS = """
+            UNWIND $jobs AS job
+            MATCH (j:TransferJob {id: job.id}) USING INDEX SEEK j:TransferJob(id)
+            OPTIONAL MATCH (q:Request {external_id: job.id}) USING INDEX SEEK q:Request(external_id)
+            WHERE q.state = 'SUBMITTED'
+            WITH j, job, collect(q) AS left
+            DELETE j
+            WITH job, left
+            UNWIND left AS q
+            WITH q, job, coalesce(q.retry_count, 0) + 1 AS retry
+            SET q.retry_count = retry, q.error = job.reason, q.updated_at = $now, q.released_at = null,
+                q.state = CASE WHEN retry > $max THEN 'FAILED' ELSE 'QUEUED' END
+            RETURN q.did_key AS key, q.dest_rse_id AS rse_id, job.reason AS error, q.state = 'FAILED' AS given_up
+            """;
+
+    /** Requests whose transfer failed: retried later, or FAILED once out of retries. */
+    static final String FINISH_FAILED = """
+            UNWIND $rows AS row
+            MATCH (q:Request {key: row.key}) USING INDEX SEEK q:Request(key)
+            WHERE q.state = 'SUBMITTED'
+            WITH q, row, coalesce(q.retry_count, 0) + 1 AS retry
+            SET q.retry_count = retry, q.error = row.reason, q.updated_at = $now, q.released_at = null,
+                q.state = CASE WHEN retry > $max THEN 'FAILED' ELSE 'QUEUED' END,
+                q.not_before = CASE WHEN retry > $max THEN null ELSE $now + $delays[retry] END,
+                q.failed_sources = CASE
+                    WHEN q.source_rse IS NULL OR q.source_rse IN coalesce(q.failed_sources, [])
+                    THEN q.failed_sources ELSE coalesce(q.failed_sources, []) + q.source_rse END
+            WITH q, row WHERE q.state = 'FAILED'
+            RETURN q.did_key AS key, q.dest_rse_id AS rse_id, row.reason AS error
+            """;
+
+    private final Store store;
+    private final Clock clock;
+    private final LockOutcomes locks;
+    private final ReplicaAvailability availability;
+
+    /** {@code locks}: where the outcomes go on to the rules' locks, in the finishing transaction. */
+    public RequestOutcomes(Store store, Clock clock, LockOutcomes locks) {
+        this(store, clock, locks, new ReplicaAvailability());
+    }
+
+    /** {@code availability} hears, after each commit of {@link #finish}, which replicas became AVAILABLE. */
+    public RequestOutcomes(Store store, Clock clock, LockOutcomes locks, ReplicaAvailability availability) {
+        this.store = store;
+        this.clock = clock;
+        this.locks = locks;
+        this.availability = availability;
+    }
+
+    /**
+     * Up to {@code limit} transfer jobs of a partition (by the job id's bucket) to ask their tool about, those asked
+     * least recently first, so that every job is asked in turn however many there are: (job id, host) pairs.
+     */
+    public List<Map.Entry<String, String>> jobsToPoll(Partition partition, int limit) {
+        Map<String, Object> params = new HashMap<>(partition.cypherParams());
+        params.put("limit", limit);
+        params.put("now", clock.millis());
+        return store.write(tx -> tx.run("""
+                MATCH (j:TransferJob) WHERE %s
+                WITH j ORDER BY coalesce(j.polled_at, 0), j.id LIMIT $limit
+                SET j.polled_at = $now
+                RETURN j.id AS job, j.host AS host
+                """.formatted(partition.cypherFilter("j")), params).list(r -> Map.entry(r.get("job").asString(),
+                r.get("host").asString())));
+    }
+
+    /** {@link #finish(List, RetryPolicy)} with retries that are not delayed. */
+    public void finish(List<Outcome> outcomes, int maxRetries) {
+        finish(outcomes, RetryPolicy.immediate(maxRetries));
+    }
+
+    /**
+     * Applies transfer outcomes in one transaction: a done request makes its replica AVAILABLE and its locks OK; a
+     * failed one is queued again while it has retries left, not before the policy's delay and noting the source that
+     * failed (the submitter tries another first), else FAILED with its locks STUCK and the reason recorded. The
+     * replicas made AVAILABLE are written as one REPLICA_AVAILABLE event
+     * (outbox) in the same transaction and announced to {@link ReplicaAvailability} after the commit.
+     */
+    public void finish(List<Outcome> outcomes, RetryPolicy retry) {
+        finish(outcomes, retry, Map.of());
+    }
+
+    /**
+     * {@link #finish(List, RetryPolicy)}, and in the same transaction forgets the jobs that ended (job id → why):
+     * their {@code TransferJob} goes, and a request of theirs still SUBMITTED (the tool gave no final state for its
+     * file, or lost the whole job) is retried with that reason: queued again at once, the attempt counted, or FAILED
+     * with its locks STUCK once out of retries. Answers how many were queued again so.
+     */
+    public int finish(List<Outcome> outcomes, RetryPolicy retry, Map<String, String> endedJobs) {
+        if (outcomes.isEmpty() && endedJobs.isEmpty()) {
+            return 0;
+        }
+        List<Map<String, Object>> ended = endedJobs.entrySet().stream()
+                .map(e -> Map.<String, Object>of("id", e.getKey(), "reason", e.getValue())).toList();
+        int[] requeued = {0};
+        List<Map<String, Object>> done = new ArrayList<>();
+        List<Map<String, Object>> failed = new ArrayList<>();
+        for (Outcome o : outcomes) {
+            Map<String, Object> row = new HashMap<>();
+            row.put("key", o.requestKey());
+            row.put("reason", o.reason() == null ? "" : o.reason());
+            (o.done() ? done : failed).add(row);
+        }
+        // delays[n]: the wait before the n-th retry, indexed by the new retry count in the statement below.
+        List<Long> delays = new ArrayList<>();
+        for (int n = 0; n <= retry.maxRetries() + 1; n++) {
+            delays.add(n == 0 ? 0L : retry.delay(n).toMillis());
+        }
+        List<List<String>> madeAvailable = new ArrayList<>(2);
+        store.write(tx -> {
+            madeAvailable.clear();
+            long now = clock.millis();
+            // Two statements for the whole done side, one per batch each: the requests and replicas here, then the
+            // locks of the copies made AVAILABLE, which the rules engine owns, each rule counted once.
+            Set<String> files = new LinkedHashSet<>();
+            Set<String> rseIds = new LinkedHashSet<>();
+            List<LockOutcomes.Copy> arrived = new ArrayList<>();
+            if (!done.isEmpty()) {
+                for (Value copy : tx.run(FINISH_DONE, Map.of("rows", done, "now", now)).single().get("copies")
+                        .values()) {
+                    String file = copy.get(0).asString();
+                    String rseId = copy.get(1).asString();
+                    files.add(file);
+                    rseIds.add(rseId);
+                    arrived.add(new LockOutcomes.Copy(file, rseId));
+                }
+            }
+            locks.arrived(tx, arrived, now);
+            if (!files.isEmpty()) {
+                List<String> keys = List.copyOf(files);
+                List<String> rses = List.copyOf(rseIds);
+                Events.emit(tx, Events.REPLICA_AVAILABLE, Map.of("files", keys, "rse_ids", rses), now);
+                madeAvailable.add(keys);
+                madeAvailable.add(rses);
+            }
+            if (!failed.isEmpty()) {
+                failed(tx, failed, retry, delays, now);
+            }
+            // Last: a request whose file failed above is QUEUED or FAILED by now, not left over.
+            requeued[0] = ended.isEmpty() ? 0 : forget(tx, ended, retry, now);
+            return null;
+        });
+        if (!madeAvailable.isEmpty()) {
+            availability.announce(madeAvailable.get(0), madeAvailable.get(1));
+        }
+        return requeued[0];
+    }
+
+    /** Forgets the ended jobs, retrying their requests left SUBMITTED: how many were queued again. */
+    private int forget(TransactionContext tx, List<Map<String, Object>> ended, RetryPolicy retry, long now) {
+        List<Record> left = tx.run(FORGET_ENDED_JOBS, Map.of("jobs", ended, "now", now, "max", retry.maxRetries()))
+                .list();
+        List<LockOutcomes.FailedCopy> givenUp = left.stream().filter(r -> r.get("given_up").asBoolean())
+                .map(RequestOutcomes::givenUp).toList();
+        locks.failed(tx, givenUp, now);
+        return left.size() - givenUp.size();
+    }
+
+    private void failed(TransactionContext tx, List<Map<String, Object>> failed, RetryPolicy retry, List<Long> delays,
+                        long now) {
+        List<LockOutcomes.FailedCopy> givenUp = tx.run(FINISH_FAILED, Map.of("rows", failed, "now", now,
+                        "max", retry.maxRetries(), "delays", delays))
+                .list(RequestOutcomes::givenUp);
+        locks.failed(tx, givenUp, now);
+    }
+
+    /** A request out of retries as {@link LockOutcomes#failed} takes it: its file, destination and reason. */
+    private static LockOutcomes.FailedCopy givenUp(Record r) {
+        return new LockOutcomes.FailedCopy(r.get("key").asString(), r.get("rse_id").asString(),
+                r.get("error").asString());
+    }
+}
