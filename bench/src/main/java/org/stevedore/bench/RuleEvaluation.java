@@ -14,6 +14,7 @@ import org.stevedore.catalog.did.NewDid;
 import org.stevedore.catalog.did.UpdatedDidQueue;
 import org.stevedore.catalog.replica.NewReplica;
 import org.stevedore.catalog.store.Store;
+import org.stevedore.rules.evaluation.RuleMaintenance;
 import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
@@ -53,9 +54,13 @@ final class RuleEvaluation {
             List<String> targets = reevaluation ? List.of("BENCH_DST1", "BENCH_DST2", "BENCH_DST3") : List.of("BENCH_DST1");
             targets.forEach(catalog.rses()::add);
             RuleStore rules = new RuleStore(store, clock);
+            RandomGenerator random = RandomGenerator.getDefault();
             RuleService service = new RuleService(catalog.dids(), rules, new RuleInputs(store), catalog.rses(),
                     catalog.accounts(), new AccountLimitStore(store), new RseExpressionResolver(catalog.rses())::resolve,
-                    clock, RuleService.Settings.defaults(), RandomGenerator.getDefault());
+                    clock, RuleService.Settings.defaults(), random);
+            RuleMaintenance maintenance = new RuleMaintenance(rules, new RuleInputs(store), catalog.rses(),
+                    new AccountLimitStore(store), new RseExpressionResolver(catalog.rses())::resolve, clock,
+                    service.settings(), random);
             DidRef dataset = new DidRef(w.scope(), "bench.rules.dataset");
             catalog.dids().add(List.of(NewDid.collection(dataset.scope(), dataset.name(), DidType.DATASET, w.account())));
 
@@ -85,7 +90,7 @@ final class RuleEvaluation {
                             false);
                 }
                 f.put("attach_s", seconds(System.nanoTime() - attach));
-                RuleReevaluator evaluator = new RuleReevaluator(new UpdatedDidQueue(store), service, 100);
+                RuleReevaluator evaluator = new RuleReevaluator(new UpdatedDidQueue(store), maintenance, 100);
                 while (evaluator.runOnce(Partition.whole()).didWork()) {
                     // until the queue is empty
                 }

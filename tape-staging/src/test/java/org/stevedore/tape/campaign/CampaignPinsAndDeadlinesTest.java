@@ -19,6 +19,7 @@ import org.stevedore.rules.store.Grouping;
 import org.stevedore.rules.store.NewRule;
 import org.stevedore.rules.store.Notify;
 import org.stevedore.rules.store.PlannedLock;
+import org.stevedore.rules.store.RuleChanges;
 import org.stevedore.rules.store.RuleState;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.tape.endpoint.StageState;
@@ -109,7 +110,7 @@ class CampaignPinsAndDeadlinesTest extends StoreTest {
         // campaign's day, so the tape still holds the copy the catalog counts as pinned.
         assertThat(f.emulator.pinned(path)).as("the tape keeps the rule's copy past the campaign's lifetime").isTrue();
 
-        rules.delete("rule-1", false);
+        new RuleChanges(rules, f.clock).delete("rule-1", false);
         assertThat(releaser(f).runOnce(Partition.whole()).items()).isEqualTo(1);
         assertThat(f.pins.pinsOn(CampaignFixture.TAPE)).isEmpty();
         assertThat(f.emulator.pinned(path)).isFalse();

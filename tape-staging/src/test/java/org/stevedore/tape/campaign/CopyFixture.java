@@ -34,9 +34,11 @@ import org.stevedore.catalog.rse.RseStore;
 import org.stevedore.catalog.scope.ScopeStore;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.testing.MutableClock;
+import org.stevedore.rules.evaluation.RuleMaintenance;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.rules.store.RuleInputs;
+import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.rules.workers.RuleReevaluator;
 import org.stevedore.tape.emulator.TapeEmulator;
@@ -70,7 +72,9 @@ final class CopyFixture implements AutoCloseable {
     final ReplicaStore replicas;
     final RseStore rses;
     final RuleStore rules;
+    final RuleQueries queries;
     final RuleService ruleService;
+    final RuleMaintenance maintenance;
     final CampaignStore campaigns;
     final TapeEmulator emulator;
     final JobRepository repository;
@@ -103,10 +107,14 @@ final class CopyFixture implements AutoCloseable {
                     "domains", Map.of("wan", Map.of("read", 1, "write", 1, "delete", 1))));
         }
         rules = new RuleStore(store, clock);
+        queries = new RuleQueries(store);
         RseExpressionResolver resolver = new RseExpressionResolver(rses);
+        RandomGenerator random = RandomGenerator.of("L64X128MixRandom");
         ruleService = new RuleService(dids, rules, new RuleInputs(store), rses, accounts, new AccountLimitStore(store),
-                resolver::resolve, clock, RuleService.Settings.defaults(), RandomGenerator.of("L64X128MixRandom"));
-        reevaluator = new RuleReevaluator(queue, ruleService, 100);
+                resolver::resolve, clock, RuleService.Settings.defaults(), random);
+        maintenance = new RuleMaintenance(rules, new RuleInputs(store), rses, new AccountLimitStore(store),
+                resolver::resolve, clock, ruleService.settings(), random);
+        reevaluator = new RuleReevaluator(queue, maintenance, 100);
         TransferTools tools = new TransferTools(Map.of(LocalTransferTool.HOST, new LocalTransferTool(copier)),
                 LocalTransferTool.HOST);
         RequestStore requests = new RequestStore(store, clock, rules);

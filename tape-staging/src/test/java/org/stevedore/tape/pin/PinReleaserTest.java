@@ -33,6 +33,7 @@ import org.stevedore.rules.store.Grouping;
 import org.stevedore.rules.store.NewRule;
 import org.stevedore.rules.store.Notify;
 import org.stevedore.rules.store.PlannedLock;
+import org.stevedore.rules.store.RuleChanges;
 import org.stevedore.rules.store.RuleState;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.tape.emulator.TapeEmulator;
@@ -101,7 +102,7 @@ class PinReleaserTest extends StoreTest {
         assertThat(tape.pinned("/tape/f1")).isTrue();
 
         assertThat(releaser.runOnce(Partition.whole()).didWork()).isFalse();
-        rules.delete(rule1, false);
+        new RuleChanges(rules, clock).delete(rule1, false);
         assertThat(releaser.runOnce(Partition.whole()).items()).isEqualTo(1);
 
         assertThat(tape.pinned("/tape/f1")).isFalse();

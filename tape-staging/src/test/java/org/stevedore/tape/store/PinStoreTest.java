@@ -29,6 +29,7 @@ import org.stevedore.rules.store.Grouping;
 import org.stevedore.rules.store.NewRule;
 import org.stevedore.rules.store.Notify;
 import org.stevedore.rules.store.PlannedLock;
+import org.stevedore.rules.store.RuleChanges;
 import org.stevedore.rules.store.RuleState;
 import org.stevedore.rules.store.RuleStore;
 
@@ -140,9 +141,9 @@ class PinStoreTest extends StoreTest {
         pins.pin("TAPE1", targets("req-1", f1, f2), WEEK);
         assertThat(pins.releasable(Partition.whole(), 100)).isEmpty();
 
-        rules.delete(first, false);
+        new RuleChanges(rules, clock).delete(first, false);
         assertThat(pins.releasable(Partition.whole(), 100)).isEmpty();
-        rules.delete(second, false);
+        new RuleChanges(rules, clock).delete(second, false);
 
         assertThat(pins.releasable(Partition.whole(), 100)).extracting(Pin::file, Pin::requestId)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(f1, "req-1"));

@@ -34,6 +34,7 @@ import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.rules.store.RuleInputs;
+import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleState;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.testsupport.fts.Fts3Emulator;
@@ -53,6 +54,7 @@ class FtsConveyorTest extends StoreTest {
     private final MutableClock clock = new MutableClock(Instant.now());
     private Fts3Emulator fts;
     private RuleStore rules;
+    private RuleQueries queries;
     private RuleService service;
     private Submitter submitter;
     private Poller poller;
@@ -78,6 +80,7 @@ class FtsConveyorTest extends StoreTest {
                             "third_party_copy_read", 1, "third_party_copy_write", 1))));
         }
         rules = new RuleStore(store, clock);
+        queries = new RuleQueries(store);
         RseExpressionResolver resolver = new RseExpressionResolver(rses);
         service = new RuleService(dids, rules, new RuleInputs(store), rses, accounts, new AccountLimitStore(store),
                 resolver::resolve, clock, RuleService.Settings.defaults(), RandomGenerator.of("L64X128MixRandom"));
@@ -110,11 +113,11 @@ class FtsConveyorTest extends StoreTest {
 
         assertThat(submitter.runOnce(Partition.whole()).items()).isEqualTo(300);
         long requestsAfterSubmit = fts.requestCount();
-        for (int i = 0; i < 10 && rules.get(id).state() != RuleState.OK; i++) {
+        for (int i = 0; i < 10 && queries.get(id).state() != RuleState.OK; i++) {
             poller.runOnce(Partition.whole());
         }
-        assertThat(rules.get(id).state()).isEqualTo(RuleState.OK);
-        assertThat(rules.get(id).locksOk()).isEqualTo(300);
+        assertThat(queries.get(id).state()).isEqualTo(RuleState.OK);
+        assertThat(queries.get(id).locksOk()).isEqualTo(300);
         // 300 files on one link: two FTS jobs of at most 200 files, polled in one bulk request.
         assertThat(fts.jobCount()).isEqualTo(2);
         assertThat(fts.requestCount() - requestsAfterSubmit).isLessThanOrEqualTo(2);
@@ -135,13 +138,13 @@ class FtsConveyorTest extends StoreTest {
                 new DidRef("s", "ds"));
         String id = service.add(RuleRequest.of(List.of(new DidRef("s", "once")), 1, "SITE_B"), "jdoe").get(0);
 
-        for (int i = 0; i < 4 && rules.get(id).state() != RuleState.OK; i++) {
+        for (int i = 0; i < 4 && queries.get(id).state() != RuleState.OK; i++) {
             submitter.runOnce(Partition.whole());
             poller.runOnce(Partition.whole());
             clock.advance(Duration.ofMinutes(5));
         }
 
-        assertThat(rules.get(id).state()).isEqualTo(RuleState.OK);
+        assertThat(queries.get(id).state()).isEqualTo(RuleState.OK);
         assertThat(fts.jobCount()).isEqualTo(2);
         assertThat(attempts.get()).isEqualTo(2);
     }

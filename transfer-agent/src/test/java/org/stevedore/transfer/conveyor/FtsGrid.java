@@ -29,6 +29,7 @@ import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.rules.store.RuleInputs;
+import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.testsupport.fts.Fts3Emulator;
 import org.stevedore.testsupport.fts.Fts3EmulatorSettings;
@@ -56,6 +57,7 @@ final class FtsGrid implements AutoCloseable {
     final RseDistanceStore distances;
     final ReplicaStore replicas;
     final RuleStore rules;
+    final RuleQueries queries;
     final RuleService service;
     final RequestStore requests;
     final TransferLimitStore limits;
@@ -80,6 +82,7 @@ final class FtsGrid implements AutoCloseable {
         new ScopeStore(store, clock).add("s", "jdoe");
         diskRses.forEach(r -> rse(r, Map.of()));
         rules = new RuleStore(store, clock);
+        queries = new RuleQueries(store);
         RseExpressionResolver resolver = new RseExpressionResolver(rses);
         service = new RuleService(dids, rules, new RuleInputs(store), rses, accounts, new AccountLimitStore(store),
                 resolver::resolve, clock, RuleService.Settings.defaults(), RandomGenerator.of("L64X128MixRandom"));

@@ -39,6 +39,7 @@ import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.rules.store.LockState;
 import org.stevedore.rules.store.Rule;
 import org.stevedore.rules.store.RuleInputs;
+import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleState;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.transfer.local.LocalCopier;
@@ -57,6 +58,7 @@ class LocalConveyorTest extends StoreTest {
     private ReplicaStore replicas;
     private DidStore dids;
     private RuleStore rules;
+    private RuleQueries queries;
     private RuleService service;
     private Submitter submitter;
     private Poller poller;
@@ -77,6 +79,7 @@ class LocalConveyorTest extends StoreTest {
                     "domains", Map.of("wan", Map.of("read", 1, "write", 1, "delete", 1))));
         }
         rules = new RuleStore(store, clock);
+        queries = new RuleQueries(store);
         RseExpressionResolver resolver = new RseExpressionResolver(rses);
         service = new RuleService(dids, rules, new RuleInputs(store), rses, accounts, new AccountLimitStore(store),
                 resolver::resolve, clock, RuleService.Settings.defaults(), RandomGenerator.of("L64X128MixRandom"));
@@ -125,9 +128,9 @@ class LocalConveyorTest extends StoreTest {
             contents.add(fileOnA("f" + i, null));
         }
         String id = service.add(RuleRequest.of(List.of(new DidRef("s", "ds")), 1, "DISK_B"), "jdoe").get(0);
-        runConveyorUntil(() -> rules.get(id).state() == RuleState.OK);
+        runConveyorUntil(() -> queries.get(id).state() == RuleState.OK);
 
-        Rule rule = rules.get(id);
+        Rule rule = queries.get(id);
         assertThat(rule.state()).isEqualTo(RuleState.OK);
         assertThat(rule.locksOk()).isEqualTo(5);
         for (int i = 0; i < 5; i++) {
@@ -144,12 +147,12 @@ class LocalConveyorTest extends StoreTest {
     void aCopyThatNeverVerifiesIsRetriedThenItsLockIsStuckWithTheReason() throws Exception {
         fileOnA("bad", "00000001");
         String id = service.add(RuleRequest.of(List.of(new DidRef("s", "ds")), 1, "DISK_B"), "jdoe").get(0);
-        runConveyorUntil(() -> rules.get(id).state() == RuleState.STUCK);
+        runConveyorUntil(() -> queries.get(id).state() == RuleState.STUCK);
 
-        Rule rule = rules.get(id);
+        Rule rule = queries.get(id);
         assertThat(rule.state()).isEqualTo(RuleState.STUCK);
-        List<RuleStore.Lock> locks = new ArrayList<>();
-        rules.locksOfRule(id, locks::add);
+        List<RuleQueries.Lock> locks = new ArrayList<>();
+        queries.locksOfRule(id, locks::add);
         assertThat(locks).singleElement().satisfies(l -> {
             assertThat(l.state()).isEqualTo(LockState.STUCK);
             assertThat(l.error()).isNotBlank();

@@ -37,6 +37,7 @@ import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.rules.store.RuleInputs;
+import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleState;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.testsupport.fts.Fts3Emulator;
@@ -59,6 +60,7 @@ class FtsFromAttributeConveyorTest extends StoreTest {
     private Fts3Emulator fts;
     private RseStore rses;
     private RuleStore rules;
+    private RuleQueries queries;
     private RuleService service;
     private RequestStore requests;
     private RseProtocolStore protocols;
@@ -84,6 +86,7 @@ class FtsFromAttributeConveyorTest extends StoreTest {
                     "domains", Map.of("wan", Map.of("read", 1, "write", 1, "delete", 1))));
         }
         rules = new RuleStore(store, clock);
+        queries = new RuleQueries(store);
         resolver = new RseExpressionResolver(rses);
         service = new RuleService(dids, rules, new RuleInputs(store), rses, accounts, new AccountLimitStore(store),
                 resolver::resolve, clock, RuleService.Settings.defaults(), RandomGenerator.of("L64X128MixRandom"));
@@ -150,11 +153,11 @@ class FtsFromAttributeConveyorTest extends StoreTest {
 
         assertThat(submitter().runOnce(Partition.whole()).items()).isEqualTo(5);
         Poller poller = new Poller(requests, tools, 3, 100);
-        for (int i = 0; i < 10 && rules.get(id).state() != RuleState.OK; i++) {
+        for (int i = 0; i < 10 && queries.get(id).state() != RuleState.OK; i++) {
             poller.runOnce(Partition.whole());
         }
 
-        assertThat(rules.get(id).state()).isEqualTo(RuleState.OK);
+        assertThat(queries.get(id).state()).isEqualTo(RuleState.OK);
         // Five files, at most two per FTS job (the configured files per job).
         assertThat(fts.jobCount()).isEqualTo(3);
         assertThat(requestRows()).allSatisfy(r -> assertThat(r).containsEntry("state", "DONE")
@@ -176,7 +179,7 @@ class FtsFromAttributeConveyorTest extends StoreTest {
                     .contains("set stevedore.transfer.fts.proxy");
         });
         assertThat(fts.requestCount()).isZero();
-        assertThat(rules.get(id).state()).isEqualTo(RuleState.REPLICATING);
+        assertThat(queries.get(id).state()).isEqualTo(RuleState.REPLICATING);
     }
 
     @Test

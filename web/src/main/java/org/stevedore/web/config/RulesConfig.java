@@ -10,9 +10,11 @@ import org.stevedore.catalog.did.DidStore;
 import org.stevedore.catalog.outbox.Events;
 import org.stevedore.catalog.rse.RseStore;
 import org.stevedore.catalog.store.Store;
+import org.stevedore.rules.evaluation.RuleMaintenance;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.rules.store.RuleInputs;
+import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleStore;
 
 /** The rules engine. */
@@ -27,6 +29,11 @@ public class RulesConfig {
     @Bean
     RuleStore ruleStore(Store store, Clock clock) {
         return new RuleStore(store, clock);
+    }
+
+    @Bean
+    RuleQueries ruleQueries(Store store) {
+        return new RuleQueries(store);
     }
 
     @Bean
@@ -50,6 +57,13 @@ public class RulesConfig {
         StevedoreProperties.Rules settings = properties.getRules();
         return new RuleService(dids, rules, inputs, rses, accounts, limits, resolver::resolve, clock,
                 new RuleService.Settings(settings.getInjectThreshold(), settings.getSuspendAfter()),
+                RandomGenerator.getDefault());
+    }
+
+    @Bean
+    RuleMaintenance ruleMaintenance(RuleStore rules, RuleInputs inputs, RseStore rses, AccountLimitStore limits,
+                                    RseExpressionResolver resolver, Clock clock, RuleService service) {
+        return new RuleMaintenance(rules, inputs, rses, limits, resolver::resolve, clock, service.settings(),
                 RandomGenerator.getDefault());
     }
 }
