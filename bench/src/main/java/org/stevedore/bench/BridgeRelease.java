@@ -44,6 +44,7 @@ import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleStore;
+import org.stevedore.transfer.store.RequestQueue;
 import org.stevedore.transfer.store.RequestStore;
 
 /**
@@ -81,7 +82,7 @@ final class BridgeRelease {
             ReplicaStore replicas = new ReplicaStore(store, clock, dids, attachments);
             RseStore rses = new RseStore(store, clock);
             AccountStore accounts = new AccountStore(store, clock);
-            RuleStore rules = new RuleStore(store, clock);
+            RuleStore rules = new RuleStore(store, clock, new RequestQueue());
             RseExpressionResolver resolver = new RseExpressionResolver(rses);
             RuleService ruleService = new RuleService(dids, rules, new RuleInputs(store), rses, accounts,
                     new AccountLimitStore(store), resolver::resolve, clock,

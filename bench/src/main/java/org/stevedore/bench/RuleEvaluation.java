@@ -21,6 +21,7 @@ import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.rules.workers.RuleReevaluator;
+import org.stevedore.transfer.store.RequestQueue;
 
 /**
  * Rule evaluation as the service does it. {@code rule-evaluation}: one rule of one copy on a dataset of N files whose
@@ -53,7 +54,7 @@ final class RuleEvaluation {
             catalog.prepare(w);
             List<String> targets = reevaluation ? List.of("BENCH_DST1", "BENCH_DST2", "BENCH_DST3") : List.of("BENCH_DST1");
             targets.forEach(catalog.rses()::add);
-            RuleStore rules = new RuleStore(store, clock);
+            RuleStore rules = new RuleStore(store, clock, new RequestQueue());
             RandomGenerator random = RandomGenerator.getDefault();
             RuleService service = new RuleService(catalog.dids(), rules, new RuleInputs(store), catalog.rses(),
                     catalog.accounts(), new AccountLimitStore(store), new RseExpressionResolver(catalog.rses())::resolve,

@@ -36,6 +36,7 @@ import org.stevedore.transfer.fts.Fts3Auth;
 import org.stevedore.transfer.fts.Fts3Client;
 import org.stevedore.transfer.fts.Fts3Config;
 import org.stevedore.transfer.fts.Fts3HttpClients;
+import org.stevedore.transfer.store.RequestQueue;
 import org.stevedore.transfer.store.RequestStore;
 import org.stevedore.transfer.store.RetryPolicy;
 
@@ -86,7 +87,7 @@ final class TransferPipeline {
                         + ".example.org", "port", 443, "prefix", "/data", "domains", Map.of("wan", Map.of("read", 1,
                         "write", 1, "delete", 1, "third_party_copy_read", 1, "third_party_copy_write", 1))));
             }
-            RuleStore rules = new RuleStore(store, clock);
+            RuleStore rules = new RuleStore(store, clock, new RequestQueue());
             RseExpressionResolver resolver = new RseExpressionResolver(catalog.rses());
             RuleService service = new RuleService(catalog.dids(), rules, new RuleInputs(store), catalog.rses(),
                     catalog.accounts(), new AccountLimitStore(store), resolver::resolve, clock,

@@ -45,6 +45,7 @@ import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.rules.workers.RuleReevaluator;
+import org.stevedore.transfer.store.RequestQueue;
 import org.stevedore.transfer.store.RequestStore;
 
 /**
@@ -86,7 +87,7 @@ public final class BridgeFixture {
         replicas = new ReplicaStore(store, clock, dids, attachments, availability);
         rses = new RseStore(store, clock);
         accounts = new AccountStore(store, clock);
-        rules = new RuleStore(store, clock);
+        rules = new RuleStore(store, clock, new RequestQueue());
         queries = new RuleQueries(store);
         RseExpressionResolver resolver = new RseExpressionResolver(rses);
         RandomGenerator random = RandomGenerator.of("L64X128MixRandom");

@@ -54,7 +54,7 @@ public final class RuleChanges {
         tx.run("MATCH (:Rule {id: $id})-[l:LOCK]->() RETURN l.rse_id AS rse, sum(l.bytes) AS bytes, count(l) AS n",
                 Map.of("id", ruleId)).list().forEach(r -> usage.put(r.get("rse").asString(),
                 new long[] {r.get("bytes").asLong(0), r.get("n").asLong()}));
-        RuleStore.releaseReplicas(tx, ruleId, null, purgeReplicas, now);
+        rules.releaseReplicas(tx, ruleId, null, purgeReplicas, now);
         RuleStore.addUsage(tx, ruleId, usage, -1);
         tx.run("MATCH (r:Rule {id: $id}) OPTIONAL MATCH (r)-[l:LOCK]->() DELETE l", Map.of("id", ruleId)).consume();
         tx.run("MATCH (r:Rule {id: $id}) DELETE r", Map.of("id", ruleId)).consume();
@@ -74,7 +74,7 @@ public final class RuleChanges {
                     RETURN l.rse_id AS rse, sum(l.bytes) AS bytes, count(l) AS n
                     """, Map.of("id", ruleId, "keys", fileKeys)).list().forEach(r -> usage.put(r.get("rse").asString(),
                     new long[] {r.get("bytes").asLong(0), r.get("n").asLong()}));
-            RuleStore.releaseReplicas(tx, ruleId, fileKeys, rule.purgeReplicas(), now);
+            rules.releaseReplicas(tx, ruleId, fileKeys, rule.purgeReplicas(), now);
             RuleStore.addUsage(tx, ruleId, usage, -1);
             tx.run("MATCH (:Rule {id: $id})-[l:LOCK]->(f:Did) WHERE f.key IN $keys DELETE l",
                     Map.of("id", ruleId, "keys", fileKeys)).consume();

@@ -11,14 +11,15 @@ import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.outbox.Events;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.store.Times;
+import org.stevedore.catalog.store.Values;
 import org.stevedore.rules.error.DuplicateRule;
 
 /**
- * Rules, their locks and the replicas and transfer requests the locks need, written together.
+ * Rules, their locks and the replicas and transfers the locks need, written together.
  *
  * <p>Layout: {@code (:Rule {id, did_key, ...counters})}, {@code (:Rule)-[:LOCK {rse_id, rse, state, bytes,
- * error}]->(:Did)} per file and RSE, the lock count on the {@code REPLICA} relationship, a {@code (:Request)} per
- * missing replica, and per account and RSE {@code (:Account)-[:USAGE {bytes, files}]->(:Rse)}. A lock's state is
+ * error}]->(:Did)} per file and RSE, the lock count on the {@code REPLICA} relationship, a transfer per missing replica
+ * (asked of the transfer agent through {@link TransferQueue}, in the same transaction), and per account and RSE {@code (:Account)-[:USAGE {bytes, files}]->(:Rse)}. A lock's state is
  * decided in the same statement that takes the replica's lock, from the replica's state at that moment, so a lock
  * never misses a transfer finishing concurrently.
  *
@@ -30,10 +31,12 @@ public final class RuleStore {
 
     private final Store store;
     private final Clock clock;
+    private final TransferQueue transfers;
 
-    public RuleStore(Store store, Clock clock) {
+    public RuleStore(Store store, Clock clock, TransferQueue transfers) {
         this.store = store;
         this.clock = clock;
+        this.transfers = transfers;
     }
 
     public Store store() {
@@ -105,7 +108,8 @@ public final class RuleStore {
 
     /**
      * Adds locks to an existing rule inside the caller's transaction: the MERGE on each replica takes its lock, a
-     * missing replica becomes COPYING with a QUEUED request, and the account's usage grows by the locked bytes.
+     * missing replica becomes COPYING and its transfer is queued ({@link TransferQueue#queue}), and the account's usage
+     * grows by the locked bytes.
      * Does not recount; call {@link #recount} after.
      */
     public void addLocks(TransactionContext tx, String ruleId, List<PlannedLock> locks, long now) {
@@ -128,7 +132,7 @@ public final class RuleStore {
             u[1]++;
         }
         for (int from = 0; from < sourced.size(); from += batch) {
-            tx.run("""
+            List<TransferQueue.Transfer> needed = tx.run("""
                     MATCH (rule:Rule {id: $rule})
                     UNWIND $rows AS row
                     MATCH (f:Did {key: row.key})
@@ -145,15 +149,13 @@ public final class RuleStore {
                                           updated_at: $now,
                                           state: CASE WHEN r.state = 'AVAILABLE' THEN 'OK' ELSE 'REPLICATING' END}]->(f)
                     WITH rule, row, rse, transfer WHERE transfer
-                    MERGE (q:Request {key: row.key + '|' + row.rse_id})
-                      ON CREATE SET q.did_key = row.key, q.dest_rse_id = row.rse_id, q.state = 'QUEUED',
-                                    q.activity = rule.activity,
-                                    q.request_type = CASE WHEN rse.staging_area THEN 'STAGEIN' ELSE null END,
-                                    q.priority = rule.priority, q.bytes = row.bytes,
-                                    q.source_replica_expression = rule.source_replica_expression,
-                                    q.created_at = $now, q.hash_bucket = row.bucket
+                    RETURN row.key AS key, row.rse_id AS rse_id, row.bytes AS bytes, row.bucket AS bucket,
+                           coalesce(rse.staging_area, false) AS staging_area, rule.activity AS activity,
+                           rule.priority AS priority, rule.source_replica_expression AS source_replica_expression
                     """, Map.of("rule", ruleId, "rows", sourced.subList(from, Math.min(sourced.size(), from + batch)),
-                    "now", now)).consume();
+                    "now", now)).list(RuleStore::transfer);
+            // The copies that need a transfer go to the transfer agent in the same transaction, one call per batch.
+            transfers.queue(tx, needed, now);
         }
         for (int from = 0; from < stuck.size(); from += batch) {
             tx.run("""
@@ -166,6 +168,12 @@ public final class RuleStore {
                     "now", now)).consume();
         }
         addUsage(tx, ruleId, usage, 1);
+    }
+
+    private static TransferQueue.Transfer transfer(Record r) {
+        return new TransferQueue.Transfer(r.get("key").asString(), r.get("rse_id").asString(), r.get("bytes").asLong(),
+                r.get("bucket").asLong(), r.get("staging_area").asBoolean(), Values.str(r.get("activity")),
+                r.get("priority").asLong(), Values.str(r.get("source_replica_expression")));
     }
 
     static void addUsage(TransactionContext tx, String ruleId, Map<String, long[]> usage, int sign) {
@@ -262,16 +270,16 @@ public final class RuleStore {
 
     /**
      * Each replica a rule's locks hold (on {@code fileKeys}, or all when null) loses one lock; one left without any
-     * gets its tombstone, and its queued transfer, if any, is cancelled. Stuck locks never took a replica's lock.
+     * gets its tombstone, and its transfer, if not under way, is cancelled ({@link TransferQueue#cancelPending}, one
+     * call for them all). Stuck locks never took a replica's lock.
      */
-    static void releaseReplicas(TransactionContext tx, String ruleId, List<String> fileKeys, boolean purge,
-                                long now) {
+    void releaseReplicas(TransactionContext tx, String ruleId, List<String> fileKeys, boolean purge, long now) {
         Map<String, Object> params = new HashMap<>();
         params.put("id", ruleId);
         params.put("keys", fileKeys);
         params.put("purge", purge);
         params.put("now", now);
-        tx.run("""
+        List<TransferQueue.FileAtRse> unlocked = tx.run("""
                 MATCH (rule:Rule {id: $id})-[l:LOCK]->(f:Did)
                 WHERE ($keys IS NULL OR f.key IN $keys) AND l.state <> 'STUCK'
                 MATCH (f)-[r:REPLICA]->(rse:Rse {id: l.rse_id})
@@ -280,10 +288,9 @@ public final class RuleStore {
                 WHERE r.lock_cnt = 0
                 SET r.tombstone = CASE WHEN $purge OR r.state <> 'AVAILABLE' THEN 0
                                        ELSE coalesce(r.accessed_at, r.updated_at, r.created_at, $now) END
-                WITH f, r, rse
-                OPTIONAL MATCH (q:Request {key: f.key + '|' + rse.id}) WHERE q.state IN ['QUEUED', 'WAITING']
-                DELETE q
-                """, params).consume();
+                RETURN f.key AS key, rse.id AS rse_id
+                """, params).list(r -> new TransferQueue.FileAtRse(r.get("key").asString(), r.get("rse_id").asString()));
+        transfers.cancelPending(tx, unlocked);
     }
 
     // ---- outcomes of transfers --------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ import org.stevedore.tape.store.CampaignFileState;
 import org.stevedore.tape.store.CampaignState;
 import org.stevedore.tape.store.NewCampaign;
 import org.stevedore.tape.store.Pin;
+import org.stevedore.transfer.store.RequestQueue;
 
 /**
  * Campaigns end to end against the emulated tape and the real store: the pins of what they stage, the pin releaser
@@ -92,7 +93,7 @@ class CampaignPinsAndDeadlinesTest extends StoreTest {
         CampaignFixture f = new CampaignFixture(store, new Window(100, 100_000), SETTINGS);
         List<String> names = f.dataset("ds", 4, 1_000);
         DidRef locked = new DidRef("run8", names.get(0));
-        RuleStore rules = new RuleStore(store, f.clock);
+        RuleStore rules = new RuleStore(store, f.clock, new RequestQueue());
         String tapeId = f.rses.get(CampaignFixture.TAPE).id();
         NewRule rule = new NewRule("rule-1", locked, DidType.FILE, "prod", 1, CampaignFixture.TAPE, Grouping.NONE, null,
                 false, null, "Staging", Notify.N, false, false, null, 3, null, RuleState.REPLICATING, null);

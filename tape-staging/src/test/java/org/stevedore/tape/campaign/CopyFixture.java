@@ -50,6 +50,7 @@ import org.stevedore.transfer.conveyor.Submitter;
 import org.stevedore.transfer.conveyor.TransferTools;
 import org.stevedore.transfer.local.LocalCopier;
 import org.stevedore.transfer.local.LocalTransferTool;
+import org.stevedore.transfer.store.RequestQueue;
 import org.stevedore.transfer.store.RequestStore;
 import org.stevedore.transfer.store.RetryPolicy;
 
@@ -106,7 +107,7 @@ final class CopyFixture implements AutoCloseable {
             protocols.add(rse, Map.of("scheme", "file", "prefix", dir(rse).toString(),
                     "domains", Map.of("wan", Map.of("read", 1, "write", 1, "delete", 1))));
         }
-        rules = new RuleStore(store, clock);
+        rules = new RuleStore(store, clock, new RequestQueue());
         queries = new RuleQueries(store);
         RseExpressionResolver resolver = new RseExpressionResolver(rses);
         RandomGenerator random = RandomGenerator.of("L64X128MixRandom");

@@ -45,6 +45,7 @@ import org.stevedore.tape.rest.TapeRestSettings;
 import org.stevedore.tape.store.Pin;
 import org.stevedore.tape.store.PinStore;
 import org.stevedore.tape.store.PinTarget;
+import org.stevedore.transfer.store.RequestQueue;
 
 /** The pin releaser between the real catalog and a tape endpoint: the emulator, or a stubbed Tape REST server. */
 class PinReleaserTest extends StoreTest {
@@ -61,7 +62,7 @@ class PinReleaserTest extends StoreTest {
     @BeforeEach
     void setUp() {
         pins = new PinStore(store, clock);
-        rules = new RuleStore(store, clock);
+        rules = new RuleStore(store, clock, new RequestQueue());
         ReplicaStore replicas = new ReplicaStore(store, clock, new DidStore(store, clock),
                 new AttachmentStore(store, clock, new UpdatedDidQueue(store)));
         Fixtures.scope(store, "bmn", "prod");

@@ -32,6 +32,7 @@ import org.stevedore.rules.store.PlannedLock;
 import org.stevedore.rules.store.RuleChanges;
 import org.stevedore.rules.store.RuleState;
 import org.stevedore.rules.store.RuleStore;
+import org.stevedore.transfer.store.RequestQueue;
 
 class PinStoreTest extends StoreTest {
 
@@ -49,7 +50,7 @@ class PinStoreTest extends StoreTest {
     @BeforeEach
     void setUp() {
         pins = new PinStore(store, clock);
-        rules = new RuleStore(store, clock);
+        rules = new RuleStore(store, clock, new RequestQueue());
         rses = new RseStore(store, clock);
         DidStore dids = new DidStore(store, clock);
         ReplicaStore replicas = new ReplicaStore(store, clock, dids,

@@ -24,6 +24,7 @@ import org.stevedore.rules.store.RuleChanges;
 import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleStore;
+import org.stevedore.transfer.store.RequestQueue;
 
 /** The stores and service of rule tests, with helpers that build a small grid. */
 final class RuleFixture {
@@ -51,7 +52,7 @@ final class RuleFixture {
         rses = new RseStore(store, clock);
         accounts = new AccountStore(store, clock);
         limits = new AccountLimitStore(store);
-        rules = new RuleStore(store, clock);
+        rules = new RuleStore(store, clock, new RequestQueue());
         queries = new RuleQueries(store);
         changes = new RuleChanges(rules, clock);
         RandomGenerator random = RandomGenerator.of("L64X128MixRandom");

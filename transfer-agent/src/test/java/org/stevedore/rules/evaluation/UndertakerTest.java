@@ -20,6 +20,7 @@ import org.stevedore.rules.store.Rule;
 import org.stevedore.rules.store.UndertakerStore;
 import org.stevedore.rules.workers.RuleReevaluator;
 import org.stevedore.rules.workers.Undertaker;
+import org.stevedore.transfer.store.RequestQueue;
 
 /** The undertaker against the real store: what goes with an expired DID, and what must stay. */
 class UndertakerTest extends StoreTest {
@@ -35,7 +36,7 @@ class UndertakerTest extends StoreTest {
         f.rse("SRC", Map.of());
         f.rse("DST", Map.of());
         UpdatedDidQueue queue = new UpdatedDidQueue(store);
-        undertaker = new Undertaker(new UndertakerStore(store, queue, clock), f.service, clock, 100,
+        undertaker = new Undertaker(new UndertakerStore(store, queue, clock, new RequestQueue()), f.service, clock, 100,
                 Duration.ofMinutes(10));
         reevaluator = new RuleReevaluator(queue, f.maintenance, 100);
     }

@@ -37,6 +37,7 @@ import org.stevedore.transfer.fts.Fts3Auth;
 import org.stevedore.transfer.fts.Fts3Client;
 import org.stevedore.transfer.fts.Fts3Config;
 import org.stevedore.transfer.fts.Fts3HttpClients;
+import org.stevedore.transfer.store.RequestQueue;
 import org.stevedore.transfer.store.RequestStore;
 import org.stevedore.transfer.store.RetryPolicy;
 import org.stevedore.transfer.store.ThrottleStore;
@@ -81,7 +82,7 @@ final class FtsGrid implements AutoCloseable {
         accounts.add("jdoe", AccountType.USER, null);
         new ScopeStore(store, clock).add("s", "jdoe");
         diskRses.forEach(r -> rse(r, Map.of()));
-        rules = new RuleStore(store, clock);
+        rules = new RuleStore(store, clock, new RequestQueue());
         queries = new RuleQueries(store);
         RseExpressionResolver resolver = new RseExpressionResolver(rses);
         service = new RuleService(dids, rules, new RuleInputs(store), rses, accounts, new AccountLimitStore(store),

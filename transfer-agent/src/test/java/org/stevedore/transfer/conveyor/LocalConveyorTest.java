@@ -44,6 +44,7 @@ import org.stevedore.rules.store.RuleState;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.transfer.local.LocalCopier;
 import org.stevedore.transfer.local.LocalTransferTool;
+import org.stevedore.transfer.store.RequestQueue;
 import org.stevedore.transfer.store.RequestStore;
 
 /** A rule across two posix RSEs, carried out by the submitter and poller with the local tool: real bytes move. */
@@ -78,7 +79,7 @@ class LocalConveyorTest extends StoreTest {
             protocols.add(rse, Map.of("scheme", "file", "prefix", root.resolve(rse.toLowerCase()).toString(),
                     "domains", Map.of("wan", Map.of("read", 1, "write", 1, "delete", 1))));
         }
-        rules = new RuleStore(store, clock);
+        rules = new RuleStore(store, clock, new RequestQueue());
         queries = new RuleQueries(store);
         RseExpressionResolver resolver = new RseExpressionResolver(rses);
         service = new RuleService(dids, rules, new RuleInputs(store), rses, accounts, new AccountLimitStore(store),

@@ -45,6 +45,7 @@ import org.stevedore.testsupport.fts.Fts3EmulatorSettings;
 import org.stevedore.transfer.conveyor.Poller;
 import org.stevedore.transfer.conveyor.Submitter;
 import org.stevedore.transfer.conveyor.TransferTools;
+import org.stevedore.transfer.store.RequestQueue;
 import org.stevedore.transfer.store.RequestStore;
 
 /**
@@ -85,7 +86,7 @@ class FtsFromAttributeConveyorTest extends StoreTest {
             protocols.add(rse, Map.of("scheme", "davs", "hostname", hostname, "port", 443, "prefix", "/data",
                     "domains", Map.of("wan", Map.of("read", 1, "write", 1, "delete", 1))));
         }
-        rules = new RuleStore(store, clock);
+        rules = new RuleStore(store, clock, new RequestQueue());
         queries = new RuleQueries(store);
         resolver = new RseExpressionResolver(rses);
         service = new RuleService(dids, rules, new RuleInputs(store), rses, accounts, new AccountLimitStore(store),

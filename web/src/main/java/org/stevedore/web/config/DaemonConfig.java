@@ -17,6 +17,7 @@ import org.stevedore.catalog.store.Store;
 import org.stevedore.rules.evaluation.RuleMaintenance;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.store.RuleQueries;
+import org.stevedore.rules.store.TransferQueue;
 import org.stevedore.rules.store.UndertakerStore;
 import org.stevedore.rules.workers.RuleCleaner;
 import org.stevedore.rules.workers.RuleInjector;
@@ -57,9 +58,9 @@ public class DaemonConfig {
     /** Removes expired DIDs; {@code stevedore.undertaker.*}. */
     @Bean
     @ConditionalOnProperty(name = "stevedore.undertaker.enabled", matchIfMissing = true)
-    DaemonLifecycle undertakerDaemon(Store store, UpdatedDidQueue queue, RuleService service, Clock clock,
-                                     HeartbeatStore heartbeats, UndertakerProperties properties) {
-        Undertaker undertaker = new Undertaker(new UndertakerStore(store, queue, clock), service, clock,
+    DaemonLifecycle undertakerDaemon(Store store, UpdatedDidQueue queue, RuleService service, TransferQueue transfers,
+                                     Clock clock, HeartbeatStore heartbeats, UndertakerProperties properties) {
+        Undertaker undertaker = new Undertaker(new UndertakerStore(store, queue, clock, transfers), service, clock,
                 properties.getBatchSize(), properties.getPause());
         return new DaemonLifecycle(List.of(new Daemon(List.of(undertaker), heartbeats, DaemonSettings.defaults()
                 .withIdleSleep(properties.getIdleSleep()).withStopTimeout(Duration.ofSeconds(5)))));

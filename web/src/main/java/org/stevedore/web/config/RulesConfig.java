@@ -16,6 +16,8 @@ import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleStore;
+import org.stevedore.rules.store.TransferQueue;
+import org.stevedore.transfer.store.RequestQueue;
 
 /** The rules engine. */
 @Configuration(proxyBeanMethods = false)
@@ -27,8 +29,14 @@ public class RulesConfig {
     }
 
     @Bean
-    RuleStore ruleStore(Store store, Clock clock) {
-        return new RuleStore(store, clock);
+    RuleStore ruleStore(Store store, Clock clock, TransferQueue transfers) {
+        return new RuleStore(store, clock, transfers);
+    }
+
+    /** The rules engine's transfers, kept by the transfer agent. */
+    @Bean
+    TransferQueue transferQueue() {
+        return new RequestQueue();
     }
 
     @Bean
