@@ -47,6 +47,7 @@ import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.transfer.store.RequestClaims;
 import org.stevedore.transfer.store.RequestOutcomes;
+import org.stevedore.transfer.store.RequestQueue;
 
 /**
  * The workload bridge's release latency: a task of N one-file jobs (with a webhook, so each release also writes its
@@ -83,7 +84,7 @@ final class BridgeRelease {
             ReplicaStore replicas = new ReplicaStore(store, clock, dids, attachments);
             RseStore rses = new RseStore(store, clock);
             AccountStore accounts = new AccountStore(store, clock);
-            RuleStore rules = new RuleStore(store, clock);
+            RuleStore rules = new RuleStore(store, clock, new RequestQueue());
             RseExpressionResolver resolver = new RseExpressionResolver(rses);
             RuleService ruleService = new RuleService(dids, rules, new RuleInputs(store), rses, accounts,
                     new AccountLimitStore(store), resolver::resolve, clock,

@@ -14,12 +14,14 @@ import org.stevedore.catalog.did.NewDid;
 import org.stevedore.catalog.did.UpdatedDidQueue;
 import org.stevedore.catalog.replica.NewReplica;
 import org.stevedore.catalog.store.Store;
+import org.stevedore.rules.evaluation.RuleMaintenance;
 import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.rules.workers.RuleReevaluator;
+import org.stevedore.transfer.store.RequestQueue;
 
 /**
  * Rule evaluation as the service does it. {@code rule-evaluation}: one rule of one copy on a dataset of N files whose
@@ -52,10 +54,14 @@ final class RuleEvaluation {
             catalog.prepare(w);
             List<String> targets = reevaluation ? List.of("BENCH_DST1", "BENCH_DST2", "BENCH_DST3") : List.of("BENCH_DST1");
             targets.forEach(catalog.rses()::add);
-            RuleStore rules = new RuleStore(store, clock);
+            RuleStore rules = new RuleStore(store, clock, new RequestQueue());
+            RandomGenerator random = RandomGenerator.getDefault();
             RuleService service = new RuleService(catalog.dids(), rules, new RuleInputs(store), catalog.rses(),
                     catalog.accounts(), new AccountLimitStore(store), new RseExpressionResolver(catalog.rses())::resolve,
-                    clock, RuleService.Settings.defaults(), RandomGenerator.getDefault());
+                    clock, RuleService.Settings.defaults(), random);
+            RuleMaintenance maintenance = new RuleMaintenance(rules, new RuleInputs(store), catalog.rses(),
+                    new AccountLimitStore(store), new RseExpressionResolver(catalog.rses())::resolve, clock,
+                    service.settings(), random);
             DidRef dataset = new DidRef(w.scope(), "bench.rules.dataset");
             catalog.dids().add(List.of(NewDid.collection(dataset.scope(), dataset.name(), DidType.DATASET, w.account())));
 
@@ -85,7 +91,7 @@ final class RuleEvaluation {
                             false);
                 }
                 f.put("attach_s", seconds(System.nanoTime() - attach));
-                RuleReevaluator evaluator = new RuleReevaluator(new UpdatedDidQueue(store), service, 100);
+                RuleReevaluator evaluator = new RuleReevaluator(new UpdatedDidQueue(store), maintenance, 100);
                 while (evaluator.runOnce(Partition.whole()).didWork()) {
                     // until the queue is empty
                 }

@@ -25,6 +25,7 @@ import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.RuleInputs;
+import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleState;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.testsupport.fts.Fts3Emulator;
@@ -38,6 +39,7 @@ import org.stevedore.transfer.fts.Fts3Config;
 import org.stevedore.transfer.fts.Fts3HttpClients;
 import org.stevedore.transfer.store.RequestClaims;
 import org.stevedore.transfer.store.RequestOutcomes;
+import org.stevedore.transfer.store.RequestQueue;
 import org.stevedore.transfer.store.RetryPolicy;
 
 /**
@@ -87,7 +89,7 @@ final class TransferPipeline {
                         + ".example.org", "port", 443, "prefix", "/data", "domains", Map.of("wan", Map.of("read", 1,
                         "write", 1, "delete", 1, "third_party_copy_read", 1, "third_party_copy_write", 1))));
             }
-            RuleStore rules = new RuleStore(store, clock);
+            RuleStore rules = new RuleStore(store, clock, new RequestQueue());
             RseExpressionResolver resolver = new RseExpressionResolver(catalog.rses());
             RuleService service = new RuleService(catalog.dids(), rules, new RuleInputs(store), catalog.rses(),
                     catalog.accounts(), new AccountLimitStore(store), resolver::resolve, clock,
@@ -116,7 +118,7 @@ final class TransferPipeline {
                 Workload warm = new Workload(w.account(), WARMUP_SCOPE, SOURCE, warmupFiles, options.datasetSize());
                 catalog.scopes().add(warm.scope(), warm.account());
                 String warmRule = queue(catalog, service, store, warm, 5, warmupFiles + w.files());
-                Carried warmed = carry(warmRule, rules, upTo(submitter, warmupFiles), poller, null);
+                Carried warmed = carry(warmRule, new RuleQueries(store), upTo(submitter, warmupFiles), poller, null);
                 f.put("warmup_s", seconds(warmed.nanos()));
                 long left = count(store, "MATCH (q:Request {state: 'QUEUED'}) RETURN count(q)");
                 if (left != w.files()) {
@@ -131,7 +133,7 @@ final class TransferPipeline {
             long cpu0 = CpuClock.nanos();
             long jit0 = jitMillis();
             AllocationMeter allocations = AllocationMeter.start();
-            Carried carried = carry(rule, rules, submitter, poller, allocations);
+            Carried carried = carry(rule, new RuleQueries(store), submitter, poller, allocations);
             long elapsed = carried.nanos();
             long cpu = CpuClock.nanos() - cpu0;
             long jit = jitMillis() - jit0;
@@ -227,7 +229,7 @@ final class TransferPipeline {
      * Runs a submitter thread and a poller thread, each looping as its daemon does, from the first claim until the
      * rule is OK (every replica AVAILABLE, every lock OK): how long that took, and how long each worker was busy.
      */
-    private static Carried carry(String rule, RuleStore rules, Worker submitter, Poller poller,
+    private static Carried carry(String rule, RuleQueries rules, Worker submitter, Poller poller,
                                  AllocationMeter allocations) {
         long started = System.nanoTime();
         AtomicBoolean done = new AtomicBoolean();

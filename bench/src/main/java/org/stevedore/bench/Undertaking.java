@@ -20,6 +20,7 @@ import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.rules.store.UndertakerStore;
 import org.stevedore.rules.workers.Undertaker;
+import org.stevedore.transfer.store.RequestQueue;
 
 /**
  * {@code undertaker}: N files in datasets of {@code --dataset-size}, each dataset with a rule of one copy on the RSE
@@ -46,7 +47,7 @@ final class Undertaking {
             Catalog catalog = Catalog.of(store, clock);
             Workload w = Workload.of(options);
             catalog.prepare(w);
-            RuleStore rules = new RuleStore(store, clock);
+            RuleStore rules = new RuleStore(store, clock, new RequestQueue());
             RuleService service = new RuleService(catalog.dids(), rules, new RuleInputs(store), catalog.rses(),
                     catalog.accounts(), new AccountLimitStore(store), new RseExpressionResolver(catalog.rses())::resolve,
                     clock, RuleService.Settings.defaults(), RandomGenerator.getDefault());
@@ -62,7 +63,7 @@ final class Undertaking {
             }
             f.put("setup_s", seconds(System.nanoTime() - setup));
 
-            Undertaker undertaker = new Undertaker(new UndertakerStore(store, new UpdatedDidQueue(store), clock),
+            Undertaker undertaker = new Undertaker(new UndertakerStore(store, new UpdatedDidQueue(store), clock, new RequestQueue()),
                     service, clock, options.batch(), Duration.ofMinutes(10));
             long cpu0 = CpuClock.nanos();
             long started = System.nanoTime();

@@ -38,14 +38,17 @@ import org.stevedore.catalog.rse.RseType;
 import org.stevedore.catalog.scope.ScopeStore;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.testing.MutableClock;
+import org.stevedore.rules.evaluation.RuleMaintenance;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.RuleInputs;
+import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.rules.workers.RuleReevaluator;
 import org.stevedore.transfer.store.RequestClaims;
 import org.stevedore.transfer.store.RequestOutcomes;
+import org.stevedore.transfer.store.RequestQueue;
 
 /**
  * The whole bridge on the real store, as the application wires it: the rules engine for pins, the request store for
@@ -63,7 +66,9 @@ public final class BridgeFixture {
     public final RseStore rses;
     public final AccountStore accounts;
     public final RuleStore rules;
+    public final RuleQueries queries;
     public final RuleService ruleService;
+    public final RuleMaintenance maintenance;
     public final RuleReevaluator reevaluator;
     public final ReplicaAvailability availability = new ReplicaAvailability();
     public final RequestClaims claims;
@@ -85,12 +90,16 @@ public final class BridgeFixture {
         replicas = new ReplicaStore(store, clock, dids, attachments, availability);
         rses = new RseStore(store, clock);
         accounts = new AccountStore(store, clock);
-        rules = new RuleStore(store, clock);
+        rules = new RuleStore(store, clock, new RequestQueue());
+        queries = new RuleQueries(store);
         RseExpressionResolver resolver = new RseExpressionResolver(rses);
+        RandomGenerator random = RandomGenerator.of("L64X128MixRandom");
         ruleService = new RuleService(dids, rules, new RuleInputs(store), rses, accounts, new AccountLimitStore(store),
                 resolver::resolve, clock, new RuleService.Settings(10_000, Duration.ofDays(14)),
-                RandomGenerator.of("L64X128MixRandom"));
-        reevaluator = new RuleReevaluator(queue, ruleService, 100);
+                random);
+        maintenance = new RuleMaintenance(rules, new RuleInputs(store), rses, new AccountLimitStore(store),
+                resolver::resolve, clock, ruleService.settings(), random);
+        reevaluator = new RuleReevaluator(queue, maintenance, 100);
         claims = new RequestClaims(store, clock);
         outcomes = new RequestOutcomes(store, clock, new LockOutcomes(rules), availability);
         bridge = new BridgeStore(store, dids, attachments, queue);

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,7 +18,6 @@ import org.stevedore.catalog.account.AccountStore;
 import org.stevedore.catalog.did.Did;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.did.DidStore;
-import org.stevedore.catalog.did.UpdatedDidQueue;
 import org.stevedore.catalog.error.InvalidObject;
 import org.stevedore.catalog.error.UnsupportedOperation;
 import org.stevedore.catalog.rse.Rse;
@@ -32,16 +30,19 @@ import org.stevedore.rules.store.NewRule;
 import org.stevedore.rules.store.Notify;
 import org.stevedore.rules.store.PlannedLock;
 import org.stevedore.rules.store.Rule;
+import org.stevedore.rules.store.RuleChanges;
 import org.stevedore.rules.store.RuleInputs.FileInfo;
 import org.stevedore.rules.store.RuleInputs.ReplicaInfo;
 import org.stevedore.rules.store.RuleInputs;
+import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleState;
 import org.stevedore.rules.store.RuleStore;
 
 /**
  * Creating, changing and removing replication rules. Creation validates everything, plans every lock in memory and
  * writes the rule with its locks, replicas and transfer requests in one transaction; rules above the injection
- * threshold (file copies) are written in INJECT and planned later by the injector.
+ * threshold (file copies) are written in INJECT and planned later by the injector. What the workers do to existing
+ * rules (re-evaluation, repair) is {@link RuleMaintenance}'s.
  */
 public final class RuleService {
 
@@ -56,34 +57,31 @@ public final class RuleService {
 
     private final DidStore dids;
     private final RuleStore rules;
+    private final RuleQueries queries;
+    private final RuleChanges changes;
     private final RuleInputs inputs;
-    private final RseStore rses;
     private final AccountStore accounts;
-    private final AccountLimitStore limits;
-    private final Function<String, List<Rse>> resolver;
+    private final LockPlanning planning;
     private final Clock clock;
     private final Settings settings;
-    private final RandomGenerator random;
 
     public RuleService(DidStore dids, RuleStore rules, RuleInputs inputs, RseStore rses, AccountStore accounts,
                        AccountLimitStore limits, Function<String, List<Rse>> resolver, Clock clock, Settings settings,
                        RandomGenerator random) {
         this.dids = dids;
         this.rules = rules;
+        this.queries = new RuleQueries(rules.store());
+        this.changes = new RuleChanges(rules, clock);
         this.inputs = inputs;
-        this.rses = rses;
         this.accounts = accounts;
-        this.limits = limits;
-        this.resolver = resolver;
+        this.planning = new LockPlanning(inputs, queries, rses, limits, resolver, random);
         this.clock = clock;
         this.settings = settings;
-        this.random = random;
     }
 
     public Settings settings() {
         return settings;
     }
-
     /** Creates one rule per DID, all or none; answers their ids in the order of the DIDs. */
     public List<String> add(RuleRequest request, String issuer) {
         if (request.dids() == null || request.dids().isEmpty()) {
@@ -107,15 +105,15 @@ public final class RuleService {
         accounts.get(account);
         Grouping grouping = Grouping.parse(request.grouping());
         Notify notify = Notify.parse(request.notification());
-        List<Rse> targets = resolve(request.rseExpression());
+        List<Rse> targets = planning.resolve(request.rseExpression());
         if (copies > targets.size()) {
             throw new org.stevedore.rules.error.InsufficientTargetRSEs("Rule asks " + copies + " copies but '"
                     + request.rseExpression() + "' selects only " + targets.size() + " RSE(s)");
         }
         if (request.sourceReplicaExpression() != null && !request.sourceReplicaExpression().isBlank()) {
-            resolve(request.sourceReplicaExpression());
+            planning.resolve(request.sourceReplicaExpression());
         }
-        Map<String, RseWithAttributes> all = allRses();
+        Map<String, RseWithAttributes> all = planning.allRses();
         List<Planned> planned = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (DidRef ref : request.dids()) {
@@ -140,7 +138,7 @@ public final class RuleService {
                 if (Boolean.TRUE.equals(request.asynchronous()) || (long) files.size() * copies > settings.injectThreshold()) {
                     rule = withState(rule, RuleState.INJECT);
                 } else {
-                    locks = plan(NewRuleView.of(rule), files, replicas, targets, all, Map.of());
+                    locks = planning.plan(NewRuleView.of(rule), files, replicas, targets, all, Map.of());
                 }
             }
             planned.add(new Planned(rule, did.bytes() == null ? 0 : did.bytes(), locks));
@@ -173,64 +171,10 @@ public final class RuleService {
         return s == null || s.isBlank() ? null : s;
     }
 
-    /** Resolves an expression for a rule: a refusal is a rule refusal (409), as in Rucio. */
-    List<Rse> resolve(String expression) {
-        try {
-            return resolver.apply(expression);
-        } catch (InvalidRSEExpression e) {
-            throw InvalidRSEExpression.inRule(e);
-        }
-    }
-
-    Map<String, RseWithAttributes> allRses() {
-        Map<String, RseWithAttributes> all = new LinkedHashMap<>();
-        rses.listWithAttributes().forEach(r -> all.put(r.rse().id(), r));
-        return all;
-    }
-
-    /** Plans locks for files of a rule; {@code fixed} pins groups the rule already placed. */
-    List<PlannedLock> plan(NewRuleView rule, List<FileInfo> files, List<Rse> targets, Map<String, RseWithAttributes> all,
-                           Map<String, List<Rse>> fixed) {
-        return plan(rule, files, inputs.replicas(files.stream().map(FileInfo::key).distinct().toList()), targets, all,
-                fixed);
-    }
-
-    /** Plans with the files' replicas already known. */
-    List<PlannedLock> plan(NewRuleView rule, List<FileInfo> files, Map<String, List<ReplicaInfo>> replicas,
-                           List<Rse> targets, Map<String, RseWithAttributes> all, Map<String, List<Rse>> fixed) {
-        Set<String> sources = new HashSet<>();
-        if (rule.sourceReplicaExpression() != null) {
-            resolve(rule.sourceReplicaExpression()).stream().filter(Rse::availabilityRead).forEach(r -> sources.add(r.id()));
-        } else {
-            all.values().stream().filter(r -> r.rse().availabilityRead()).forEach(r -> sources.add(r.rse().id()));
-        }
-        RulePlanner planner = new RulePlanner(all, sources, random);
-        RulePlanner.Params params = new RulePlanner.Params(rule.copies(), rule.grouping(), rule.weight(),
-                rule.ignoreAvailability(), "'" + rule.did() + "'");
-        List<RsePlacement.Candidate> candidates = planner.candidates(targets, params);
-        Map<String, AccountLimitStore.Usage> quotas = limits.usage(rule.account(),
-                candidates.stream().map(c -> c.rse().id()).toList());
-        return planner.plan(files, replicas, params, candidates, quotas, fixed);
-    }
-
-    /** The placement-relevant view of a rule, new or stored. */
-    record NewRuleView(DidRef did, String account, int copies, Grouping grouping, String weight, boolean ignoreAvailability,
-                       String sourceReplicaExpression, String rseExpression) {
-        static NewRuleView of(NewRule r) {
-            return new NewRuleView(r.did(), r.account(), r.copies(), r.grouping(), r.weight(), r.ignoreAvailability(),
-                    r.sourceReplicaExpression(), r.rseExpression());
-        }
-
-        static NewRuleView of(Rule r) {
-            return new NewRuleView(r.did(), r.account(), r.copies(), r.grouping(), r.weight(), r.ignoreAvailability(),
-                    r.sourceReplicaExpression(), r.rseExpression());
-        }
-    }
-
     // ---- reads and changes --------------------------------------------------------------------------------
 
     public Rule get(String id) {
-        return rules.get(id);
+        return queries.get(id);
     }
 
     /**
@@ -242,7 +186,7 @@ public final class RuleService {
         if (options == null || options.isEmpty()) {
             throw new InvalidObject("Nothing to change: give options such as {\"lifetime\": 86400}");
         }
-        Rule rule = rules.get(id);
+        Rule rule = queries.get(id);
         Map<String, Object> props = new HashMap<>();
         boolean approve = false;
         for (Map.Entry<String, Object> e : options.entrySet()) {
@@ -299,10 +243,10 @@ public final class RuleService {
             }
         }
         if (!props.isEmpty()) {
-            rule = rules.update(id, props);
+            rule = changes.update(id, props);
         }
         if (approve) {
-            rules.update(id, Map.of("state", RuleState.INJECT.name()));
+            changes.update(id, Map.of("state", RuleState.INJECT.name()));
             rule = applyPending(id);
         }
         return rule;
@@ -317,11 +261,11 @@ public final class RuleService {
 
     /** Deletes a rule; a locked rule must be unlocked first. {@code purge} overrides the rule's own setting. */
     public void delete(String id, Boolean purge) {
-        Rule rule = rules.get(id);
+        Rule rule = queries.get(id);
         if (rule.locked()) {
             throw new UnsupportedOperation("Rule " + id + " is locked; unlock it before deleting it");
         }
-        rules.delete(id, purge != null ? purge : rule.purgeReplicas());
+        changes.delete(id, purge != null ? purge : rule.purgeReplicas());
         log.info("Rule {} on {} deleted", id, rule.did());
     }
 
@@ -332,23 +276,23 @@ public final class RuleService {
      * (files already locked are skipped, and their groups keep the RSEs they got).
      */
     public Rule applyPending(String id) {
-        Rule rule = rules.get(id);
+        Rule rule = queries.get(id);
         if (rule.state() != RuleState.INJECT) {
             return rule;
         }
-        Map<String, Set<String>> done = rules.lockedPairs(id);
+        Map<String, Set<String>> done = queries.lockedPairs(id);
         Map<String, List<ReplicaInfo>> replicas = new HashMap<>();
         List<FileInfo> files = inputs.files(rule.did(), rule.didType(), replicas).stream()
                 .filter(f -> done.getOrDefault(f.key(), Set.of()).size() < rule.copies()).toList();
         List<PlannedLock> locks;
         try {
             locks = files.isEmpty() ? List.of()
-                    : plan(NewRuleView.of(rule), files, replicas, resolve(rule.rseExpression()), allRses(),
-                    fixedGroups(rule, files));
+                    : planning.plan(NewRuleView.of(rule), files, replicas, planning.resolve(rule.rseExpression()),
+                    planning.allRses(), planning.fixedGroups(rule, files));
         } catch (org.stevedore.catalog.error.StevedoreException e) {
-            rules.update(id, Map.of("state", RuleState.STUCK.name(), "error", e.getMessage(), "stuck_at", clock.millis()));
+            changes.update(id, Map.of("state", RuleState.STUCK.name(), "error", e.getMessage(), "stuck_at", clock.millis()));
             log.warn("Rule {} could not be injected: {}", id, e.getMessage());
-            return rules.get(id);
+            return queries.get(id);
         }
         int chunk = (int) Math.max(1, Math.min(Integer.MAX_VALUE, settings.injectThreshold()));
         for (int from = 0; from < locks.size(); from += chunk) {
@@ -366,153 +310,5 @@ public final class RuleService {
         log.info("Rule {} injected: {} locks in {} transaction(s), state {}", id, locks.size(),
                 (locks.size() + chunk - 1) / chunk, applied.state());
         return applied;
-    }
-
-    // ---- re-evaluation and repair ---------------------------------------------------------------------------
-
-    /**
-     * Applies one content change of a collection to every rule on it or above it: attached files get the locks
-     * their rule asks for (joining the RSEs their group already uses), detached files lose locks unless the rule's
-     * DID still reaches them another way. Only the files of the change are looked at, not the whole collection.
-     */
-    public void reevaluate(UpdatedDidQueue.UpdatedDid change) {
-        DidRef parent = new DidRef(change.scope(), change.name());
-        List<Rule> covering = rules.rulesCovering(parent.key());
-        if (covering.isEmpty() || change.children().isEmpty()) {
-            return;
-        }
-        List<FileInfo> files = inputs.filesUnder(change.children(), parent.key(),
-                change.action() == UpdatedDidQueue.Action.ATTACH);
-        if (files.isEmpty()) {
-            return;
-        }
-        List<String> keys = files.stream().map(FileInfo::key).distinct().toList();
-        for (Rule rule : covering) {
-            if (rule.state() == RuleState.INJECT || rule.state() == RuleState.WAITING_APPROVAL) {
-                continue;
-            }
-            if (change.action() == UpdatedDidQueue.Action.DETACH) {
-                Set<String> stillCovered = rules.filesUnder(rule.did().key(), keys);
-                List<String> gone = keys.stream().filter(k -> !stillCovered.contains(k)).toList();
-                Set<String> locked = rules.lockedFiles(rule.id(), gone);
-                if (!locked.isEmpty()) {
-                    rules.removeLocks(rule.id(), List.copyOf(locked));
-                    log.info("Rule {}: {} file(s) left {}, locks removed", rule.id(), locked.size(), parent);
-                }
-                continue;
-            }
-            Set<String> locked = rules.lockedFiles(rule.id(), keys);
-            List<FileInfo> fresh = files.stream().filter(f -> !locked.contains(f.key())).toList();
-            if (fresh.isEmpty()) {
-                continue;
-            }
-            Map<String, List<Rse>> fixed = fixedGroups(rule, fresh);
-            List<PlannedLock> locks;
-            try {
-                locks = plan(NewRuleView.of(rule), fresh, resolve(rule.rseExpression()), allRses(), fixed);
-            } catch (org.stevedore.catalog.error.StevedoreException e) {
-                rules.recordError(rule.id(), "Re-evaluation after attach to " + parent + " failed: " + e.getMessage());
-                log.warn("Rule {}: new content of {} could not be placed: {}", rule.id(), parent, e.getMessage());
-                continue;
-            }
-            long now = clock.millis();
-            rules.store().write(tx -> {
-                rules.addLocks(tx, rule.id(), locks, now);
-                return rules.recount(tx, rule.id(), now);
-            });
-            log.info("Rule {}: {} lock(s) added for new content of {}", rule.id(), locks.size(), parent);
-        }
-    }
-
-    /** The RSEs already chosen for the groups new files join: the rule's for ALL, their dataset's for DATASET. */
-    private Map<String, List<Rse>> fixedGroups(Rule rule, List<FileInfo> files) {
-        if (rule.grouping() == Grouping.NONE) {
-            return Map.of();
-        }
-        Map<String, List<String>> byGroup = rules.rsesByDataset(rule.id(),
-                files.stream().map(FileInfo::dataset).distinct().toList(), rule.grouping() == Grouping.ALL);
-        Map<String, RseWithAttributes> all = allRses();
-        Map<String, List<Rse>> fixed = new HashMap<>();
-        byGroup.forEach((group, ids) -> {
-            List<Rse> chosen = ids.stream().map(all::get).filter(java.util.Objects::nonNull)
-                    .map(RseWithAttributes::rse).limit(rule.copies()).toList();
-            if (chosen.size() == rule.copies()) {
-                fixed.put(group, chosen);
-            }
-        });
-        return fixed;
-    }
-
-    /**
-     * Tries a STUCK rule again: a stuck lock whose file now has a source is re-planned on its RSE; one whose RSE is no
-     * longer eligible moves to another RSE of the expression; the rest keep STUCK with their reason, and the rule's
-     * error says how many and why. A rule stuck longer than the suspension age (counted from when it first got
-     * stuck) is SUSPENDED instead.
-     */
-    public Rule repair(String ruleId) {
-        Rule rule = rules.get(ruleId);
-        if (rule.state() != RuleState.STUCK) {
-            return rule;
-        }
-        if (rule.stuckAt() != null && rule.stuckAt().plus(settings.suspendAfter()).isBefore(clock.instant())) {
-            log.warn("Rule {} stuck since {}: suspended", ruleId, rule.stuckAt());
-            return rules.update(ruleId, Map.of("state", RuleState.SUSPENDED.name(),
-                    "error", "Suspended: stuck since " + rule.stuckAt() + " (" + rule.error() + ")"));
-        }
-        List<RuleStore.StuckLock> stuck = rules.stuckLocks(ruleId, 10_000);
-        if (stuck.isEmpty()) {
-            return rules.recount(ruleId);
-        }
-        Map<String, RseWithAttributes> all = allRses();
-        List<Rse> targets;
-        try {
-            targets = resolve(rule.rseExpression());
-        } catch (InvalidRSEExpression e) {
-            rules.recordError(ruleId, "Repair: " + e.getMessage());
-            return rules.get(ruleId);
-        }
-        Set<String> eligible = new HashSet<>();
-        targets.stream().filter(r -> rule.ignoreAvailability() || r.availabilityWrite()).forEach(r -> eligible.add(r.id()));
-        Set<String> sources = new HashSet<>();
-        if (rule.sourceReplicaExpression() != null) {
-            resolve(rule.sourceReplicaExpression()).stream().filter(Rse::availabilityRead).forEach(r -> sources.add(r.id()));
-        } else {
-            all.values().stream().filter(r -> r.rse().availabilityRead()).forEach(r -> sources.add(r.rse().id()));
-        }
-        RulePlanner planner = new RulePlanner(all, sources, random);
-        Map<String, List<ReplicaInfo>> replicas = inputs.replicas(stuck.stream().map(RuleStore.StuckLock::fileKey).distinct().toList());
-        List<RuleStore.StuckLock> replaced = new ArrayList<>();
-        List<PlannedLock> plans = new ArrayList<>();
-        String reason = null;
-        for (RuleStore.StuckLock l : stuck) {
-            FileInfo file = new FileInfo(l.fileKey(), l.scope(), l.name(), l.bytes(), l.dataset());
-            List<ReplicaInfo> fileReplicas = replicas.getOrDefault(l.fileKey(), List.of());
-            Rse target = eligible.contains(l.rseId()) ? all.get(l.rseId()).rse() : null;
-            if (target == null) {
-                // The RSE left the expression or stopped taking writes: try the others this file is not on yet.
-                Set<String> used = rules.lockedRses(ruleId, l.fileKey());
-                target = targets.stream().filter(r -> eligible.contains(r.id()) && !used.contains(r.id())).findFirst()
-                        .orElse(null);
-                if (target == null) {
-                    reason = "No eligible RSE left in '" + rule.rseExpression() + "' for '" + l.fileKey() + "'";
-                    continue;
-                }
-            }
-            PlannedLock plan = planner.lock(file, target, fileReplicas);
-            if (plan.sourced() || !target.id().equals(l.rseId())) {
-                replaced.add(l);
-                plans.add(plan);
-            }
-            if (!plan.sourced()) {
-                reason = plan.error();
-            }
-        }
-        Rule after = replaced.isEmpty() ? rules.recount(ruleId) : rules.replan(ruleId, replaced, plans);
-        long stillStuck = after.locksStuck();
-        if (stillStuck > 0) {
-            rules.recordError(ruleId, stillStuck + " lock(s) stuck: " + (reason == null ? after.error() : reason));
-        }
-        log.info("Rule {} repaired: {} lock(s) re-planned, {} still stuck", ruleId, replaced.size(), stillStuck);
-        return rules.get(ruleId);
     }
 }

@@ -23,7 +23,8 @@ import org.stevedore.catalog.store.Store;
  *   <li>a dataset or container is deleted with its content links; the files and collections it contained stay
  *       (they may be in other collections, and their replicas are the reaper's business);</li>
  *   <li>a file with replicas stays for the reaper, which needs it to find and delete those replicas; it loses its
- *       expiry and metadata. A file with no replica left is deleted, with its finished transfer requests.</li>
+ *       expiry and metadata. A file with no replica left is deleted, with its finished transfers (through
+ *       {@link TransferQueue#forgetFiles}).</li>
  * </ul>
  * A DID is ready when no rule is left on it, no parent contains it and no queued re-evaluation still names it as a
  * detached child (the re-evaluator needs it, and a collection's content, to find the locks to drop). A DID that is
@@ -58,11 +59,13 @@ public final class UndertakerStore {
     private final Store store;
     private final UpdatedDidQueue updatedDids;
     private final Clock clock;
+    private final TransferQueue transfers;
 
-    public UndertakerStore(Store store, UpdatedDidQueue updatedDids, Clock clock) {
+    public UndertakerStore(Store store, UpdatedDidQueue updatedDids, Clock clock, TransferQueue transfers) {
         this.store = store;
         this.updatedDids = updatedDids;
         this.clock = clock;
+        this.transfers = transfers;
     }
 
     /**
@@ -127,24 +130,24 @@ public final class UndertakerStore {
                     """;
             int collections = 0;
             int files = 0;
+            List<String> deletedFiles = new ArrayList<>();
             for (var r : tx.run("""
                     UNWIND $keys AS k
                     MATCH (d:Did {key: k})
                     WHERE %s AND (d.did_type <> 'FILE' OR NOT EXISTS { (d)-[:REPLICA]->() })
-                    CALL (d) {
-                      MATCH (q:Request) WHERE d.did_type = 'FILE' AND q.key STARTS WITH d.key + '|'
-                      DELETE q
-                    }
-                    WITH d, d.did_type AS type
+                    WITH d, d.did_type AS type, d.key AS key
                     DETACH DELETE d
-                    RETURN type, count(*) AS n
+                    RETURN type, count(*) AS n, collect(key) AS keys
                     """.formatted(ready), params).list()) {
                 if ("FILE".equals(r.get("type").asString())) {
                     files += r.get("n").asInt();
+                    deletedFiles.addAll(r.get("keys").asList(v -> v.asString()));
                 } else {
                     collections += r.get("n").asInt();
                 }
             }
+            // A deleted file's transfers go with it, in the same transaction: one call for the batch.
+            transfers.forgetFiles(tx, deletedFiles);
             int kept = tx.run("""
                     UNWIND $keys AS k
                     MATCH (d:Did {key: k})

@@ -8,19 +8,19 @@ import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.daemon.WorkResult;
 import org.stevedore.catalog.daemon.Worker;
 import org.stevedore.rules.evaluation.RuleService;
-import org.stevedore.rules.store.RuleStore;
+import org.stevedore.rules.store.RuleQueries;
 
 /** Removes expired rules that are not locked; their replicas get tombstones as with any deletion. */
 public final class RuleCleaner implements Worker {
 
     private static final Logger log = LoggerFactory.getLogger(RuleCleaner.class);
 
-    private final RuleStore rules;
+    private final RuleQueries rules;
     private final RuleService service;
     private final Clock clock;
     private final int batch;
 
-    public RuleCleaner(RuleStore rules, RuleService service, Clock clock, int batch) {
+    public RuleCleaner(RuleQueries rules, RuleService service, Clock clock, int batch) {
         this.rules = rules;
         this.service = service;
         this.clock = clock;

@@ -8,7 +8,7 @@ import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.daemon.WorkResult;
 import org.stevedore.catalog.daemon.Worker;
 import org.stevedore.catalog.did.UpdatedDidQueue;
-import org.stevedore.rules.evaluation.RuleService;
+import org.stevedore.rules.evaluation.RuleMaintenance;
 
 /**
  * Consumes the updated-DID queue: each attach or detach is applied to the rules above it, then removed from the
@@ -19,10 +19,10 @@ public final class RuleReevaluator implements Worker {
     private static final Logger log = LoggerFactory.getLogger(RuleReevaluator.class);
 
     private final UpdatedDidQueue queue;
-    private final RuleService service;
+    private final RuleMaintenance service;
     private final int batch;
 
-    public RuleReevaluator(UpdatedDidQueue queue, RuleService service, int batch) {
+    public RuleReevaluator(UpdatedDidQueue queue, RuleMaintenance service, int batch) {
         this.queue = queue;
         this.service = service;
         this.batch = batch;

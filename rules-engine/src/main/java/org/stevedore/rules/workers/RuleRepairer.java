@@ -6,20 +6,20 @@ import org.slf4j.LoggerFactory;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.daemon.WorkResult;
 import org.stevedore.catalog.daemon.Worker;
-import org.stevedore.rules.evaluation.RuleService;
+import org.stevedore.rules.evaluation.RuleMaintenance;
+import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleState;
-import org.stevedore.rules.store.RuleStore;
 
 /** Tries STUCK rules again (new sources, other RSEs) and suspends those stuck too long. */
 public final class RuleRepairer implements Worker {
 
     private static final Logger log = LoggerFactory.getLogger(RuleRepairer.class);
 
-    private final RuleStore rules;
-    private final RuleService service;
+    private final RuleQueries rules;
+    private final RuleMaintenance service;
     private final int batch;
 
-    public RuleRepairer(RuleStore rules, RuleService service, int batch) {
+    public RuleRepairer(RuleQueries rules, RuleMaintenance service, int batch) {
         this.rules = rules;
         this.service = service;
         this.batch = batch;

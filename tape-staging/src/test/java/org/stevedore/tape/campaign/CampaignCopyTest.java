@@ -69,7 +69,7 @@ class CampaignCopyTest extends StoreTest {
         // The campaign's own dataset and rule: destination, pin lifetime, activity Staging, the tape as the source.
         assertThat(done.target().owned()).isTrue();
         assertThat(done.target().datasetKey()).isEqualTo("run8:campaign." + c.id());
-        Rule rule = f.rules.get(done.target().ruleId());
+        Rule rule = f.queries.get(done.target().ruleId());
         assertThat(rule.rseExpression()).isEqualTo(CopyFixture.DISK);
         assertThat(rule.account()).isEqualTo("prod");
         assertThat(rule.activity()).isEqualTo("Staging");
@@ -144,7 +144,7 @@ class CampaignCopyTest extends StoreTest {
         Campaign cancelled = f.service.cancel(c.id());
 
         assertThat(cancelled.state()).isEqualTo(CampaignState.CANCELLED);
-        assertThatThrownBy(() -> f.rules.get(ruleId)).isInstanceOf(RuleNotFound.class);
+        assertThatThrownBy(() -> f.queries.get(ruleId)).isInstanceOf(RuleNotFound.class);
         assertThat(f.count("MATCH (:Rule {id: $id})-[l:LOCK]->() RETURN count(l)", Map.of("id", ruleId))).isZero();
         assertThat(f.count("MATCH (r:Rule) RETURN count(r)", Map.of())).isZero();
     }

@@ -19,6 +19,7 @@ import org.stevedore.rules.store.Grouping;
 import org.stevedore.rules.store.NewRule;
 import org.stevedore.rules.store.Notify;
 import org.stevedore.rules.store.PlannedLock;
+import org.stevedore.rules.store.RuleChanges;
 import org.stevedore.rules.store.RuleState;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.tape.endpoint.StageState;
@@ -29,6 +30,7 @@ import org.stevedore.tape.store.CampaignFileState;
 import org.stevedore.tape.store.CampaignState;
 import org.stevedore.tape.store.NewCampaign;
 import org.stevedore.tape.store.Pin;
+import org.stevedore.transfer.store.RequestQueue;
 
 /**
  * Campaigns end to end against the emulated tape and the real store: the pins of what they stage, the pin releaser
@@ -91,7 +93,7 @@ class CampaignPinsAndDeadlinesTest extends StoreTest {
         CampaignFixture f = new CampaignFixture(store, new Window(100, 100_000), SETTINGS);
         List<String> names = f.dataset("ds", 4, 1_000);
         DidRef locked = new DidRef("run8", names.get(0));
-        RuleStore rules = new RuleStore(store, f.clock);
+        RuleStore rules = new RuleStore(store, f.clock, new RequestQueue());
         String tapeId = f.rses.get(CampaignFixture.TAPE).id();
         NewRule rule = new NewRule("rule-1", locked, DidType.FILE, "prod", 1, CampaignFixture.TAPE, Grouping.NONE, null,
                 false, null, "Staging", Notify.N, false, false, null, 3, null, RuleState.REPLICATING, null);
@@ -109,7 +111,7 @@ class CampaignPinsAndDeadlinesTest extends StoreTest {
         // campaign's day, so the tape still holds the copy the catalog counts as pinned.
         assertThat(f.emulator.pinned(path)).as("the tape keeps the rule's copy past the campaign's lifetime").isTrue();
 
-        rules.delete("rule-1", false);
+        new RuleChanges(rules, f.clock).delete("rule-1", false);
         assertThat(releaser(f).runOnce(Partition.whole()).items()).isEqualTo(1);
         assertThat(f.pins.pinsOn(CampaignFixture.TAPE)).isEmpty();
         assertThat(f.emulator.pinned(path)).isFalse();

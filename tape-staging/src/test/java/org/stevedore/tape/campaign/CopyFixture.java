@@ -35,10 +35,12 @@ import org.stevedore.catalog.scope.ScopeStore;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.catalog.time.Sleeper;
+import org.stevedore.rules.evaluation.RuleMaintenance;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.RuleInputs;
+import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.rules.workers.RuleReevaluator;
 import org.stevedore.tape.emulator.TapeEmulator;
@@ -52,6 +54,7 @@ import org.stevedore.transfer.local.LocalCopier;
 import org.stevedore.transfer.local.LocalTransferTool;
 import org.stevedore.transfer.store.RequestClaims;
 import org.stevedore.transfer.store.RequestOutcomes;
+import org.stevedore.transfer.store.RequestQueue;
 import org.stevedore.transfer.store.RetryPolicy;
 
 /**
@@ -73,7 +76,9 @@ final class CopyFixture implements AutoCloseable {
     final ReplicaStore replicas;
     final RseStore rses;
     final RuleStore rules;
+    final RuleQueries queries;
     final RuleService ruleService;
+    final RuleMaintenance maintenance;
     final CampaignStore campaigns;
     final TapeEmulator emulator;
     final JobRepository repository;
@@ -105,11 +110,15 @@ final class CopyFixture implements AutoCloseable {
             protocols.add(rse, Map.of("scheme", "file", "prefix", dir(rse).toString(),
                     "domains", Map.of("wan", Map.of("read", 1, "write", 1, "delete", 1))));
         }
-        rules = new RuleStore(store, clock);
+        rules = new RuleStore(store, clock, new RequestQueue());
+        queries = new RuleQueries(store);
         RseExpressionResolver resolver = new RseExpressionResolver(rses);
+        RandomGenerator random = RandomGenerator.of("L64X128MixRandom");
         ruleService = new RuleService(dids, rules, new RuleInputs(store), rses, accounts, new AccountLimitStore(store),
-                resolver::resolve, clock, RuleService.Settings.defaults(), RandomGenerator.of("L64X128MixRandom"));
-        reevaluator = new RuleReevaluator(queue, ruleService, 100);
+                resolver::resolve, clock, RuleService.Settings.defaults(), random);
+        maintenance = new RuleMaintenance(rules, new RuleInputs(store), rses, new AccountLimitStore(store),
+                resolver::resolve, clock, ruleService.settings(), random);
+        reevaluator = new RuleReevaluator(queue, maintenance, 100);
         TransferTools tools = new TransferTools(Map.of(LocalTransferTool.HOST, new LocalTransferTool(copier)),
                 LocalTransferTool.HOST);
         RequestClaims claims = new RequestClaims(store, clock);

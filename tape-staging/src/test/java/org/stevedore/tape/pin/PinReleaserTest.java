@@ -33,6 +33,7 @@ import org.stevedore.rules.store.Grouping;
 import org.stevedore.rules.store.NewRule;
 import org.stevedore.rules.store.Notify;
 import org.stevedore.rules.store.PlannedLock;
+import org.stevedore.rules.store.RuleChanges;
 import org.stevedore.rules.store.RuleState;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.tape.emulator.TapeEmulator;
@@ -44,6 +45,7 @@ import org.stevedore.tape.rest.TapeRestSettings;
 import org.stevedore.tape.store.Pin;
 import org.stevedore.tape.store.PinStore;
 import org.stevedore.tape.store.PinTarget;
+import org.stevedore.transfer.store.RequestQueue;
 
 /** The pin releaser between the real catalog and a tape endpoint: the emulator, or a stubbed Tape REST server. */
 class PinReleaserTest extends StoreTest {
@@ -60,7 +62,7 @@ class PinReleaserTest extends StoreTest {
     @BeforeEach
     void setUp() {
         pins = new PinStore(store, clock);
-        rules = new RuleStore(store, clock);
+        rules = new RuleStore(store, clock, new RequestQueue());
         ReplicaStore replicas = new ReplicaStore(store, clock, new DidStore(store, clock),
                 new AttachmentStore(store, clock, new UpdatedDidQueue(store)));
         Fixtures.scope(store, "bmn", "prod");
@@ -101,7 +103,7 @@ class PinReleaserTest extends StoreTest {
         assertThat(tape.pinned("/tape/f1")).isTrue();
 
         assertThat(releaser.runOnce(Partition.whole()).didWork()).isFalse();
-        rules.delete(rule1, false);
+        new RuleChanges(rules, clock).delete(rule1, false);
         assertThat(releaser.runOnce(Partition.whole()).items()).isEqualTo(1);
 
         assertThat(tape.pinned("/tape/f1")).isFalse();

@@ -29,8 +29,10 @@ import org.stevedore.rules.store.Grouping;
 import org.stevedore.rules.store.NewRule;
 import org.stevedore.rules.store.Notify;
 import org.stevedore.rules.store.PlannedLock;
+import org.stevedore.rules.store.RuleChanges;
 import org.stevedore.rules.store.RuleState;
 import org.stevedore.rules.store.RuleStore;
+import org.stevedore.transfer.store.RequestQueue;
 
 class PinStoreTest extends StoreTest {
 
@@ -48,7 +50,7 @@ class PinStoreTest extends StoreTest {
     @BeforeEach
     void setUp() {
         pins = new PinStore(store, clock);
-        rules = new RuleStore(store, clock);
+        rules = new RuleStore(store, clock, new RequestQueue());
         rses = new RseStore(store, clock);
         DidStore dids = new DidStore(store, clock);
         ReplicaStore replicas = new ReplicaStore(store, clock, dids,
@@ -140,9 +142,9 @@ class PinStoreTest extends StoreTest {
         pins.pin("TAPE1", targets("req-1", f1, f2), WEEK);
         assertThat(pins.releasable(Partition.whole(), 100)).isEmpty();
 
-        rules.delete(first, false);
+        new RuleChanges(rules, clock).delete(first, false);
         assertThat(pins.releasable(Partition.whole(), 100)).isEmpty();
-        rules.delete(second, false);
+        new RuleChanges(rules, clock).delete(second, false);
 
         assertThat(pins.releasable(Partition.whole(), 100)).extracting(Pin::file, Pin::requestId)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(f1, "req-1"));

@@ -35,6 +35,7 @@ import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.RuleInputs;
+import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleState;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.testsupport.fts.Fts3Emulator;
@@ -45,6 +46,7 @@ import org.stevedore.transfer.fts.Fts3Config;
 import org.stevedore.transfer.fts.Fts3HttpClients;
 import org.stevedore.transfer.store.RequestClaims;
 import org.stevedore.transfer.store.RequestOutcomes;
+import org.stevedore.transfer.store.RequestQueue;
 
 /**
  * The conveyor driving FTS: destinations whose {@code fts} attribute names a server get their transfers submitted
@@ -55,6 +57,7 @@ class FtsConveyorTest extends StoreTest {
     private final MutableClock clock = new MutableClock(Instant.now());
     private Fts3Emulator fts;
     private RuleStore rules;
+    private RuleQueries queries;
     private RuleService service;
     private Submitter submitter;
     private Poller poller;
@@ -79,7 +82,8 @@ class FtsConveyorTest extends StoreTest {
                     "domains", Map.of("wan", Map.of("read", 1, "write", 1, "delete", 1,
                             "third_party_copy_read", 1, "third_party_copy_write", 1))));
         }
-        rules = new RuleStore(store, clock);
+        rules = new RuleStore(store, clock, new RequestQueue());
+        queries = new RuleQueries(store);
         RseExpressionResolver resolver = new RseExpressionResolver(rses);
         service = new RuleService(dids, rules, new RuleInputs(store), rses, accounts, new AccountLimitStore(store),
                 resolver::resolve, clock, RuleService.Settings.defaults(), RandomGenerator.of("L64X128MixRandom"));
@@ -113,11 +117,11 @@ class FtsConveyorTest extends StoreTest {
 
         assertThat(submitter.runOnce(Partition.whole()).items()).isEqualTo(300);
         long requestsAfterSubmit = fts.requestCount();
-        for (int i = 0; i < 10 && rules.get(id).state() != RuleState.OK; i++) {
+        for (int i = 0; i < 10 && queries.get(id).state() != RuleState.OK; i++) {
             poller.runOnce(Partition.whole());
         }
-        assertThat(rules.get(id).state()).isEqualTo(RuleState.OK);
-        assertThat(rules.get(id).locksOk()).isEqualTo(300);
+        assertThat(queries.get(id).state()).isEqualTo(RuleState.OK);
+        assertThat(queries.get(id).locksOk()).isEqualTo(300);
         // 300 files on one link: two FTS jobs of at most 200 files, polled in one bulk request.
         assertThat(fts.jobCount()).isEqualTo(2);
         assertThat(fts.requestCount() - requestsAfterSubmit).isLessThanOrEqualTo(2);
@@ -138,13 +142,13 @@ class FtsConveyorTest extends StoreTest {
                 new DidRef("s", "ds"));
         String id = service.add(RuleRequest.of(List.of(new DidRef("s", "once")), 1, "SITE_B"), "jdoe").get(0);
 
-        for (int i = 0; i < 4 && rules.get(id).state() != RuleState.OK; i++) {
+        for (int i = 0; i < 4 && queries.get(id).state() != RuleState.OK; i++) {
             submitter.runOnce(Partition.whole());
             poller.runOnce(Partition.whole());
             clock.advance(Duration.ofMinutes(5));
         }
 
-        assertThat(rules.get(id).state()).isEqualTo(RuleState.OK);
+        assertThat(queries.get(id).state()).isEqualTo(RuleState.OK);
         assertThat(fts.jobCount()).isEqualTo(2);
         assertThat(attempts.get()).isEqualTo(2);
     }

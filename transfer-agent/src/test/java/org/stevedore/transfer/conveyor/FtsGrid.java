@@ -30,6 +30,7 @@ import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.RuleInputs;
+import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.testsupport.fts.Fts3Emulator;
 import org.stevedore.testsupport.fts.Fts3EmulatorSettings;
@@ -39,6 +40,7 @@ import org.stevedore.transfer.fts.Fts3Config;
 import org.stevedore.transfer.fts.Fts3HttpClients;
 import org.stevedore.transfer.store.RequestClaims;
 import org.stevedore.transfer.store.RequestOutcomes;
+import org.stevedore.transfer.store.RequestQueue;
 import org.stevedore.transfer.store.RequestStore;
 import org.stevedore.transfer.store.RetryPolicy;
 import org.stevedore.transfer.store.ThrottleStore;
@@ -59,6 +61,7 @@ final class FtsGrid implements AutoCloseable {
     final RseDistanceStore distances;
     final ReplicaStore replicas;
     final RuleStore rules;
+    final RuleQueries queries;
     final RuleService service;
     final RequestStore requests;
     final RequestClaims claims;
@@ -84,7 +87,8 @@ final class FtsGrid implements AutoCloseable {
         accounts.add("jdoe", AccountType.USER, null);
         new ScopeStore(store, clock).add("s", "jdoe");
         diskRses.forEach(r -> rse(r, Map.of()));
-        rules = new RuleStore(store, clock);
+        rules = new RuleStore(store, clock, new RequestQueue());
+        queries = new RuleQueries(store);
         RseExpressionResolver resolver = new RseExpressionResolver(rses);
         service = new RuleService(dids, rules, new RuleInputs(store), rses, accounts, new AccountLimitStore(store),
                 resolver::resolve, clock, RuleService.Settings.defaults(), RandomGenerator.of("L64X128MixRandom"));

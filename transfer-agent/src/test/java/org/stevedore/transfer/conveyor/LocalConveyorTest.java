@@ -40,12 +40,14 @@ import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.LockState;
 import org.stevedore.rules.store.Rule;
 import org.stevedore.rules.store.RuleInputs;
+import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleState;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.transfer.local.LocalCopier;
 import org.stevedore.transfer.local.LocalTransferTool;
 import org.stevedore.transfer.store.RequestClaims;
 import org.stevedore.transfer.store.RequestOutcomes;
+import org.stevedore.transfer.store.RequestQueue;
 
 /** A rule across two posix RSEs, carried out by the submitter and poller with the local tool: real bytes move. */
 class LocalConveyorTest extends StoreTest {
@@ -59,6 +61,7 @@ class LocalConveyorTest extends StoreTest {
     private ReplicaStore replicas;
     private DidStore dids;
     private RuleStore rules;
+    private RuleQueries queries;
     private RuleService service;
     private Submitter submitter;
     private Poller poller;
@@ -78,7 +81,8 @@ class LocalConveyorTest extends StoreTest {
             protocols.add(rse, Map.of("scheme", "file", "prefix", root.resolve(rse.toLowerCase()).toString(),
                     "domains", Map.of("wan", Map.of("read", 1, "write", 1, "delete", 1))));
         }
-        rules = new RuleStore(store, clock);
+        rules = new RuleStore(store, clock, new RequestQueue());
+        queries = new RuleQueries(store);
         RseExpressionResolver resolver = new RseExpressionResolver(rses);
         service = new RuleService(dids, rules, new RuleInputs(store), rses, accounts, new AccountLimitStore(store),
                 resolver::resolve, clock, RuleService.Settings.defaults(), RandomGenerator.of("L64X128MixRandom"));
@@ -128,9 +132,9 @@ class LocalConveyorTest extends StoreTest {
             contents.add(fileOnA("f" + i, null));
         }
         String id = service.add(RuleRequest.of(List.of(new DidRef("s", "ds")), 1, "DISK_B"), "jdoe").get(0);
-        runConveyorUntil(() -> rules.get(id).state() == RuleState.OK);
+        runConveyorUntil(() -> queries.get(id).state() == RuleState.OK);
 
-        Rule rule = rules.get(id);
+        Rule rule = queries.get(id);
         assertThat(rule.state()).isEqualTo(RuleState.OK);
         assertThat(rule.locksOk()).isEqualTo(5);
         for (int i = 0; i < 5; i++) {
@@ -147,12 +151,12 @@ class LocalConveyorTest extends StoreTest {
     void aCopyThatNeverVerifiesIsRetriedThenItsLockIsStuckWithTheReason() throws Exception {
         fileOnA("bad", "00000001");
         String id = service.add(RuleRequest.of(List.of(new DidRef("s", "ds")), 1, "DISK_B"), "jdoe").get(0);
-        runConveyorUntil(() -> rules.get(id).state() == RuleState.STUCK);
+        runConveyorUntil(() -> queries.get(id).state() == RuleState.STUCK);
 
-        Rule rule = rules.get(id);
+        Rule rule = queries.get(id);
         assertThat(rule.state()).isEqualTo(RuleState.STUCK);
-        List<RuleStore.Lock> locks = new ArrayList<>();
-        rules.locksOfRule(id, locks::add);
+        List<RuleQueries.Lock> locks = new ArrayList<>();
+        queries.locksOfRule(id, locks::add);
         assertThat(locks).singleElement().satisfies(l -> {
             assertThat(l.state()).isEqualTo(LockState.STUCK);
             assertThat(l.error()).isNotBlank();

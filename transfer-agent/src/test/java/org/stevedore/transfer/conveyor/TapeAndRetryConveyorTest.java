@@ -11,8 +11,8 @@ import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.catalog.testing.StoreTest;
 import org.stevedore.rules.store.LockState;
+import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleState;
-import org.stevedore.rules.store.RuleStore;
 import org.stevedore.testsupport.fts.Fts3EmulatorSettings;
 import org.stevedore.transfer.store.RetryPolicy;
 import org.stevedore.transfer.tool.FileStatus;
@@ -62,7 +62,7 @@ class TapeAndRetryConveyorTest extends StoreTest {
 
         clock.advance(Duration.ofHours(2).plusSeconds(1));
         grid.poll();
-        assertThat(grid.rules.get(rule).state()).isEqualTo(RuleState.OK);
+        assertThat(grid.queries.get(rule).state()).isEqualTo(RuleState.OK);
         assertThat(grid.inState("DONE")).isEqualTo(3);
     }
 
@@ -99,7 +99,7 @@ class TapeAndRetryConveyorTest extends StoreTest {
 
         clock.advance(Duration.ofHours(1).plusSeconds(1));
         grid.poll();
-        assertThat(grid.rules.get(rule).state()).isEqualTo(RuleState.OK);
+        assertThat(grid.queries.get(rule).state()).isEqualTo(RuleState.OK);
         assertThat(grid.replicas.get(new DidRef("s", "t0"), "SITE_TAPE_BUFFER").state().name()).isEqualTo("AVAILABLE");
     }
 
@@ -143,9 +143,9 @@ class TapeAndRetryConveyorTest extends StoreTest {
         grid.poll();
         assertThat(grid.requestProperty("f0", "state")).isEqualTo("FAILED");
         assertThat(grid.requestProperty("f0", "retry_count")).isEqualTo("4");
-        assertThat(grid.rules.get(rule).state()).isEqualTo(RuleState.STUCK);
-        List<RuleStore.Lock> locks = new java.util.ArrayList<>();
-        grid.rules.locksOfRule(rule, locks::add);
+        assertThat(grid.queries.get(rule).state()).isEqualTo(RuleState.STUCK);
+        List<RuleQueries.Lock> locks = new java.util.ArrayList<>();
+        grid.queries.locksOfRule(rule, locks::add);
         assertThat(locks).singleElement().satisfies(l -> {
             assertThat(l.state()).isEqualTo(LockState.STUCK);
             assertThat(l.error()).contains("emulated failure");

@@ -46,7 +46,7 @@ class ThrottledConveyorTest extends StoreTest {
         assertThat(grid.inState("WAITING")).isEqualTo(5);
 
         int rounds = 0;
-        while (grid.rules.get(rule).state() != RuleState.OK && rounds++ < 20) {
+        while (grid.queries.get(rule).state() != RuleState.OK && rounds++ < 20) {
             grid.release();
             grid.submit();
             assertThat(inFlight()).isLessThanOrEqualTo(2);
@@ -54,7 +54,7 @@ class ThrottledConveyorTest extends StoreTest {
             assertThat(grid.release()).isZero();
             grid.poll();
         }
-        assertThat(grid.rules.get(rule).state()).isEqualTo(RuleState.OK);
+        assertThat(grid.queries.get(rule).state()).isEqualTo(RuleState.OK);
         assertThat(grid.inState("DONE")).isEqualTo(5);
         // Five files two at a time: three jobs.
         assertThat(grid.fts.jobCount()).isEqualTo(3);

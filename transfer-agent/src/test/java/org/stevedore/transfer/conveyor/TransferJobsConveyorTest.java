@@ -84,7 +84,7 @@ class TransferJobsConveyorTest extends StoreTest {
         clock.advance(Duration.ofMinutes(6));
         grid.poll();
         assertThat(grid.inState("DONE")).isEqualTo(2);
-        assertThat(grid.rules.get(rule).state()).isEqualTo(RuleState.OK);
+        assertThat(grid.queries.get(rule).state()).isEqualTo(RuleState.OK);
         assertThat(jobs()).isZero();
     }
 
@@ -146,7 +146,7 @@ class TransferJobsConveyorTest extends StoreTest {
         clock.advance(Duration.ofMinutes(6));
         grid.poll();
         assertThat(grid.requestProperty("f0", "state")).isEqualTo("DONE");
-        assertThat(grid.rules.get(rule).state()).isEqualTo(RuleState.OK);
+        assertThat(grid.queries.get(rule).state()).isEqualTo(RuleState.OK);
     }
 
     @Test
@@ -162,7 +162,7 @@ class TransferJobsConveyorTest extends StoreTest {
 
         assertThat(grid.requestProperty("f0", "state")).isEqualTo("FAILED");
         assertThat(grid.requestProperty("f0", "retry_count")).isEqualTo("4");
-        assertThat(grid.rules.get(rule).state()).isEqualTo(RuleState.STUCK);
+        assertThat(grid.queries.get(rule).state()).isEqualTo(RuleState.STUCK);
         assertThat(grid.count("MATCH (:Rule)-[l:LOCK {state: 'STUCK'}]->() WHERE l.error CONTAINS 'lost the job' "
                 + "RETURN count(l)")).isEqualTo(1);
         assertThat(grid.fts.jobCount()).isZero();

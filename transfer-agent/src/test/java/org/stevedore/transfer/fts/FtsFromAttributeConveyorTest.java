@@ -38,6 +38,7 @@ import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.RuleInputs;
+import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleState;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.testsupport.fts.Fts3Emulator;
@@ -47,6 +48,7 @@ import org.stevedore.transfer.conveyor.Submitter;
 import org.stevedore.transfer.conveyor.TransferTools;
 import org.stevedore.transfer.store.RequestClaims;
 import org.stevedore.transfer.store.RequestOutcomes;
+import org.stevedore.transfer.store.RequestQueue;
 
 /**
  * The conveyor with FTS clients made from configuration: whatever FTS URL a destination's {@code fts} attribute names
@@ -61,6 +63,7 @@ class FtsFromAttributeConveyorTest extends StoreTest {
     private Fts3Emulator fts;
     private RseStore rses;
     private RuleStore rules;
+    private RuleQueries queries;
     private RuleService service;
     private RequestClaims claims;
     private RequestOutcomes outcomes;
@@ -86,7 +89,8 @@ class FtsFromAttributeConveyorTest extends StoreTest {
             protocols.add(rse, Map.of("scheme", "davs", "hostname", hostname, "port", 443, "prefix", "/data",
                     "domains", Map.of("wan", Map.of("read", 1, "write", 1, "delete", 1))));
         }
-        rules = new RuleStore(store, clock);
+        rules = new RuleStore(store, clock, new RequestQueue());
+        queries = new RuleQueries(store);
         resolver = new RseExpressionResolver(rses);
         service = new RuleService(dids, rules, new RuleInputs(store), rses, accounts, new AccountLimitStore(store),
                 resolver::resolve, clock, RuleService.Settings.defaults(), RandomGenerator.of("L64X128MixRandom"));
@@ -154,11 +158,11 @@ class FtsFromAttributeConveyorTest extends StoreTest {
 
         assertThat(submitter().runOnce(Partition.whole()).items()).isEqualTo(5);
         Poller poller = new Poller(outcomes, tools, 3, 100);
-        for (int i = 0; i < 10 && rules.get(id).state() != RuleState.OK; i++) {
+        for (int i = 0; i < 10 && queries.get(id).state() != RuleState.OK; i++) {
             poller.runOnce(Partition.whole());
         }
 
-        assertThat(rules.get(id).state()).isEqualTo(RuleState.OK);
+        assertThat(queries.get(id).state()).isEqualTo(RuleState.OK);
         // Five files, at most two per FTS job (the configured files per job).
         assertThat(fts.jobCount()).isEqualTo(3);
         assertThat(requestRows()).allSatisfy(r -> assertThat(r).containsEntry("state", "DONE")
@@ -180,7 +184,7 @@ class FtsFromAttributeConveyorTest extends StoreTest {
                     .contains("set stevedore.transfer.fts.proxy");
         });
         assertThat(fts.requestCount()).isZero();
-        assertThat(rules.get(id).state()).isEqualTo(RuleState.REPLICATING);
+        assertThat(queries.get(id).state()).isEqualTo(RuleState.REPLICATING);
     }
 
     @Test

@@ -14,8 +14,10 @@ import org.stevedore.catalog.daemon.DaemonSettings;
 import org.stevedore.catalog.daemon.HeartbeatStore;
 import org.stevedore.catalog.did.UpdatedDidQueue;
 import org.stevedore.catalog.store.Store;
+import org.stevedore.rules.evaluation.RuleMaintenance;
 import org.stevedore.rules.evaluation.RuleService;
-import org.stevedore.rules.store.RuleStore;
+import org.stevedore.rules.store.RuleQueries;
+import org.stevedore.rules.store.TransferQueue;
 import org.stevedore.rules.store.UndertakerStore;
 import org.stevedore.rules.workers.RuleCleaner;
 import org.stevedore.rules.workers.RuleInjector;
@@ -40,14 +42,14 @@ public class DaemonConfig {
     }
 
     @Bean
-    DaemonLifecycle ruleDaemons(RuleStore rules, RuleService service, UpdatedDidQueue queue, HeartbeatStore heartbeats,
-                                Clock clock) {
+    DaemonLifecycle ruleDaemons(RuleQueries rules, RuleService service, RuleMaintenance maintenance,
+                                UpdatedDidQueue queue, HeartbeatStore heartbeats, Clock clock) {
         DaemonSettings settings = DaemonSettings.defaults().withIdleSleep(Duration.ofSeconds(2))
                 .withStopTimeout(Duration.ofSeconds(5));
         return new DaemonLifecycle(List.of(
-                new Daemon(List.of(new RuleReevaluator(queue, service, 100)), heartbeats, settings),
+                new Daemon(List.of(new RuleReevaluator(queue, maintenance, 100)), heartbeats, settings),
                 new Daemon(List.of(new RuleInjector(rules, service, 5)), heartbeats, settings),
-                new Daemon(List.of(new RuleRepairer(rules, service, 50)), heartbeats,
+                new Daemon(List.of(new RuleRepairer(rules, maintenance, 50)), heartbeats,
                         settings.withIdleSleep(Duration.ofSeconds(30))),
                 new Daemon(List.of(new RuleCleaner(rules, service, clock, 100)), heartbeats,
                         settings.withIdleSleep(Duration.ofSeconds(30)))));
@@ -56,9 +58,9 @@ public class DaemonConfig {
     /** Removes expired DIDs; {@code stevedore.undertaker.*}. */
     @Bean
     @ConditionalOnProperty(name = "stevedore.undertaker.enabled", matchIfMissing = true)
-    DaemonLifecycle undertakerDaemon(Store store, UpdatedDidQueue queue, RuleService service, Clock clock,
-                                     HeartbeatStore heartbeats, UndertakerProperties properties) {
-        Undertaker undertaker = new Undertaker(new UndertakerStore(store, queue, clock), service, clock,
+    DaemonLifecycle undertakerDaemon(Store store, UpdatedDidQueue queue, RuleService service, TransferQueue transfers,
+                                     Clock clock, HeartbeatStore heartbeats, UndertakerProperties properties) {
+        Undertaker undertaker = new Undertaker(new UndertakerStore(store, queue, clock, transfers), service, clock,
                 properties.getBatchSize(), properties.getPause());
         return new DaemonLifecycle(List.of(new Daemon(List.of(undertaker), heartbeats, DaemonSettings.defaults()
                 .withIdleSleep(properties.getIdleSleep()).withStopTimeout(Duration.ofSeconds(5)))));

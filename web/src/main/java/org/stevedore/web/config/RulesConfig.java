@@ -10,10 +10,14 @@ import org.stevedore.catalog.did.DidStore;
 import org.stevedore.catalog.outbox.Events;
 import org.stevedore.catalog.rse.RseStore;
 import org.stevedore.catalog.store.Store;
+import org.stevedore.rules.evaluation.RuleMaintenance;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.rules.store.RuleInputs;
+import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleStore;
+import org.stevedore.rules.store.TransferQueue;
+import org.stevedore.transfer.store.RequestQueue;
 
 /** The rules engine. */
 @Configuration(proxyBeanMethods = false)
@@ -25,8 +29,19 @@ public class RulesConfig {
     }
 
     @Bean
-    RuleStore ruleStore(Store store, Clock clock) {
-        return new RuleStore(store, clock);
+    RuleStore ruleStore(Store store, Clock clock, TransferQueue transfers) {
+        return new RuleStore(store, clock, transfers);
+    }
+
+    /** The rules engine's transfers, kept by the transfer agent. */
+    @Bean
+    TransferQueue transferQueue() {
+        return new RequestQueue();
+    }
+
+    @Bean
+    RuleQueries ruleQueries(Store store) {
+        return new RuleQueries(store);
     }
 
     @Bean
@@ -50,6 +65,13 @@ public class RulesConfig {
         StevedoreProperties.Rules settings = properties.getRules();
         return new RuleService(dids, rules, inputs, rses, accounts, limits, resolver::resolve, clock,
                 new RuleService.Settings(settings.getInjectThreshold(), settings.getSuspendAfter()),
+                RandomGenerator.getDefault());
+    }
+
+    @Bean
+    RuleMaintenance ruleMaintenance(RuleStore rules, RuleInputs inputs, RseStore rses, AccountLimitStore limits,
+                                    RseExpressionResolver resolver, Clock clock, RuleService service) {
+        return new RuleMaintenance(rules, inputs, rses, limits, resolver::resolve, clock, service.settings(),
                 RandomGenerator.getDefault());
     }
 }

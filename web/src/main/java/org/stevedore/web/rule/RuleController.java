@@ -30,8 +30,8 @@ import org.stevedore.catalog.rse.RseStore;
 import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.store.Rule;
+import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleState;
-import org.stevedore.rules.store.RuleStore;
 import org.stevedore.web.api.JsonStream;
 import org.stevedore.web.api.RucioDates;
 import org.stevedore.web.auth.Caller;
@@ -61,12 +61,12 @@ public class RuleController {
     }
 
     private final RuleService service;
-    private final RuleStore rules;
+    private final RuleQueries rules;
     private final RseStore rses;
     private final ObjectMapper mapper;
     private final Permissions permissions;
 
-    public RuleController(RuleService service, RuleStore rules, RseStore rses, ObjectMapper mapper,
+    public RuleController(RuleService service, RuleQueries rules, RseStore rses, ObjectMapper mapper,
                           Permissions permissions) {
         this.service = service;
         this.rules = rules;
@@ -147,20 +147,20 @@ public class RuleController {
                 throw new InvalidObject("Unknown rule state '" + state + "'");
             }
         }
-        RuleStore.Filter filter = new RuleStore.Filter(scope, name, account, s, null);
+        RuleQueries.Filter filter = new RuleQueries.Filter(scope, name, account, s, null);
         JsonStream.respond(mapper, response, out -> rules.list(filter, r -> out.accept(document(r))));
     }
 
     @GetMapping("/dids/{scope}/{name}/rules")
     public void rulesOfDid(@PathVariable String scope, @PathVariable String name, HttpServletResponse response) {
         DidRef did = DidRef.of(scope, name);
-        RuleStore.Filter filter = new RuleStore.Filter(null, null, null, null, did.key());
+        RuleQueries.Filter filter = new RuleQueries.Filter(null, null, null, null, did.key());
         JsonStream.respond(mapper, response, out -> rules.list(filter, r -> out.accept(document(r))));
     }
 
     @GetMapping("/accounts/{account}/rules")
     public void rulesOfAccount(@PathVariable String account, HttpServletResponse response) {
-        RuleStore.Filter filter = new RuleStore.Filter(null, null, Names.account(account), null, null);
+        RuleQueries.Filter filter = new RuleQueries.Filter(null, null, Names.account(account), null, null);
         JsonStream.respond(mapper, response, out -> rules.list(filter, r -> out.accept(document(r))));
     }
 
@@ -214,7 +214,7 @@ public class RuleController {
         return m;
     }
 
-    static Map<String, Object> lock(RuleStore.Lock l) {
+    static Map<String, Object> lock(RuleQueries.Lock l) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("scope", l.scope());
         m.put("name", l.name());

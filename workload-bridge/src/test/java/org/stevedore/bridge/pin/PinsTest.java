@@ -91,7 +91,7 @@ class PinsTest extends StoreTest {
         clock.advance(Duration.ofMinutes(30));
         f.service.task("t2"); // t2's workflow is alive: its lease runs until 11:30, its rule with it
         String rule2 = f.bridge.task("t2").orElseThrow().ruleId();
-        assertThat(f.rules.get(rule2).expiresAt()).isEqualTo(clock.instant().plus(Duration.ofHours(1)));
+        assertThat(f.queries.get(rule2).expiresAt()).isEqualTo(clock.instant().plus(Duration.ofHours(1)));
 
         clock.advance(Duration.ofMinutes(31)); // 11:01: t1 was last heard of at 10:00
         assertThat(expirer.runOnce(Partition.whole()).items()).isEqualTo(1);

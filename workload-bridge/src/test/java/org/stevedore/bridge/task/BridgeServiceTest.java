@@ -62,7 +62,7 @@ class BridgeServiceTest extends StoreTest {
         assertThat(task.jobs()).extracting(Job::seq).containsExactlyInAnyOrder(1L, 2L, 3L);
         assertThat(task.task().releaseSeq()).isEqualTo(3);
         assertThat(task.task().ruleId()).isNotNull();
-        assertThat(f.rules.get(task.task().ruleId()).activity()).isEqualTo("Workload Bridge");
+        assertThat(f.queries.get(task.task().ruleId()).activity()).isEqualTo("Workload Bridge");
     }
 
     @Test

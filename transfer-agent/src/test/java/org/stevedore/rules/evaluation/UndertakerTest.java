@@ -20,6 +20,7 @@ import org.stevedore.rules.store.Rule;
 import org.stevedore.rules.store.UndertakerStore;
 import org.stevedore.rules.workers.RuleReevaluator;
 import org.stevedore.rules.workers.Undertaker;
+import org.stevedore.transfer.store.RequestQueue;
 
 /** The undertaker against the real store: what goes with an expired DID, and what must stay. */
 class UndertakerTest extends StoreTest {
@@ -35,9 +36,9 @@ class UndertakerTest extends StoreTest {
         f.rse("SRC", Map.of());
         f.rse("DST", Map.of());
         UpdatedDidQueue queue = new UpdatedDidQueue(store);
-        undertaker = new Undertaker(new UndertakerStore(store, queue, clock), f.service, clock, 100,
+        undertaker = new Undertaker(new UndertakerStore(store, queue, clock, new RequestQueue()), f.service, clock, 100,
                 Duration.ofMinutes(10));
-        reevaluator = new RuleReevaluator(queue, f.service, 100);
+        reevaluator = new RuleReevaluator(queue, f.maintenance, 100);
     }
 
     private static DidRef did(String name) {
@@ -121,11 +122,11 @@ class UndertakerTest extends StoreTest {
         assertThat(replica(files.get(2), "SRC").tombstone()).isEqualTo(Instant.EPOCH);
         assertThat(f.count("MATCH (:Did {key: 's:other'})-[:CONTAINS]->(:Did {key: $k}) RETURN count(*)",
                 Map.of("k", "s:" + files.get(0)))).isEqualTo(1);
-        assertThat(f.rules.get(otherRule).locksOk()).isEqualTo(1);
-        assertThat(f.rules.get(fileRule).locksOk()).isEqualTo(1);
+        assertThat(f.queries.get(otherRule).locksOk()).isEqualTo(1);
+        assertThat(f.queries.get(fileRule).locksOk()).isEqualTo(1);
 
         assertThat(exists("keep")).isTrue();
-        assertThat(f.rules.get(keepRule).locksOk()).isEqualTo(2);
+        assertThat(f.queries.get(keepRule).locksOk()).isEqualTo(2);
         assertThat(f.dids.get("s", "keep").expiredAt()).isNotNull();
         for (String file : keptFiles) {
             assertThat(replica(file, "SRC").lockCnt()).isEqualTo(1);
@@ -149,7 +150,7 @@ class UndertakerTest extends StoreTest {
         assertThat(undertaker.runOnce(Partition.whole()).didWork()).isFalse();
 
         drainQueue();
-        Rule rule = f.rules.get(datasetRule);
+        Rule rule = f.queries.get(datasetRule);
         assertThat(rule.locksOk()).isEqualTo(1);
         assertThat(replica(gone, "SRC").lockCnt()).isZero();
         assertThat(replica(gone, "SRC").tombstone()).isNotNull();
@@ -200,7 +201,7 @@ class UndertakerTest extends StoreTest {
 
         assertThat(undertaker.runOnce(Partition.whole()).didWork()).isFalse();
         assertThat(exists("ds")).isTrue();
-        assertThat(f.rules.get(id).locksOk()).isEqualTo(1);
+        assertThat(f.queries.get(id).locksOk()).isEqualTo(1);
     }
 
     @Test

@@ -20,8 +20,11 @@ import org.stevedore.catalog.rse.RseStore;
 import org.stevedore.catalog.scope.ScopeStore;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.RuleChanges;
 import org.stevedore.rules.store.RuleInputs;
+import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleStore;
+import org.stevedore.transfer.store.RequestQueue;
 
 /** The stores and service of rule tests, with helpers that build a small grid. */
 final class RuleFixture {
@@ -35,7 +38,10 @@ final class RuleFixture {
     final AccountStore accounts;
     final AccountLimitStore limits;
     final RuleStore rules;
+    final RuleQueries queries;
+    final RuleChanges changes;
     final RuleService service;
+    final RuleMaintenance maintenance;
 
     RuleFixture(Store store, Clock clock, long injectThreshold) {
         this.store = store;
@@ -46,10 +52,15 @@ final class RuleFixture {
         rses = new RseStore(store, clock);
         accounts = new AccountStore(store, clock);
         limits = new AccountLimitStore(store);
-        rules = new RuleStore(store, clock);
+        rules = new RuleStore(store, clock, new RequestQueue());
+        queries = new RuleQueries(store);
+        changes = new RuleChanges(rules, clock);
+        RandomGenerator random = RandomGenerator.of("L64X128MixRandom");
         service = new RuleService(dids, rules, new RuleInputs(store), rses, accounts, limits,
                 new RseExpressionResolver(rses)::resolve, clock,
-                new RuleService.Settings(injectThreshold, java.time.Duration.ofDays(14)), RandomGenerator.of("L64X128MixRandom"));
+                new RuleService.Settings(injectThreshold, java.time.Duration.ofDays(14)), random);
+        maintenance = new RuleMaintenance(rules, new RuleInputs(store), rses, limits,
+                new RseExpressionResolver(rses)::resolve, clock, service.settings(), random);
         if (!accounts.exists("jdoe")) {
             accounts.add("jdoe", AccountType.USER, null);
             new ScopeStore(store, clock).add("s", "jdoe");

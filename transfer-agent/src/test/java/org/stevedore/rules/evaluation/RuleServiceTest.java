@@ -23,8 +23,8 @@ import org.stevedore.rules.error.InvalidRSEExpression;
 import org.stevedore.rules.error.InvalidRuleWeight;
 import org.stevedore.rules.store.LockState;
 import org.stevedore.rules.store.Rule;
+import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleState;
-import org.stevedore.rules.store.RuleStore;
 
 class RuleServiceTest extends StoreTest {
 
@@ -44,12 +44,12 @@ class RuleServiceTest extends StoreTest {
     }
 
     private Rule add(RuleRequest request) {
-        return f.rules.get(f.service.add(request, "jdoe").get(0));
+        return f.queries.get(f.service.add(request, "jdoe").get(0));
     }
 
-    private List<RuleStore.Lock> locks(String ruleId) {
-        List<RuleStore.Lock> out = new ArrayList<>();
-        f.rules.locksOfRule(ruleId, out::add);
+    private List<RuleQueries.Lock> locks(String ruleId) {
+        List<RuleQueries.Lock> out = new ArrayList<>();
+        f.queries.locksOfRule(ruleId, out::add);
         return out;
     }
 
@@ -105,14 +105,14 @@ class RuleServiceTest extends StoreTest {
         f.attachments.attach(did("c"), List.of(did("d1"), did("d2")), false);
         for (int i = 0; i < 5; i++) {
             Rule all = add(RuleRequest.of(List.of(did("c")), 1, "tier=1").withGrouping("ALL"));
-            assertThat(locks(all.id()).stream().map(RuleStore.Lock::rse).distinct()).hasSize(1);
+            assertThat(locks(all.id()).stream().map(RuleQueries.Lock::rse).distinct()).hasSize(1);
             f.service.delete(all.id(), null);
         }
         Rule byDataset = add(RuleRequest.of(List.of(did("c")), 1, "tier=1").withGrouping("DATASET"));
         assertThat(locks(byDataset.id())).hasSize(10);
-        assertThat(locks(byDataset.id()).stream().filter(l -> l.name().startsWith("d1.")).map(RuleStore.Lock::rse)
+        assertThat(locks(byDataset.id()).stream().filter(l -> l.name().startsWith("d1.")).map(RuleQueries.Lock::rse)
                 .distinct()).hasSize(1);
-        assertThat(locks(byDataset.id()).stream().filter(l -> l.name().startsWith("d2.")).map(RuleStore.Lock::rse)
+        assertThat(locks(byDataset.id()).stream().filter(l -> l.name().startsWith("d2.")).map(RuleQueries.Lock::rse)
                 .distinct()).hasSize(1);
     }
 
@@ -121,7 +121,7 @@ class RuleServiceTest extends StoreTest {
         f.dataset("ds", 4, 1, "SRC");
         Rule rule = add(RuleRequest.of(List.of(did("ds")), 2, "tier=1").withGrouping("NONE"));
         assertThat(locks(rule.id())).hasSize(8);
-        assertThat(locks(rule.id()).stream().filter(l -> l.name().equals("ds.f0")).map(RuleStore.Lock::rse))
+        assertThat(locks(rule.id()).stream().filter(l -> l.name().equals("ds.f0")).map(RuleQueries.Lock::rse))
                 .containsExactlyInAnyOrder("DST_A", "DST_B");
         assertThatThrownBy(() -> add(RuleRequest.of(List.of(did("ds")), 3, "tier=1")))
                 .isInstanceOf(InsufficientTargetRSEs.class).hasMessageContaining("3 copies");
@@ -241,7 +241,7 @@ class RuleServiceTest extends StoreTest {
         f.service.update(id, Map.of("locked", true));
         assertThatThrownBy(() -> f.service.delete(id, null)).isInstanceOf(UnsupportedOperation.class);
         f.service.update(id, Map.of("locked", false, "lifetime", 60));
-        assertThat(f.rules.get(id).expiresAt()).isEqualTo(clock.instant().plus(Duration.ofSeconds(60)));
+        assertThat(f.queries.get(id).expiresAt()).isEqualTo(clock.instant().plus(Duration.ofSeconds(60)));
         f.service.delete(id, null);
     }
 
@@ -249,7 +249,7 @@ class RuleServiceTest extends StoreTest {
     void bigRulesStartInInjectAndAreAppliedLater() {
         RuleFixture small = new RuleFixture(store, clock, 5);
         small.dataset("big", 6, 1, "SRC");
-        Rule rule = small.rules.get(small.service.add(RuleRequest.of(List.of(did("big")), 1, "DST_A"), "jdoe").get(0));
+        Rule rule = small.queries.get(small.service.add(RuleRequest.of(List.of(did("big")), 1, "DST_A"), "jdoe").get(0));
         assertThat(rule.state()).isEqualTo(RuleState.INJECT);
         assertThat(locks(rule.id())).isEmpty();
         Rule applied = small.service.applyPending(rule.id());
@@ -263,7 +263,7 @@ class RuleServiceTest extends StoreTest {
         small.dataset("big", 7, 1, "SRC");
         small.rses.setAttribute("DST_A", "pool", "x");
         small.rses.setAttribute("DST_B", "pool", "x");
-        Rule rule = small.rules.get(small.service.add(RuleRequest.of(List.of(did("big")), 1, "pool=x"), "jdoe").get(0));
+        Rule rule = small.queries.get(small.service.add(RuleRequest.of(List.of(did("big")), 1, "pool=x"), "jdoe").get(0));
         assertThat(rule.state()).isEqualTo(RuleState.INJECT);
         // An earlier injection wrote two locks on DST_B before it was interrupted.
         String dstB = small.rses.get("DST_B").id();

@@ -20,8 +20,8 @@ import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.catalog.testing.StoreTest;
 import org.stevedore.rules.store.LockState;
 import org.stevedore.rules.store.Rule;
+import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleState;
-import org.stevedore.rules.store.RuleStore;
 import org.stevedore.rules.workers.RuleCleaner;
 import org.stevedore.rules.workers.RuleInjector;
 import org.stevedore.rules.workers.RuleReevaluator;
@@ -40,8 +40,8 @@ class RuleWorkersTest extends StoreTest {
         f.rse("SRC", Map.of());
         f.rse("DST_A", Map.of("tier", "1"));
         f.rse("DST_B", Map.of("tier", "1"));
-        reevaluator = new RuleReevaluator(new UpdatedDidQueue(store), f.service, 100);
-        repairer = new RuleRepairer(f.rules, f.service, 100);
+        reevaluator = new RuleReevaluator(new UpdatedDidQueue(store), f.maintenance, 100);
+        repairer = new RuleRepairer(f.queries, f.maintenance, 100);
     }
 
     private static DidRef did(String name) {
@@ -49,12 +49,12 @@ class RuleWorkersTest extends StoreTest {
     }
 
     private Rule add(RuleRequest request) {
-        return f.rules.get(f.service.add(request, "jdoe").get(0));
+        return f.queries.get(f.service.add(request, "jdoe").get(0));
     }
 
-    private List<RuleStore.Lock> locks(String ruleId) {
-        List<RuleStore.Lock> out = new ArrayList<>();
-        f.rules.locksOfRule(ruleId, out::add);
+    private List<RuleQueries.Lock> locks(String ruleId) {
+        List<RuleQueries.Lock> out = new ArrayList<>();
+        f.queries.locksOfRule(ruleId, out::add);
         return out;
     }
 
@@ -79,13 +79,13 @@ class RuleWorkersTest extends StoreTest {
         f.attachments.attach(did("ds"), List.of(did("late")), false);
         drainQueue();
         assertThat(locks(rule.id())).hasSize(3).allSatisfy(l -> assertThat(l.rse()).isEqualTo(rse));
-        assertThat(f.rules.get(rule.id()).locksReplicating()).isEqualTo(3);
+        assertThat(f.queries.get(rule.id()).locksReplicating()).isEqualTo(3);
         assertThat(f.count("MATCH (u:UpdatedDid) RETURN count(u)")).isZero();
 
         f.attachments.detach(did("ds"), List.of(did("late")));
         drainQueue();
-        assertThat(locks(rule.id())).extracting(RuleStore.Lock::name).doesNotContain("late");
-        assertThat(f.rules.get(rule.id()).locksReplicating()).isEqualTo(2);
+        assertThat(locks(rule.id())).extracting(RuleQueries.Lock::name).doesNotContain("late");
+        assertThat(f.queries.get(rule.id()).locksReplicating()).isEqualTo(2);
         assertThat(f.count("MATCH (:Did {name: 'late'})-[r:REPLICA {lock_cnt: 0, tombstone: 0}]->(:Rse {rse: $rse}) "
                 + "RETURN count(r)", Map.of("rse", rse))).isEqualTo(1);
         assertThat(f.count("MATCH (q:Request) WHERE q.did_key ENDS WITH ':late' RETURN count(q)")).isZero();
@@ -104,10 +104,10 @@ class RuleWorkersTest extends StoreTest {
         assertThat(changes).extracting(UpdatedDidQueue.UpdatedDid::action)
                 .containsExactlyInAnyOrder(UpdatedDidQueue.Action.ATTACH, UpdatedDidQueue.Action.DETACH);
         changes.stream().sorted(java.util.Comparator.comparing(c -> c.action() == UpdatedDidQueue.Action.ATTACH))
-                .forEach(f.service::reevaluate);
+                .forEach(f.maintenance::reevaluate);
 
-        assertThat(locks(rule.id())).extracting(RuleStore.Lock::name).doesNotContain("brief");
-        assertThat(f.rules.get(rule.id()).locksReplicating()).isEqualTo(2);
+        assertThat(locks(rule.id())).extracting(RuleQueries.Lock::name).doesNotContain("brief");
+        assertThat(f.queries.get(rule.id()).locksReplicating()).isEqualTo(2);
     }
 
     @Test
@@ -125,16 +125,16 @@ class RuleWorkersTest extends StoreTest {
         f.attachments.attach(did("d2"), List.of(did("d1.f0")), false);
         f.attachments.attach(did("mid"), List.of(did("d2")), false);
         drainQueue();
-        assertThat(locks(rule.id())).extracting(RuleStore.Lock::name)
+        assertThat(locks(rule.id())).extracting(RuleQueries.Lock::name)
                 .containsExactlyInAnyOrder("d1.f0", "d1.f1", "d2.f0", "d2.f1", "d2.f2");
 
         // d1.f0 leaves d1 but is still reached through d2: its lock stays.
         f.attachments.detach(did("d1"), List.of(did("d1.f0")));
         drainQueue();
-        assertThat(locks(rule.id())).extracting(RuleStore.Lock::name).contains("d1.f0");
+        assertThat(locks(rule.id())).extracting(RuleQueries.Lock::name).contains("d1.f0");
         f.attachments.detach(did("mid"), List.of(did("d2")));
         drainQueue();
-        assertThat(locks(rule.id())).extracting(RuleStore.Lock::name).containsExactly("d1.f1");
+        assertThat(locks(rule.id())).extracting(RuleQueries.Lock::name).containsExactly("d1.f1");
     }
 
     @Test
@@ -145,14 +145,14 @@ class RuleWorkersTest extends StoreTest {
         assertThat(rule.state()).isEqualTo(RuleState.STUCK);
 
         repairer.runOnce(Partition.whole());
-        Rule still = f.rules.get(rule.id());
+        Rule still = f.queries.get(rule.id());
         assertThat(still.state()).isEqualTo(RuleState.STUCK);
         assertThat(still.error()).contains("1 lock(s) stuck").contains("No replica of 's:ds.f0'");
 
         clock.advance(Duration.ofHours(1));
         f.replicas.add("SRC", List.of(NewReplica.of("s", "ds.f0", 10, "00000001")), "jdoe", true, null);
         assertThat(repairer.runOnce(Partition.whole()).items()).isEqualTo(1);
-        Rule repaired = f.rules.get(rule.id());
+        Rule repaired = f.queries.get(rule.id());
         assertThat(repaired.state()).isEqualTo(RuleState.REPLICATING);
         assertThat(locks(rule.id())).singleElement().satisfies(l -> assertThat(l.state()).isEqualTo(LockState.REPLICATING));
         assertThat(f.count("MATCH (q:Request {state: 'QUEUED'}) RETURN count(q)")).isEqualTo(1);
@@ -161,14 +161,14 @@ class RuleWorkersTest extends StoreTest {
         clock.advance(Duration.ofHours(1));
         f.store.write(tx -> f.rules.transfersFailed(tx, List.of(Map.of("key", "s:ds.f0",
                 "rse_id", f.rses.get("DST_A").id(), "error", "TRANSFER FAILED: checksum mismatch")), clock.millis()));
-        Rule again = f.rules.get(rule.id());
+        Rule again = f.queries.get(rule.id());
         assertThat(again.state()).isEqualTo(RuleState.STUCK);
         assertThat(again.stuckAt()).isEqualTo(firstStuck);
         assertThat(again.error()).contains("checksum mismatch");
 
         clock.advance(Duration.ofDays(15));
         repairer.runOnce(Partition.whole());
-        assertThat(f.rules.get(rule.id()).state()).isEqualTo(RuleState.SUSPENDED);
+        assertThat(f.queries.get(rule.id()).state()).isEqualTo(RuleState.SUSPENDED);
     }
 
     @Test
@@ -193,11 +193,11 @@ class RuleWorkersTest extends StoreTest {
         Rule rule = add(request);
         String dst = f.rses.get("DST_A").id();
         f.store.write(tx -> f.rules.replicasAvailable(tx, List.of(Map.of("key", "s:ds.f0", "rse_id", dst)), clock.millis()));
-        assertThat(f.rules.get(rule.id()).locksOk()).isEqualTo(1);
+        assertThat(f.queries.get(rule.id()).locksOk()).isEqualTo(1);
         // The dataset's registration wrote its own REPLICA_AVAILABLE event; only rule events matter here.
         assertThat(new Events(store).oldest(10)).filteredOn(e -> !e.type().equals(Events.REPLICA_AVAILABLE)).isEmpty();
         f.store.write(tx -> f.rules.replicasAvailable(tx, List.of(Map.of("key", "s:ds.f1", "rse_id", dst)), clock.millis()));
-        assertThat(f.rules.get(rule.id()).state()).isEqualTo(RuleState.OK);
+        assertThat(f.queries.get(rule.id()).state()).isEqualTo(RuleState.OK);
         assertThat(new Events(store).oldest(10)).filteredOn(e -> !e.type().equals(Events.REPLICA_AVAILABLE))
                 .singleElement().satisfies(e -> {
             assertThat(e.type()).isEqualTo("RULE_OK");
@@ -211,7 +211,7 @@ class RuleWorkersTest extends StoreTest {
         Rule expiring = add(RuleRequest.of(List.of(did("ds")), 1, "DST_A").withLifetime(60L));
         Rule locked = add(new RuleRequest(List.of(did("ds")), null, 1, "tier=1", null, 60L, null, true, null, null, null,
                 null, null, null, null, null, null, null));
-        RuleCleaner cleaner = new RuleCleaner(f.rules, f.service, clock, 100);
+        RuleCleaner cleaner = new RuleCleaner(f.queries, f.service, clock, 100);
         assertThat(cleaner.runOnce(Partition.whole()).didWork()).isFalse();
         clock.advance(Duration.ofMinutes(2));
         assertThat(cleaner.runOnce(Partition.whole()).items()).isEqualTo(1);
@@ -223,11 +223,11 @@ class RuleWorkersTest extends StoreTest {
     void theInjectorAppliesBigRules() {
         RuleFixture small = new RuleFixture(store, clock, 3);
         small.dataset("big", 5, 1, "SRC");
-        Rule rule = small.rules.get(small.service.add(RuleRequest.of(List.of(did("big")), 1, "DST_A"), "jdoe").get(0));
+        Rule rule = small.queries.get(small.service.add(RuleRequest.of(List.of(did("big")), 1, "DST_A"), "jdoe").get(0));
         assertThat(rule.state()).isEqualTo(RuleState.INJECT);
-        RuleInjector injector = new RuleInjector(small.rules, small.service, 10);
+        RuleInjector injector = new RuleInjector(small.queries, small.service, 10);
         assertThat(injector.runOnce(new Partition(0, 1)).items()).isEqualTo(1);
-        assertThat(small.rules.get(rule.id()).locksReplicating()).isEqualTo(5);
+        assertThat(small.queries.get(rule.id()).locksReplicating()).isEqualTo(5);
         assertThat(injector.runOnce(new Partition(0, 1)).didWork()).isFalse();
     }
 }

@@ -10,13 +10,13 @@ import org.junit.jupiter.api.Test;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.catalog.testing.StoreTest;
-import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.LockOutcomes.Copy;
 import org.stevedore.rules.store.LockOutcomes.FailedCopy;
+import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.LockState;
 import org.stevedore.rules.store.Rule;
+import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleState;
-import org.stevedore.rules.store.RuleStore;
 
 /** The port the transfer agent tells the outcomes of its copies through: what it does to locks and rule counters. */
 class LockOutcomesTest extends StoreTest {
@@ -37,12 +37,12 @@ class LockOutcomesTest extends StoreTest {
 
     private Rule rule() {
         f.dataset("ds", 3, 10, "SRC");
-        return f.rules.get(f.service.add(RuleRequest.of(List.of(new DidRef("s", "ds")), 1, "DST"), "jdoe").get(0));
+        return f.queries.get(f.service.add(RuleRequest.of(List.of(new DidRef("s", "ds")), 1, "DST"), "jdoe").get(0));
     }
 
-    private List<RuleStore.Lock> locks(String ruleId) {
-        List<RuleStore.Lock> out = new ArrayList<>();
-        f.rules.locksOfRule(ruleId, out::add);
+    private List<RuleQueries.Lock> locks(String ruleId) {
+        List<RuleQueries.Lock> out = new ArrayList<>();
+        f.queries.locksOfRule(ruleId, out::add);
         return out;
     }
 
@@ -58,7 +58,7 @@ class LockOutcomesTest extends StoreTest {
             return null;
         });
 
-        Rule after = f.rules.get(rule.id());
+        Rule after = f.queries.get(rule.id());
         assertThat(after.locksOk()).isEqualTo(1);
         assertThat(after.locksReplicating()).isEqualTo(2);
         assertThat(after.state()).isEqualTo(RuleState.REPLICATING);
@@ -77,7 +77,7 @@ class LockOutcomesTest extends StoreTest {
             return null;
         });
 
-        Rule after = f.rules.get(rule.id());
+        Rule after = f.queries.get(rule.id());
         assertThat(after.locksStuck()).isEqualTo(1);
         assertThat(after.locksReplicating()).isEqualTo(2);
         assertThat(after.state()).isEqualTo(RuleState.STUCK);

@@ -1,0 +1,49 @@
+package org.stevedore.rules.store;
+
+import java.util.List;
+import org.neo4j.driver.TransactionContext;
+
+/**
+ * The transfers that locks need, as the rules engine asks for them: a port owned by the rules engine so that its
+ * stores never write the transfer agent's nodes themselves.
+ *
+ * <p>Implemented by the transfer agent ({@code org.stevedore.transfer.store.RequestQueue}, which keeps them as
+ * {@code (:Request)} nodes) and wired by the application. Called by {@link RuleStore} when locks are written (a
+ * missing replica is queued) and when a replica loses its last lock (its transfer, if not under way, is cancelled),
+ * and by {@link UndertakerStore} when a file with no replica left is deleted (its transfers go with it).
+ *
+ * <p>Contract: every method runs in the caller's transaction {@code tx}, opens none of its own and commits nothing, so
+ * the transfers change atomically with the locks and replicas that decide them (a failure rolls both back). Each call
+ * takes a whole batch and costs one statement, whatever its size: callers call once per batch, never once per file.
+ * An empty batch is allowed and costs nothing. Implementations touch only their own nodes.
+ */
+public interface TransferQueue {
+
+    /**
+     * A file copy that needs a transfer: the file, its destination, the file's size, the partition bucket of the pair
+     * ({@code Partition.bucket(fileKey + "|" + rseId)}), whether the destination is a staging area (the transfer is a
+     * stage-in), and what the rule asks of it: activity, priority and source replica expression (both may be null).
+     */
+    record Transfer(String fileKey, String rseId, long bytes, long hashBucket, boolean stagingArea, String activity,
+                    long priority, String sourceReplicaExpression) {
+    }
+
+    /** A file's replica on an RSE, by their keys. */
+    record FileAtRse(String fileKey, String rseId) {
+    }
+
+    /**
+     * Queues a transfer for each file copy, unless one for the same file and destination already exists, in any
+     * state: that one is kept as it is (a copy asked by several rules is transferred once).
+     */
+    void queue(TransactionContext tx, List<Transfer> transfers, long now);
+
+    /**
+     * Cancels the transfers of these replicas that are not under way yet (queued, or waiting for a limit or a
+     * source); one already submitted runs to its end. Replicas without a transfer are ignored.
+     */
+    void cancelPending(TransactionContext tx, List<FileAtRse> replicas);
+
+    /** Forgets every transfer of these files, whatever its state: the files are being deleted from the catalog. */
+    void forgetFiles(TransactionContext tx, List<String> fileKeys);
+}
