@@ -65,11 +65,11 @@ public class DaemonConfig {
     }
 
     /** Starts daemons with the application and stops them (heartbeats removed) before the store closes. */
-    static final class DaemonLifecycle implements SmartLifecycle {
+    public static final class DaemonLifecycle implements SmartLifecycle {
         private final List<Daemon> daemons;
         private volatile boolean running;
 
-        DaemonLifecycle(List<Daemon> daemons) {
+        public DaemonLifecycle(List<Daemon> daemons) {
             this.daemons = daemons;
         }
 

@@ -35,7 +35,7 @@ public class X509Config {
     private static final Logger log = LoggerFactory.getLogger(X509Config.class);
 
     /** Resolved paths: the configured ones, or the development PKI's (made on first start). */
-    record X509Paths(Path certificate, Path privateKey, Path caDirectory, Path vomsDirectory) {
+    public record X509Paths(Path certificate, Path privateKey, Path caDirectory, Path vomsDirectory) {
     }
 
     @Bean
