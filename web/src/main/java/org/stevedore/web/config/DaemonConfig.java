@@ -22,6 +22,7 @@ import org.stevedore.rules.workers.RuleInjector;
 import org.stevedore.rules.workers.RuleReevaluator;
 import org.stevedore.rules.workers.RuleRepairer;
 import org.stevedore.rules.workers.Undertaker;
+import org.stevedore.web.config.rules.UndertakerProperties;
 
 /** The background workers of this process, on the catalog's daemon framework; started after the web server. */
 @Configuration(proxyBeanMethods = false)

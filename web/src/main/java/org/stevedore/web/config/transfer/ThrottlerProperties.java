@@ -1,4 +1,4 @@
-package org.stevedore.web.config;
+package org.stevedore.web.config.transfer;
 
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;

@@ -1,4 +1,4 @@
-package org.stevedore.web.config;
+package org.stevedore.web.config.transfer;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -36,7 +36,7 @@ import org.stevedore.transfer.storage.WebDavSettings;
 import org.stevedore.transfer.store.ReaperStore;
 import org.stevedore.transfer.store.RequestStore;
 import org.stevedore.web.config.DaemonConfig.DaemonLifecycle;
-import org.stevedore.web.config.X509Config.X509Paths;
+import org.stevedore.web.config.auth.X509Config.X509Paths;
 
 /**
  * The transfer agent: requests, the transfer tools, the conveyor's submitter and poller, and the reaper. The local

@@ -1,4 +1,4 @@
-package org.stevedore.web.config;
+package org.stevedore.web.config.tape;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;

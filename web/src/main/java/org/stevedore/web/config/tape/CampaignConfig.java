@@ -1,4 +1,4 @@
-package org.stevedore.web.config;
+package org.stevedore.web.config.tape;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -43,6 +43,7 @@ import org.stevedore.tape.rest.TapeRestClients;
 import org.stevedore.tape.store.CampaignStore;
 import org.stevedore.web.bootstrap.LocalRses;
 import org.stevedore.web.bootstrap.LocalTapeRse;
+import org.stevedore.web.config.StevedoreProperties;
 
 /**
  * Pre-staging campaigns: their store, Spring Batch's job repository (H2 file {@code <data-dir>/batch} unless a JDBC URL

@@ -1,4 +1,4 @@
-package org.stevedore.web.config;
+package org.stevedore.web.config.auth;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -20,6 +20,7 @@ import org.stevedore.catalog.account.TokenStore;
 import org.stevedore.catalog.scope.ScopeStore;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.web.auth.TokenAuthenticationFilter;
+import org.stevedore.web.config.StevedoreProperties;
 
 /** Accounts, sessions, and the root account of a fresh store. */
 @Configuration(proxyBeanMethods = false)

@@ -1,4 +1,4 @@
-package org.stevedore.web.config;
+package org.stevedore.web.config.auth;
 
 import eu.emi.security.authn.x509.impl.PEMCredential;
 import java.io.IOException;
@@ -23,6 +23,7 @@ import org.stevedore.auth.x509.GridTrust;
 import org.stevedore.auth.x509.TrustSettings;
 import org.stevedore.web.auth.ForwardedCertificateFilter;
 import org.stevedore.web.auth.X509AuthenticationFilter;
+import org.stevedore.web.config.StevedoreProperties;
 import org.stevedore.web.tls.HttpsConnector;
 
 /**

@@ -1,4 +1,4 @@
-package org.stevedore.web.config;
+package org.stevedore.web.config.auth;
 
 import java.util.Set;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package org.stevedore.web.config;
+package org.stevedore.web.config.rules;
 
 import java.time.Clock;
 import java.util.random.RandomGenerator;
@@ -14,6 +14,7 @@ import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleStore;
+import org.stevedore.web.config.StevedoreProperties;
 
 /** The rules engine. */
 @Configuration(proxyBeanMethods = false)

@@ -1,4 +1,4 @@
-package org.stevedore.web.config;
+package org.stevedore.web.config.rules;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

@@ -1,4 +1,4 @@
-package org.stevedore.web.config;
+package org.stevedore.web.config.bridge;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package org.stevedore.web.config;
+package org.stevedore.web.config.transfer;
 
 import java.time.Clock;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.stevedore.web.config;
+package org.stevedore.web.config.tape;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -28,7 +28,7 @@ import org.stevedore.tape.rest.TapeRestSettings;
 import org.stevedore.tape.store.CampaignStore;
 import org.stevedore.tape.store.PinStore;
 import org.stevedore.web.config.DaemonConfig.DaemonLifecycle;
-import org.stevedore.web.config.X509Config.X509Paths;
+import org.stevedore.web.config.auth.X509Config.X509Paths;
 
 /**
  * Tape beyond the campaigns: the Tape REST clients of RSEs naming an endpoint in their {@code tape_rest} attribute
