@@ -60,9 +60,9 @@ public class DaemonConfig {
     DaemonLifecycle undertakerDaemon(Store store, UpdatedDidQueue queue, RuleService service, Clock clock,
                                      HeartbeatStore heartbeats, UndertakerProperties properties) {
         Undertaker undertaker = new Undertaker(new UndertakerStore(store, queue, clock), service, clock,
-                properties.getBatchSize(), properties.getPause());
+                properties.batchSize(), properties.pause());
         return new DaemonLifecycle(List.of(new Daemon(List.of(undertaker), heartbeats, DaemonSettings.defaults()
-                .withIdleSleep(properties.getIdleSleep()).withStopTimeout(Duration.ofSeconds(5)))));
+                .withIdleSleep(properties.idleSleep()).withStopTimeout(Duration.ofSeconds(5)))));
     }
 
     /** Starts daemons with the application and stops them (heartbeats removed) before the store closes. */

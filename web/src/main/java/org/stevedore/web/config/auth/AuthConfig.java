@@ -61,7 +61,7 @@ public class AuthConfig {
     @Bean
     AuthService authService(AccountStore accounts, IdentityStore identities, TokenStore tokens, PasswordHasher hasher,
                             SecureRandom random, Clock clock, StevedoreProperties properties) {
-        AuthSettings settings = new AuthSettings(properties.getAuth().getTokenLifetime(), null, 0);
+        AuthSettings settings = new AuthSettings(properties.auth().tokenLifetime(), null, 0);
         return new AuthService(accounts, identities, tokens, hasher, clock, settings, random);
     }
 
@@ -80,9 +80,9 @@ public class AuthConfig {
     SmartInitializingSingleton rootBootstrap(AccountStore accounts, IdentityStore identities, PasswordHasher hasher,
                                     SecureRandom random, StevedoreProperties properties) {
         return () -> {
-            Path file = properties.getAuth().getRootPasswordFile() != null
-                    ? properties.getAuth().getRootPasswordFile()
-                    : properties.getDataDir().resolve("root-password");
+            Path file = properties.auth().rootPasswordFile() != null
+                    ? properties.auth().rootPasswordFile()
+                    : properties.dataDir().resolve("root-password");
             new RootBootstrap(accounts, identities, hasher, random).bootstrap(file).ifPresentOrElse(
                     p -> log.info("Created account 'root'; its password is in {} (readable by this user only)",
                             p.toAbsolutePath()),

@@ -7,163 +7,56 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * HTTPS with client certificates and VOMS, under {@code stevedore.x509.*} ({@code STEVEDORE_X509_PORT}, ...). Paths
  * left empty point into the development PKI under {@code <data-dir>/pki}, which is generated on first start.
+ *
+ * @param enabled         whether the HTTPS connector runs (next to the plain HTTP one of {@code server.port})
+ * @param port            HTTPS port; 0 picks a free one
+ * @param address         address of the HTTPS connector; empty: the same as {@code server.address}
+ * @param certificate     host certificate (PEM); empty: the development PKI's
+ * @param privateKey      its private key (PEM, unencrypted); empty: the development PKI's
+ * @param caDirectory     IGTF-style CA directory; production: /etc/grid-security/certificates. Empty: the development
+ *                        PKI's
+ * @param vomsDirectory   vomsdir with {@code <vo>/<host>.lsc} files; production: /etc/grid-security/vomsdir. Empty:
+ *                        the dev PKI's
+ * @param refreshInterval how often CAs, CRLs and the vomsdir are re-read
+ * @param requireCrl      whether a CA without a valid CRL is refused (IGTF practice in production)
+ * @param devPki          whether to make the development PKI under {@code <data-dir>/pki} when the paths above are
+ *                        left empty
+ * @param forwarded       a client certificate forwarded by a TLS-terminating proxy
  */
 @Validated
 @ConfigurationProperties("stevedore.x509")
-public class X509Properties {
-
-    /** Whether the HTTPS connector runs (next to the plain HTTP one of {@code server.port}). */
-    private boolean enabled = true;
-    /** HTTPS port; 0 picks a free one. */
-    @Min(0)
-    @Max(65535)
-    private int port = 8443;
-    /** Address of the HTTPS connector; empty: the same as {@code server.address}. */
-    private String address;
-    /** Host certificate (PEM); empty: the development PKI's. */
-    private Path certificate;
-    /** Its private key (PEM, unencrypted); empty: the development PKI's. */
-    private Path privateKey;
-    /** IGTF-style CA directory; production: /etc/grid-security/certificates. Empty: the development PKI's. */
-    private Path caDirectory;
-    /** vomsdir with {@code <vo>/<host>.lsc} files; production: /etc/grid-security/vomsdir. Empty: the dev PKI's. */
-    private Path vomsDirectory;
-    /** How often CAs, CRLs and the vomsdir are re-read. */
-    @NotNull
-    private Duration refreshInterval = Duration.ofMinutes(10);
-    /** Whether a CA without a valid CRL is refused (IGTF practice in production). */
-    private boolean requireCrl = false;
-    /** Whether to make the development PKI under {@code <data-dir>/pki} when the paths above are left empty. */
-    private boolean devPki = true;
-
-    @Valid
-    private final Forwarded forwarded = new Forwarded();
+public record X509Properties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("8443") @Min(0) @Max(65535) int port,
+        String address,
+        Path certificate,
+        Path privateKey,
+        Path caDirectory,
+        Path vomsDirectory,
+        @DefaultValue("10m") @NotNull Duration refreshInterval,
+        @DefaultValue("false") boolean requireCrl,
+        @DefaultValue("true") boolean devPki,
+        @DefaultValue @Valid Forwarded forwarded) {
 
     /**
      * A client certificate forwarded by a TLS-terminating proxy (nginx: {@code proxy_set_header X-SSL-Client-Cert
      * $ssl_client_escaped_cert;}). Off by default; honoured only from the listed proxy addresses.
+     *
+     * @param enabled        whether the forwarded header is read at all
+     * @param header         the header holding the certificate
+     * @param trustedProxies IP addresses of the proxies whose header is believed
      */
-    public static class Forwarded {
-        private boolean enabled = false;
-        @NotBlank
-        private String header = "X-SSL-Client-Cert";
-        /** IP addresses of the proxies whose header is believed. */
-        private List<String> trustedProxies = new ArrayList<>();
-
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        public String getHeader() {
-            return header;
-        }
-
-        public void setHeader(String header) {
-            this.header = header;
-        }
-
-        public List<String> getTrustedProxies() {
-            return trustedProxies;
-        }
-
-        public void setTrustedProxies(List<String> trustedProxies) {
-            this.trustedProxies = trustedProxies;
-        }
-    }
-
-    public boolean isEnabled() {
-        return enabled;
-    }
-
-    public void setEnabled(boolean enabled) {
-        this.enabled = enabled;
-    }
-
-    public int getPort() {
-        return port;
-    }
-
-    public void setPort(int port) {
-        this.port = port;
-    }
-
-    public String getAddress() {
-        return address;
-    }
-
-    public void setAddress(String address) {
-        this.address = address;
-    }
-
-    public Path getCertificate() {
-        return certificate;
-    }
-
-    public void setCertificate(Path certificate) {
-        this.certificate = certificate;
-    }
-
-    public Path getPrivateKey() {
-        return privateKey;
-    }
-
-    public void setPrivateKey(Path privateKey) {
-        this.privateKey = privateKey;
-    }
-
-    public Path getCaDirectory() {
-        return caDirectory;
-    }
-
-    public void setCaDirectory(Path caDirectory) {
-        this.caDirectory = caDirectory;
-    }
-
-    public Path getVomsDirectory() {
-        return vomsDirectory;
-    }
-
-    public void setVomsDirectory(Path vomsDirectory) {
-        this.vomsDirectory = vomsDirectory;
-    }
-
-    public Duration getRefreshInterval() {
-        return refreshInterval;
-    }
-
-    public void setRefreshInterval(Duration refreshInterval) {
-        this.refreshInterval = refreshInterval;
-    }
-
-    public boolean isRequireCrl() {
-        return requireCrl;
-    }
-
-    public void setRequireCrl(boolean requireCrl) {
-        this.requireCrl = requireCrl;
-    }
-
-    public boolean isDevPki() {
-        return devPki;
-    }
-
-    public void setDevPki(boolean devPki) {
-        this.devPki = devPki;
-    }
-
-    public Forwarded getForwarded() {
-        return forwarded;
+    public record Forwarded(
+            @DefaultValue("false") boolean enabled,
+            @DefaultValue("X-SSL-Client-Cert") @NotBlank String header,
+            @DefaultValue List<String> trustedProxies) {
     }
 }

@@ -48,9 +48,9 @@ public class RulesConfig {
     @Bean
     RuleService ruleService(DidStore dids, RuleStore rules, RuleInputs inputs, RseStore rses, AccountStore accounts,
                             AccountLimitStore limits, RseExpressionResolver resolver, Clock clock, StevedoreProperties properties) {
-        StevedoreProperties.Rules settings = properties.getRules();
+        StevedoreProperties.Rules settings = properties.rules();
         return new RuleService(dids, rules, inputs, rses, accounts, limits, resolver::resolve, clock,
-                new RuleService.Settings(settings.getInjectThreshold(), settings.getSuspendAfter()),
+                new RuleService.Settings(settings.injectThreshold(), settings.suspendAfter()),
                 RandomGenerator.getDefault());
     }
 }

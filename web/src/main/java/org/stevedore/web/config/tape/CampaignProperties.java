@@ -5,193 +5,76 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
-/** Pre-staging campaigns, their job repository and the embedded emulated tape, under {@code stevedore.campaigns.*}. */
+/**
+ * Pre-staging campaigns, their job repository and the embedded emulated tape, under {@code stevedore.campaigns.*}.
+ *
+ * @param batch              Spring Batch's job repository. Empty URL: an H2 file {@code <data-dir>/batch}
+ * @param endpointWindow     what one tape endpoint takes in flight, shared by the campaigns using it
+ * @param localTape          the embedded TAPE RSE (LOCAL_TAPE), emulated; only with the embedded store
+ * @param maxFilesPerRequest files per stage request at most
+ * @param pollInterval       how often outstanding stage requests are polled
+ * @param rateWindow         span over which the current rate (and the ETA) is measured
+ * @param expansionBatch     files written per store transaction while expanding inputs
+ * @param resumeOnStart      whether RUNNING campaigns are resumed when the service starts
+ */
 @Validated
 @ConfigurationProperties("stevedore.campaigns")
-public class CampaignProperties {
+public record CampaignProperties(
+        @DefaultValue @Valid Batch batch,
+        @DefaultValue @Valid EndpointWindow endpointWindow,
+        @DefaultValue @Valid LocalTape localTape,
+        @DefaultValue("200") @Min(1) int maxFilesPerRequest,
+        @DefaultValue("5s") @NotNull Duration pollInterval,
+        @DefaultValue("5m") @NotNull Duration rateWindow,
+        @DefaultValue("5000") @Min(1) int expansionBatch,
+        @DefaultValue("true") boolean resumeOnStart) {
 
-    /** Spring Batch's job repository. Empty URL: an H2 file {@code <data-dir>/batch}. */
-    @Valid
-    private final Batch batch = new Batch();
-    /** What one tape endpoint takes in flight, shared by the campaigns using it. */
-    @Valid
-    private final EndpointWindow endpointWindow = new EndpointWindow();
-    /** The embedded TAPE RSE (LOCAL_TAPE), emulated; only with the embedded store. */
-    @Valid
-    private final LocalTape localTape = new LocalTape();
-    /** Files per stage request at most. */
-    @Min(1)
-    private int maxFilesPerRequest = 200;
-    /** How often outstanding stage requests are polled. */
-    @NotNull
-    private Duration pollInterval = Duration.ofSeconds(5);
-    /** Span over which the current rate (and the ETA) is measured. */
-    @NotNull
-    private Duration rateWindow = Duration.ofMinutes(5);
-    /** Files written per store transaction while expanding inputs. */
-    @Min(1)
-    private int expansionBatch = 5_000;
-    /** Whether RUNNING campaigns are resumed when the service starts. */
-    private boolean resumeOnStart = true;
+    /**
+     * Spring Batch's job repository.
+     *
+     * @param url      JDBC URL, e.g. {@code jdbc:postgresql://db/stevedore}; empty for the H2 file
+     * @param username its user; empty: {@code sa} on H2
+     * @param password that user's password
+     */
+    public record Batch(String url, String username, String password) {
 
-    public static class Batch {
-        /** JDBC URL, e.g. {@code jdbc:postgresql://db/stevedore}; empty for the H2 file. */
-        private String url;
-        private String username;
-        private String password;
-
-        public String getUrl() {
-            return url;
-        }
-
-        public void setUrl(String url) {
-            this.url = url;
-        }
-
-        public String getUsername() {
-            return username;
-        }
-
-        public void setUsername(String username) {
-            this.username = username;
-        }
-
-        public String getPassword() {
-            return password;
-        }
-
-        public void setPassword(String password) {
-            this.password = password;
+        /** Never the password: this object may end up in a log or a failure message. */
+        @Override
+        public String toString() {
+            return "Batch[url=" + url + ", username=" + username + ", password=" + (password == null ? "none" : "***")
+                    + "]";
         }
     }
 
-    public static class EndpointWindow {
-        @Min(1)
-        private long files = 10_000;
-        @NotNull
-        private DataSize bytes = DataSize.ofTerabytes(10);
-
-        public long getFiles() {
-            return files;
-        }
-
-        public void setFiles(long files) {
-            this.files = files;
-        }
-
-        public DataSize getBytes() {
-            return bytes;
-        }
-
-        public void setBytes(DataSize bytes) {
-            this.bytes = bytes;
-        }
+    /**
+     * What one tape endpoint takes in flight.
+     *
+     * @param files files in flight at most
+     * @param bytes bytes in flight at most
+     */
+    public record EndpointWindow(
+            @DefaultValue("10000") @Min(1) long files,
+            @DefaultValue("10TB") @NotNull DataSize bytes) {
     }
 
-    public static class LocalTape {
-        private boolean enabled = true;
-        @Min(1)
-        private int drives = 2;
-        @NotNull
-        private Duration mountLatency = Duration.ofSeconds(2);
-        @NotNull
-        private DataSize driveBandwidth = DataSize.ofMegabytes(200);
-        @NotNull
-        private DataSize bufferCapacity = DataSize.ofGigabytes(2);
-
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        public int getDrives() {
-            return drives;
-        }
-
-        public void setDrives(int drives) {
-            this.drives = drives;
-        }
-
-        public Duration getMountLatency() {
-            return mountLatency;
-        }
-
-        public void setMountLatency(Duration mountLatency) {
-            this.mountLatency = mountLatency;
-        }
-
-        public DataSize getDriveBandwidth() {
-            return driveBandwidth;
-        }
-
-        public void setDriveBandwidth(DataSize driveBandwidth) {
-            this.driveBandwidth = driveBandwidth;
-        }
-
-        public DataSize getBufferCapacity() {
-            return bufferCapacity;
-        }
-
-        public void setBufferCapacity(DataSize bufferCapacity) {
-            this.bufferCapacity = bufferCapacity;
-        }
-    }
-
-    public Batch getBatch() {
-        return batch;
-    }
-
-    public EndpointWindow getEndpointWindow() {
-        return endpointWindow;
-    }
-
-    public LocalTape getLocalTape() {
-        return localTape;
-    }
-
-    public int getMaxFilesPerRequest() {
-        return maxFilesPerRequest;
-    }
-
-    public void setMaxFilesPerRequest(int maxFilesPerRequest) {
-        this.maxFilesPerRequest = maxFilesPerRequest;
-    }
-
-    public Duration getPollInterval() {
-        return pollInterval;
-    }
-
-    public void setPollInterval(Duration pollInterval) {
-        this.pollInterval = pollInterval;
-    }
-
-    public Duration getRateWindow() {
-        return rateWindow;
-    }
-
-    public void setRateWindow(Duration rateWindow) {
-        this.rateWindow = rateWindow;
-    }
-
-    public int getExpansionBatch() {
-        return expansionBatch;
-    }
-
-    public void setExpansionBatch(int expansionBatch) {
-        this.expansionBatch = expansionBatch;
-    }
-
-    public boolean isResumeOnStart() {
-        return resumeOnStart;
-    }
-
-    public void setResumeOnStart(boolean resumeOnStart) {
-        this.resumeOnStart = resumeOnStart;
+    /**
+     * The emulated LOCAL_TAPE.
+     *
+     * @param enabled        whether an embedded store gets it
+     * @param drives         its drives
+     * @param mountLatency   how long a mount takes
+     * @param driveBandwidth what one drive reads per second
+     * @param bufferCapacity its disk buffer
+     */
+    public record LocalTape(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("2") @Min(1) int drives,
+            @DefaultValue("2s") @NotNull Duration mountLatency,
+            @DefaultValue("200MB") @NotNull DataSize driveBandwidth,
+            @DefaultValue("2GB") @NotNull DataSize bufferCapacity) {
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 import org.springframework.validation.annotation.Validated;
@@ -25,216 +26,85 @@ import org.stevedore.transfer.conveyor.Submitter;
  * directory that vouches for the servers, and the client's limits. Besides the bean-validation bounds, the class
  * checks itself (Spring Boot runs a properties object's own {@link Validator}): the credential settings must make one
  * identity and name readable files; each message names the property.
+ *
+ * @param maxRetries         retries of a failed transfer request before its locks go STUCK (Rucio: 3)
+ * @param submitterBatch     requests the submitter claims per cycle
+ * @param pollerBatch        tool jobs the poller asks about per cycle
+ * @param conveyorIdleSleep  how long the submitter and poller sleep after a cycle that found nothing to do
+ * @param requeueDelay       how long a request that could not be submitted (no readable source, no tool) waits
+ *                           before the next claim; unset: {@link Submitter#DEFAULT_REQUEUE_DELAY}
+ * @param localCopierThreads parallel copies of the local (posix) transfer tool
+ * @param fts                how Stevedore talks to the FTS3 servers the RSEs name
  */
 @Validated
 @ConfigurationProperties(TransferProperties.PREFIX)
-public class TransferProperties implements Validator {
+public record TransferProperties(
+        @DefaultValue("3") @Min(0) @Max(100) int maxRetries,
+        @DefaultValue("200") @Min(1) int submitterBatch,
+        @DefaultValue("200") @Min(1) int pollerBatch,
+        @DefaultValue("1s") @NotNull Duration conveyorIdleSleep,
+        @NotNull Duration requeueDelay,
+        @DefaultValue("4") @Min(1) @Max(256) int localCopierThreads,
+        @DefaultValue @Valid Fts fts) implements Validator {
 
     static final String PREFIX = "stevedore.transfer";
 
-    /** Retries of a failed transfer request before its locks go STUCK (Rucio: 3). */
-    @Min(0)
-    @Max(100)
-    private int maxRetries = 3;
-    /** Requests the submitter claims per cycle. */
-    @Min(1)
-    private int submitterBatch = 200;
-    /** Tool jobs the poller asks about per cycle. */
-    @Min(1)
-    private int pollerBatch = 200;
-    /** How long the submitter and poller sleep after a cycle that found nothing to do. */
-    @NotNull
-    private Duration conveyorIdleSleep = Duration.ofSeconds(1);
-    /** How long a request that could not be submitted (no readable source, no tool) waits before the next claim. */
-    @NotNull
-    private Duration requeueDelay = Submitter.DEFAULT_REQUEUE_DELAY;
-    /** Parallel copies of the local (posix) transfer tool. */
-    @Min(1)
-    @Max(256)
-    private int localCopierThreads = 4;
+    public TransferProperties {
+        requeueDelay = requeueDelay == null ? Submitter.DEFAULT_REQUEUE_DELAY : requeueDelay;
+    }
 
-    @Valid
-    private final Fts fts = new Fts();
+    /**
+     * How Stevedore talks to the FTS3 servers the RSEs name.
+     *
+     * @param certificate           service certificate (PEM, chain after it); needs {@code private-key}
+     * @param privateKey            its unencrypted private key (PEM)
+     * @param proxy                 a grid proxy file (certificate, key and chain in one PEM), instead of certificate
+     *                              and private-key
+     * @param caDirectory           IGTF-style CA directory trusted for the servers' host certificates; empty:
+     *                              stevedore.x509's
+     * @param token                 an OAuth2 bearer token (audience the FTS hosts, scope fts), instead of X509; no
+     *                              delegation then; blank: none
+     * @param tokenFile             a file holding the bearer token, read again whenever it changes (an OIDC agent
+     *                              refreshes it), instead of token or X509
+     * @param credentialRecheck     how often at most the proxy, certificate, key or token file is looked at for a
+     *                              renewal
+     * @param filesPerJob           files per FTS job; a link's bigger batch is split. FTS's optimizer wants bulk jobs
+     * @param jobsPerQuery          job ids per bulk status request
+     * @param maxAttempts           attempts per HTTP call on connection errors, timeouts and 5xx (1: no retry)
+     * @param connectTimeout        how long connecting to an FTS server may take
+     * @param readTimeout           how long an FTS server may take to answer
+     * @param delegationLifetime    lifetime asked for a proxy delegated to FTS (cut to the credential's own expiry)
+     * @param delegationRenewBefore delegate again when the delegated proxy has less than this left; FTS refuses under
+     *                              one hour
+     * @param maxTimeInQueue        FTS max_time_in_queue: a number with an s, m, h or d suffix (bare: hours)
+     * @param issuer                recorded as the jobs' job_metadata.issuer
+     */
+    public record Fts(
+            Path certificate,
+            Path privateKey,
+            Path proxy,
+            Path caDirectory,
+            String token,
+            Path tokenFile,
+            @DefaultValue("1m") Duration credentialRecheck,
+            @DefaultValue("200") @Min(1) @Max(10_000) int filesPerJob,
+            @DefaultValue("100") @Min(1) @Max(1_000) int jobsPerQuery,
+            @DefaultValue("5") @Min(1) @Max(20) int maxAttempts,
+            @DefaultValue("10s") @NotNull Duration connectTimeout,
+            @DefaultValue("60s") @NotNull Duration readTimeout,
+            @DefaultValue("12h") @NotNull Duration delegationLifetime,
+            @DefaultValue("2h") @NotNull Duration delegationRenewBefore,
+            @DefaultValue("6h") @NotBlank
+            @Pattern(regexp = "[0-9]+[smhd]?", message = "must be a number with an optional s, m, h or d suffix")
+            String maxTimeInQueue,
+            @DefaultValue("stevedore") @NotBlank String issuer) {
 
-    /** How Stevedore talks to the FTS3 servers the RSEs name. */
-    public static class Fts {
-        /** Service certificate (PEM, chain after it); needs {@code private-key}. */
-        private Path certificate;
-        /** Its unencrypted private key (PEM). */
-        private Path privateKey;
-        /** A grid proxy file (certificate, key and chain in one PEM), instead of certificate and private-key. */
-        private Path proxy;
-        /** IGTF-style CA directory trusted for the servers' host certificates; empty: stevedore.x509's. */
-        private Path caDirectory;
-        /** An OAuth2 bearer token (audience the FTS hosts, scope fts), instead of X509; no delegation then. */
-        private String token;
-        /**
-         * A file holding the bearer token, read again whenever it changes (an OIDC agent refreshes it), instead of
-         * token or X509.
-         */
-        private Path tokenFile;
-        /** How often at most the proxy, certificate, key or token file is looked at for a renewal. */
-        private Duration credentialRecheck = Duration.ofMinutes(1);
-        /** Files per FTS job; a link's bigger batch is split. FTS's optimizer wants bulk jobs. */
-        @Min(1)
-        @Max(10_000)
-        private int filesPerJob = 200;
-        /** Job ids per bulk status request. */
-        @Min(1)
-        @Max(1_000)
-        private int jobsPerQuery = 100;
-        /** Attempts per HTTP call on connection errors, timeouts and 5xx (1: no retry). */
-        @Min(1)
-        @Max(20)
-        private int maxAttempts = 5;
-        @NotNull
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        @NotNull
-        private Duration readTimeout = Duration.ofSeconds(60);
-        /** Lifetime asked for a proxy delegated to FTS (cut to the credential's own expiry). */
-        @NotNull
-        private Duration delegationLifetime = Duration.ofHours(12);
-        /** Delegate again when the delegated proxy has less than this left; FTS refuses under one hour. */
-        @NotNull
-        private Duration delegationRenewBefore = Duration.ofHours(2);
-        /** FTS max_time_in_queue: a number with an s, m, h or d suffix (bare: hours). */
-        @NotBlank
-        @Pattern(regexp = "[0-9]+[smhd]?", message = "must be a number with an optional s, m, h or d suffix")
-        private String maxTimeInQueue = "6h";
-        /** Recorded as the jobs' job_metadata.issuer. */
-        @NotBlank
-        private String issuer = "stevedore";
+        public Fts {
+            token = token == null || token.isBlank() ? null : token.trim();
+        }
 
         public boolean hasX509() {
             return proxy != null || certificate != null;
-        }
-
-        public Path getCertificate() {
-            return certificate;
-        }
-
-        public void setCertificate(Path certificate) {
-            this.certificate = certificate;
-        }
-
-        public Path getPrivateKey() {
-            return privateKey;
-        }
-
-        public void setPrivateKey(Path privateKey) {
-            this.privateKey = privateKey;
-        }
-
-        public Path getProxy() {
-            return proxy;
-        }
-
-        public void setProxy(Path proxy) {
-            this.proxy = proxy;
-        }
-
-        public Path getCaDirectory() {
-            return caDirectory;
-        }
-
-        public void setCaDirectory(Path caDirectory) {
-            this.caDirectory = caDirectory;
-        }
-
-        public String getToken() {
-            return token;
-        }
-
-        public void setToken(String token) {
-            this.token = token == null || token.isBlank() ? null : token.trim();
-        }
-
-        public Path getTokenFile() {
-            return tokenFile;
-        }
-
-        public void setTokenFile(Path tokenFile) {
-            this.tokenFile = tokenFile;
-        }
-
-        public Duration getCredentialRecheck() {
-            return credentialRecheck;
-        }
-
-        public void setCredentialRecheck(Duration credentialRecheck) {
-            this.credentialRecheck = credentialRecheck;
-        }
-
-        public int getFilesPerJob() {
-            return filesPerJob;
-        }
-
-        public void setFilesPerJob(int filesPerJob) {
-            this.filesPerJob = filesPerJob;
-        }
-
-        public int getJobsPerQuery() {
-            return jobsPerQuery;
-        }
-
-        public void setJobsPerQuery(int jobsPerQuery) {
-            this.jobsPerQuery = jobsPerQuery;
-        }
-
-        public int getMaxAttempts() {
-            return maxAttempts;
-        }
-
-        public void setMaxAttempts(int maxAttempts) {
-            this.maxAttempts = maxAttempts;
-        }
-
-        public Duration getConnectTimeout() {
-            return connectTimeout;
-        }
-
-        public void setConnectTimeout(Duration connectTimeout) {
-            this.connectTimeout = connectTimeout;
-        }
-
-        public Duration getReadTimeout() {
-            return readTimeout;
-        }
-
-        public void setReadTimeout(Duration readTimeout) {
-            this.readTimeout = readTimeout;
-        }
-
-        public Duration getDelegationLifetime() {
-            return delegationLifetime;
-        }
-
-        public void setDelegationLifetime(Duration delegationLifetime) {
-            this.delegationLifetime = delegationLifetime;
-        }
-
-        public Duration getDelegationRenewBefore() {
-            return delegationRenewBefore;
-        }
-
-        public void setDelegationRenewBefore(Duration delegationRenewBefore) {
-            this.delegationRenewBefore = delegationRenewBefore;
-        }
-
-        public String getMaxTimeInQueue() {
-            return maxTimeInQueue;
-        }
-
-        public void setMaxTimeInQueue(String maxTimeInQueue) {
-            this.maxTimeInQueue = maxTimeInQueue;
-        }
-
-        public String getIssuer() {
-            return issuer;
-        }
-
-        public void setIssuer(String issuer) {
-            this.issuer = issuer;
         }
 
         /** Never the token: this object may end up in a log or a failure message. */
@@ -323,59 +193,5 @@ public class TransferProperties implements Validator {
     /** {@code fts.privateKey} → {@code fts.private-key}: the property's name as operators write it. */
     private static String kebab(String field) {
         return field.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
-    }
-
-    // ---- accessors ------------------------------------------------------------------------------------------
-
-    public int getMaxRetries() {
-        return maxRetries;
-    }
-
-    public void setMaxRetries(int maxRetries) {
-        this.maxRetries = maxRetries;
-    }
-
-    public int getSubmitterBatch() {
-        return submitterBatch;
-    }
-
-    public void setSubmitterBatch(int submitterBatch) {
-        this.submitterBatch = submitterBatch;
-    }
-
-    public int getPollerBatch() {
-        return pollerBatch;
-    }
-
-    public void setPollerBatch(int pollerBatch) {
-        this.pollerBatch = pollerBatch;
-    }
-
-    public Duration getConveyorIdleSleep() {
-        return conveyorIdleSleep;
-    }
-
-    public void setConveyorIdleSleep(Duration conveyorIdleSleep) {
-        this.conveyorIdleSleep = conveyorIdleSleep;
-    }
-
-    public Duration getRequeueDelay() {
-        return requeueDelay;
-    }
-
-    public void setRequeueDelay(Duration requeueDelay) {
-        this.requeueDelay = requeueDelay;
-    }
-
-    public int getLocalCopierThreads() {
-        return localCopierThreads;
-    }
-
-    public void setLocalCopierThreads(int localCopierThreads) {
-        this.localCopierThreads = localCopierThreads;
-    }
-
-    public Fts getFts() {
-        return fts;
     }
 }
