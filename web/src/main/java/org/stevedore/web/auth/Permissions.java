@@ -7,7 +7,12 @@ import org.stevedore.auth.policy.Subject;
 import org.stevedore.auth.policy.Target;
 import org.stevedore.catalog.account.AccountStore;
 
-/** The controllers' one line of authorization: {@code permissions.require(caller, Action.ADD_DID, target)}. */
+/**
+ * One line of authorization, {@code permissions.require(caller, Action.ADD_DID, target)}: the caller made into the
+ * policy's subject (admin read per call) and judged by {@link PermissionPolicy}. The features' gateways
+ * ({@code RuleGateway}, {@code TransferLimitGateway}, {@code CampaignGateway}, {@code BridgeGateway}) call it; the
+ * catalog's namespace and account controllers still call it themselves.
+ */
 public class Permissions {
 
     private final PermissionPolicy policy;

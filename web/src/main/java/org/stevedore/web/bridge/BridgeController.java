@@ -6,11 +6,9 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -20,8 +18,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.stevedore.auth.policy.Action;
-import org.stevedore.auth.policy.Target;
 import org.stevedore.bridge.store.BridgeStore.Job;
 import org.stevedore.bridge.store.BridgeStore.JobReplica;
 import org.stevedore.bridge.store.BridgeStore.Task;
@@ -33,7 +29,6 @@ import org.stevedore.catalog.replica.ReplicaState;
 import org.stevedore.catalog.replica.ReplicaStore;
 import org.stevedore.tape.campaign.CampaignProgress;
 import org.stevedore.web.auth.Caller;
-import org.stevedore.web.auth.Permissions;
 import org.stevedore.web.replica.PfnResolver;
 
 /**
@@ -53,12 +48,12 @@ public class BridgeController {
     }
 
     private final BridgeService service;
-    private final Permissions permissions;
+    private final BridgeGateway gateway;
     private final PfnResolver pfns;
 
-    public BridgeController(BridgeService service, Permissions permissions, PfnResolver pfns) {
+    public BridgeController(BridgeService service, BridgeGateway gateway, PfnResolver pfns) {
         this.service = service;
-        this.permissions = permissions;
+        this.gateway = gateway;
         this.pfns = pfns;
     }
 
@@ -68,13 +63,7 @@ public class BridgeController {
         if (body == null) {
             throw new InvalidObject("A task needs a body: {\"taskId\", \"inputs\", \"rseExpression\", \"jobs\" or \"split\"}");
         }
-        Set<String> scopes = new LinkedHashSet<>();
-        if (body.inputs() != null) {
-            body.inputs().stream().filter(i -> i != null && i.indexOf(':') > 0)
-                    .forEach(i -> scopes.add(i.substring(0, i.indexOf(':'))));
-        }
-        permissions.requireOnScopes(caller, Action.REGISTER_TASK, scopes);
-        BridgeService.Registered registered = service.register(body, caller.account());
+        BridgeService.Registered registered = gateway.register(caller, body);
         Map<String, Object> doc = task(registered.task().task());
         doc.put("jobs", registered.task().jobs().stream().map(BridgeController::job).toList());
         return ResponseEntity.status(registered.created() ? HttpStatus.CREATED : HttpStatus.OK).body(doc);
@@ -107,8 +96,7 @@ public class BridgeController {
     /** Cancels a task: its unfinished jobs are cancelled, its pins go (files other tasks need stay). */
     @PostMapping("/bridge/tasks/{id}/cancel")
     public Map<String, Object> cancel(@PathVariable String id, Caller caller) {
-        requireOnTask(caller, Action.CANCEL_TASK, service.peek(id));
-        return task(service.cancel(id));
+        return task(gateway.cancel(caller, id));
     }
 
     @DeleteMapping("/bridge/tasks/{id}")
@@ -160,26 +148,12 @@ public class BridgeController {
             throw new InvalidObject("A job end report needs a body: {\"state\": \"done\"|\"failed\"|\"cancelled\"}");
         }
         BridgeService.EndState state = BridgeService.EndState.parse(body.state());
-        Job job = service.job(id);
-        requireOnTask(caller, Action.REPORT_JOB, service.peek(job.taskId()));
-        BridgeService.JobOutput output = null;
-        if (body.outputs() != null) {
-            if (body.outputs().scope() != null) {
-                permissions.require(caller, Action.REPORT_JOB, Target.scope(body.outputs().scope()));
-            }
-            output = new BridgeService.JobOutput(body.outputs().scope(), body.outputs().dataset(), body.outputs().files());
-        }
-        var ended = service.endJob(id, state, output, caller.account());
+        BridgeService.JobOutput output = body.outputs() == null ? null : new BridgeService.JobOutput(
+                body.outputs().scope(), body.outputs().dataset(), body.outputs().files());
+        var ended = gateway.end(caller, id, state, output);
         Map<String, Object> doc = job(ended.job());
         doc.put("taskState", ended.task().state());
         return doc;
-    }
-
-    private void requireOnTask(Caller caller, Action action, Task task) {
-        List<String> scopes = task.scopes().isEmpty() ? java.util.Collections.singletonList(null) : task.scopes();
-        for (String scope : scopes) {
-            permissions.require(caller, action, Target.task(task.account(), scope));
-        }
     }
 
     /** {@code 30s}, {@code 500ms}, {@code 2m}, a number of seconds, or an ISO-8601 duration. */

@@ -22,7 +22,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.stevedore.auth.policy.Action;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.error.InvalidObject;
 import org.stevedore.tape.campaign.CampaignProgress;
@@ -34,7 +33,6 @@ import org.stevedore.tape.store.NewCampaign;
 import org.stevedore.web.api.JsonStream;
 import org.stevedore.web.api.RucioDates;
 import org.stevedore.web.auth.Caller;
-import org.stevedore.web.auth.Permissions;
 
 /**
  * Pre-staging campaigns: submit (inputs as a JSON list of DIDs, or an uploaded text list of {@code scope:name}, one per
@@ -58,12 +56,12 @@ public class CampaignController {
     static final int DEFAULT_PRIORITY = 3;
 
     private final CampaignService service;
-    private final Permissions permissions;
+    private final CampaignGateway gateway;
     private final ObjectMapper mapper;
 
-    public CampaignController(CampaignService service, Permissions permissions, ObjectMapper mapper) {
+    public CampaignController(CampaignService service, CampaignGateway gateway, ObjectMapper mapper) {
         this.service = service;
-        this.permissions = permissions;
+        this.gateway = gateway;
         this.mapper = mapper;
     }
 
@@ -119,7 +117,6 @@ public class CampaignController {
         if (dids.isEmpty()) {
             throw new InvalidObject("A campaign needs at least one input DID ('dids')");
         }
-        permissions.requireOnScopes(caller, Action.SUBMIT_CAMPAIGN, dids.stream().map(DidRef::scope).toList());
         Instant due = null;
         if (deadline != null && !deadline.isBlank()) {
             try {
@@ -136,7 +133,7 @@ public class CampaignController {
                 windowFiles == null ? DEFAULT_WINDOW_FILES : windowFiles,
                 windowBytes == null ? DEFAULT_WINDOW_BYTES : windowBytes,
                 priority == null ? DEFAULT_PRIORITY : priority, due);
-        Campaign campaign = service.submit(request);
+        Campaign campaign = gateway.submit(caller, request);
         return ResponseEntity.status(HttpStatus.CREATED).contentType(MediaType.APPLICATION_JSON)
                 .body(document(service.progress(campaign.id())));
     }
@@ -165,20 +162,17 @@ public class CampaignController {
 
     @PostMapping("/campaigns/{id}/pause")
     public Map<String, Object> pause(@PathVariable String id, Caller caller) {
-        authorize(id, caller);
-        return document(service.progress(service.pause(id)));
+        return document(service.progress(gateway.pause(caller, id)));
     }
 
     @PostMapping("/campaigns/{id}/resume")
     public Map<String, Object> resume(@PathVariable String id, Caller caller) {
-        authorize(id, caller);
-        return document(service.progress(service.resume(id)));
+        return document(service.progress(gateway.resume(caller, id)));
     }
 
     @PostMapping("/campaigns/{id}/cancel")
     public Map<String, Object> cancel(@PathVariable String id, Caller caller) {
-        authorize(id, caller);
-        return document(service.progress(service.cancel(id)));
+        return document(service.progress(gateway.cancel(caller, id)));
     }
 
     /** Failed files with their reasons. */
@@ -199,13 +193,6 @@ public class CampaignController {
             out.add(m);
         }
         return out;
-    }
-
-    /** Pause, resume and cancel: the cancel_campaign action on every scope of the campaign's inputs. */
-    private void authorize(String id, Caller caller) {
-        Campaign c = service.get(id);
-        permissions.requireOnScopes(caller, Action.CANCEL_CAMPAIGN,
-                c.inputs().stream().map(k -> k.substring(0, k.indexOf(':'))).toList());
     }
 
     static Map<String, Object> document(CampaignProgress p) {

@@ -29,16 +29,16 @@ public class CatalogConfig {
 
     @Bean(destroyMethod = "close")
     Store store(StevedoreProperties properties) {
-        StevedoreProperties.Neo4j neo4j = properties.getNeo4j();
+        StevedoreProperties.Neo4j neo4j = properties.neo4j();
         return Store.open(new StoreSettings(
-                neo4j.getUri(),
-                neo4j.getUsername(),
-                neo4j.getPassword(),
-                neo4j.getDatabase(),
-                properties.getDataDir().resolve("neo4j"),
-                neo4j.getEmbeddedBoltPort(),
-                neo4j.getEmbeddedPageCache() == null ? 0 : neo4j.getEmbeddedPageCache().toBytes(),
-                neo4j.getBatchSize()));
+                neo4j.uri(),
+                neo4j.username(),
+                neo4j.password(),
+                neo4j.database(),
+                properties.dataDir().resolve("neo4j"),
+                neo4j.embeddedBoltPort(),
+                neo4j.embeddedPageCache() == null ? 0 : neo4j.embeddedPageCache().toBytes(),
+                neo4j.batchSize()));
     }
 
     @Bean
@@ -101,8 +101,8 @@ public class CatalogConfig {
     SmartInitializingSingleton localRses(Store store, RseStore rses, RseProtocolStore protocols, RseDistanceStore distances,
                                 StevedoreProperties properties) {
         return () -> {
-            if (store.settings().isEmbedded() && properties.isLocalRses()) {
-                new LocalRses(rses, protocols, distances).createIfFresh(properties.getDataDir().resolve("rses"));
+            if (store.settings().isEmbedded() && properties.localRses()) {
+                new LocalRses(rses, protocols, distances).createIfFresh(properties.dataDir().resolve("rses"));
             }
         };
     }

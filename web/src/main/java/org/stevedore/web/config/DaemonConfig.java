@@ -24,6 +24,7 @@ import org.stevedore.rules.workers.RuleInjector;
 import org.stevedore.rules.workers.RuleReevaluator;
 import org.stevedore.rules.workers.RuleRepairer;
 import org.stevedore.rules.workers.Undertaker;
+import org.stevedore.web.config.rules.UndertakerProperties;
 
 /** The background workers of this process, on the catalog's daemon framework; started after the web server. */
 @Configuration(proxyBeanMethods = false)
@@ -61,17 +62,17 @@ public class DaemonConfig {
     DaemonLifecycle undertakerDaemon(Store store, UpdatedDidQueue queue, RuleService service, TransferQueue transfers,
                                      Clock clock, HeartbeatStore heartbeats, UndertakerProperties properties) {
         Undertaker undertaker = new Undertaker(new UndertakerStore(store, queue, clock, transfers), service, clock,
-                properties.getBatchSize(), properties.getPause());
+                properties.batchSize(), properties.pause());
         return new DaemonLifecycle(List.of(new Daemon(List.of(undertaker), heartbeats, DaemonSettings.defaults()
-                .withIdleSleep(properties.getIdleSleep()).withStopTimeout(Duration.ofSeconds(5)))));
+                .withIdleSleep(properties.idleSleep()).withStopTimeout(Duration.ofSeconds(5)))));
     }
 
     /** Starts daemons with the application and stops them (heartbeats removed) before the store closes. */
-    static final class DaemonLifecycle implements SmartLifecycle {
+    public static final class DaemonLifecycle implements SmartLifecycle {
         private final List<Daemon> daemons;
         private volatile boolean running;
 
-        DaemonLifecycle(List<Daemon> daemons) {
+        public DaemonLifecycle(List<Daemon> daemons) {
             this.daemons = daemons;
         }
 

@@ -20,9 +20,9 @@ public class OutboxConfig {
     @Bean
     @ConditionalOnProperty(name = "stevedore.outbox.purge-enabled", havingValue = "true", matchIfMissing = true)
     DaemonLifecycle outboxPurgerDaemon(Events events, Clock clock, HeartbeatStore heartbeats, OutboxProperties p) {
-        OutboxPurger purger = new OutboxPurger(events, clock, new OutboxPurger.Settings(p.getRetention(),
-                p.getConsumerTimeout(), p.getKeepBehind(), p.getPurgeBatch()));
+        OutboxPurger purger = new OutboxPurger(events, clock, new OutboxPurger.Settings(p.retention(),
+                p.consumerTimeout(), p.keepBehind(), p.purgeBatch()));
         return new DaemonLifecycle(List.of(new Daemon(List.of(purger), heartbeats, DaemonSettings.defaults()
-                .withIdleSleep(p.getPurgeInterval()).withStopTimeout(Duration.ofSeconds(5)))));
+                .withIdleSleep(p.purgeInterval()).withStopTimeout(Duration.ofSeconds(5)))));
     }
 }

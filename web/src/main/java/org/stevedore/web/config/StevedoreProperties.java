@@ -6,203 +6,91 @@ import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * All of Stevedore's settings, under {@code stevedore.*}; each can be set by environment variable
- * ({@code STEVEDORE_NEO4J_URI}, {@code STEVEDORE_DATA_DIR}, ...).
+ * The application-wide settings, under {@code stevedore.*}; each can be set by environment variable
+ * ({@code STEVEDORE_NEO4J_URI}, {@code STEVEDORE_DATA_DIR}, ...). Each feature's own settings are records of their
+ * own next to its configuration.
+ *
+ * @param dataDir   where the embedded defaults keep their files (Neo4j, batch repository, local RSEs, root password)
+ * @param localRses whether a fresh embedded store gets the local posix RSEs under {@code <data-dir>/rses}; never
+ *                  applies to an external store
+ * @param neo4j     the catalog store
+ * @param auth      sessions and the first-start root account
+ * @param api       limits of the REST API
+ * @param rules     rule evaluation and its workers
  */
 @Validated
 @ConfigurationProperties("stevedore")
-public class StevedoreProperties {
-
-    /** Where the embedded defaults keep their files (Neo4j, batch repository, local RSEs, root password). */
-    @NotNull
-    private Path dataDir = Path.of("data");
+public record StevedoreProperties(
+        @DefaultValue("data") @NotNull Path dataDir,
+        @DefaultValue("true") boolean localRses,
+        @DefaultValue @Valid Neo4j neo4j,
+        @DefaultValue @Valid Auth auth,
+        @DefaultValue @Valid Api api,
+        @DefaultValue @Valid Rules rules) {
 
     /**
-     * Whether a fresh embedded store gets the local posix RSEs under {@code <data-dir>/rses}. Never applies to an
-     * external store.
+     * Rule evaluation and its workers.
+     *
+     * @param injectThreshold rules with more file copies than this start in INJECT and are applied by the injector
+     * @param suspendAfter    a rule stuck this long (since it first got stuck) becomes SUSPENDED
      */
-    private boolean localRses = true;
-
-    @Valid
-    private final Neo4j neo4j = new Neo4j();
-    @Valid
-    private final Auth auth = new Auth();
-    @Valid
-    private final Api api = new Api();
-    @Valid
-    private final Rules rules = new Rules();
-
-    public Path getDataDir() {
-        return dataDir;
+    public record Rules(
+            @DefaultValue("10000") @Min(1) long injectThreshold,
+            @DefaultValue("14d") @NotNull Duration suspendAfter) {
     }
 
-    public void setDataDir(Path dataDir) {
-        this.dataDir = dataDir;
-    }
+    /**
+     * The catalog store. Without a URI, an embedded server runs under {@code <data-dir>/neo4j}.
+     *
+     * @param uri               bolt:// or neo4j:// (cluster routing) URI of an external Neo4j; empty for the embedded
+     *                          server
+     * @param username          its user
+     * @param password          that user's password
+     * @param database          the database
+     * @param embeddedBoltPort  Bolt port of the embedded server; 0 picks a free one
+     * @param embeddedPageCache page cache of the embedded server; empty leaves Neo4j's default
+     * @param batchSize         rows per UNWIND round trip in bulk writes
+     */
+    public record Neo4j(
+            String uri,
+            @DefaultValue("neo4j") String username,
+            String password,
+            @DefaultValue("neo4j") String database,
+            @DefaultValue("0") @Min(0) int embeddedBoltPort,
+            DataSize embeddedPageCache,
+            @DefaultValue("5000") @Min(1) int batchSize) {
 
-    public boolean isLocalRses() {
-        return localRses;
-    }
-
-    public void setLocalRses(boolean localRses) {
-        this.localRses = localRses;
-    }
-
-    public Neo4j getNeo4j() {
-        return neo4j;
-    }
-
-    public Auth getAuth() {
-        return auth;
-    }
-
-    public Api getApi() {
-        return api;
-    }
-
-    public Rules getRules() {
-        return rules;
-    }
-
-    /** Rule evaluation and its workers. */
-    public static class Rules {
-        /** Rules with more file copies than this start in INJECT and are applied by the injector. */
-        @Min(1)
-        private long injectThreshold = 10_000;
-        /** A rule stuck this long (since it first got stuck) becomes SUSPENDED. */
-        @NotNull
-        private Duration suspendAfter = Duration.ofDays(14);
-
-        public long getInjectThreshold() {
-            return injectThreshold;
-        }
-
-        public void setInjectThreshold(long injectThreshold) {
-            this.injectThreshold = injectThreshold;
-        }
-
-        public Duration getSuspendAfter() {
-            return suspendAfter;
-        }
-
-        public void setSuspendAfter(Duration suspendAfter) {
-            this.suspendAfter = suspendAfter;
+        /** Never the password: this object may end up in a log or a failure message. */
+        @Override
+        public String toString() {
+            return "Neo4j[uri=" + uri + ", username=" + username + ", password=" + (password == null ? "none" : "***")
+                    + ", database=" + database + ", embeddedBoltPort=" + embeddedBoltPort + ", embeddedPageCache="
+                    + embeddedPageCache + ", batchSize=" + batchSize + "]";
         }
     }
 
-    /** The catalog store. Without a URI, an embedded server runs under {@code <data-dir>/neo4j}. */
-    public static class Neo4j {
-        /** bolt:// or neo4j:// (cluster routing) URI of an external Neo4j; empty for the embedded server. */
-        private String uri;
-        private String username = "neo4j";
-        private String password;
-        private String database = "neo4j";
-        /** Bolt port of the embedded server; 0 picks a free one. */
-        @Min(0)
-        private int embeddedBoltPort = 0;
-        /** Page cache of the embedded server; empty leaves Neo4j's default. */
-        private DataSize embeddedPageCache;
-        /** Rows per UNWIND round trip in bulk writes. */
-        @Min(1)
-        private int batchSize = 5_000;
-
-        public String getUri() {
-            return uri;
-        }
-
-        public void setUri(String uri) {
-            this.uri = uri;
-        }
-
-        public String getUsername() {
-            return username;
-        }
-
-        public void setUsername(String username) {
-            this.username = username;
-        }
-
-        public String getPassword() {
-            return password;
-        }
-
-        public void setPassword(String password) {
-            this.password = password;
-        }
-
-        public String getDatabase() {
-            return database;
-        }
-
-        public void setDatabase(String database) {
-            this.database = database;
-        }
-
-        public int getEmbeddedBoltPort() {
-            return embeddedBoltPort;
-        }
-
-        public void setEmbeddedBoltPort(int embeddedBoltPort) {
-            this.embeddedBoltPort = embeddedBoltPort;
-        }
-
-        public DataSize getEmbeddedPageCache() {
-            return embeddedPageCache;
-        }
-
-        public void setEmbeddedPageCache(DataSize embeddedPageCache) {
-            this.embeddedPageCache = embeddedPageCache;
-        }
-
-        public int getBatchSize() {
-            return batchSize;
-        }
-
-        public void setBatchSize(int batchSize) {
-            this.batchSize = batchSize;
-        }
+    /**
+     * Sessions and the first-start root account.
+     *
+     * @param tokenLifetime    how long a session token lives
+     * @param rootPasswordFile where the generated root password is written on first start; default
+     *                         {@code <data-dir>/root-password}
+     */
+    public record Auth(
+            @DefaultValue("1h") @NotNull Duration tokenLifetime,
+            Path rootPasswordFile) {
     }
 
-    /** Sessions and the first-start root account. */
-    public static class Auth {
-        @NotNull
-        private Duration tokenLifetime = Duration.ofHours(1);
-        /** Where the generated root password is written on first start; default {@code <data-dir>/root-password}. */
-        private Path rootPasswordFile;
-
-        public Duration getTokenLifetime() {
-            return tokenLifetime;
-        }
-
-        public void setTokenLifetime(Duration tokenLifetime) {
-            this.tokenLifetime = tokenLifetime;
-        }
-
-        public Path getRootPasswordFile() {
-            return rootPasswordFile;
-        }
-
-        public void setRootPasswordFile(Path rootPasswordFile) {
-            this.rootPasswordFile = rootPasswordFile;
-        }
-    }
-
-    /** Limits of the REST API. */
-    public static class Api {
-        /** Largest request body accepted; larger ones get 413. */
-        @NotNull
-        private DataSize maxBodySize = DataSize.ofMegabytes(64);
-
-        public DataSize getMaxBodySize() {
-            return maxBodySize;
-        }
-
-        public void setMaxBodySize(DataSize maxBodySize) {
-            this.maxBodySize = maxBodySize;
-        }
+    /**
+     * Limits of the REST API.
+     *
+     * @param maxBodySize largest request body accepted; larger ones get 413
+     */
+    public record Api(@DefaultValue("64MB") @NotNull DataSize maxBodySize) {
     }
 }

@@ -24,7 +24,7 @@ public class WebConfig implements WebMvcConfigurer {
     @Bean
     FilterRegistrationBean<BodySizeLimitFilter> bodySizeLimitFilter(StevedoreProperties properties) {
         FilterRegistrationBean<BodySizeLimitFilter> bean =
-                new FilterRegistrationBean<>(new BodySizeLimitFilter(properties.getApi().getMaxBodySize().toBytes()));
+                new FilterRegistrationBean<>(new BodySizeLimitFilter(properties.api().maxBodySize().toBytes()));
         bean.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return bean;
     }

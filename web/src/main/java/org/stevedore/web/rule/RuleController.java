@@ -21,8 +21,6 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.stevedore.auth.policy.Action;
-import org.stevedore.auth.policy.Target;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.error.InvalidObject;
 import org.stevedore.catalog.naming.Names;
@@ -35,9 +33,8 @@ import org.stevedore.rules.store.RuleState;
 import org.stevedore.web.api.JsonStream;
 import org.stevedore.web.api.RucioDates;
 import org.stevedore.web.auth.Caller;
-import org.stevedore.web.auth.Permissions;
 
-/** Replication rules and locks at Rucio's paths. */
+/** Replication rules and locks at Rucio's paths; adding, changing and deleting go through {@link RuleGateway}. */
 @RestController
 public class RuleController {
 
@@ -61,18 +58,18 @@ public class RuleController {
     }
 
     private final RuleService service;
+    private final RuleGateway gateway;
     private final RuleQueries rules;
     private final RseStore rses;
     private final ObjectMapper mapper;
-    private final Permissions permissions;
 
-    public RuleController(RuleService service, RuleQueries rules, RseStore rses, ObjectMapper mapper,
-                          Permissions permissions) {
+    public RuleController(RuleService service, RuleGateway gateway, RuleQueries rules, RseStore rses,
+                          ObjectMapper mapper) {
         this.service = service;
+        this.gateway = gateway;
         this.rules = rules;
         this.rses = rses;
         this.mapper = mapper;
-        this.permissions = permissions;
     }
 
     /** Answers 201 with the JSON list of the new rule ids, as the Rucio client expects. */
@@ -88,7 +85,6 @@ public class RuleController {
                     throw new InvalidObject("A DID of the rule is null");
                 }
                 dids.add(DidRef.of(d.scope(), d.name()));
-                permissions.require(caller, Action.ADD_RULE, Target.newRule(d.scope(), body.account()));
             }
         }
         String meta = null;
@@ -103,7 +99,7 @@ public class RuleController {
                 body.lifetime(), body.grouping(), body.locked(), body.source_replica_expression(), body.activity(),
                 body.notification(), body.purge_replicas(), body.ignore_availability(), body.comment(), body.ask_approval(),
                 body.asynchronous(), body.priority(), meta);
-        List<String> ids = service.add(request, caller.account());
+        List<String> ids = gateway.add(caller, request);
         return ResponseEntity.status(HttpStatus.CREATED).contentType(MediaType.APPLICATION_JSON).body(ids);
     }
 
@@ -117,16 +113,12 @@ public class RuleController {
         if (body == null || body.options() == null) {
             throw new InvalidObject("Request body must be {\"options\": {...}}");
         }
-        Rule rule = service.get(id);
-        permissions.require(caller, Action.UPDATE_RULE, Target.rule(rule.account(), rule.scope()));
-        service.update(id, body.options());
+        gateway.update(caller, id, body.options());
     }
 
     @DeleteMapping("/rules/{id}")
     public void delete(@PathVariable String id, @RequestBody(required = false) DeleteBody body, Caller caller) {
-        Rule rule = service.get(id);
-        permissions.require(caller, Action.DELETE_RULE, Target.rule(rule.account(), rule.scope()));
-        service.delete(id, body == null ? null : body.purge_replicas());
+        gateway.delete(caller, id, body == null ? null : body.purge_replicas());
     }
 
     @GetMapping("/rules/{id}/locks")

@@ -12,13 +12,10 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.stevedore.auth.policy.Action;
-import org.stevedore.auth.policy.Target;
 import org.stevedore.catalog.error.InvalidObject;
 import org.stevedore.transfer.store.TransferLimit;
 import org.stevedore.transfer.store.TransferLimitStore;
 import org.stevedore.web.auth.Caller;
-import org.stevedore.web.auth.Permissions;
 
 /**
  * Transfer limits of a destination RSE (Rucio's {@code transfer_limits}): at most so many transfers, or bytes, in
@@ -34,11 +31,11 @@ public class TransferLimitController {
     }
 
     private final TransferLimitStore limits;
-    private final Permissions permissions;
+    private final TransferLimitGateway gateway;
 
-    public TransferLimitController(TransferLimitStore limits, Permissions permissions) {
+    public TransferLimitController(TransferLimitStore limits, TransferLimitGateway gateway) {
         this.limits = limits;
-        this.permissions = permissions;
+        this.gateway = gateway;
     }
 
     @GetMapping({"/rses/{rse}/transfer_limits", "/rses/{rse}/transfer_limits/"})
@@ -49,17 +46,15 @@ public class TransferLimitController {
     @PutMapping({"/rses/{rse}/transfer_limits", "/rses/{rse}/transfer_limits/"})
     public Map<String, Object> set(@PathVariable String rse, @RequestBody(required = false) LimitBody body,
                                    Caller caller) {
-        permissions.require(caller, Action.SET_RSE_LIMIT, Target.rse(rse));
         if (body == null) {
             throw new InvalidObject("Request body must be {\"activity\": ..., \"max_transfers\": N, \"max_bytes\": N}");
         }
-        return document(limits.set(rse, body.activity(), body.maxTransfers(), body.maxBytes()));
+        return document(gateway.set(caller, rse, body.activity(), body.maxTransfers(), body.maxBytes()));
     }
 
     @DeleteMapping({"/rses/{rse}/transfer_limits", "/rses/{rse}/transfer_limits/"})
     public void delete(@PathVariable String rse, @RequestParam(required = false) String activity, Caller caller) {
-        permissions.require(caller, Action.SET_RSE_LIMIT, Target.rse(rse));
-        limits.delete(rse, activity);
+        gateway.delete(caller, rse, activity);
     }
 
     private static Map<String, Object> document(TransferLimit limit) {

@@ -1,4 +1,4 @@
-package org.stevedore.web.config;
+package org.stevedore.web.config.auth;
 
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -20,9 +20,9 @@ public class PolicyConfig {
     @Bean
     PermissionPolicy permissionPolicy(PolicyProperties properties, ScopeStore scopes) {
         PolicySettings settings = new PolicySettings(
-                Set.copyOf(properties.getProductionFqans()),
-                Pattern.compile(properties.getVoScopes()),
-                properties.getAdminOnly().stream().map(Action::parse).collect(Collectors.toSet()));
+                Set.copyOf(properties.productionFqans()),
+                Pattern.compile(properties.voScopes()),
+                properties.adminOnly().stream().map(Action::parse).collect(Collectors.toSet()));
         return new PermissionPolicy(settings, scope -> scopes.find(scope).map(Scope::account));
     }
 

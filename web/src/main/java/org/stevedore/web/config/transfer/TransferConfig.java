@@ -1,4 +1,4 @@
-package org.stevedore.web.config;
+package org.stevedore.web.config.transfer;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ import org.stevedore.transfer.store.RequestClaims;
 import org.stevedore.transfer.store.RequestOutcomes;
 import org.stevedore.transfer.store.RequestStore;
 import org.stevedore.web.config.DaemonConfig.DaemonLifecycle;
-import org.stevedore.web.config.X509Config.X509Paths;
+import org.stevedore.web.config.auth.X509Config.X509Paths;
 
 /**
  * The transfer agent: requests, the transfer tools, the conveyor's submitter and poller, and the reaper. The local
@@ -69,50 +69,50 @@ public class TransferConfig {
 
     @Bean(destroyMethod = "close")
     LocalCopier localCopier(TransferProperties properties) {
-        return new LocalCopier(properties.getLocalCopierThreads());
+        return new LocalCopier(properties.localCopierThreads());
     }
 
     /** The client settings and identity every FTS server gets. Credentials are read now, so bad files stop start-up. */
     @Bean
     Fts3Clients fts3Clients(TransferProperties properties, X509Paths x509, Clock clock) {
-        TransferProperties.Fts fts = properties.getFts();
-        Path caDirectory = fts.getCaDirectory() != null ? fts.getCaDirectory() : x509.caDirectory();
+        TransferProperties.Fts fts = properties.fts();
+        Path caDirectory = fts.caDirectory() != null ? fts.caDirectory() : x509.caDirectory();
         // The endpoint is replaced by each RSE's fts URL; this one only fills the template.
         Fts3Config template = Fts3Config.defaults(URI.create("https://fts.invalid:8446"))
-                .withMaxFilesPerJob(fts.getFilesPerJob())
-                .withMaxJobsPerQuery(fts.getJobsPerQuery())
-                .withRetry(fts.getMaxAttempts(), new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)))
-                .withTimeouts(fts.getConnectTimeout(), fts.getReadTimeout())
-                .withDelegation(fts.getDelegationRenewBefore(), fts.getDelegationLifetime())
-                .withJobDefaults(fts.getMaxTimeInQueue(), fts.getIssuer());
+                .withMaxFilesPerJob(fts.filesPerJob())
+                .withMaxJobsPerQuery(fts.jobsPerQuery())
+                .withRetry(fts.maxAttempts(), new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)))
+                .withTimeouts(fts.connectTimeout(), fts.readTimeout())
+                .withDelegation(fts.delegationRenewBefore(), fts.delegationLifetime())
+                .withJobDefaults(fts.maxTimeInQueue(), fts.issuer());
         Fts3Auth auth = auth(fts, clock);
         log.info("FTS servers named by RSEs will be used as {}, trusting the CAs in {}, {} files per job",
                 auth == null ? "nobody (no credentials configured: their transfers wait)" : describe(auth),
-                caDirectory.toAbsolutePath(), fts.getFilesPerJob());
+                caDirectory.toAbsolutePath(), fts.filesPerJob());
         return new Fts3Clients(template, auth, caDirectory, clock, "set " + TransferProperties.PREFIX
                 + ".fts.proxy, or .fts.certificate and .fts.private-key, or .fts.token or .fts.token-file");
     }
 
     /** Files are read again when they change (a renewed proxy, a refreshed token): see X509CredentialFiles. */
     private static Fts3Auth auth(TransferProperties.Fts fts, Clock clock) {
-        String property = TransferProperties.PREFIX + (fts.getProxy() != null ? ".fts.proxy"
-                : fts.getCertificate() != null ? ".fts.certificate" : ".fts.token-file");
-        Duration recheck = fts.getCredentialRecheck();
+        String property = TransferProperties.PREFIX + (fts.proxy() != null ? ".fts.proxy"
+                : fts.certificate() != null ? ".fts.certificate" : ".fts.token-file");
+        Duration recheck = fts.credentialRecheck();
         try {
-            if (fts.getProxy() != null) {
-                return new Fts3Auth.X509(X509CredentialFiles.proxy(fts.getProxy(), clock, recheck));
+            if (fts.proxy() != null) {
+                return new Fts3Auth.X509(X509CredentialFiles.proxy(fts.proxy(), clock, recheck));
             }
-            if (fts.getCertificate() != null) {
-                return new Fts3Auth.X509(new X509CredentialFiles(fts.getCertificate(), fts.getPrivateKey(), clock,
+            if (fts.certificate() != null) {
+                return new Fts3Auth.X509(new X509CredentialFiles(fts.certificate(), fts.privateKey(), clock,
                         recheck));
             }
-            if (fts.getTokenFile() != null) {
-                return new Fts3Auth.BearerToken(new TokenFile(fts.getTokenFile(), clock, recheck));
+            if (fts.tokenFile() != null) {
+                return new Fts3Auth.BearerToken(new TokenFile(fts.tokenFile(), clock, recheck));
             }
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(property + ": " + e.getMessage(), e);
         }
-        return fts.getToken() == null ? null : new Fts3Auth.BearerToken(fts.getToken());
+        return fts.token() == null ? null : new Fts3Auth.BearerToken(fts.token());
     }
 
     private static String describe(Fts3Auth auth) {
@@ -142,13 +142,13 @@ public class TransferConfig {
     DaemonLifecycle conveyorDaemons(RequestClaims claims, RequestOutcomes outcomes, RseStore rses,
                                     RseProtocolStore protocols, TransferTools tools, RseExpressionResolver resolver,
                                     HeartbeatStore heartbeats, TransferProperties properties) {
-        DaemonSettings settings = DaemonSettings.defaults().withIdleSleep(properties.getConveyorIdleSleep())
+        DaemonSettings settings = DaemonSettings.defaults().withIdleSleep(properties.conveyorIdleSleep())
                 .withStopTimeout(Duration.ofSeconds(5));
         return new DaemonLifecycle(List.of(
                 new Daemon(List.of(new Submitter(claims, rses, protocols, tools, resolver::resolve,
-                        properties.getSubmitterBatch(), Submitter.DEFAULT_TAPE_STAGING, properties.getRequeueDelay())),
+                        properties.submitterBatch(), Submitter.DEFAULT_TAPE_STAGING, properties.requeueDelay())),
                         heartbeats, settings),
-                new Daemon(List.of(new Poller(outcomes, tools, properties.getMaxRetries(), properties.getPollerBatch())),
+                new Daemon(List.of(new Poller(outcomes, tools, properties.maxRetries(), properties.pollerBatch())),
                         heartbeats, settings)));
     }
 }

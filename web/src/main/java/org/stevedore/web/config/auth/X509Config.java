@@ -1,4 +1,4 @@
-package org.stevedore.web.config;
+package org.stevedore.web.config.auth;
 
 import eu.emi.security.authn.x509.impl.PEMCredential;
 import java.io.IOException;
@@ -23,6 +23,7 @@ import org.stevedore.auth.x509.GridTrust;
 import org.stevedore.auth.x509.TrustSettings;
 import org.stevedore.web.auth.ForwardedCertificateFilter;
 import org.stevedore.web.auth.X509AuthenticationFilter;
+import org.stevedore.web.config.StevedoreProperties;
 import org.stevedore.web.tls.HttpsConnector;
 
 /**
@@ -35,31 +36,31 @@ public class X509Config {
     private static final Logger log = LoggerFactory.getLogger(X509Config.class);
 
     /** Resolved paths: the configured ones, or the development PKI's (made on first start). */
-    record X509Paths(Path certificate, Path privateKey, Path caDirectory, Path vomsDirectory) {
+    public record X509Paths(Path certificate, Path privateKey, Path caDirectory, Path vomsDirectory) {
     }
 
     @Bean
     X509Paths x509Paths(X509Properties x509, StevedoreProperties properties, SecureRandom random, Clock clock) {
-        Path pki = properties.getDataDir().resolve("pki");
-        boolean anyDefault = x509.getCertificate() == null || x509.getPrivateKey() == null
-                || x509.getCaDirectory() == null || x509.getVomsDirectory() == null;
-        if (anyDefault && x509.isDevPki() && new DevPki(new PkiBuilder(clock, random), clock).ensure(pki)) {
+        Path pki = properties.dataDir().resolve("pki");
+        boolean anyDefault = x509.certificate() == null || x509.privateKey() == null
+                || x509.caDirectory() == null || x509.vomsDirectory() == null;
+        if (anyDefault && x509.devPki() && new DevPki(new PkiBuilder(clock, random), clock).ensure(pki)) {
             log.info("Made the development PKI under {} (CA, localhost host certificate, user certificate and a VOMS "
                     + "proxy of VO '{}'); not for production", pki.toAbsolutePath(), DevPki.VO);
         }
         return new X509Paths(
-                x509.getCertificate() != null ? x509.getCertificate() : DevPki.hostCertificate(pki),
-                x509.getPrivateKey() != null ? x509.getPrivateKey() : DevPki.hostKey(pki),
-                x509.getCaDirectory() != null ? x509.getCaDirectory() : DevPki.caDirectory(pki),
-                x509.getVomsDirectory() != null ? x509.getVomsDirectory() : DevPki.vomsDirectory(pki));
+                x509.certificate() != null ? x509.certificate() : DevPki.hostCertificate(pki),
+                x509.privateKey() != null ? x509.privateKey() : DevPki.hostKey(pki),
+                x509.caDirectory() != null ? x509.caDirectory() : DevPki.caDirectory(pki),
+                x509.vomsDirectory() != null ? x509.vomsDirectory() : DevPki.vomsDirectory(pki));
     }
 
     @Bean(destroyMethod = "close")
     GridTrust gridTrust(X509Paths paths, X509Properties x509) {
         log.info("Trusting the CAs in {} and the VOMS servers in {}", paths.caDirectory().toAbsolutePath(),
                 paths.vomsDirectory().toAbsolutePath());
-        return new GridTrust(new TrustSettings(paths.caDirectory(), paths.vomsDirectory(), x509.getRefreshInterval(),
-                x509.isRequireCrl()));
+        return new GridTrust(new TrustSettings(paths.caDirectory(), paths.vomsDirectory(), x509.refreshInterval(),
+                x509.requireCrl()));
     }
 
     @Bean
@@ -69,8 +70,8 @@ public class X509Config {
         try {
             PEMCredential host = new PEMCredential(paths.privateKey().toString(), paths.certificate().toString(),
                     new char[0]);
-            String address = x509.getAddress() != null ? x509.getAddress() : environment.getProperty("server.address");
-            return new HttpsConnector(host, trust.chainValidator(), random, address, x509.getPort());
+            String address = x509.address() != null ? x509.address() : environment.getProperty("server.address");
+            return new HttpsConnector(host, trust.chainValidator(), random, address, x509.port());
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("Cannot load the host credential " + paths.certificate() + " / "
                     + paths.privateKey() + " (stevedore.x509.certificate / private-key): " + e.getMessage(), e);
@@ -96,11 +97,11 @@ public class X509Config {
     FilterRegistrationBean<ForwardedCertificateFilter> forwardedCertificateFilter(GridTrust trust,
                                                                                   X509Properties x509) {
         FilterRegistrationBean<ForwardedCertificateFilter> bean = new FilterRegistrationBean<>(
-                new ForwardedCertificateFilter(trust, x509.getForwarded().getHeader(),
-                        x509.getForwarded().getTrustedProxies()));
+                new ForwardedCertificateFilter(trust, x509.forwarded().header(),
+                        x509.forwarded().trustedProxies()));
         bean.setOrder(Ordered.HIGHEST_PRECEDENCE + 15);
-        log.info("Accepting client certificates forwarded in header {} from {}", x509.getForwarded().getHeader(),
-                x509.getForwarded().getTrustedProxies());
+        log.info("Accepting client certificates forwarded in header {} from {}", x509.forwarded().header(),
+                x509.forwarded().trustedProxies());
         return bean;
     }
 }

@@ -1,4 +1,4 @@
-package org.stevedore.web.config;
+package org.stevedore.web.config.tape;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -43,6 +43,7 @@ import org.stevedore.tape.rest.TapeRestClients;
 import org.stevedore.tape.store.CampaignStore;
 import org.stevedore.web.bootstrap.LocalRses;
 import org.stevedore.web.bootstrap.LocalTapeRse;
+import org.stevedore.web.config.StevedoreProperties;
 
 /**
  * Pre-staging campaigns: their store, Spring Batch's job repository (H2 file {@code <data-dir>/batch} unless a JDBC URL
@@ -69,15 +70,15 @@ public class CampaignConfig {
 
     @Bean
     BatchInfrastructure campaignBatch(CampaignProperties properties, StevedoreProperties stevedore) {
-        CampaignProperties.Batch batch = properties.getBatch();
-        String url = batch.getUrl() == null || batch.getUrl().isBlank()
-                ? "jdbc:h2:file:" + stevedore.getDataDir().resolve("batch").resolve("batch").toAbsolutePath()
+        CampaignProperties.Batch batch = properties.batch();
+        String url = batch.url() == null || batch.url().isBlank()
+                ? "jdbc:h2:file:" + stevedore.dataDir().resolve("batch").resolve("batch").toAbsolutePath()
                         + ";DB_CLOSE_DELAY=-1"
-                : batch.getUrl();
+                : batch.url();
         DriverManagerDataSource dataSource = new DriverManagerDataSource(url);
-        if (batch.getUsername() != null) {
-            dataSource.setUsername(batch.getUsername());
-            dataSource.setPassword(batch.getPassword());
+        if (batch.username() != null) {
+            dataSource.setUsername(batch.username());
+            dataSource.setPassword(batch.password());
         } else if (url.startsWith("jdbc:h2:")) {
             dataSource.setUsername("sa");
             dataSource.setPassword("");
@@ -103,29 +104,29 @@ public class CampaignConfig {
                                    StevedoreProperties stevedore, RseStore rses, RseProtocolStore protocols,
                                    TapeRestClients restClients, TapeProperties tape) {
         Map<String, TapeEndpoint> byRse = new HashMap<>();
-        CampaignProperties.LocalTape local = properties.getLocalTape();
-        if (store.settings().isEmbedded() && local.isEnabled()) {
-            Path root = LocalTapeRse.directory(stevedore.getDataDir().resolve("rses"));
-            Path buffer = stevedore.getDataDir().resolve("tape-buffer").resolve("local_tape");
-            TapeEmulatorSettings settings = new TapeEmulatorSettings(local.getDrives(), local.getMountLatency(),
-                    local.getDriveBandwidth().toBytes(), java.time.Duration.ZERO, local.getBufferCapacity().toBytes(),
+        CampaignProperties.LocalTape local = properties.localTape();
+        if (store.settings().isEmbedded() && local.enabled()) {
+            Path root = LocalTapeRse.directory(stevedore.dataDir().resolve("rses"));
+            Path buffer = stevedore.dataDir().resolve("tape-buffer").resolve("local_tape");
+            TapeEmulatorSettings settings = new TapeEmulatorSettings(local.drives(), local.mountLatency(),
+                    local.driveBandwidth().toBytes(), java.time.Duration.ZERO, local.bufferCapacity().toBytes(),
                     TapeEmulatorSettings.quick().tapeCapacity());
             byRse.put(LocalTapeRse.NAME, new LocalTape(TapeEmulator.onDirectories(settings, clock, root, buffer), root));
         }
-        return new RseTapeEndpoints(byRse, rses, protocols, restClients::create, tape.getRest().getRefresh(), clock);
+        return new RseTapeEndpoints(byRse, rses, protocols, restClients::create, tape.rest().refresh(), clock);
     }
 
     @Bean
     StagingScheduler stagingScheduler(CampaignProperties properties) {
-        Window window = new Window(properties.getEndpointWindow().getFiles(),
-                properties.getEndpointWindow().getBytes().toBytes());
+        Window window = new Window(properties.endpointWindow().files(),
+                properties.endpointWindow().bytes().toBytes());
         return new StagingScheduler(rse -> window);
     }
 
     @Bean
     CampaignSettings campaignSettings(CampaignProperties p) {
-        return new CampaignSettings(p.getMaxFilesPerRequest(), p.getPollInterval(), p.getRateWindow(),
-                p.getExpansionBatch());
+        return new CampaignSettings(p.maxFilesPerRequest(), p.pollInterval(), p.rateWindow(),
+                p.expansionBatch());
     }
 
     @Bean
@@ -155,9 +156,9 @@ public class CampaignConfig {
                                             RseDistanceStore distances, StevedoreProperties stevedore,
                                             CampaignProperties properties) {
         return () -> {
-            if (store.settings().isEmbedded() && properties.getLocalTape().isEnabled()) {
-                Path root = stevedore.getDataDir().resolve("rses");
-                if (stevedore.isLocalRses()) {
+            if (store.settings().isEmbedded() && properties.localTape().enabled()) {
+                Path root = stevedore.dataDir().resolve("rses");
+                if (stevedore.localRses()) {
                     new LocalRses(rses, protocols, distances).createIfFresh(root);
                 }
                 new LocalTapeRse(rses, protocols, distances).createIfAbsent(root);
@@ -174,7 +175,7 @@ public class CampaignConfig {
             @Override
             public void start() {
                 running = true;
-                if (properties.isResumeOnStart()) {
+                if (properties.resumeOnStart()) {
                     jobs.resumeAll();
                 }
             }

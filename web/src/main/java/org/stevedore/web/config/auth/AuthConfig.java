@@ -1,4 +1,4 @@
-package org.stevedore.web.config;
+package org.stevedore.web.config.auth;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -20,6 +20,7 @@ import org.stevedore.catalog.account.TokenStore;
 import org.stevedore.catalog.scope.ScopeStore;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.web.auth.TokenAuthenticationFilter;
+import org.stevedore.web.config.StevedoreProperties;
 
 /** Accounts, sessions, and the root account of a fresh store. */
 @Configuration(proxyBeanMethods = false)
@@ -60,7 +61,7 @@ public class AuthConfig {
     @Bean
     AuthService authService(AccountStore accounts, IdentityStore identities, TokenStore tokens, PasswordHasher hasher,
                             SecureRandom random, Clock clock, StevedoreProperties properties) {
-        AuthSettings settings = new AuthSettings(properties.getAuth().getTokenLifetime(), null, 0);
+        AuthSettings settings = new AuthSettings(properties.auth().tokenLifetime(), null, 0);
         return new AuthService(accounts, identities, tokens, hasher, clock, settings, random);
     }
 
@@ -79,9 +80,9 @@ public class AuthConfig {
     SmartInitializingSingleton rootBootstrap(AccountStore accounts, IdentityStore identities, PasswordHasher hasher,
                                     SecureRandom random, StevedoreProperties properties) {
         return () -> {
-            Path file = properties.getAuth().getRootPasswordFile() != null
-                    ? properties.getAuth().getRootPasswordFile()
-                    : properties.getDataDir().resolve("root-password");
+            Path file = properties.auth().rootPasswordFile() != null
+                    ? properties.auth().rootPasswordFile()
+                    : properties.dataDir().resolve("root-password");
             new RootBootstrap(accounts, identities, hasher, random).bootstrap(file).ifPresentOrElse(
                     p -> log.info("Created account 'root'; its password is in {} (readable by this user only)",
                             p.toAbsolutePath()),

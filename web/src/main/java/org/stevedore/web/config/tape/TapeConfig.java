@@ -1,4 +1,4 @@
-package org.stevedore.web.config;
+package org.stevedore.web.config.tape;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -28,7 +28,7 @@ import org.stevedore.tape.rest.TapeRestSettings;
 import org.stevedore.tape.store.CampaignStore;
 import org.stevedore.tape.store.PinStore;
 import org.stevedore.web.config.DaemonConfig.DaemonLifecycle;
-import org.stevedore.web.config.X509Config.X509Paths;
+import org.stevedore.web.config.auth.X509Config.X509Paths;
 
 /**
  * Tape beyond the campaigns: the Tape REST clients of RSEs naming an endpoint in their {@code tape_rest} attribute
@@ -44,8 +44,8 @@ public class TapeConfig {
     /** The client settings and identity every Tape REST endpoint gets. Credential files are read now: bad ones stop start-up. */
     @Bean
     TapeRestClients tapeRestClients(TapeProperties properties, X509Paths x509) {
-        TapeProperties.Rest rest = properties.getRest();
-        Path caDirectory = rest.getCaDirectory() != null ? rest.getCaDirectory() : x509.caDirectory();
+        TapeProperties.Rest rest = properties.rest();
+        Path caDirectory = rest.caDirectory() != null ? rest.caDirectory() : x509.caDirectory();
         X509Credentials credentials = credentials(rest);
         TrustAnchors trust = TrustAnchors.directory(caDirectory);
         if (credentials != null) {
@@ -53,37 +53,37 @@ public class TapeConfig {
                 X509SslContexts.create(credentials, trust);
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException(TapeProperties.PREFIX + ".rest."
-                        + (rest.getProxy() != null ? "proxy" : "certificate") + ": " + e.getMessage(), e);
+                        + (rest.proxy() != null ? "proxy" : "certificate") + ": " + e.getMessage(), e);
             }
         }
         // The root is replaced by each RSE's tape_rest URL; this one only fills the template.
         TapeRestSettings template = TapeRestSettings.defaults(URI.create("https://tape.invalid"))
-                .withMaxFilesPerRequest(rest.getMaxFilesPerRequest())
-                .withRetries(rest.getMaxAttempts(), Duration.ofSeconds(2), Duration.ofSeconds(60))
-                .withTimeouts(rest.getConnectTimeout(), rest.getSocketTimeout())
-                .withMaxConnections(rest.getMaxConnections())
+                .withMaxFilesPerRequest(rest.maxFilesPerRequest())
+                .withRetries(rest.maxAttempts(), Duration.ofSeconds(2), Duration.ofSeconds(60))
+                .withTimeouts(rest.connectTimeout(), rest.socketTimeout())
+                .withMaxConnections(rest.maxConnections())
                 .withX509(credentials, trust)
-                .withToken(rest.getToken());
+                .withToken(rest.token());
         log.info("Tape REST endpoints named by RSEs will be used {}, trusting the CAs in {}",
                 !template.hasIdentity() ? "by nobody (no credentials configured: their staging waits)"
                         : "with " + (credentials != null ? credentials.certificate() : "")
-                        + (credentials != null && rest.getToken() != null ? " and " : "")
-                        + (rest.getToken() != null ? "the configured bearer token" : ""),
+                        + (credentials != null && rest.token() != null ? " and " : "")
+                        + (rest.token() != null ? "the configured bearer token" : ""),
                 caDirectory.toAbsolutePath());
         return new TapeRestClients(template, Sleeper.real(), "set " + TapeProperties.PREFIX
                 + ".rest.proxy, or .rest.certificate and .rest.private-key, or .rest.token");
     }
 
     private static X509Credentials credentials(TapeProperties.Rest rest) {
-        if (rest.getProxy() != null) {
-            return X509Credentials.proxy(rest.getProxy());
+        if (rest.proxy() != null) {
+            return X509Credentials.proxy(rest.proxy());
         }
-        if (rest.getCertificate() != null) {
-            if (rest.getPrivateKey() == null) {
+        if (rest.certificate() != null) {
+            if (rest.privateKey() == null) {
                 throw new IllegalStateException(TapeProperties.PREFIX + ".rest.private-key is needed with "
                         + TapeProperties.PREFIX + ".rest.certificate");
             }
-            return new X509Credentials(rest.getCertificate(), rest.getPrivateKey());
+            return new X509Credentials(rest.certificate(), rest.privateKey());
         }
         return null;
     }
@@ -96,7 +96,7 @@ public class TapeConfig {
     /** Pins what campaigns stage, held for their pin lifetime. */
     @Bean
     CampaignPins campaignPins(PinStore pins, CampaignStore campaigns, TapeProperties properties, Clock clock) {
-        return new CampaignPins(pins, campaigns, properties.getPins().getMaxLifetime(), clock);
+        return new CampaignPins(pins, campaigns, properties.pins().maxLifetime(), clock);
     }
 
     /** Releases pins at their tape endpoints once neither a rule nor a campaign needs them. */
@@ -104,9 +104,9 @@ public class TapeConfig {
     @ConditionalOnProperty(name = "stevedore.tape.pins.releaser", matchIfMissing = true)
     DaemonLifecycle pinReleaserDaemon(PinStore pins, TapeEndpoints endpoints, HeartbeatStore heartbeats,
                                       TapeProperties properties) {
-        TapeProperties.Pins p = properties.getPins();
-        return new DaemonLifecycle(List.of(new Daemon(List.of(new PinReleaser(pins, endpoints, p.getBatchSize())),
-                heartbeats, DaemonSettings.defaults().withIdleSleep(p.getIdleSleep())
+        TapeProperties.Pins p = properties.pins();
+        return new DaemonLifecycle(List.of(new Daemon(List.of(new PinReleaser(pins, endpoints, p.batchSize())),
+                heartbeats, DaemonSettings.defaults().withIdleSleep(p.idleSleep())
                         .withStopTimeout(Duration.ofSeconds(5)))));
     }
 
@@ -116,7 +116,7 @@ public class TapeConfig {
     DaemonLifecycle campaignDeadlineDaemon(CampaignStore campaigns, CampaignService service, HeartbeatStore heartbeats,
                                            TapeProperties properties) {
         return new DaemonLifecycle(List.of(new Daemon(List.of(new CampaignDeadlines(campaigns, service, 100)),
-                heartbeats, DaemonSettings.defaults().withIdleSleep(properties.getDeadlines().getInterval())
+                heartbeats, DaemonSettings.defaults().withIdleSleep(properties.deadlines().interval())
                         .withStopTimeout(Duration.ofSeconds(5)))));
     }
 }

@@ -1,4 +1,4 @@
-package org.stevedore.web.config;
+package org.stevedore.web.config.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,6 +15,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.stevedore.web.config.rules.UndertakerProperties;
 
 /**
  * Binding and validation of {@code stevedore.transfer.*}, in a context holding only the properties (no store):
@@ -50,11 +51,11 @@ class TransferPropertiesTest {
     void defaultsAreRucioAndFtsFriendlyAndNoCredentialsMeansNone() {
         runner.run(context -> {
             TransferProperties p = context.getBean(TransferProperties.class);
-            assertThat(p.getMaxRetries()).isEqualTo(3);
-            assertThat(p.getFts().getFilesPerJob()).isEqualTo(200);
-            assertThat(p.getFts().getDelegationLifetime()).isEqualTo(Duration.ofHours(12));
-            assertThat(p.getFts().hasX509()).isFalse();
-            assertThat(p.getFts().getToken()).isNull();
+            assertThat(p.maxRetries()).isEqualTo(3);
+            assertThat(p.fts().filesPerJob()).isEqualTo(200);
+            assertThat(p.fts().delegationLifetime()).isEqualTo(Duration.ofHours(12));
+            assertThat(p.fts().hasX509()).isFalse();
+            assertThat(p.fts().token()).isNull();
         });
     }
 
@@ -68,11 +69,11 @@ class TransferPropertiesTest {
                                         "STEVEDORE_TRANSFER_FTS_READ_TIMEOUT", "2m"))))
                 .run(context -> {
                     TransferProperties p = context.getBean(TransferProperties.class);
-                    assertThat(p.getFts().getFilesPerJob()).isEqualTo(50);
-                    assertThat(p.getMaxRetries()).isEqualTo(5);
-                    assertThat(p.getFts().getToken()).isEqualTo("eyJ.test");
-                    assertThat(p.getFts().getReadTimeout()).isEqualTo(Duration.ofMinutes(2));
-                    assertThat(p.getFts().toString()).doesNotContain("eyJ.test");
+                    assertThat(p.fts().filesPerJob()).isEqualTo(50);
+                    assertThat(p.maxRetries()).isEqualTo(5);
+                    assertThat(p.fts().token()).isEqualTo("eyJ.test");
+                    assertThat(p.fts().readTimeout()).isEqualTo(Duration.ofMinutes(2));
+                    assertThat(p.fts().toString()).doesNotContain("eyJ.test");
                 });
     }
 
@@ -140,7 +141,7 @@ class TransferPropertiesTest {
                 .run(context -> assertThat(failure(context))
                         .contains("stevedore.undertaker.idle-sleep must be positive and below"));
         new ApplicationContextRunner().withUserConfiguration(OnlyTheUndertakerProperties.class)
-                .run(context -> assertThat(context.getBean(UndertakerProperties.class).getBatchSize()).isEqualTo(100));
+                .run(context -> assertThat(context.getBean(UndertakerProperties.class).batchSize()).isEqualTo(100));
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -1,4 +1,4 @@
-package org.stevedore.web.config;
+package org.stevedore.web.config.rules;
 
 import java.time.Clock;
 import java.util.random.RandomGenerator;
@@ -18,6 +18,7 @@ import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.rules.store.TransferQueue;
 import org.stevedore.transfer.store.RequestQueue;
+import org.stevedore.web.config.StevedoreProperties;
 
 /** The rules engine. */
 @Configuration(proxyBeanMethods = false)
@@ -62,9 +63,9 @@ public class RulesConfig {
     @Bean
     RuleService ruleService(DidStore dids, RuleStore rules, RuleInputs inputs, RseStore rses, AccountStore accounts,
                             AccountLimitStore limits, RseExpressionResolver resolver, Clock clock, StevedoreProperties properties) {
-        StevedoreProperties.Rules settings = properties.getRules();
+        StevedoreProperties.Rules settings = properties.rules();
         return new RuleService(dids, rules, inputs, rses, accounts, limits, resolver::resolve, clock,
-                new RuleService.Settings(settings.getInjectThreshold(), settings.getSuspendAfter()),
+                new RuleService.Settings(settings.injectThreshold(), settings.suspendAfter()),
                 RandomGenerator.getDefault());
     }
 

@@ -1,4 +1,4 @@
-package org.stevedore.web.config;
+package org.stevedore.web.config.bridge;
 
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -39,24 +39,24 @@ public class WebhookConfig {
 
     @Bean
     WebhookSettings webhookSettings(WebhookProperties p) {
-        return new WebhookSettings(p.getConnectTimeout(), p.getRequestTimeout(),
-                new Backoff(p.getRetryBase(), p.getRetryMax()), p.getMaxAttempts(), p.getBatch());
+        return new WebhookSettings(p.connectTimeout(), p.requestTimeout(),
+                new Backoff(p.retryBase(), p.retryMax()), p.maxAttempts(), p.batch());
     }
 
     @Bean
     DaemonLifecycle webhookSenderDaemon(WebhookProperties properties, WebhookSettings settings,
                                         WebhookDeliveries deliveries, WakeUpSleeper webhookWakeUp, Clock clock,
                                         HeartbeatStore heartbeats) {
-        if (!properties.isEnabled()) {
+        if (!properties.enabled()) {
             return new DaemonLifecycle(List.of());
         }
         HttpClient http = WebhookSender.httpClient(settings);
         List<WebhookSender> senders = new ArrayList<>();
-        for (int i = 0; i < properties.getThreads(); i++) {
+        for (int i = 0; i < properties.threads(); i++) {
             senders.add(new WebhookSender(deliveries, http, settings, clock, () -> ThreadLocalRandom.current().nextDouble(),
                     webhookWakeUp));
         }
-        DaemonSettings daemon = DaemonSettings.defaults().withIdleSleep(properties.getPollInterval())
+        DaemonSettings daemon = DaemonSettings.defaults().withIdleSleep(properties.pollInterval())
                 .withStopTimeout(settings.connectTimeout().plus(settings.requestTimeout()).plus(Duration.ofSeconds(2)));
         return new DaemonLifecycle(List.of(new Daemon(senders, heartbeats, daemon, webhookWakeUp)));
     }

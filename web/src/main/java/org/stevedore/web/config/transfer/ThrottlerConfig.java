@@ -1,4 +1,4 @@
-package org.stevedore.web.config;
+package org.stevedore.web.config.transfer;
 
 import java.time.Clock;
 import java.util.List;
@@ -24,9 +24,9 @@ public class ThrottlerConfig {
 
     @Bean
     DaemonLifecycle throttlerDaemon(Store store, Clock clock, HeartbeatStore heartbeats, ThrottlerProperties properties) {
-        Throttler throttler = new Throttler(new ThrottleStore(store, clock), clock, properties.getBatch(),
-                properties.getSweepInterval());
+        Throttler throttler = new Throttler(new ThrottleStore(store, clock), clock, properties.batch(),
+                properties.sweepInterval());
         return new DaemonLifecycle(List.of(new Daemon(List.of(throttler), heartbeats, DaemonSettings.defaults()
-                .withIdleSleep(properties.getInterval()).withStopTimeout(java.time.Duration.ofSeconds(5)))));
+                .withIdleSleep(properties.interval()).withStopTimeout(java.time.Duration.ofSeconds(5)))));
     }
 }

@@ -1,4 +1,4 @@
-package org.stevedore.web.config;
+package org.stevedore.web.config.bridge;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -57,8 +57,8 @@ public class BridgeConfig {
 
     @Bean
     BridgeSettings bridgeSettings(BridgeProperties p) {
-        return new BridgeSettings(p.getScope(), p.getServiceAccount(), p.getActivity(), p.getDefaultPinLifetime(),
-                p.getLeaseRefreshEvery(), p.getMaxJobsPerTask(), p.getFeedLimit(), p.getMaxWait(), p.getMaxWaiters());
+        return new BridgeSettings(p.scope(), p.serviceAccount(), p.activity(), p.defaultPinLifetime(),
+                p.leaseRefreshEvery(), p.maxJobsPerTask(), p.feedLimit(), p.maxWait(), p.maxWaiters());
     }
 
     @Bean
@@ -90,8 +90,8 @@ public class BridgeConfig {
                                 OutputRegistrar outputs, ReleaseGate gate, ReleaseNotifier notifier,
                                 RseExpressionResolver resolver, Clock clock, BridgeSettings settings,
                                 CampaignService campaigns, TapeEndpoints endpoints, TaskStagingProperties staging) {
-        TaskCampaigns tapeInputs = staging.isEnabled() ? new TaskCampaigns(campaigns, endpoints, staging.getWindowFiles(),
-                staging.getWindowBytes().toBytes()) : null;
+        TaskCampaigns tapeInputs = staging.enabled() ? new TaskCampaigns(campaigns, endpoints, staging.windowFiles(),
+                staging.windowBytes().toBytes()) : null;
         return new BridgeService(store, scopes, accounts, new TaskPins(rules, settings.activity()), outputs, gate,
                 notifier, expression -> diskRses(resolver, expression), clock, settings, tapeInputs);
     }
@@ -100,7 +100,7 @@ public class BridgeConfig {
     ReleaseWorker releaseWorker(ReleaseGate gate, Events events, ReplicaAvailability availability, Clock clock,
                                 BridgeProperties p) {
         ReleaseWorker release = new ReleaseWorker(gate, events, clock, new ReleaseWorker.Settings(Duration.ofSeconds(1),
-                p.getOutboxPoll(), p.getOutboxOverlap(), p.getFullCheck()));
+                p.outboxPoll(), p.outboxOverlap(), p.fullCheck()));
         availability.subscribe(release);
         return release;
     }
@@ -139,6 +139,6 @@ public class BridgeConfig {
         return new DaemonLifecycle(List.of(
                 new Daemon(List.of(release), heartbeats, settings.withIdleSleep(Duration.ZERO)),
                 new Daemon(List.of(new LeaseExpirer(store, service, clock, 100)), heartbeats,
-                        settings.withIdleSleep(p.getLeaseCheck()))));
+                        settings.withIdleSleep(p.leaseCheck()))));
     }
 }

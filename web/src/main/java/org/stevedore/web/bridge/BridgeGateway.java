@@ -1,0 +1,71 @@
+package org.stevedore.web.bridge;
+
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+import org.stevedore.auth.policy.Action;
+import org.stevedore.auth.policy.Target;
+import org.stevedore.bridge.store.BridgeStore.Job;
+import org.stevedore.bridge.store.BridgeStore.Task;
+import org.stevedore.bridge.store.BridgeStore;
+import org.stevedore.bridge.task.BridgeService;
+import org.stevedore.bridge.task.TaskRegistration;
+import org.stevedore.web.auth.Caller;
+import org.stevedore.web.auth.Permissions;
+
+/**
+ * The workload bridge's gateway, as Rucio's gateway layer: whether this caller may register a task, cancel it or
+ * report one of its jobs ended, decided here through the permission policy, and then the service's call. Controllers
+ * parse, call the gateway and map its answer; reading tasks and jobs needs no permission.
+ */
+@Component
+public class BridgeGateway {
+
+    private final Permissions permissions;
+    private final BridgeService service;
+
+    public BridgeGateway(Permissions permissions, BridgeService service) {
+        this.permissions = permissions;
+        this.service = service;
+    }
+
+    /** register_task on every scope of the task's inputs ({@code scope:name}; malformed ones are the service's). */
+    public BridgeService.Registered register(Caller caller, TaskRegistration request) {
+        Set<String> scopes = new LinkedHashSet<>();
+        if (request.inputs() != null) {
+            request.inputs().stream().filter(i -> i != null && i.indexOf(':') > 0)
+                    .forEach(i -> scopes.add(i.substring(0, i.indexOf(':'))));
+        }
+        permissions.requireOnScopes(caller, Action.REGISTER_TASK, scopes);
+        return service.register(request, caller.account());
+    }
+
+    /** cancel_task on the task (404 before 403: the task must exist), then its cancellation. */
+    public Task cancel(Caller caller, String taskId) {
+        requireOnTask(caller, Action.CANCEL_TASK, service.peek(taskId));
+        return service.cancel(taskId);
+    }
+
+    /**
+     * report_job on the job's task, and on the scope of its outputs when it names one; then the job ends.
+     */
+    public BridgeStore.Ended end(Caller caller, String jobId, BridgeService.EndState state,
+                                 BridgeService.JobOutput output) {
+        Job job = service.job(jobId);
+        requireOnTask(caller, Action.REPORT_JOB, service.peek(job.taskId()));
+        if (output != null && output.scope() != null) {
+            permissions.require(caller, Action.REPORT_JOB, Target.scope(output.scope()));
+        }
+        return service.endJob(jobId, state, output, caller.account());
+    }
+
+    /** The action on every scope of the task (a task without inputs: on its account alone). */
+    private void requireOnTask(Caller caller, Action action, Task task) {
+        List<String> scopes = task.scopes().isEmpty() ? Collections.singletonList(null) : task.scopes();
+        for (String scope : scopes) {
+            permissions.require(caller, action, Target.task(task.account(), scope));
+        }
+    }
+}
