@@ -197,7 +197,7 @@ final class CampaignBench {
                 throw new BenchmarkFailed("staged " + done.staged().files() + " files with " + endpoint.stagedPaths
                         + " stage requests for " + options.files() + " files");
             }
-            Instant lastOnDisk = campaigns.lastStaged(campaign.id());
+            Instant lastOnDisk = campaigns.files().lastStaged(campaign.id());
             long pins = pinStore.held(PinHold.campaign(campaign.id()));
             if (pins != options.files()) {
                 throw new BenchmarkFailed("the campaign holds " + pins + " pins for " + options.files() + " staged files");
