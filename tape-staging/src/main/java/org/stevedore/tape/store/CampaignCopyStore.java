@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.neo4j.driver.Record;
 import org.stevedore.catalog.did.AttachmentStore;
 import org.stevedore.catalog.did.DidRef;
@@ -24,10 +25,12 @@ public final class CampaignCopyStore {
     private final Store store;
     private final Clock clock;
     private final AttachmentStore attachments;
+    private final StagedFileDemand demand;
 
-    CampaignCopyStore(Store store, Clock clock) {
+    CampaignCopyStore(Store store, Clock clock, StagedFileDemand demand) {
         this.store = store;
         this.clock = clock;
+        this.demand = demand;
         this.attachments = new AttachmentStore(store, clock, new UpdatedDidQueue(store));
     }
 
@@ -46,8 +49,9 @@ public final class CampaignCopyStore {
      * Attaches the campaign's STAGED files not handled yet (of {@code keys}, or all when null) to its target dataset, in
      * one transaction that also marks them attached, so attaching twice is impossible and a file settled but not
      * attached before a crash is attached by the next call. With a bridge task as the target, the task's lock is taken
-     * first (as the task's job ends take it) and only files an unfinished job of the ACTIVE task still needs are
-     * attached; the others are marked left out. Answers how many files were attached; 0 without a target.
+     * first and only files an unfinished job of the ACTIVE task still needs are attached, both through the bridge's
+     * {@link StagedFileDemand} in this transaction; the others are marked left out. Answers how many files were
+     * attached; 0 without a target.
      */
     public int attachStaged(String campaignId, List<String> keys) {
         if (keys != null && keys.isEmpty()) {
@@ -64,41 +68,30 @@ public final class CampaignCopyStore {
             }
             String dataset = rows.get(0).get("dataset").asString();
             String task = Values.str(rows.get(0).get("task"));
-            boolean taskActive = true;
-            if (task != null) {
-                List<Record> t = tx.run("MATCH (t:BridgeTask {id: $task}) SET t.locked_at = $now RETURN t.state AS state",
-                        Map.of("task", task, "now", now)).list();
-                taskActive = !t.isEmpty() && "ACTIVE".equals(t.get(0).get("state").asString());
-            }
+            boolean taskActive = task == null || demand.lockTask(tx, task);
             Map<String, Object> p = new HashMap<>();
             p.put("id", campaignId);
             p.put("keys", keys);
-            p.put("task", task);
             String select = keys == null ? """
                     MATCH (f:CampaignFile {campaign_id: $id, state: 'STAGED'}) WHERE f.copy IS NULL
                     """ : """
                     UNWIND $keys AS k
                     MATCH (f:CampaignFile {key: k}) WHERE f.campaign_id = $id AND f.state = 'STAGED' AND f.copy IS NULL
                     """;
+            List<Record> staged = tx.run(select + "RETURN f.key AS key, f.did_key AS did", p).list();
+            Set<String> needed = task == null || !taskActive ? null
+                    : demand.stillNeeded(tx, task, staged.stream().map(r -> r.get("did").asString()).toList());
             List<String> attach = new ArrayList<>();
             List<String> attachKeys = new ArrayList<>();
             List<String> leftOut = new ArrayList<>();
-            tx.run(select + """
-                    RETURN f.key AS key, f.did_key AS did, $task IS NULL OR EXISTS {
-                      MATCH (:Did {key: f.did_key})<-[:NEEDS]-(j:BridgeJob {task_id: $task})
-                      WHERE j.state IN ['HELD', 'RELEASED'] } AS needed
-                    """, p).list().forEach(r -> {
-                if (r.get("needed").asBoolean()) {
-                    attach.add(r.get("did").asString());
+            for (Record r : staged) {
+                String did = r.get("did").asString();
+                if (taskActive && (needed == null || needed.contains(did))) {
+                    attach.add(did);
                     attachKeys.add(r.get("key").asString());
                 } else {
                     leftOut.add(r.get("key").asString());
                 }
-            });
-            if (!taskActive) {
-                leftOut.addAll(attachKeys);
-                attach.clear();
-                attachKeys.clear();
             }
             if (!attach.isEmpty()) {
                 attachments.attachIn(tx, new AttachmentStore.Attachment(DidRef.fromKey(dataset),

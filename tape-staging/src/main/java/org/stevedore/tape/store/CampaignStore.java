@@ -31,11 +31,15 @@ public final class CampaignStore {
     private final CampaignFileStore files;
     private final CampaignCopyStore copies;
 
-    public CampaignStore(Store store, Clock clock) {
+    /**
+     * @param demand which staged files a campaign's bridge task still needs; {@link StagedFileDemand#none()} in a
+     *               process without a workload bridge
+     */
+    public CampaignStore(Store store, Clock clock, StagedFileDemand demand) {
         this.store = store;
         this.clock = clock;
         this.files = new CampaignFileStore(store, clock);
-        this.copies = new CampaignCopyStore(store, clock);
+        this.copies = new CampaignCopyStore(store, clock, demand);
     }
 
     /** The campaigns' files: expansion, the staging queue and staging progress. */

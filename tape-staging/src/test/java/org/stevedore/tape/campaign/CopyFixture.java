@@ -43,6 +43,7 @@ import org.stevedore.tape.emulator.TapeEmulator;
 import org.stevedore.tape.emulator.TapeEmulatorSettings;
 import org.stevedore.tape.endpoint.TapeEndpoints;
 import org.stevedore.tape.store.CampaignStore;
+import org.stevedore.tape.store.StagedFileDemand;
 import org.stevedore.transfer.conveyor.Poller;
 import org.stevedore.transfer.conveyor.Submitter;
 import org.stevedore.transfer.conveyor.TransferTools;
@@ -112,7 +113,7 @@ final class CopyFixture implements AutoCloseable {
         RequestStore requests = new RequestStore(store, clock, rules);
         submitter = new Submitter(requests, rses, protocols, tools, resolver::resolve, 100);
         poller = new Poller(requests, tools, RetryPolicy.immediate(2), 100);
-        campaigns = new CampaignStore(store, clock);
+        campaigns = new CampaignStore(store, clock, StagedFileDemand.none());
         // 2 drives at 1 MB/s, 5 s to mount.
         emulator = TapeEmulator.onDirectories(new TapeEmulatorSettings(2, Duration.ofSeconds(5), 1_000_000, Duration.ZERO,
                 1_000_000_000L, 1_000_000_000L), clock, dir(TAPE), root.resolve("buffer"));

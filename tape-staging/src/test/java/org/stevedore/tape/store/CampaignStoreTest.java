@@ -19,7 +19,7 @@ import org.stevedore.tape.store.CampaignFileStore.Outcome;
 class CampaignStoreTest extends StoreTest {
 
     private final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
-    private final CampaignStore campaigns = new CampaignStore(store, clock);
+    private final CampaignStore campaigns = new CampaignStore(store, clock, StagedFileDemand.none());
 
     private Campaign campaign() {
         return campaigns.create(new NewCampaign("root", List.of("bmn:run8"), "LOCAL_DISK_A", Duration.ofDays(2),
