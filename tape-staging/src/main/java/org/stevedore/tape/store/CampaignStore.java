@@ -14,6 +14,7 @@ import org.neo4j.driver.Value;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.store.Times;
 import org.stevedore.catalog.store.Values;
+import org.stevedore.rules.store.LockQueries;
 import org.stevedore.tape.error.CampaignNotFound;
 import org.stevedore.tape.store.Campaign.Counts;
 
@@ -185,22 +186,31 @@ public final class CampaignStore {
     }
 
     /**
-     * COMPLETED once expanded with no file PENDING or REQUESTED and, with a target, no staged file still on its way
-     * there ({@link #copiesOutstanding}); answers whether it is complete now.
+     * COMPLETED once expanded with no file PENDING or REQUESTED and, with a target whose rule exists, no staged file
+     * still on its way there ({@link CampaignCopyStore#copiesOutstanding}); answers whether it is complete now. The
+     * copies are counted first, reading the target rule's locks through the rules engine in this transaction, and the
+     * state is moved by a second statement that checks the campaign's counters again.
      */
     public boolean completeIfDone(String id) {
-        return store.write(tx -> tx.run("""
-                MATCH (c:Campaign {id: $id})
-                WITH c, c.expanded AND c.staged_files + c.failed_files >= c.total_files AS staged
-                WITH c, staged AND (c.target_dataset IS NULL OR NOT EXISTS { MATCH (:Rule {id: c.target_rule}) }
-                        OR NOT EXISTS {
-                          MATCH (f:CampaignFile {campaign_id: c.id, state: 'STAGED'}) WHERE %s
-                        }) AS done
-                SET c.state = CASE WHEN done AND c.state IN ['RUNNING', 'PAUSED'] THEN 'COMPLETED' ELSE c.state END,
-                    c.completed_at = CASE WHEN done AND c.completed_at IS NULL THEN $now ELSE c.completed_at END
-                RETURN c.state = 'COMPLETED' AS complete
-                """.formatted(CampaignCopyStore.OUTSTANDING), Map.of("id", id, "now", clock.millis())).single()
-                .get("complete").asBoolean());
+        return store.write(tx -> {
+            Record c = tx.run("""
+                    MATCH (c:Campaign {id: $id})
+                    RETURN c.expanded AND c.staged_files + c.failed_files >= c.total_files AS staged,
+                           c.target_dataset IS NOT NULL AS targeted, c.target_rule AS rule
+                    """, Map.of("id", id)).single();
+            String rule = Values.str(c.get("rule"));
+            boolean copied = c.get("staged").asBoolean() && (!c.get("targeted").asBoolean() || rule == null
+                    || !LockQueries.ruleExists(tx, rule)
+                    || CampaignCopyStore.outstanding(tx, id, rule, store.batchSize(), true) == 0);
+            return tx.run("""
+                    MATCH (c:Campaign {id: $id})
+                    WITH c, $copied AND c.expanded AND c.staged_files + c.failed_files >= c.total_files AS done
+                    SET c.state = CASE WHEN done AND c.state IN ['RUNNING', 'PAUSED'] THEN 'COMPLETED' ELSE c.state END,
+                        c.completed_at = CASE WHEN done AND c.completed_at IS NULL THEN $now ELSE c.completed_at END
+                    RETURN c.state = 'COMPLETED' AS complete
+                    """, Map.of("id", id, "now", clock.millis(), "copied", copied)).single()
+                    .get("complete").asBoolean();
+        });
     }
 
     // ---- mapping ----------------------------------------------------------------------------------------------
