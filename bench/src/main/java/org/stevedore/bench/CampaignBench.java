@@ -39,6 +39,7 @@ import org.stevedore.tape.store.CampaignStore;
 import org.stevedore.tape.store.NewCampaign;
 import org.stevedore.tape.store.PinHold;
 import org.stevedore.tape.store.PinStore;
+import org.stevedore.tape.store.StagedFileDemand;
 
 /**
  * {@code campaign}: one campaign of N files (the workload's sizes, 100 MB to 1 GB) on an emulated tape of 4 drives
@@ -172,7 +173,7 @@ final class CampaignBench {
             BatchRepositories.initializeSchema(h2, "h2");
             DataSourceTransactionManager transactions = new DataSourceTransactionManager(h2);
             JobRepository repository = BatchRepositories.jobRepository(h2, transactions);
-            CampaignStore campaigns = new CampaignStore(store, clock);
+            CampaignStore campaigns = new CampaignStore(store, clock, StagedFileDemand.none());
             PinStore pinStore = new PinStore(store, clock);
             Window endpointWindow = new Window(options.window(), Long.MAX_VALUE);
             CampaignJobs jobs = new CampaignJobs(repository, transactions,
@@ -197,7 +198,7 @@ final class CampaignBench {
                 throw new BenchmarkFailed("staged " + done.staged().files() + " files with " + endpoint.stagedPaths
                         + " stage requests for " + options.files() + " files");
             }
-            Instant lastOnDisk = campaigns.lastStaged(campaign.id());
+            Instant lastOnDisk = campaigns.files().lastStaged(campaign.id());
             long pins = pinStore.held(PinHold.campaign(campaign.id()));
             if (pins != options.files()) {
                 throw new BenchmarkFailed("the campaign holds " + pins + " pins for " + options.files() + " staged files");

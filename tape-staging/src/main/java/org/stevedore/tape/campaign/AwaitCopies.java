@@ -42,13 +42,13 @@ final class AwaitCopies implements Tasklet {
             throw new JobInterruptedException("campaign " + campaignId + " is " + state);
         }
         if (!swept) {
-            int late = campaigns.attachStaged(campaignId, null);
+            int late = campaigns.copies().attachStaged(campaignId, null);
             if (late > 0) {
                 log.info("Campaign {}: {} staged files attached to its target after a restart", campaignId, late);
             }
             swept = true;
         }
-        long outstanding = campaigns.copiesOutstanding(campaignId);
+        long outstanding = campaigns.copies().copiesOutstanding(campaignId);
         if (outstanding == 0) {
             return RepeatStatus.FINISHED;
         }

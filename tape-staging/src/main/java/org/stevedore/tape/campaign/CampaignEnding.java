@@ -44,7 +44,7 @@ final class CampaignEnding {
         } catch (RuntimeException e) {
             log.warn("Campaign {}: last poll before ending failed: {}", campaignId, e.getMessage());
         }
-        Map<String, Map<String, List<String>>> requested = byEndpointAndRequest(campaigns.files(campaignId,
+        Map<String, Map<String, List<String>>> requested = byEndpointAndRequest(campaigns.files().files(campaignId,
                 CampaignFileState.REQUESTED, Integer.MAX_VALUE));
         requested.forEach((rse, byRequest) -> endpoints.forRse(rse).ifPresent(e -> byRequest.forEach((request, paths) -> {
             try {
@@ -54,7 +54,7 @@ final class CampaignEnding {
                         failure.getMessage());
             }
         })));
-        return campaigns.failOpen(campaignId, reason);
+        return campaigns.files().failOpen(campaignId, reason);
     }
 
     private static Map<String, Map<String, List<String>>> byEndpointAndRequest(List<CampaignFile> files) {

@@ -144,7 +144,7 @@ public final class CampaignService {
         Instant start = c.createdAt().isAfter(since) ? c.createdAt() : since;
         Instant end = c.completedAt() != null ? c.completedAt() : now;
         double seconds = Math.max(1, Duration.between(start, end).toMillis()) / 1000.0;
-        Counts recent = campaigns.stagedSince(c.id(), start);
+        Counts recent = campaigns.files().stagedSince(c.id(), start);
         double files = recent.files() / seconds;
         double bytes = recent.bytes() / seconds;
         Duration eta;
@@ -157,7 +157,8 @@ public final class CampaignService {
         } else {
             eta = null;
         }
-        return new CampaignProgress(c, files, bytes, eta, c.target() == null ? null : campaigns.copyProgress(c.id()));
+        return new CampaignProgress(c, files, bytes, eta,
+                c.target() == null ? null : campaigns.copies().copyProgress(c.id()));
     }
 
     public void list(CampaignState state, String account, Consumer<Campaign> sink) {
@@ -167,9 +168,9 @@ public final class CampaignService {
     /** Up to {@code limit} failed files with their reasons: failed stages, then copies to the destination stuck. */
     public List<CampaignFile> failures(String id, int limit) {
         Campaign c = campaigns.get(id);
-        List<CampaignFile> failed = new ArrayList<>(campaigns.files(id, CampaignFileState.FAILED, limit));
+        List<CampaignFile> failed = new ArrayList<>(campaigns.files().files(id, CampaignFileState.FAILED, limit));
         if (c.target() != null && failed.size() < limit) {
-            failed.addAll(campaigns.copyFailures(id, limit - failed.size()));
+            failed.addAll(campaigns.copies().copyFailures(id, limit - failed.size()));
         }
         return failed;
     }

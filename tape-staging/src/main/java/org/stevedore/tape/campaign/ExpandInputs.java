@@ -13,8 +13,8 @@ import org.stevedore.tape.endpoint.TapeEndpoints;
 import org.stevedore.tape.store.Campaign;
 import org.stevedore.tape.store.CampaignFile;
 import org.stevedore.tape.store.CampaignFileState;
-import org.stevedore.tape.store.CampaignStore.Candidate;
-import org.stevedore.tape.store.CampaignStore.TapeCopy;
+import org.stevedore.tape.store.CampaignFileStore.Candidate;
+import org.stevedore.tape.store.CampaignFileStore.TapeCopy;
 import org.stevedore.tape.store.CampaignStore;
 
 /**
@@ -46,15 +46,15 @@ final class ExpandInputs implements Tasklet {
         }
         List<CampaignFile> files = new ArrayList<>(batch);
         long[] added = new long[1];
-        campaigns.candidates(campaign.inputs(), candidate -> {
+        campaigns.files().candidates(campaign.inputs(), candidate -> {
             files.add(file(candidate));
             if (files.size() >= batch) {
-                added[0] += campaigns.addFiles(campaignId, files);
+                added[0] += campaigns.files().addFiles(campaignId, files);
                 files.clear();
             }
         });
-        added[0] += campaigns.addFiles(campaignId, files);
-        campaigns.markExpanded(campaignId);
+        added[0] += campaigns.files().addFiles(campaignId, files);
+        campaigns.files().markExpanded(campaignId);
         contribution.incrementWriteCount(added[0]);
         log.info("Campaign {}: inputs expanded, {} files added", campaignId, added[0]);
         return RepeatStatus.FINISHED;

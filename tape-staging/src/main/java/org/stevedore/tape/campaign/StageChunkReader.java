@@ -55,7 +55,7 @@ final class StageChunkReader implements ItemStreamReader<StageChunk> {
     public void open(ExecutionContext executionContext) {
         Campaign c = campaigns.get(campaignId);
         scheduler.register(campaignId, c.priority(), c.deadline(), new Window(c.windowFiles(), c.windowBytes()),
-                campaigns.pendingByTapeRse(campaignId), campaigns.inFlightByTapeRse(campaignId));
+                campaigns.files().pendingByTapeRse(campaignId), campaigns.files().inFlightByTapeRse(campaignId));
     }
 
     @Override
@@ -113,7 +113,7 @@ final class StageChunkReader implements ItemStreamReader<StageChunk> {
             return null;
         }
         int want = (int) Math.min(room.files(), settings.maxFilesPerRequest());
-        List<CampaignFile> files = campaigns.pending(campaignId, rse, null, want);
+        List<CampaignFile> files = campaigns.files().pending(campaignId, rse, null, want);
         if (files.isEmpty()) {
             // The store has none left though the scheduler counted some (settled elsewhere): stop counting them.
             Counts left = scheduler.pending(campaignId, rse);
@@ -132,7 +132,8 @@ final class StageChunkReader implements ItemStreamReader<StageChunk> {
             }
         }
         if (!tooLarge.isEmpty()) {
-            Counts failed = campaigns.failPending(campaignId, tooLarge, "larger than the staging window in bytes");
+            Counts failed = campaigns.files().failPending(campaignId, tooLarge,
+                    "larger than the staging window in bytes");
             scheduler.dropped(campaignId, rse, failed.files(), failed.bytes());
             log.warn("Campaign {}: {} files on {} larger than the window failed", campaignId, tooLarge.size(), rse);
         }

@@ -80,7 +80,7 @@ final class StageChunkWriter implements ItemWriter<StageChunk> {
             scheduler.giveBack(campaignId, chunk.tapeRse(), keys.size(), chunk.bytes());
             throw e;
         }
-        int recorded = campaigns.requested(campaignId, keys, requestId);
+        int recorded = campaigns.files().requested(campaignId, keys, requestId);
         if (recorded != keys.size()) {
             log.warn("Campaign {}: request {} recorded for {} of {} files (the others were no longer pending)",
                     campaignId, requestId, recorded, keys.size());
@@ -89,7 +89,7 @@ final class StageChunkWriter implements ItemWriter<StageChunk> {
     }
 
     private void refused(StageChunk chunk, String reason) {
-        Counts failed = campaigns.failPending(campaignId, chunk.keys(), reason);
+        Counts failed = campaigns.files().failPending(campaignId, chunk.keys(), reason);
         scheduler.settled(campaignId, chunk.tapeRse(), chunk.keys().size(), chunk.bytes());
         log.warn("Campaign {}: {} files failed: {}", campaignId, failed.files(), reason);
     }

@@ -12,8 +12,8 @@ import org.stevedore.tape.endpoint.TapeEndpoint;
 import org.stevedore.tape.endpoint.TapeEndpointException;
 import org.stevedore.tape.endpoint.TapeEndpoints;
 import org.stevedore.tape.store.CampaignFile;
-import org.stevedore.tape.store.CampaignStore.Outcome;
-import org.stevedore.tape.store.CampaignStore.OutstandingRequest;
+import org.stevedore.tape.store.CampaignFileStore.Outcome;
+import org.stevedore.tape.store.CampaignFileStore.OutstandingRequest;
 import org.stevedore.tape.store.CampaignStore;
 
 /**
@@ -46,8 +46,8 @@ public final class StageTracker {
     public int poll(String campaignId) {
         List<Outcome> outcomes = new ArrayList<>();
         List<CampaignFile> staged = new ArrayList<>();
-        for (OutstandingRequest request : campaigns.outstanding(campaignId)) {
-            Map<String, CampaignFile> ours = campaigns.requestedIn(campaignId, request.requestId());
+        for (OutstandingRequest request : campaigns.files().outstanding(campaignId)) {
+            Map<String, CampaignFile> ours = campaigns.files().requestedIn(campaignId, request.requestId());
             Optional<TapeEndpoint> endpoint = endpoints.forRse(request.tapeRse());
             if (endpoint.isEmpty()) {
                 ours.values().forEach(f -> outcomes.add(new Outcome(f.key(), false,
@@ -82,7 +82,7 @@ public final class StageTracker {
             }
         }
         notifyStaged(campaignId, staged);
-        Map<String, org.stevedore.tape.store.Campaign.Counts> freed = campaigns.settle(campaignId, outcomes);
+        Map<String, org.stevedore.tape.store.Campaign.Counts> freed = campaigns.files().settle(campaignId, outcomes);
         freed.forEach((rse, counts) -> scheduler.settled(campaignId, rse, counts.files(), counts.bytes()));
         goOnToTarget(campaignId, outcomes);
         return outcomes.size();
@@ -106,7 +106,7 @@ public final class StageTracker {
             return;
         }
         try {
-            int attached = campaigns.attachStaged(campaignId, staged);
+            int attached = campaigns.copies().attachStaged(campaignId, staged);
             if (attached > 0) {
                 log.debug("Campaign {}: {} staged files attached to its target", campaignId, attached);
             }

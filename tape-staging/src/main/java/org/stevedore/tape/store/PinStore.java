@@ -18,12 +18,15 @@ import org.stevedore.catalog.error.RSENotFound;
 import org.stevedore.catalog.error.ReplicaNotFound;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.store.Times;
+import org.stevedore.rules.store.LockQueries.ReplicaNeed;
+import org.stevedore.rules.store.LockQueries;
 
 /**
  * Pins of staged replicas on tape RSEs: {@code (:Pin {key: <scope:name>|<rse id>, request_id, path, expires_at, ...})},
  * one per replica, naming the tape endpoint's stage request that holds the disk copy.
  *
- * <p>A pin lasts as long as the rules that lock the replica still need it: until the latest expiry among those rules
+ * <p>A pin lasts as long as the rules that lock the replica still need it (read through the rules engine's
+ * {@link LockQueries}, in the pin's transaction): until the latest expiry among those rules
  * (a rule without expiry needs it indefinitely), capped by the RSE attribute {@value #MAX_PIN_LIFETIME} (seconds),
  * or by the caller's fallback cap where the RSE has none. A pin becomes releasable when its expiry comes or when the
  * last lock on its replica goes (the replica's {@code lock_cnt} falls to 0, or the replica is deleted); the tape
@@ -40,21 +43,19 @@ public final class PinStore {
     public static final String MAX_PIN_LIFETIME = "max_pin_lifetime";
 
     /**
-     * Per replica: its pin's expiry in epoch millis from the rules locking it (non-stuck locks on this RSE) and the
-     * cap. No lock: now (nothing needs it). A rule that never expires: the cap.
+     * Per replica: its pin's expiry in epoch millis from what the rules locking it ask ({@code row.rules},
+     * {@code row.latest}, {@code row.forever}: {@link LockQueries#replicaNeeds}) and the cap. No lock: now (nothing
+     * needs it). A rule that never expires: the cap.
      */
     private static final String EXPIRY = """
             MATCH (rse:Rse {id: $rse_id})
             UNWIND $rows AS row
             MATCH (f:Did {key: row.key})-[r:REPLICA]->(rse)
-            OPTIONAL MATCH (rule:Rule)-[l:LOCK {rse_id: rse.id}]->(f) WHERE l.state <> 'STUCK'
-            WITH rse, row, f, count(rule) AS rules, max(rule.expires_at) AS latest,
-                 sum(CASE WHEN rule IS NOT NULL AND rule.expires_at IS NULL THEN 1 ELSE 0 END) AS forever
             WITH rse, row, f, CASE
-                   WHEN rules = 0 THEN $now
-                   WHEN forever > 0 OR latest > $now + $cap THEN $now + $cap
-                   WHEN latest < $now THEN $now
-                   ELSE latest END AS expires_at
+                   WHEN row.rules = 0 THEN $now
+                   WHEN row.forever OR row.latest > $now + $cap THEN $now + $cap
+                   WHEN row.latest < $now THEN $now
+                   ELSE row.latest END AS expires_at
             """;
 
     /** The end of a pin {@code p}'s latest hold, or null. */
@@ -80,7 +81,15 @@ public final class PinStore {
         return store.read(tx -> {
             RseCap cap = rseCap(tx, rse, fallbackCap);
             requireReplicas(tx, cap.id(), rse, files.stream().map(DidRef::key).toList());
-            Map<String, Object> params = params(cap, now, files.stream().map(f -> Map.<String, Object>of("key", f.key())).toList());
+            List<String> keys = files.stream().map(DidRef::key).toList();
+            Map<String, ReplicaNeed> needs = LockQueries.replicaNeeds(tx, cap.id(), keys);
+            List<Map<String, Object>> rows = new ArrayList<>(keys.size());
+            for (String key : keys) {
+                Map<String, Object> row = new HashMap<>();
+                row.put("key", key);
+                rows.add(withNeed(row, needs.getOrDefault(key, ReplicaNeed.NONE)));
+            }
+            Map<String, Object> params = params(cap, now, rows);
             Map<DidRef, Duration> lifetimes = new LinkedHashMap<>();
             tx.run(EXPIRY + "RETURN f.scope AS scope, f.name AS name, expires_at", params).list().forEach(r ->
                     lifetimes.put(new DidRef(r.get("scope").asString(), r.get("name").asString()),
@@ -115,11 +124,15 @@ public final class PinStore {
             List<Pin> pins = new ArrayList<>(targets.size());
             int batch = store.batchSize();
             for (int from = 0; from < targets.size(); from += batch) {
+                List<PinTarget> chunk = targets.subList(from, Math.min(targets.size(), from + batch));
+                Map<String, ReplicaNeed> needs = LockQueries.replicaNeeds(tx, cap.id(),
+                        chunk.stream().map(t -> t.file().key()).toList());
                 List<Map<String, Object>> rows = new ArrayList<>();
-                for (PinTarget t : targets.subList(from, Math.min(targets.size(), from + batch))) {
+                for (PinTarget t : chunk) {
                     String key = t.file().key() + "|" + cap.id();
-                    rows.add(Map.of("key", t.file().key(), "pin_key", key, "request", t.requestId(), "path", t.path(),
-                            "bucket", Partition.bucket(key)));
+                    Map<String, Object> row = new HashMap<>(Map.of("key", t.file().key(), "pin_key", key,
+                            "request", t.requestId(), "path", t.path(), "bucket", Partition.bucket(key)));
+                    rows.add(withNeed(row, needs.getOrDefault(t.file().key(), ReplicaNeed.NONE)));
                 }
                 Map<String, Object> params = new HashMap<>(params(cap, now, rows));
                 params.put("holder", hold == null ? null : hold.holder());
@@ -268,6 +281,14 @@ public final class PinStore {
             throw new ReplicaNotFound("No replica on " + rse + " of " + String.join(", ",
                     missing.subList(0, Math.min(10, missing.size()))) + (missing.size() > 10 ? ", ..." : ""));
         }
+    }
+
+    /** Adds to an {@link #EXPIRY} row what the rules locking the replica ask of it. */
+    private static Map<String, Object> withNeed(Map<String, Object> row, ReplicaNeed need) {
+        row.put("rules", need.rules());
+        row.put("latest", need.latestExpiry());
+        row.put("forever", need.forever());
+        return row;
     }
 
     private static Map<String, Object> params(RseCap cap, long now, List<Map<String, Object>> rows) {

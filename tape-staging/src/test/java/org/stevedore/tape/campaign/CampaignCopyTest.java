@@ -21,8 +21,8 @@ import org.stevedore.rules.store.Rule;
 import org.stevedore.tape.store.Campaign;
 import org.stevedore.tape.store.CampaignFile;
 import org.stevedore.tape.store.CampaignFileState;
+import org.stevedore.tape.store.CampaignFileStore;
 import org.stevedore.tape.store.CampaignState;
-import org.stevedore.tape.store.CampaignStore;
 import org.stevedore.tape.store.NewCampaign;
 
 /** Campaigns whose destination is a disk RSE: staged files are copied on by the rules engine and the conveyor. */
@@ -91,7 +91,7 @@ class CampaignCopyTest extends StoreTest {
                 id[0] = f.campaigns.ids(java.util.EnumSet.of(CampaignState.RUNNING)).get(0);
             }
             Campaign now = f.campaigns.get(id[0]);
-            if (now.staged().files() == 4 && f.campaigns.copiesOutstanding(id[0]) > 0) {
+            if (now.staged().files() == 4 && f.campaigns.copies().copiesOutstanding(id[0]) > 0) {
                 sawStagedButNotCopied[0] = true;
                 assertThat(f.campaigns.completeIfDone(id[0])).isFalse();
             }
@@ -130,7 +130,7 @@ class CampaignCopyTest extends StoreTest {
         String[] id = new String[1];
         f.onWait = () -> {
             String cid = f.campaigns.ids(java.util.EnumSet.of(CampaignState.RUNNING)).stream().findFirst().orElse(null);
-            if (cid != null && f.campaigns.copyProgress(cid).copied().files() > 0) {
+            if (cid != null && f.campaigns.copies().copyProgress(cid).copied().files() > 0) {
                 id[0] = cid;
                 f.service.pause(cid);
             }
@@ -164,9 +164,9 @@ class CampaignCopyTest extends StoreTest {
         JobExecution died = f.repository.getLastJobExecution(CampaignJobs.JOB, CampaignJobs.parameters(c.id()));
         assertThat(died.getStatus()).isEqualTo(BatchStatus.FAILED);
         // It died after settling a file STAGED and before attaching it: what the tracker does, without its hook.
-        CampaignFile inFlight = f.campaigns.files(c.id(), CampaignFileState.REQUESTED, 1).get(0);
-        f.campaigns.settle(c.id(), List.of(new CampaignStore.Outcome(inFlight.key(), true, null)));
-        assertThat(f.campaigns.copiesOutstanding(c.id())).isPositive();
+        CampaignFile inFlight = f.campaigns.files().files(c.id(), CampaignFileState.REQUESTED, 1).get(0);
+        f.campaigns.files().settle(c.id(), List.of(new CampaignFileStore.Outcome(inFlight.key(), true, null)));
+        assertThat(f.campaigns.copies().copiesOutstanding(c.id())).isPositive();
         f.onWait = () -> { };
 
         JobExecution second = f.jobs.launch(c.id());

@@ -29,6 +29,7 @@ import org.stevedore.tape.emulator.TapeEmulatorSettings;
 import org.stevedore.tape.endpoint.TapeEndpoints;
 import org.stevedore.tape.store.CampaignStore;
 import org.stevedore.tape.store.PinStore;
+import org.stevedore.tape.store.StagedFileDemand;
 
 /**
  * A tape RSE served by the tape emulator, datasets whose files have replicas there, and the campaign machinery on a
@@ -62,7 +63,7 @@ final class CampaignFixture {
         AttachmentStore attachments = new AttachmentStore(store, clock, new UpdatedDidQueue(store));
         replicas = new ReplicaStore(store, clock, dids, attachments);
         rses = new RseStore(store, clock);
-        campaigns = new CampaignStore(store, clock);
+        campaigns = new CampaignStore(store, clock, StagedFileDemand.none());
         new AccountStore(store, clock).add("prod", AccountType.USER, null);
         new ScopeStore(store, clock).add("run8", "prod");
         rses.add(TAPE, Map.of("rse_type", "TAPE"));

@@ -75,7 +75,7 @@ class CampaignJobTest extends StoreTest {
         assertThat(done.state()).isEqualTo(CampaignState.COMPLETED);
         assertThat(done.staged().files()).isEqualTo(40);
         assertThat(f.endpoint.stagedPaths).as("stage requests == files").hasSize(40).doesNotHaveDuplicates();
-        assertThat(new HashSet<>(f.campaigns.files(c.id(), CampaignFileState.STAGED, 100).stream()
+        assertThat(new HashSet<>(f.campaigns.files().files(c.id(), CampaignFileState.STAGED, 100).stream()
                 .map(x -> x.name()).toList())).as("no file missing").containsExactlyInAnyOrderElementsOf(names);
         assertThat(f.endpoint.violations).isEmpty();
     }
@@ -164,7 +164,7 @@ class CampaignJobTest extends StoreTest {
         assertThat(cancelled.failed().files()).isEqualTo(24 - staged);
         assertThat(f.service.failures(c.id(), 100)).allSatisfy(x -> assertThat(x.reason()).isEqualTo("campaign cancelled"));
         // The emulator no longer recalls the cancelled files: their requests report them CANCELLED.
-        long cancelledAtTape = f.campaigns.files(c.id(), CampaignFileState.FAILED, 100).stream()
+        long cancelledAtTape = f.campaigns.files().files(c.id(), CampaignFileState.FAILED, 100).stream()
                 .filter(x -> x.requestId() != null)
                 .filter(x -> f.emulator.status(x.requestId()).files().stream()
                         .anyMatch(s -> s.path().equals(x.path()) && s.state() == org.stevedore.tape.endpoint.StageState.CANCELLED))

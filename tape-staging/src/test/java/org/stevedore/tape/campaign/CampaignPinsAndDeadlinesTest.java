@@ -63,7 +63,7 @@ class CampaignPinsAndDeadlinesTest extends StoreTest {
         Campaign c = f.service.submit(campaign(8, null));
 
         assertThat(f.campaigns.get(c.id()).state()).isEqualTo(CampaignState.COMPLETED);
-        List<CampaignFile> staged = f.campaigns.files(c.id(), CampaignFileState.STAGED, 100);
+        List<CampaignFile> staged = f.campaigns.files().files(c.id(), CampaignFileState.STAGED, 100);
         assertThat(staged).hasSize(10);
         Map<String, CampaignFile> byKey = staged.stream().collect(Collectors.toMap(CampaignFile::didKey, Function.identity()));
         List<Pin> pins = f.pins.pinsOn(CampaignFixture.TAPE);
@@ -137,7 +137,7 @@ class CampaignPinsAndDeadlinesTest extends StoreTest {
         assertThat(f.campaignPins.held(a.id())).isZero();
         assertThat(f.pins.pinsOn(CampaignFixture.TAPE)).hasSize((int) stagedByA);
         assertThat(releaser(f).runOnce(Partition.whole()).items()).as("nothing else needs them").isEqualTo(stagedByA);
-        assertThat(pinnedAtTape(f, f.campaigns.files(a.id(), CampaignFileState.STAGED, 100))).isZero();
+        assertThat(pinnedAtTape(f, f.campaigns.files().files(a.id(), CampaignFileState.STAGED, 100))).isZero();
 
         // Another campaign stages everything; a third one, cancelled, does not take the second's pins with it.
         Campaign b = f.service.submit(campaign(8, null));
@@ -172,7 +172,7 @@ class CampaignPinsAndDeadlinesTest extends StoreTest {
         assertThat(f.service.failures(c.id(), 100)).hasSize((int) expired.failed().files())
                 .allSatisfy(x -> assertThat(x.reason()).isEqualTo(reason));
         assertThat(f.endpoint.stagedPaths).as("nothing asked for after the deadline").hasSizeLessThan(40);
-        long cancelledAtTape = f.campaigns.files(c.id(), CampaignFileState.FAILED, 100).stream()
+        long cancelledAtTape = f.campaigns.files().files(c.id(), CampaignFileState.FAILED, 100).stream()
                 .filter(x -> x.requestId() != null)
                 .filter(x -> f.emulator.status(x.requestId()).files().stream()
                         .anyMatch(s -> s.path().equals(x.path()) && s.state() == StageState.CANCELLED))

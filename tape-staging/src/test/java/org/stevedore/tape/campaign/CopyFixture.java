@@ -47,6 +47,7 @@ import org.stevedore.tape.emulator.TapeEmulator;
 import org.stevedore.tape.emulator.TapeEmulatorSettings;
 import org.stevedore.tape.endpoint.TapeEndpoints;
 import org.stevedore.tape.store.CampaignStore;
+import org.stevedore.tape.store.StagedFileDemand;
 import org.stevedore.transfer.conveyor.Poller;
 import org.stevedore.transfer.conveyor.Submitter;
 import org.stevedore.transfer.conveyor.TransferTools;
@@ -125,7 +126,7 @@ final class CopyFixture implements AutoCloseable {
         RequestOutcomes outcomes = new RequestOutcomes(store, clock, new LockOutcomes(rules));
         submitter = new Submitter(claims, rses, protocols, tools, resolver::resolve, 100);
         poller = new Poller(outcomes, tools, RetryPolicy.immediate(2), 100);
-        campaigns = new CampaignStore(store, clock);
+        campaigns = new CampaignStore(store, clock, StagedFileDemand.none());
         // 2 drives at 1 MB/s, 5 s to mount.
         emulator = TapeEmulator.onDirectories(new TapeEmulatorSettings(2, Duration.ofSeconds(5), 1_000_000, Duration.ZERO,
                 1_000_000_000L, 1_000_000_000L), clock, dir(TAPE), root.resolve("buffer"));

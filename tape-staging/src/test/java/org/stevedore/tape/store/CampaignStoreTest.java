@@ -14,12 +14,12 @@ import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.catalog.testing.StoreTest;
 import org.stevedore.tape.error.CampaignNotFound;
 import org.stevedore.tape.store.Campaign.Counts;
-import org.stevedore.tape.store.CampaignStore.Outcome;
+import org.stevedore.tape.store.CampaignFileStore.Outcome;
 
 class CampaignStoreTest extends StoreTest {
 
     private final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
-    private final CampaignStore campaigns = new CampaignStore(store, clock);
+    private final CampaignStore campaigns = new CampaignStore(store, clock, StagedFileDemand.none());
 
     private Campaign campaign() {
         return campaigns.create(new NewCampaign("root", List.of("bmn:run8"), "LOCAL_DISK_A", Duration.ofDays(2),
@@ -58,48 +58,51 @@ class CampaignStoreTest extends StoreTest {
         List<CampaignFile> files = List.of(pending("f3", 30, "TAPE_B", "/b/1"), pending("f1", 10, "TAPE_A", "/a/2"),
                 pending("f2", 20, "TAPE_A", "/a/1"),
                 new CampaignFile(null, "bmn:f4", "bmn", "f4", 40, null, null, CampaignFileState.FAILED, null, "no tape"));
-        assertThat(campaigns.addFiles(c.id(), files)).isEqualTo(4);
-        assertThat(campaigns.addFiles(c.id(), files)).isZero();
+        assertThat(campaigns.files().addFiles(c.id(), files)).isEqualTo(4);
+        assertThat(campaigns.files().addFiles(c.id(), files)).isZero();
 
         Campaign read = campaigns.get(c.id());
         assertThat(read.total()).isEqualTo(new Counts(4, 100));
         assertThat(read.failed()).isEqualTo(new Counts(1, 40));
-        assertThat(campaigns.pendingByTapeRse(c.id())).containsExactly(Map.entry("TAPE_A", new Counts(2, 30)),
+        assertThat(campaigns.files().pendingByTapeRse(c.id())).containsExactly(Map.entry("TAPE_A", new Counts(2, 30)),
                 Map.entry("TAPE_B", new Counts(1, 30)));
-        assertThat(campaigns.pending(c.id(), "TAPE_A", null, 10)).extracting(CampaignFile::path).containsExactly("/a/1", "/a/2");
-        assertThat(campaigns.pending(c.id(), "TAPE_A", "/a/1", 10)).extracting(CampaignFile::path).containsExactly("/a/2");
-        assertThat(campaigns.files(c.id(), CampaignFileState.FAILED, 10)).singleElement()
+        assertThat(campaigns.files().pending(c.id(), "TAPE_A", null, 10)).extracting(CampaignFile::path)
+                .containsExactly("/a/1", "/a/2");
+        assertThat(campaigns.files().pending(c.id(), "TAPE_A", "/a/1", 10)).extracting(CampaignFile::path)
+                .containsExactly("/a/2");
+        assertThat(campaigns.files().files(c.id(), CampaignFileState.FAILED, 10)).singleElement()
                 .satisfies(f -> assertThat(f.reason()).isEqualTo("no tape"));
     }
 
     @Test
     void requestedThenSettledFilesMoveTheCountersOnceOnly() {
         Campaign c = campaign();
-        campaigns.addFiles(c.id(), List.of(pending("f1", 10, "T", "/1"), pending("f2", 20, "T", "/2"),
+        campaigns.files().addFiles(c.id(), List.of(pending("f1", 10, "T", "/1"), pending("f2", 20, "T", "/2"),
                 pending("f3", 30, "T", "/3")));
-        List<String> keys = campaigns.pending(c.id(), "T", null, 10).stream().map(CampaignFile::key).toList();
-        assertThat(campaigns.requested(c.id(), keys.subList(0, 2), "req-1")).isEqualTo(2);
-        assertThat(campaigns.requested(c.id(), keys.subList(0, 2), "req-2")).as("already requested").isZero();
-        assertThat(campaigns.inFlightByTapeRse(c.id())).containsExactly(Map.entry("T", new Counts(2, 30)));
-        assertThat(campaigns.outstanding(c.id())).containsExactly(new CampaignStore.OutstandingRequest("req-1", "T"));
-        assertThat(campaigns.requestedIn(c.id(), "req-1")).containsOnlyKeys("/1", "/2");
+        List<String> keys = campaigns.files().pending(c.id(), "T", null, 10).stream().map(CampaignFile::key).toList();
+        assertThat(campaigns.files().requested(c.id(), keys.subList(0, 2), "req-1")).isEqualTo(2);
+        assertThat(campaigns.files().requested(c.id(), keys.subList(0, 2), "req-2")).as("already requested").isZero();
+        assertThat(campaigns.files().inFlightByTapeRse(c.id())).containsExactly(Map.entry("T", new Counts(2, 30)));
+        assertThat(campaigns.files().outstanding(c.id()))
+                .containsExactly(new CampaignFileStore.OutstandingRequest("req-1", "T"));
+        assertThat(campaigns.files().requestedIn(c.id(), "req-1")).containsOnlyKeys("/1", "/2");
 
         clock.advance(Duration.ofSeconds(10));
         List<Outcome> outcomes = List.of(new Outcome(keys.get(0), true, null), new Outcome(keys.get(1), false, "tape lost"));
-        assertThat(campaigns.settle(c.id(), outcomes)).containsEntry("T", new Counts(2, 30));
-        assertThat(campaigns.settle(c.id(), outcomes)).as("a repeated poll").isEmpty();
+        assertThat(campaigns.files().settle(c.id(), outcomes)).containsEntry("T", new Counts(2, 30));
+        assertThat(campaigns.files().settle(c.id(), outcomes)).as("a repeated poll").isEmpty();
 
         Campaign read = campaigns.get(c.id());
         assertThat(read.requested()).isEqualTo(new Counts(2, 30));
         assertThat(read.staged()).isEqualTo(new Counts(1, 10));
         assertThat(read.failed()).isEqualTo(new Counts(1, 20));
-        assertThat(campaigns.stagedSince(c.id(), clock.instant().minusSeconds(1))).isEqualTo(new Counts(1, 10));
-        assertThat(campaigns.files(c.id(), CampaignFileState.FAILED, 10)).singleElement()
+        assertThat(campaigns.files().stagedSince(c.id(), clock.instant().minusSeconds(1))).isEqualTo(new Counts(1, 10));
+        assertThat(campaigns.files().files(c.id(), CampaignFileState.FAILED, 10)).singleElement()
                 .satisfies(f -> assertThat(f.reason()).isEqualTo("tape lost"));
 
-        campaigns.markExpanded(c.id());
+        campaigns.files().markExpanded(c.id());
         assertThat(campaigns.completeIfDone(c.id())).as("f3 is still pending").isFalse();
-        assertThat(campaigns.failOpen(c.id(), "cancelled")).isEqualTo(1);
+        assertThat(campaigns.files().failOpen(c.id(), "cancelled")).isEqualTo(1);
         assertThat(campaigns.completeIfDone(c.id())).isTrue();
         assertThat(campaigns.get(c.id()).completedAt()).isNotNull();
     }
@@ -124,7 +127,7 @@ class CampaignStoreTest extends StoreTest {
         Campaign late = campaigns.create(new NewCampaign("root", List.of("bmn:run8"), "X", Duration.ofDays(2), 100,
                 1_000_000, 3, clock.instant().plus(Duration.ofHours(2))));
         Campaign none = campaign();
-        campaigns.addFiles(early.id(), List.of(pending("f1", 10, "T", "/1"), pending("f2", 20, "T", "/2")));
+        campaigns.files().addFiles(early.id(), List.of(pending("f1", 10, "T", "/1"), pending("f2", 20, "T", "/2")));
 
         assertThat(campaigns.pastDeadline(10)).isEmpty();
         clock.advance(Duration.ofHours(1));
@@ -136,7 +139,7 @@ class CampaignStoreTest extends StoreTest {
         campaigns.transition(early.id(), EnumSet.of(CampaignState.RUNNING), CampaignState.EXPIRED);
         campaigns.transition(late.id(), EnumSet.of(CampaignState.RUNNING), CampaignState.CANCELLED);
         assertThat(campaigns.pastDeadline(10)).as("expired with two files open").containsExactly(early.id());
-        assertThat(campaigns.failOpen(early.id(), "deadline passed")).isEqualTo(2);
+        assertThat(campaigns.files().failOpen(early.id(), "deadline passed")).isEqualTo(2);
         assertThat(campaigns.pastDeadline(10)).isEmpty();
         assertThat(campaigns.get(early.id()).state().finished()).isTrue();
         assertThat(campaigns.get(none.id()).deadline()).isNull();
@@ -167,8 +170,8 @@ class CampaignStoreTest extends StoreTest {
         }
 
         Map<String, List<String>> from = new java.util.TreeMap<>();
-        campaigns.candidates(List.of("bmn:ds"), c -> from.put(c.name(),
-                c.tapeCopies().stream().map(CampaignStore.TapeCopy::rse).toList()));
+        campaigns.files().candidates(List.of("bmn:ds"), c -> from.put(c.name(),
+                c.tapeCopies().stream().map(CampaignFileStore.TapeCopy::rse).toList()));
 
         assertThat(from).containsEntry("f.TAPE_A", List.of("TAPE_A")).containsEntry("f.BUFFERED", List.of("BUFFERED"))
                 .containsEntry("f.PLAIN", List.of()).containsEntry("f.NOT_REQUIRED", List.of());

@@ -18,6 +18,7 @@ import org.stevedore.bridge.BridgeFixture;
 import org.stevedore.bridge.output.OutputRegistrar;
 import org.stevedore.bridge.pin.TaskPins;
 import org.stevedore.bridge.store.JobOutputs;
+import org.stevedore.bridge.store.TaskFileDemand;
 import org.stevedore.bridge.task.BridgeService;
 import org.stevedore.bridge.task.BridgeSettings;
 import org.stevedore.bridge.task.TaskCampaigns;
@@ -90,7 +91,7 @@ final class TapeTaskFixture implements AutoCloseable {
                 LocalTransferTool.HOST);
         submitter = new Submitter(b.claims, b.rses, protocols, tools, resolver::resolve, 100);
         poller = new Poller(b.outcomes, tools, RetryPolicy.immediate(2), 100);
-        campaigns = new CampaignStore(store, clock);
+        campaigns = new CampaignStore(store, clock, new TaskFileDemand(clock));
         // 2 drives at 1 MB/s, 5 s to mount.
         emulator = TapeEmulator.onDirectories(new TapeEmulatorSettings(2, Duration.ofSeconds(5), 1_000_000,
                 Duration.ZERO, 1_000_000_000L, 1_000_000_000L), clock, dir(TAPE), root.resolve("buffer"));

@@ -17,6 +17,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.stevedore.bridge.store.TaskFileDemand;
 import org.stevedore.catalog.did.DidStore;
 import org.stevedore.catalog.rse.RseDistanceStore;
 import org.stevedore.catalog.rse.RseProtocolStore;
@@ -63,9 +64,10 @@ public class CampaignConfig {
                                JobRepository repository, JobLauncher launcher) {
     }
 
+    /** Campaigns for bridge tasks ask the bridge which of their staged files the task's jobs still need. */
     @Bean
     CampaignStore campaignStore(Store store, Clock clock) {
-        return new CampaignStore(store, clock);
+        return new CampaignStore(store, clock, new TaskFileDemand(clock));
     }
 
     @Bean
