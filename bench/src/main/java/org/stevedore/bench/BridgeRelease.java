@@ -13,13 +13,12 @@ import org.stevedore.bridge.gate.ReleaseGate;
 import org.stevedore.bridge.gate.ReleaseListener;
 import org.stevedore.bridge.gate.ReleaseNotifier;
 import org.stevedore.bridge.gate.ReleaseWorker;
-import org.stevedore.bridge.output.OutputRegistrar;
 import org.stevedore.bridge.pin.TaskPins;
 import org.stevedore.bridge.store.BridgeStore;
-import org.stevedore.bridge.store.JobOutputs;
 import org.stevedore.bridge.store.WebhookDeliveries;
 import org.stevedore.bridge.task.BridgeService;
 import org.stevedore.bridge.task.BridgeSettings;
+import org.stevedore.bridge.task.TaskRegistrar;
 import org.stevedore.bridge.task.TaskRegistration;
 import org.stevedore.catalog.account.AccountLimitStore;
 import org.stevedore.catalog.account.AccountStore;
@@ -105,9 +104,9 @@ final class BridgeRelease {
                 WebhookDeliveries.enqueue(tx, r.taskId(), r.jobIds(), r.fromSeq(), r.toSeq(), now);
             }, List.of(notifier, stopwatch), diskRses);
             BridgeSettings settings = BridgeSettings.defaults();
-            BridgeService service = new BridgeService(bridge, new ScopeStore(store, clock), accounts,
-                    new TaskPins(ruleService, settings.activity()), new OutputRegistrar(new JobOutputs(store, dids,
-                    replicas, attachments)), gate, notifier, diskRses, clock, settings);
+            TaskRegistrar service = new TaskRegistrar(new BridgeService(bridge, notifier, clock, settings), bridge,
+                    new ScopeStore(store, clock), accounts, new TaskPins(ruleService, settings.activity()), gate, diskRses,
+                    clock, settings);
 
             accounts.add("root", AccountType.SERVICE, null);
             accounts.add("bench", AccountType.USER, null);

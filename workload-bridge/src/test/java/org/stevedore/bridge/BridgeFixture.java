@@ -17,6 +17,8 @@ import org.stevedore.bridge.store.JobOutputs;
 import org.stevedore.bridge.store.WebhookDeliveries;
 import org.stevedore.bridge.task.BridgeService;
 import org.stevedore.bridge.task.BridgeSettings;
+import org.stevedore.bridge.task.TaskEnder;
+import org.stevedore.bridge.task.TaskRegistrar;
 import org.stevedore.bridge.task.TaskRegistration;
 import org.stevedore.catalog.account.AccountLimitStore;
 import org.stevedore.catalog.account.AccountStore;
@@ -70,6 +72,8 @@ public final class BridgeFixture {
     public final List<BridgeStore.Released> heard = java.util.Collections.synchronizedList(new ArrayList<>());
     public final ReleaseGate gate;
     public final BridgeService service;
+    public final TaskRegistrar registrar;
+    public final TaskEnder ender;
     public final ReleaseWorker worker;
     public final Events events;
 
@@ -97,9 +101,12 @@ public final class BridgeFixture {
         gate = new ReleaseGate(bridge, clock, (tx, r, now) -> WebhookDeliveries.enqueue(tx, r.taskId(), r.jobIds(),
                 r.fromSeq(), r.toSeq(), now), List.of(notifier, recorder), diskRses);
         BridgeSettings settings = BridgeSettings.defaults().withServiceAccount("root");
-        service = new BridgeService(bridge, new ScopeStore(store, clock), accounts,
-                new TaskPins(ruleService, settings.activity()), new OutputRegistrar(new JobOutputs(store, dids, replicas,
-                attachments)), gate, notifier, diskRses, clock, settings);
+        service = new BridgeService(bridge, notifier, clock, settings);
+        TaskPins pins = new TaskPins(ruleService, settings.activity());
+        registrar = new TaskRegistrar(service, bridge, new ScopeStore(store, clock), accounts, pins, gate, diskRses, clock,
+                settings);
+        ender = new TaskEnder(service, bridge, pins, new OutputRegistrar(new JobOutputs(store, dids, replicas,
+                attachments)), clock, null);
         worker = new ReleaseWorker(gate, events, clock, new ReleaseWorker.Settings(Duration.ZERO, Duration.ofSeconds(2),
                 Duration.ofSeconds(60), Duration.ofSeconds(30)));
         availability.subscribe(worker);

@@ -27,6 +27,8 @@ import org.stevedore.bridge.store.BridgeStore.JobReplica;
 import org.stevedore.bridge.store.BridgeStore.Task;
 import org.stevedore.bridge.store.JobOutputs;
 import org.stevedore.bridge.task.BridgeService;
+import org.stevedore.bridge.task.TaskEnder;
+import org.stevedore.bridge.task.TaskRegistrar;
 import org.stevedore.bridge.task.TaskRegistration;
 import org.stevedore.catalog.error.InvalidObject;
 import org.stevedore.catalog.replica.ReplicaState;
@@ -53,11 +55,16 @@ public class BridgeController {
     }
 
     private final BridgeService service;
+    private final TaskRegistrar registrar;
+    private final TaskEnder ender;
     private final Permissions permissions;
     private final PfnResolver pfns;
 
-    public BridgeController(BridgeService service, Permissions permissions, PfnResolver pfns) {
+    public BridgeController(BridgeService service, TaskRegistrar registrar, TaskEnder ender, Permissions permissions,
+                            PfnResolver pfns) {
         this.service = service;
+        this.registrar = registrar;
+        this.ender = ender;
         this.permissions = permissions;
         this.pfns = pfns;
     }
@@ -74,7 +81,7 @@ public class BridgeController {
                     .forEach(i -> scopes.add(i.substring(0, i.indexOf(':'))));
         }
         permissions.requireOnScopes(caller, Action.REGISTER_TASK, scopes);
-        BridgeService.Registered registered = service.register(body, caller.account());
+        TaskRegistrar.Registered registered = registrar.register(body, caller.account());
         Map<String, Object> doc = task(registered.task().task());
         doc.put("jobs", registered.task().jobs().stream().map(BridgeController::job).toList());
         return ResponseEntity.status(registered.created() ? HttpStatus.CREATED : HttpStatus.OK).body(doc);
@@ -108,7 +115,7 @@ public class BridgeController {
     @PostMapping("/bridge/tasks/{id}/cancel")
     public Map<String, Object> cancel(@PathVariable String id, Caller caller) {
         requireOnTask(caller, Action.CANCEL_TASK, service.peek(id));
-        return task(service.cancel(id));
+        return task(ender.cancel(id));
     }
 
     @DeleteMapping("/bridge/tasks/{id}")
@@ -159,17 +166,17 @@ public class BridgeController {
         if (body == null) {
             throw new InvalidObject("A job end report needs a body: {\"state\": \"done\"|\"failed\"|\"cancelled\"}");
         }
-        BridgeService.EndState state = BridgeService.EndState.parse(body.state());
+        TaskEnder.EndState state = TaskEnder.EndState.parse(body.state());
         Job job = service.job(id);
         requireOnTask(caller, Action.REPORT_JOB, service.peek(job.taskId()));
-        BridgeService.JobOutput output = null;
+        TaskEnder.JobOutput output = null;
         if (body.outputs() != null) {
             if (body.outputs().scope() != null) {
                 permissions.require(caller, Action.REPORT_JOB, Target.scope(body.outputs().scope()));
             }
-            output = new BridgeService.JobOutput(body.outputs().scope(), body.outputs().dataset(), body.outputs().files());
+            output = new TaskEnder.JobOutput(body.outputs().scope(), body.outputs().dataset(), body.outputs().files());
         }
-        var ended = service.endJob(id, state, output, caller.account());
+        var ended = ender.endJob(id, state, output, caller.account());
         Map<String, Object> doc = job(ended.job());
         doc.put("taskState", ended.task().state());
         return doc;

@@ -21,6 +21,8 @@ import org.stevedore.bridge.store.WebhookDeliveries;
 import org.stevedore.bridge.task.BridgeService;
 import org.stevedore.bridge.task.BridgeSettings;
 import org.stevedore.bridge.task.TaskCampaigns;
+import org.stevedore.bridge.task.TaskEnder;
+import org.stevedore.bridge.task.TaskRegistrar;
 import org.stevedore.bridge.webhook.WakeUpSleeper;
 import org.stevedore.catalog.account.AccountStore;
 import org.stevedore.catalog.daemon.Daemon;
@@ -86,14 +88,33 @@ public class BridgeConfig {
     }
 
     @Bean
-    BridgeService bridgeService(BridgeStore store, ScopeStore scopes, AccountStore accounts, RuleService rules,
-                                OutputRegistrar outputs, ReleaseGate gate, ReleaseNotifier notifier,
-                                RseExpressionResolver resolver, Clock clock, BridgeSettings settings,
+    BridgeService bridgeService(BridgeStore store, ReleaseNotifier notifier, Clock clock, BridgeSettings settings,
                                 CampaignService campaigns, TapeEndpoints endpoints, TaskStagingProperties staging) {
-        TaskCampaigns tapeInputs = staging.isEnabled() ? new TaskCampaigns(campaigns, endpoints, staging.getWindowFiles(),
+        return new BridgeService(store, notifier, clock, settings, tapeInputs(campaigns, endpoints, staging));
+    }
+
+    @Bean
+    TaskRegistrar taskRegistrar(BridgeService tasks, BridgeStore store, ScopeStore scopes, AccountStore accounts,
+                                RuleService rules, ReleaseGate gate, RseExpressionResolver resolver, Clock clock,
+                                BridgeSettings settings, CampaignService campaigns, TapeEndpoints endpoints,
+                                TaskStagingProperties staging) {
+        return new TaskRegistrar(tasks, store, scopes, accounts, new TaskPins(rules, settings.activity()), gate,
+                expression -> diskRses(resolver, expression), clock, settings, tapeInputs(campaigns, endpoints, staging));
+    }
+
+    @Bean
+    TaskEnder taskEnder(BridgeService tasks, BridgeStore store, RuleService rules, OutputRegistrar outputs, Clock clock,
+                        BridgeSettings settings, CampaignService campaigns, TapeEndpoints endpoints,
+                        TaskStagingProperties staging) {
+        return new TaskEnder(tasks, store, new TaskPins(rules, settings.activity()), outputs, clock,
+                tapeInputs(campaigns, endpoints, staging));
+    }
+
+    /** Tape inputs through a pre-staging campaign per task, when enabled (null: through the pin rule). */
+    private static TaskCampaigns tapeInputs(CampaignService campaigns, TapeEndpoints endpoints,
+                                            TaskStagingProperties staging) {
+        return staging.isEnabled() ? new TaskCampaigns(campaigns, endpoints, staging.getWindowFiles(),
                 staging.getWindowBytes().toBytes()) : null;
-        return new BridgeService(store, scopes, accounts, new TaskPins(rules, settings.activity()), outputs, gate,
-                notifier, expression -> diskRses(resolver, expression), clock, settings, tapeInputs);
     }
 
     @Bean
@@ -132,13 +153,13 @@ public class BridgeConfig {
     }
 
     @Bean
-    DaemonLifecycle bridgeDaemons(BridgeStore store, BridgeService service, ReleaseWorker release, Clock clock,
+    DaemonLifecycle bridgeDaemons(BridgeStore store, TaskEnder ender, ReleaseWorker release, Clock clock,
                                   BridgeProperties p, HeartbeatStore heartbeats) {
         // The release worker's cycles wait for the next fallback themselves, so the daemon need not sleep.
         DaemonSettings settings = DaemonSettings.defaults().withStopTimeout(Duration.ofSeconds(5));
         return new DaemonLifecycle(List.of(
                 new Daemon(List.of(release), heartbeats, settings.withIdleSleep(Duration.ZERO)),
-                new Daemon(List.of(new LeaseExpirer(store, service, clock, 100)), heartbeats,
+                new Daemon(List.of(new LeaseExpirer(store, ender, clock, 100)), heartbeats,
                         settings.withIdleSleep(p.getLeaseCheck()))));
     }
 }
