@@ -15,6 +15,9 @@ import org.stevedore.bridge.gate.ReleaseNotifier;
 import org.stevedore.bridge.gate.ReleaseWorker;
 import org.stevedore.bridge.pin.TaskPins;
 import org.stevedore.bridge.store.BridgeStore;
+import org.stevedore.bridge.store.LeaseStore;
+import org.stevedore.bridge.store.ReleaseStore;
+import org.stevedore.bridge.store.TaskRegistrationStore;
 import org.stevedore.bridge.store.WebhookDeliveries;
 import org.stevedore.bridge.task.BridgeService;
 import org.stevedore.bridge.task.BridgeSettings;
@@ -87,7 +90,6 @@ final class BridgeRelease {
                     new RuleService.Settings(Math.max(10_000, n), Duration.ofDays(14)), RandomGenerator.getDefault());
             ReplicaAvailability availability = new ReplicaAvailability();
             RequestStore requests = new RequestStore(store, clock, rules, availability);
-            BridgeStore bridge = new BridgeStore(store, dids, attachments, queue);
             java.util.function.Function<String, List<String>> diskRses = e -> resolver.resolve(e).stream()
                     .filter(r -> r.rseType() != RseType.TAPE).map(Rse::id).toList();
 
@@ -98,13 +100,15 @@ final class BridgeRelease {
             };
             ReleaseNotifier notifier = new ReleaseNotifier(8);
             Map<String, Long> queriedAt = new ConcurrentHashMap<>(n * 2);
-            ReleaseGate gate = new ReleaseGate(bridge, clock, (tx, r, now) -> {
+            ReleaseGate gate = new ReleaseGate(new ReleaseStore(store), clock, (tx, r, now) -> {
                 long at = System.nanoTime();
                 r.jobIds().forEach(j -> queriedAt.put(j, at));
                 WebhookDeliveries.enqueue(tx, r.taskId(), r.jobIds(), r.fromSeq(), r.toSeq(), now);
             }, List.of(notifier, stopwatch), diskRses);
             BridgeSettings settings = BridgeSettings.defaults();
-            TaskRegistrar service = new TaskRegistrar(new BridgeService(bridge, notifier, clock, settings), bridge,
+            BridgeService tasks = new BridgeService(new BridgeStore(store), new LeaseStore(store), notifier, clock,
+                    settings);
+            TaskRegistrar service = new TaskRegistrar(tasks, new TaskRegistrationStore(store, dids, attachments),
                     new ScopeStore(store, clock), accounts, new TaskPins(ruleService, settings.activity()), gate, diskRses,
                     clock, settings);
 

@@ -14,6 +14,10 @@ import org.stevedore.bridge.output.OutputRegistrar;
 import org.stevedore.bridge.pin.TaskPins;
 import org.stevedore.bridge.store.BridgeStore;
 import org.stevedore.bridge.store.JobOutputs;
+import org.stevedore.bridge.store.LeaseStore;
+import org.stevedore.bridge.store.ReleaseStore;
+import org.stevedore.bridge.store.TaskEndStore;
+import org.stevedore.bridge.store.TaskRegistrationStore;
 import org.stevedore.bridge.store.WebhookDeliveries;
 import org.stevedore.bridge.task.BridgeService;
 import org.stevedore.bridge.task.BridgeSettings;
@@ -68,8 +72,11 @@ public final class BridgeFixture {
     public final ReplicaAvailability availability = new ReplicaAvailability();
     public final RequestStore requests;
     public final BridgeStore bridge;
+    public final TaskRegistrationStore registrations;
+    public final TaskEndStore endings;
+    public final LeaseStore leases;
     public final ReleaseNotifier notifier = new ReleaseNotifier(8);
-    public final List<BridgeStore.Released> heard = java.util.Collections.synchronizedList(new ArrayList<>());
+    public final List<ReleaseStore.Released> heard = java.util.Collections.synchronizedList(new ArrayList<>());
     public final ReleaseGate gate;
     public final BridgeService service;
     public final TaskRegistrar registrar;
@@ -93,19 +100,22 @@ public final class BridgeFixture {
                 RandomGenerator.of("L64X128MixRandom"));
         reevaluator = new RuleReevaluator(queue, ruleService, 100);
         requests = new RequestStore(store, clock, rules, availability);
-        bridge = new BridgeStore(store, dids, attachments, queue);
+        bridge = new BridgeStore(store);
+        registrations = new TaskRegistrationStore(store, dids, attachments);
+        endings = new TaskEndStore(store, queue);
+        leases = new LeaseStore(store);
         events = new Events(store, clock);
         java.util.function.Function<String, List<String>> diskRses = e -> resolver.resolve(e).stream()
                 .filter(r -> r.rseType() != RseType.TAPE).map(Rse::id).toList();
         ReleaseListener recorder = heard::addAll;
-        gate = new ReleaseGate(bridge, clock, (tx, r, now) -> WebhookDeliveries.enqueue(tx, r.taskId(), r.jobIds(),
+        gate = new ReleaseGate(new ReleaseStore(store), clock, (tx, r, now) -> WebhookDeliveries.enqueue(tx, r.taskId(), r.jobIds(),
                 r.fromSeq(), r.toSeq(), now), List.of(notifier, recorder), diskRses);
         BridgeSettings settings = BridgeSettings.defaults().withServiceAccount("root");
-        service = new BridgeService(bridge, notifier, clock, settings);
+        service = new BridgeService(bridge, leases, notifier, clock, settings);
         TaskPins pins = new TaskPins(ruleService, settings.activity());
-        registrar = new TaskRegistrar(service, bridge, new ScopeStore(store, clock), accounts, pins, gate, diskRses, clock,
-                settings);
-        ender = new TaskEnder(service, bridge, pins, new OutputRegistrar(new JobOutputs(store, dids, replicas,
+        registrar = new TaskRegistrar(service, registrations, new ScopeStore(store, clock), accounts, pins, gate, diskRses,
+                clock, settings);
+        ender = new TaskEnder(service, endings, pins, new OutputRegistrar(new JobOutputs(store, dids, replicas,
                 attachments)), clock, null);
         worker = new ReleaseWorker(gate, events, clock, new ReleaseWorker.Settings(Duration.ZERO, Duration.ofSeconds(2),
                 Duration.ofSeconds(60), Duration.ofSeconds(30)));

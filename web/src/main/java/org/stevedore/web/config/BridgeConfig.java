@@ -17,6 +17,10 @@ import org.stevedore.bridge.pin.LeaseExpirer;
 import org.stevedore.bridge.pin.TaskPins;
 import org.stevedore.bridge.store.BridgeStore;
 import org.stevedore.bridge.store.JobOutputs;
+import org.stevedore.bridge.store.LeaseStore;
+import org.stevedore.bridge.store.ReleaseStore;
+import org.stevedore.bridge.store.TaskEndStore;
+import org.stevedore.bridge.store.TaskRegistrationStore;
 import org.stevedore.bridge.store.WebhookDeliveries;
 import org.stevedore.bridge.task.BridgeService;
 import org.stevedore.bridge.task.BridgeSettings;
@@ -53,8 +57,28 @@ import org.stevedore.web.config.DaemonConfig.DaemonLifecycle;
 public class BridgeConfig {
 
     @Bean
-    BridgeStore bridgeStore(Store store, DidStore dids, AttachmentStore attachments, UpdatedDidQueue queue) {
-        return new BridgeStore(store, dids, attachments, queue);
+    BridgeStore bridgeStore(Store store) {
+        return new BridgeStore(store);
+    }
+
+    @Bean
+    TaskRegistrationStore taskRegistrationStore(Store store, DidStore dids, AttachmentStore attachments) {
+        return new TaskRegistrationStore(store, dids, attachments);
+    }
+
+    @Bean
+    ReleaseStore releaseStore(Store store) {
+        return new ReleaseStore(store);
+    }
+
+    @Bean
+    TaskEndStore taskEndStore(Store store, UpdatedDidQueue queue) {
+        return new TaskEndStore(store, queue);
+    }
+
+    @Bean
+    LeaseStore leaseStore(Store store) {
+        return new LeaseStore(store);
     }
 
     @Bean
@@ -69,7 +93,7 @@ public class BridgeConfig {
     }
 
     @Bean
-    ReleaseGate releaseGate(BridgeStore store, Clock clock, ReleaseNotifier notifier,
+    ReleaseGate releaseGate(ReleaseStore store, Clock clock, ReleaseNotifier notifier,
                             ObjectProvider<WakeUpSleeper> webhookWakeUp, RseExpressionResolver resolver) {
         List<ReleaseListener> listeners = new ArrayList<>();
         listeners.add(notifier);
@@ -88,13 +112,14 @@ public class BridgeConfig {
     }
 
     @Bean
-    BridgeService bridgeService(BridgeStore store, ReleaseNotifier notifier, Clock clock, BridgeSettings settings,
-                                CampaignService campaigns, TapeEndpoints endpoints, TaskStagingProperties staging) {
-        return new BridgeService(store, notifier, clock, settings, tapeInputs(campaigns, endpoints, staging));
+    BridgeService bridgeService(BridgeStore store, LeaseStore leases, ReleaseNotifier notifier, Clock clock,
+                                BridgeSettings settings, CampaignService campaigns, TapeEndpoints endpoints,
+                                TaskStagingProperties staging) {
+        return new BridgeService(store, leases, notifier, clock, settings, tapeInputs(campaigns, endpoints, staging));
     }
 
     @Bean
-    TaskRegistrar taskRegistrar(BridgeService tasks, BridgeStore store, ScopeStore scopes, AccountStore accounts,
+    TaskRegistrar taskRegistrar(BridgeService tasks, TaskRegistrationStore store, ScopeStore scopes, AccountStore accounts,
                                 RuleService rules, ReleaseGate gate, RseExpressionResolver resolver, Clock clock,
                                 BridgeSettings settings, CampaignService campaigns, TapeEndpoints endpoints,
                                 TaskStagingProperties staging) {
@@ -103,7 +128,7 @@ public class BridgeConfig {
     }
 
     @Bean
-    TaskEnder taskEnder(BridgeService tasks, BridgeStore store, RuleService rules, OutputRegistrar outputs, Clock clock,
+    TaskEnder taskEnder(BridgeService tasks, TaskEndStore store, RuleService rules, OutputRegistrar outputs, Clock clock,
                         BridgeSettings settings, CampaignService campaigns, TapeEndpoints endpoints,
                         TaskStagingProperties staging) {
         return new TaskEnder(tasks, store, new TaskPins(rules, settings.activity()), outputs, clock,
@@ -153,13 +178,13 @@ public class BridgeConfig {
     }
 
     @Bean
-    DaemonLifecycle bridgeDaemons(BridgeStore store, TaskEnder ender, ReleaseWorker release, Clock clock,
+    DaemonLifecycle bridgeDaemons(LeaseStore leases, TaskEnder ender, ReleaseWorker release, Clock clock,
                                   BridgeProperties p, HeartbeatStore heartbeats) {
         // The release worker's cycles wait for the next fallback themselves, so the daemon need not sleep.
         DaemonSettings settings = DaemonSettings.defaults().withStopTimeout(Duration.ofSeconds(5));
         return new DaemonLifecycle(List.of(
                 new Daemon(List.of(release), heartbeats, settings.withIdleSleep(Duration.ZERO)),
-                new Daemon(List.of(new LeaseExpirer(store, ender, clock, 100)), heartbeats,
+                new Daemon(List.of(new LeaseExpirer(leases, ender, clock, 100)), heartbeats,
                         settings.withIdleSleep(p.getLeaseCheck()))));
     }
 }

@@ -1,7 +1,7 @@
 package org.stevedore.bridge.pin;
 
 import java.time.Clock;
-import org.stevedore.bridge.store.BridgeStore;
+import org.stevedore.bridge.store.LeaseStore;
 import org.stevedore.bridge.task.TaskEnder;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.daemon.WorkResult;
@@ -12,12 +12,12 @@ public final class LeaseExpirer implements Worker {
 
     public static final String EXECUTABLE = "bridge-lease-expirer";
 
-    private final BridgeStore store;
+    private final LeaseStore store;
     private final TaskEnder ender;
     private final Clock clock;
     private final int batch;
 
-    public LeaseExpirer(BridgeStore store, TaskEnder ender, Clock clock, int batch) {
+    public LeaseExpirer(LeaseStore store, TaskEnder ender, Clock clock, int batch) {
         this.store = store;
         this.ender = ender;
         this.clock = clock;

@@ -15,6 +15,7 @@ import org.stevedore.bridge.store.BridgeStore.Job;
 import org.stevedore.bridge.store.BridgeStore.JobReplica;
 import org.stevedore.bridge.store.BridgeStore.Task;
 import org.stevedore.bridge.store.BridgeStore;
+import org.stevedore.bridge.store.LeaseStore;
 import org.stevedore.catalog.error.InvalidObject;
 
 /**
@@ -36,20 +37,23 @@ public final class BridgeService {
     }
 
     private final BridgeStore store;
+    private final LeaseStore leases;
     private final ReleaseNotifier notifier;
     private final Clock clock;
     private final BridgeSettings settings;
     private final TaskCampaigns campaigns;
 
-    public BridgeService(BridgeStore store, ReleaseNotifier notifier, Clock clock, BridgeSettings settings) {
-        this(store, notifier, clock, settings, null);
+    public BridgeService(BridgeStore store, LeaseStore leases, ReleaseNotifier notifier, Clock clock,
+                         BridgeSettings settings) {
+        this(store, leases, notifier, clock, settings, null);
     }
 
     /** @param campaigns the tape-staging path of inputs on tape only (null: none) */
-    public BridgeService(BridgeStore store, ReleaseNotifier notifier, Clock clock, BridgeSettings settings,
-                         TaskCampaigns campaigns) {
+    public BridgeService(BridgeStore store, LeaseStore leases, ReleaseNotifier notifier, Clock clock,
+                         BridgeSettings settings, TaskCampaigns campaigns) {
         this.campaigns = campaigns;
         this.store = store;
+        this.leases = leases;
         this.notifier = notifier;
         this.clock = clock;
         this.settings = settings;
@@ -77,6 +81,11 @@ public final class BridgeService {
         return store.task(taskId).orElseThrow(() -> new TaskNotFound("No task with id '" + taskId + "'"));
     }
 
+    /** A task without renewing its lease, or empty; the registrar's check for a task registered before. */
+    Optional<Task> find(String taskId) {
+        return store.task(taskId);
+    }
+
     /** The progress of the task's tape campaign, when it has one. */
     public Optional<org.stevedore.tape.campaign.CampaignProgress> campaign(Task task) {
         return campaigns == null ? Optional.empty() : campaigns.progress(task.campaignId());
@@ -88,7 +97,7 @@ public final class BridgeService {
 
     /** Renews a task's lease (and its pin rule's expiry), at most once per refresh interval; also the others'. */
     void touch(String taskId) {
-        store.refreshLease(taskId, clock.millis(), settings.leaseRefreshEvery().toMillis());
+        leases.refreshLease(taskId, clock.millis(), settings.leaseRefreshEvery().toMillis());
     }
 
     /**

@@ -14,6 +14,7 @@ import org.stevedore.bridge.store.BridgeStore.Job;
 import org.stevedore.bridge.store.BridgeStore.Task;
 import org.stevedore.bridge.store.BridgeStore;
 import org.stevedore.bridge.store.JobOutputs;
+import org.stevedore.bridge.store.TaskEndStore;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.error.InvalidObject;
 
@@ -45,7 +46,7 @@ public final class TaskEnder {
     }
 
     private final BridgeService tasks;
-    private final BridgeStore store;
+    private final TaskEndStore store;
     private final TaskPins pins;
     private final OutputRegistrar outputs;
     private final Clock clock;
@@ -56,7 +57,7 @@ public final class TaskEnder {
      * @param outputs   registers the output files a job reports (null: not available)
      * @param campaigns the tape-staging path of inputs on tape only (null: none)
      */
-    public TaskEnder(BridgeService tasks, BridgeStore store, TaskPins pins, OutputRegistrar outputs, Clock clock,
+    public TaskEnder(BridgeService tasks, TaskEndStore store, TaskPins pins, OutputRegistrar outputs, Clock clock,
                      TaskCampaigns campaigns) {
         this.tasks = tasks;
         this.store = store;
@@ -72,7 +73,7 @@ public final class TaskEnder {
      * other unfinished job of the task needs lose the task's pin; when it was the task's last job the task is
      * FINISHED, its pin rule goes and its output datasets are closed. Reporting the same end twice is harmless.
      */
-    public BridgeStore.Ended endJob(String jobId, EndState state, JobOutput output, String account) {
+    public TaskEndStore.Ended endJob(String jobId, EndState state, JobOutput output, String account) {
         Job job = tasks.job(jobId);
         if (output != null) {
             if (outputs == null) {
@@ -89,8 +90,8 @@ public final class TaskEnder {
     }
 
     /** {@link #endJob(String, EndState, JobOutput, String)} without outputs. */
-    public BridgeStore.Ended endJob(String jobId, EndState state) {
-        BridgeStore.Ended ended = store.endJob(jobId, state.name(), clock.millis(), (from, to) -> {
+    public TaskEndStore.Ended endJob(String jobId, EndState state) {
+        TaskEndStore.Ended ended = store.endJob(jobId, state.name(), clock.millis(), (from, to) -> {
             if (from.equals(to)) {
                 return;
             }

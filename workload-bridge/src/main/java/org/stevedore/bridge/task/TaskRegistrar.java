@@ -21,10 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stevedore.bridge.gate.ReleaseGate;
 import org.stevedore.bridge.pin.TaskPins;
-import org.stevedore.bridge.store.BridgeStore.NewJob;
-import org.stevedore.bridge.store.BridgeStore.NewTask;
 import org.stevedore.bridge.store.BridgeStore.Task;
-import org.stevedore.bridge.store.BridgeStore;
+import org.stevedore.bridge.store.TaskRegistrationStore.NewJob;
+import org.stevedore.bridge.store.TaskRegistrationStore.NewTask;
+import org.stevedore.bridge.store.TaskRegistrationStore;
 import org.stevedore.bridge.task.BridgeService.TaskWithJobs;
 import org.stevedore.catalog.account.AccountStore;
 import org.stevedore.catalog.did.DidRef;
@@ -49,7 +49,7 @@ public final class TaskRegistrar {
     }
 
     private final BridgeService tasks;
-    private final BridgeStore store;
+    private final TaskRegistrationStore store;
     private final ScopeStore scopes;
     private final AccountStore accounts;
     private final TaskPins pins;
@@ -60,8 +60,9 @@ public final class TaskRegistrar {
     private final TaskCampaigns campaigns;
 
     /** Every input through the task's pin rule, tape inputs included (FTS {@code bring_online}). */
-    public TaskRegistrar(BridgeService tasks, BridgeStore store, ScopeStore scopes, AccountStore accounts, TaskPins pins,
-                         ReleaseGate gate, Function<String, List<String>> diskRses, Clock clock, BridgeSettings settings) {
+    public TaskRegistrar(BridgeService tasks, TaskRegistrationStore store, ScopeStore scopes, AccountStore accounts,
+                         TaskPins pins, ReleaseGate gate, Function<String, List<String>> diskRses, Clock clock,
+                         BridgeSettings settings) {
         this(tasks, store, scopes, accounts, pins, gate, diskRses, clock, settings, null);
     }
 
@@ -70,9 +71,9 @@ public final class TaskRegistrar {
      * @param diskRses  resolves an RSE expression to the ids of the disk RSEs it selects
      * @param campaigns the tape-staging path of inputs on tape only (null: none, they go through the pin rule)
      */
-    public TaskRegistrar(BridgeService tasks, BridgeStore store, ScopeStore scopes, AccountStore accounts, TaskPins pins,
-                         ReleaseGate gate, Function<String, List<String>> diskRses, Clock clock, BridgeSettings settings,
-                         TaskCampaigns campaigns) {
+    public TaskRegistrar(BridgeService tasks, TaskRegistrationStore store, ScopeStore scopes, AccountStore accounts,
+                         TaskPins pins, ReleaseGate gate, Function<String, List<String>> diskRses, Clock clock,
+                         BridgeSettings settings, TaskCampaigns campaigns) {
         this.tasks = tasks;
         this.campaigns = campaigns;
         this.store = store;
@@ -170,7 +171,7 @@ public final class TaskRegistrar {
     }
 
     private Optional<TaskWithJobs> existing(String taskId, String fingerprint) {
-        Optional<Task> found = store.task(taskId);
+        Optional<Task> found = tasks.find(taskId);
         if (found.isEmpty()) {
             return Optional.empty();
         }

@@ -84,7 +84,7 @@ class PinsTest extends StoreTest {
 
     @Test
     void anAbandonedTasksPinsExpireWhileALiveTaskKeepsItsOwn() {
-        LeaseExpirer expirer = new LeaseExpirer(f.bridge, f.ender, clock, 100);
+        LeaseExpirer expirer = new LeaseExpirer(f.leases, f.ender, clock, 100);
         f.registrar.register(task("t1", List.of(files.get(0), files.get(1)), 3600), "jdoe");
         f.registrar.register(task("t2", List.of(files.get(1)), 3600), "alice");
 

@@ -121,10 +121,10 @@ final class TapeTaskFixture implements AutoCloseable {
                 .filter(r -> r.rseType() != RseType.TAPE).map(Rse::id).toList();
         TaskCampaigns tapeInputs = new TaskCampaigns(campaignService, endpoints, 100, 100_000_000);
         TaskPins pins = new TaskPins(b.ruleService, bridgeSettings.activity());
-        service = new BridgeService(b.bridge, b.notifier, clock, bridgeSettings, tapeInputs);
-        registrar = new TaskRegistrar(service, b.bridge, new ScopeStore(store, clock), b.accounts, pins, b.gate, diskRses,
+        service = new BridgeService(b.bridge, b.leases, b.notifier, clock, bridgeSettings, tapeInputs);
+        registrar = new TaskRegistrar(service, b.registrations, new ScopeStore(store, clock), b.accounts, pins, b.gate, diskRses,
                 clock, bridgeSettings, tapeInputs);
-        ender = new TaskEnder(service, b.bridge, pins, new OutputRegistrar(new JobOutputs(store, b.dids, b.replicas,
+        ender = new TaskEnder(service, b.endings, pins, new OutputRegistrar(new JobOutputs(store, b.dids, b.replicas,
                 b.attachments)), clock, tapeInputs);
     }
 
