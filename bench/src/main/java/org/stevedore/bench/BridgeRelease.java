@@ -44,6 +44,7 @@ import org.stevedore.catalog.scope.ScopeStore;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.RuleExpiry;
 import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.transfer.store.RequestStore;
@@ -106,8 +107,8 @@ final class BridgeRelease {
                 WebhookDeliveries.enqueue(tx, r.taskId(), r.jobIds(), r.fromSeq(), r.toSeq(), now);
             }, List.of(notifier, stopwatch), diskRses);
             BridgeSettings settings = BridgeSettings.defaults();
-            BridgeService tasks = new BridgeService(new BridgeStore(store), new LeaseStore(store), notifier, clock,
-                    settings);
+            BridgeService tasks = new BridgeService(new BridgeStore(store), new LeaseStore(store, new RuleExpiry()),
+                    notifier, clock, settings);
             TaskRegistrar service = new TaskRegistrar(tasks, new TaskRegistrationStore(store, dids, attachments),
                     new ScopeStore(store, clock), accounts, new TaskPins(ruleService, settings.activity()), gate, diskRses,
                     clock, settings);

@@ -46,6 +46,7 @@ import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.RuleExpiry;
 import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.rules.workers.RuleReevaluator;
@@ -103,7 +104,7 @@ public final class BridgeFixture {
         bridge = new BridgeStore(store);
         registrations = new TaskRegistrationStore(store, dids, attachments);
         endings = new TaskEndStore(store, queue);
-        leases = new LeaseStore(store);
+        leases = new LeaseStore(store, new RuleExpiry());
         events = new Events(store, clock);
         java.util.function.Function<String, List<String>> diskRses = e -> resolver.resolve(e).stream()
                 .filter(r -> r.rseType() != RseType.TAPE).map(Rse::id).toList();

@@ -44,6 +44,7 @@ import org.stevedore.catalog.scope.ScopeStore;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.RuleExpiry;
 import org.stevedore.tape.campaign.CampaignService;
 import org.stevedore.tape.endpoint.TapeEndpoints;
 import org.stevedore.web.config.DaemonConfig.DaemonLifecycle;
@@ -78,7 +79,7 @@ public class BridgeConfig {
 
     @Bean
     LeaseStore leaseStore(Store store) {
-        return new LeaseStore(store);
+        return new LeaseStore(store, new RuleExpiry());
     }
 
     @Bean
