@@ -103,7 +103,7 @@ public final class BridgeFixture {
         requests = new RequestStore(store, clock, rules, availability);
         bridge = new BridgeStore(store);
         registrations = new TaskRegistrationStore(store, dids, attachments);
-        endings = new TaskEndStore(store, queue);
+        endings = new TaskEndStore(store, attachments);
         leases = new LeaseStore(store, new RuleExpiry());
         events = new Events(store, clock);
         java.util.function.Function<String, List<String>> diskRses = e -> resolver.resolve(e).stream()

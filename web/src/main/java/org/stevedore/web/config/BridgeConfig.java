@@ -34,7 +34,6 @@ import org.stevedore.catalog.daemon.DaemonSettings;
 import org.stevedore.catalog.daemon.HeartbeatStore;
 import org.stevedore.catalog.did.AttachmentStore;
 import org.stevedore.catalog.did.DidStore;
-import org.stevedore.catalog.did.UpdatedDidQueue;
 import org.stevedore.catalog.outbox.Events;
 import org.stevedore.catalog.replica.ReplicaAvailability;
 import org.stevedore.catalog.replica.ReplicaStore;
@@ -73,8 +72,8 @@ public class BridgeConfig {
     }
 
     @Bean
-    TaskEndStore taskEndStore(Store store, UpdatedDidQueue queue) {
-        return new TaskEndStore(store, queue);
+    TaskEndStore taskEndStore(Store store, AttachmentStore attachments) {
+        return new TaskEndStore(store, attachments);
     }
 
     @Bean

@@ -14,8 +14,8 @@ import org.neo4j.driver.TransactionContext;
 import org.neo4j.driver.Value;
 import org.stevedore.bridge.store.BridgeStore.Job;
 import org.stevedore.bridge.store.BridgeStore.Task;
+import org.stevedore.catalog.did.AttachmentStore;
 import org.stevedore.catalog.did.DidRef;
-import org.stevedore.catalog.did.UpdatedDidQueue;
 import org.stevedore.catalog.store.Store;
 
 /**
@@ -30,11 +30,11 @@ public final class TaskEndStore {
     }
 
     private final Store store;
-    private final UpdatedDidQueue updatedDids;
+    private final AttachmentStore attachments;
 
-    public TaskEndStore(Store store, UpdatedDidQueue updatedDids) {
+    public TaskEndStore(Store store, AttachmentStore attachments) {
         this.store = store;
-        this.updatedDids = updatedDids;
+        this.attachments = attachments;
     }
 
     /** Remembers an output dataset of a task (scope:name), to be closed when the task ends. */
@@ -86,23 +86,23 @@ public final class TaskEndStore {
         void check(String from, String to);
     }
 
-    /** Detaches from the task's dataset the files of a job no unfinished job of the task needs any more. */
+    /**
+     * Detaches from the task's dataset the files of a job no unfinished job of the task needs any more: found here,
+     * detached by the catalog's attachment store (which keeps the dataset's counters and queues the change for rules),
+     * in this transaction.
+     */
     private List<String> unpinUnneeded(TransactionContext tx, String taskId, String jobId, long now) {
         Record r = tx.run("""
                 MATCH (t:BridgeTask {id: $task})-[:HAS_JOB]->(:BridgeJob {id: $job})-[:NEEDS]->(f:Did)
                 WHERE NOT EXISTS { MATCH (f)<-[:NEEDS]-(o:BridgeJob) WHERE o.task_id = $task AND o.state IN ['HELD', 'RELEASED'] }
-                MATCH (d:Did {key: t.dataset_key})-[c:CONTAINS]->(f)
-                DELETE c
-                WITH d, collect(f.key) AS keys, count(f) AS n, sum(coalesce(f.bytes, 0)) AS bytes
-                SET d.length = d.length - n, d.bytes = d.bytes - bytes, d.updated_at = $now
-                RETURN d.scope AS scope, d.name AS name, keys
-                """, Map.of("task", taskId, "job", jobId, "now", now)).list().stream().findFirst().orElse(null);
+                MATCH (d:Did {key: t.dataset_key})-[:CONTAINS]->(f)
+                RETURN d.scope AS scope, d.name AS name, collect(f.key) AS keys
+                """, Map.of("task", taskId, "job", jobId)).list().stream().findFirst().orElse(null);
         if (r == null) {
             return List.of();
         }
         List<String> keys = r.get("keys").asList(Value::asString);
-        updatedDids.push(tx, new DidRef(r.get("scope").asString(), r.get("name").asString()),
-                UpdatedDidQueue.Action.DETACH, keys, now);
+        attachments.detachIn(tx, new DidRef(r.get("scope").asString(), r.get("name").asString()), keys, now);
         return keys;
     }
 
