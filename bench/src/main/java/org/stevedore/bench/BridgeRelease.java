@@ -13,13 +13,15 @@ import org.stevedore.bridge.gate.ReleaseGate;
 import org.stevedore.bridge.gate.ReleaseListener;
 import org.stevedore.bridge.gate.ReleaseNotifier;
 import org.stevedore.bridge.gate.ReleaseWorker;
-import org.stevedore.bridge.output.OutputRegistrar;
 import org.stevedore.bridge.pin.TaskPins;
 import org.stevedore.bridge.store.BridgeStore;
-import org.stevedore.bridge.store.JobOutputs;
+import org.stevedore.bridge.store.LeaseStore;
+import org.stevedore.bridge.store.ReleaseStore;
+import org.stevedore.bridge.store.TaskRegistrationStore;
 import org.stevedore.bridge.store.WebhookDeliveries;
 import org.stevedore.bridge.task.BridgeService;
 import org.stevedore.bridge.task.BridgeSettings;
+import org.stevedore.bridge.task.TaskRegistrar;
 import org.stevedore.bridge.task.TaskRegistration;
 import org.stevedore.catalog.account.AccountLimitStore;
 import org.stevedore.catalog.account.AccountStore;
@@ -43,6 +45,7 @@ import org.stevedore.catalog.store.Store;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.rules.store.LockOutcomes;
+import org.stevedore.rules.store.RuleExpiry;
 import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.transfer.store.RequestClaims;
@@ -92,7 +95,6 @@ final class BridgeRelease {
             ReplicaAvailability availability = new ReplicaAvailability();
             RequestClaims claims = new RequestClaims(store, clock);
             RequestOutcomes outcomes = new RequestOutcomes(store, clock, new LockOutcomes(rules), availability);
-            BridgeStore bridge = new BridgeStore(store, dids, attachments, queue);
             java.util.function.Function<String, List<String>> diskRses = e -> resolver.resolve(e).stream()
                     .filter(r -> r.rseType() != RseType.TAPE).map(Rse::id).toList();
 
@@ -103,15 +105,17 @@ final class BridgeRelease {
             };
             ReleaseNotifier notifier = new ReleaseNotifier(8);
             Map<String, Long> queriedAt = new ConcurrentHashMap<>(n * 2);
-            ReleaseGate gate = new ReleaseGate(bridge, clock, (tx, r, now) -> {
+            ReleaseGate gate = new ReleaseGate(new ReleaseStore(store), clock, (tx, r, now) -> {
                 long at = System.nanoTime();
                 r.jobIds().forEach(j -> queriedAt.put(j, at));
                 WebhookDeliveries.enqueue(tx, r.taskId(), r.jobIds(), r.fromSeq(), r.toSeq(), now);
             }, List.of(notifier, stopwatch), diskRses);
             BridgeSettings settings = BridgeSettings.defaults();
-            BridgeService service = new BridgeService(bridge, new ScopeStore(store, clock), accounts,
-                    new TaskPins(ruleService, settings.activity()), new OutputRegistrar(new JobOutputs(store, dids,
-                    replicas, attachments)), gate, notifier, diskRses, clock, settings);
+            BridgeService tasks = new BridgeService(new BridgeStore(store), new LeaseStore(store, new RuleExpiry()),
+                    notifier, clock, settings);
+            TaskRegistrar service = new TaskRegistrar(tasks, new TaskRegistrationStore(store, dids, attachments),
+                    new ScopeStore(store, clock), accounts, new TaskPins(ruleService, settings.activity()), gate, diskRses,
+                    clock, settings);
 
             accounts.add("root", AccountType.SERVICE, null);
             accounts.add("bench", AccountType.USER, null);

@@ -14,9 +14,15 @@ import org.stevedore.bridge.output.OutputRegistrar;
 import org.stevedore.bridge.pin.TaskPins;
 import org.stevedore.bridge.store.BridgeStore;
 import org.stevedore.bridge.store.JobOutputs;
+import org.stevedore.bridge.store.LeaseStore;
+import org.stevedore.bridge.store.ReleaseStore;
+import org.stevedore.bridge.store.TaskEndStore;
+import org.stevedore.bridge.store.TaskRegistrationStore;
 import org.stevedore.bridge.store.WebhookDeliveries;
 import org.stevedore.bridge.task.BridgeService;
 import org.stevedore.bridge.task.BridgeSettings;
+import org.stevedore.bridge.task.TaskEnder;
+import org.stevedore.bridge.task.TaskRegistrar;
 import org.stevedore.bridge.task.TaskRegistration;
 import org.stevedore.catalog.account.AccountLimitStore;
 import org.stevedore.catalog.account.AccountStore;
@@ -42,6 +48,7 @@ import org.stevedore.rules.evaluation.RuleMaintenance;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.rules.store.LockOutcomes;
+import org.stevedore.rules.store.RuleExpiry;
 import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleStore;
@@ -74,10 +81,15 @@ public final class BridgeFixture {
     public final RequestClaims claims;
     public final RequestOutcomes outcomes;
     public final BridgeStore bridge;
+    public final TaskRegistrationStore registrations;
+    public final TaskEndStore endings;
+    public final LeaseStore leases;
     public final ReleaseNotifier notifier = new ReleaseNotifier(8);
-    public final List<BridgeStore.Released> heard = java.util.Collections.synchronizedList(new ArrayList<>());
+    public final List<ReleaseStore.Released> heard = java.util.Collections.synchronizedList(new ArrayList<>());
     public final ReleaseGate gate;
     public final BridgeService service;
+    public final TaskRegistrar registrar;
+    public final TaskEnder ender;
     public final ReleaseWorker worker;
     public final Events events;
 
@@ -102,17 +114,23 @@ public final class BridgeFixture {
         reevaluator = new RuleReevaluator(queue, maintenance, 100);
         claims = new RequestClaims(store, clock);
         outcomes = new RequestOutcomes(store, clock, new LockOutcomes(rules), availability);
-        bridge = new BridgeStore(store, dids, attachments, queue);
+        bridge = new BridgeStore(store);
+        registrations = new TaskRegistrationStore(store, dids, attachments);
+        endings = new TaskEndStore(store, attachments);
+        leases = new LeaseStore(store, new RuleExpiry());
         events = new Events(store, clock);
         java.util.function.Function<String, List<String>> diskRses = e -> resolver.resolve(e).stream()
                 .filter(r -> r.rseType() != RseType.TAPE).map(Rse::id).toList();
         ReleaseListener recorder = heard::addAll;
-        gate = new ReleaseGate(bridge, clock, (tx, r, now) -> WebhookDeliveries.enqueue(tx, r.taskId(), r.jobIds(),
+        gate = new ReleaseGate(new ReleaseStore(store), clock, (tx, r, now) -> WebhookDeliveries.enqueue(tx, r.taskId(), r.jobIds(),
                 r.fromSeq(), r.toSeq(), now), List.of(notifier, recorder), diskRses);
         BridgeSettings settings = BridgeSettings.defaults().withServiceAccount("root");
-        service = new BridgeService(bridge, new ScopeStore(store, clock), accounts,
-                new TaskPins(ruleService, settings.activity()), new OutputRegistrar(new JobOutputs(store, dids, replicas,
-                attachments)), gate, notifier, diskRses, clock, settings);
+        service = new BridgeService(bridge, leases, notifier, clock, settings);
+        TaskPins pins = new TaskPins(ruleService, settings.activity());
+        registrar = new TaskRegistrar(service, registrations, new ScopeStore(store, clock), accounts, pins, gate, diskRses,
+                clock, settings);
+        ender = new TaskEnder(service, endings, pins, new OutputRegistrar(new JobOutputs(store, dids, replicas,
+                attachments)), clock, null);
         worker = new ReleaseWorker(gate, events, clock, new ReleaseWorker.Settings(Duration.ZERO, Duration.ofSeconds(2),
                 Duration.ofSeconds(60), Duration.ofSeconds(30)));
         availability.subscribe(worker);

@@ -206,7 +206,23 @@ public final class AttachmentStore {
             if (!missing.isEmpty()) {
                 throw new DataIdentifierNotFound("Data identifier '" + missing.get(0) + "' is not attached to '" + parent + "'");
             }
-            long now = clock.millis();
+            detachIn(tx, parent, keys, clock.millis());
+            return null;
+        });
+    }
+
+    /**
+     * Detaches children from a parent inside the caller's transaction, one statement per batch: the parent's counters
+     * shrink and the change is queued for rules, as {@link #detach} does. Checks nothing: the caller passes keys it
+     * found attached (detach above; the workload bridge, for the files its task's jobs no longer need, under the
+     * task's lock), so that what is queued is what was detached.
+     */
+    public void detachIn(TransactionContext tx, DidRef parent, List<String> keys, long now) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        int batch = store.batchSize();
+        for (int from = 0; from < keys.size(); from += batch) {
             tx.run("""
                     MATCH (p:Did {key: $parent})
                     UNWIND $keys AS k
@@ -214,10 +230,10 @@ public final class AttachmentStore {
                     DELETE rel
                     WITH p, count(c) AS n, sum(coalesce(c.bytes, 0)) AS bytes
                     SET p.length = p.length - n, p.bytes = p.bytes - bytes, p.updated_at = $now
-                    """, Map.of("parent", parent.key(), "keys", keys, "now", now)).consume();
-            updatedDids.push(tx, parent, UpdatedDidQueue.Action.DETACH, keys, now);
-            return null;
-        });
+                    """, Map.of("parent", parent.key(), "keys", keys.subList(from, Math.min(keys.size(), from + batch)),
+                    "now", now)).consume();
+        }
+        updatedDids.push(tx, parent, UpdatedDidQueue.Action.DETACH, keys, now);
     }
 
     private static List<String> distinctKeys(List<DidRef> children, DidRef parent) {

@@ -23,6 +23,8 @@ import org.stevedore.bridge.store.BridgeStore.JobReplica;
 import org.stevedore.bridge.store.BridgeStore.Task;
 import org.stevedore.bridge.store.JobOutputs;
 import org.stevedore.bridge.task.BridgeService;
+import org.stevedore.bridge.task.TaskEnder;
+import org.stevedore.bridge.task.TaskRegistrar;
 import org.stevedore.bridge.task.TaskRegistration;
 import org.stevedore.catalog.error.InvalidObject;
 import org.stevedore.catalog.replica.ReplicaState;
@@ -63,7 +65,7 @@ public class BridgeController {
         if (body == null) {
             throw new InvalidObject("A task needs a body: {\"taskId\", \"inputs\", \"rseExpression\", \"jobs\" or \"split\"}");
         }
-        BridgeService.Registered registered = gateway.register(caller, body);
+        TaskRegistrar.Registered registered = gateway.register(caller, body);
         Map<String, Object> doc = task(registered.task().task());
         doc.put("jobs", registered.task().jobs().stream().map(BridgeController::job).toList());
         return ResponseEntity.status(registered.created() ? HttpStatus.CREATED : HttpStatus.OK).body(doc);
@@ -147,8 +149,8 @@ public class BridgeController {
         if (body == null) {
             throw new InvalidObject("A job end report needs a body: {\"state\": \"done\"|\"failed\"|\"cancelled\"}");
         }
-        BridgeService.EndState state = BridgeService.EndState.parse(body.state());
-        BridgeService.JobOutput output = body.outputs() == null ? null : new BridgeService.JobOutput(
+        TaskEnder.EndState state = TaskEnder.EndState.parse(body.state());
+        TaskEnder.JobOutput output = body.outputs() == null ? null : new TaskEnder.JobOutput(
                 body.outputs().scope(), body.outputs().dataset(), body.outputs().files());
         var ended = gateway.end(caller, id, state, output);
         Map<String, Object> doc = job(ended.job());

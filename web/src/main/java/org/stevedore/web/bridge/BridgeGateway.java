@@ -9,8 +9,10 @@ import org.stevedore.auth.policy.Action;
 import org.stevedore.auth.policy.Target;
 import org.stevedore.bridge.store.BridgeStore.Job;
 import org.stevedore.bridge.store.BridgeStore.Task;
-import org.stevedore.bridge.store.BridgeStore;
+import org.stevedore.bridge.store.TaskEndStore;
 import org.stevedore.bridge.task.BridgeService;
+import org.stevedore.bridge.task.TaskEnder;
+import org.stevedore.bridge.task.TaskRegistrar;
 import org.stevedore.bridge.task.TaskRegistration;
 import org.stevedore.web.auth.Caller;
 import org.stevedore.web.auth.Permissions;
@@ -25,40 +27,43 @@ public class BridgeGateway {
 
     private final Permissions permissions;
     private final BridgeService service;
+    private final TaskRegistrar registrar;
+    private final TaskEnder ender;
 
-    public BridgeGateway(Permissions permissions, BridgeService service) {
+    public BridgeGateway(Permissions permissions, BridgeService service, TaskRegistrar registrar, TaskEnder ender) {
         this.permissions = permissions;
         this.service = service;
+        this.registrar = registrar;
+        this.ender = ender;
     }
 
     /** register_task on every scope of the task's inputs ({@code scope:name}; malformed ones are the service's). */
-    public BridgeService.Registered register(Caller caller, TaskRegistration request) {
+    public TaskRegistrar.Registered register(Caller caller, TaskRegistration request) {
         Set<String> scopes = new LinkedHashSet<>();
         if (request.inputs() != null) {
             request.inputs().stream().filter(i -> i != null && i.indexOf(':') > 0)
                     .forEach(i -> scopes.add(i.substring(0, i.indexOf(':'))));
         }
         permissions.requireOnScopes(caller, Action.REGISTER_TASK, scopes);
-        return service.register(request, caller.account());
+        return registrar.register(request, caller.account());
     }
 
     /** cancel_task on the task (404 before 403: the task must exist), then its cancellation. */
     public Task cancel(Caller caller, String taskId) {
         requireOnTask(caller, Action.CANCEL_TASK, service.peek(taskId));
-        return service.cancel(taskId);
+        return ender.cancel(taskId);
     }
 
     /**
      * report_job on the job's task, and on the scope of its outputs when it names one; then the job ends.
      */
-    public BridgeStore.Ended end(Caller caller, String jobId, BridgeService.EndState state,
-                                 BridgeService.JobOutput output) {
+    public TaskEndStore.Ended end(Caller caller, String jobId, TaskEnder.EndState state, TaskEnder.JobOutput output) {
         Job job = service.job(jobId);
         requireOnTask(caller, Action.REPORT_JOB, service.peek(job.taskId()));
         if (output != null && output.scope() != null) {
             permissions.require(caller, Action.REPORT_JOB, Target.scope(output.scope()));
         }
-        return service.endJob(jobId, state, output, caller.account());
+        return ender.endJob(jobId, state, output, caller.account());
     }
 
     /** The action on every scope of the task (a task without inputs: on its account alone). */

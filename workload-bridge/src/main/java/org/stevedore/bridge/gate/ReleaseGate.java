@@ -8,24 +8,24 @@ import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stevedore.bridge.store.BridgeStore.Released;
-import org.stevedore.bridge.store.BridgeStore;
+import org.stevedore.bridge.store.ReleaseStore.Released;
+import org.stevedore.bridge.store.ReleaseStore;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.error.StevedoreException;
 
 /**
  * The release gate: a job goes from HELD to RELEASED only when every one of its files has an AVAILABLE replica on an
  * RSE of its task's disk expression, and then at once. The check and the release happen in one store transaction
- * under the task's lock ({@link BridgeStore#release}); this class decides which tasks and files to look at, and tells
+ * under the task's lock ({@link ReleaseStore#release}); this class decides which tasks and files to look at, and tells
  * the listeners after the commit.
  */
 public final class ReleaseGate {
 
     private static final Logger log = LoggerFactory.getLogger(ReleaseGate.class);
 
-    private final BridgeStore store;
+    private final ReleaseStore store;
     private final Clock clock;
-    private final BridgeStore.ReleaseHook hook;
+    private final ReleaseStore.ReleaseHook hook;
     private final List<ReleaseListener> listeners;
     private final Function<String, List<String>> diskRses;
 
@@ -33,7 +33,7 @@ public final class ReleaseGate {
      * @param hook     runs in each release transaction (webhook deliveries)
      * @param diskRses resolves a task's expression to the ids of the disk RSEs its jobs may read from
      */
-    public ReleaseGate(BridgeStore store, Clock clock, BridgeStore.ReleaseHook hook, List<ReleaseListener> listeners,
+    public ReleaseGate(ReleaseStore store, Clock clock, ReleaseStore.ReleaseHook hook, List<ReleaseListener> listeners,
                        Function<String, List<String>> diskRses) {
         this.store = store;
         this.clock = clock;
@@ -82,7 +82,7 @@ public final class ReleaseGate {
             refreshRses(task.getKey(), task.getValue().getKey(), task.getValue().getValue());
             String after = "";
             do {
-                BridgeStore.Slice slice = store.releaseSlice(task.getKey(), after, jobsPerSlice, clock.millis(), hook);
+                ReleaseStore.Slice slice = store.releaseSlice(task.getKey(), after, jobsPerSlice, clock.millis(), hook);
                 all.addAll(announce(slice.released()));
                 after = slice.lastJobId();
                 between.run();

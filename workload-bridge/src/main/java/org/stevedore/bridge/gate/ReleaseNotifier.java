@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.stevedore.bridge.store.BridgeStore.Released;
+import org.stevedore.bridge.store.ReleaseStore.Released;
 
 /**
  * What long-polls wait on: a counter that moves on every release in this process, and a bounded number of waiting

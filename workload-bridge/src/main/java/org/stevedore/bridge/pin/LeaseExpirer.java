@@ -1,8 +1,8 @@
 package org.stevedore.bridge.pin;
 
 import java.time.Clock;
-import org.stevedore.bridge.store.BridgeStore;
-import org.stevedore.bridge.task.BridgeService;
+import org.stevedore.bridge.store.LeaseStore;
+import org.stevedore.bridge.task.TaskEnder;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.daemon.WorkResult;
 import org.stevedore.catalog.daemon.Worker;
@@ -12,14 +12,14 @@ public final class LeaseExpirer implements Worker {
 
     public static final String EXECUTABLE = "bridge-lease-expirer";
 
-    private final BridgeStore store;
-    private final BridgeService service;
+    private final LeaseStore store;
+    private final TaskEnder ender;
     private final Clock clock;
     private final int batch;
 
-    public LeaseExpirer(BridgeStore store, BridgeService service, Clock clock, int batch) {
+    public LeaseExpirer(LeaseStore store, TaskEnder ender, Clock clock, int batch) {
         this.store = store;
-        this.service = service;
+        this.ender = ender;
         this.clock = clock;
         this.batch = batch;
     }
@@ -33,7 +33,7 @@ public final class LeaseExpirer implements Worker {
     public WorkResult runOnce(Partition partition) {
         int n = 0;
         for (String taskId : store.leaseExpired(partition, clock.millis(), batch)) {
-            if (service.expire(taskId)) {
+            if (ender.expire(taskId)) {
                 n++;
             }
         }

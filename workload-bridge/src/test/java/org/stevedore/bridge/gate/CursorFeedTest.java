@@ -30,7 +30,7 @@ class CursorFeedTest extends StoreTest {
     void aReaderFollowingTheCursorSeesEveryReleasedJobExactlyOnceInReleaseOrder() throws Exception {
         BridgeFixture f = new BridgeFixture(store, MutableClock.at("2026-11-22T10:00:00Z"));
         List<String> files = f.files("f", JOBS, "SRC");
-        f.service.register(BridgeFixture.split("t1", files, "DISK_A", 1), "jdoe");
+        f.registrar.register(BridgeFixture.split("t1", files, "DISK_A", 1), "jdoe");
         List<String> requests = new ArrayList<>(f.submitAll());
         assertThat(requests).hasSize(JOBS);
         // Each finisher's commit runs the gate on its own thread: concurrent release transactions on one task.

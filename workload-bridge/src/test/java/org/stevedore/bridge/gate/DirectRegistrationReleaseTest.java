@@ -36,7 +36,7 @@ class DirectRegistrationReleaseTest extends StoreTest {
     void taskOfThreeOneFileJobs() throws Exception {
         f = new BridgeFixture(store, MutableClock.at("2026-11-22T10:00:00Z"));
         files = f.files("f", 3, "SRC");
-        f.service.register(BridgeFixture.split("t", files, "DISK_A|DISK_B", 1), "jdoe");
+        f.registrar.register(BridgeFixture.split("t", files, "DISK_A|DISK_B", 1), "jdoe");
         for (String k : files) {
             String picked = store.read(tx -> tx.run("""
                     MATCH (:Did {key: $k})-[r:REPLICA {state: 'COPYING'}]->(rse:Rse) RETURN rse.rse

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.stevedore.bridge.BridgeFixture;
 import org.stevedore.bridge.error.InvalidJobState;
-import org.stevedore.bridge.task.BridgeService.EndState;
+import org.stevedore.bridge.task.TaskEnder.EndState;
 import org.stevedore.bridge.task.TaskRegistration;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.testing.MutableClock;
@@ -49,7 +49,7 @@ class GateInvariantTest extends StoreTest {
                 from += n;
             }
             String id = "t" + t;
-            f.service.register(new TaskRegistration(id, inputs, EXPRESSIONS[t], 86400, null, jobs, null, null), "jdoe");
+            f.registrar.register(new TaskRegistration(id, inputs, EXPRESSIONS[t], 86400, null, jobs, null, null), "jdoe");
             tasks.add(id);
         }
         List<String> pending = new ArrayList<>(f.submitAll());
@@ -66,14 +66,14 @@ class GateInvariantTest extends StoreTest {
             } else if (dice < 67) {
                 String task = tasks.get(random.nextInt(tasks.size()));
                 if ("ACTIVE".equals(f.bridge.task(task).orElseThrow().state())) {
-                    f.service.cancel(task);
+                    f.ender.cancel(task);
                 }
             } else if (dice < 90) {
                 var jobs = f.bridge.jobs(tasks.get(random.nextInt(tasks.size())));
                 var job = jobs.get(random.nextInt(jobs.size()));
                 EndState end = EndState.values()[random.nextInt(3)];
                 try {
-                    f.service.endJob(job.id(), end);
+                    f.ender.endJob(job.id(), end);
                 } catch (InvalidJobState expected) {
                     // ending a HELD job as done/failed, or an ended job otherwise: refused, nothing changes
                 }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.stevedore.bridge.BridgeFixture;
 import org.stevedore.bridge.store.BridgeStore.Job;
-import org.stevedore.bridge.task.BridgeService.EndState;
+import org.stevedore.bridge.task.TaskEnder.EndState;
 import org.stevedore.bridge.task.TaskRegistration;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.testing.MutableClock;
@@ -43,40 +43,40 @@ class PinsTest extends StoreTest {
 
     @Test
     void cancellingATaskReleasesOnlyTheFilesNoOtherTaskNeeds() {
-        f.service.register(task("t1", List.of(files.get(0), files.get(1)), 3600), "jdoe");
-        f.service.register(task("t2", List.of(files.get(1), files.get(2)), 3600), "alice");
+        f.registrar.register(task("t1", List.of(files.get(0), files.get(1)), 3600), "jdoe");
+        f.registrar.register(task("t2", List.of(files.get(1), files.get(2)), 3600), "alice");
         assertThat(List.of(pins(files.get(0)), pins(files.get(1)), pins(files.get(2)))).containsExactly(1L, 2L, 1L);
 
-        f.service.cancel("t1");
+        f.ender.cancel("t1");
 
         assertThat(List.of(pins(files.get(0)), pins(files.get(1)), pins(files.get(2)))).containsExactly(-1L, 1L, 1L);
         assertThat(f.bridge.jobs("t1")).extracting(Job::state).containsOnly("CANCELLED");
         assertThat(f.bridge.jobs("t2")).extracting(Job::state).containsOnly("RELEASED");
         assertThat(f.bridge.task("t2").orElseThrow().state()).isEqualTo("ACTIVE");
         // Cancelling again is harmless.
-        assertThat(f.service.cancel("t1").state()).isEqualTo("CANCELLED");
+        assertThat(f.ender.cancel("t1").state()).isEqualTo("CANCELLED");
     }
 
     @Test
     void aFileIsUnpinnedWhenTheLastJobOfTheTaskNeedingItEnds() {
-        f.service.register(new TaskRegistration("t1", files, "DISK_A", 3600, null, List.of(
+        f.registrar.register(new TaskRegistration("t1", files, "DISK_A", 3600, null, List.of(
                 new TaskRegistration.JobSpec("j1", List.of(files.get(0), files.get(1))),
                 new TaskRegistration.JobSpec("j2", List.of(files.get(1))),
                 new TaskRegistration.JobSpec("j3", List.of(files.get(2)))), null, null), "jdoe");
-        f.service.register(task("t2", List.of(files.get(0)), 3600), "alice");
+        f.registrar.register(task("t2", List.of(files.get(0)), 3600), "alice");
         f.drainReevaluation();
 
-        f.service.endJob("j1", EndState.DONE);
+        f.ender.endJob("j1", EndState.DONE);
         f.drainReevaluation();
         // f0: t1 needs it no more, t2 still does; f1: j2 of t1 still needs it.
         assertThat(List.of(pins(files.get(0)), pins(files.get(1)))).containsExactly(1L, 1L);
 
-        f.service.endJob("j2", EndState.FAILED);
+        f.ender.endJob("j2", EndState.FAILED);
         f.drainReevaluation();
         assertThat(pins(files.get(1))).isEqualTo(-1L);
         assertThat(pins(files.get(2))).isEqualTo(1L);
 
-        f.service.endJob("j3", EndState.DONE);
+        f.ender.endJob("j3", EndState.DONE);
         assertThat(f.bridge.task("t1").orElseThrow().state()).isEqualTo("FINISHED");
         assertThat(pins(files.get(2))).isEqualTo(-1L);
         assertThat(pins(files.get(0))).isEqualTo(1L);
@@ -84,9 +84,9 @@ class PinsTest extends StoreTest {
 
     @Test
     void anAbandonedTasksPinsExpireWhileALiveTaskKeepsItsOwn() {
-        LeaseExpirer expirer = new LeaseExpirer(f.bridge, f.service, clock, 100);
-        f.service.register(task("t1", List.of(files.get(0), files.get(1)), 3600), "jdoe");
-        f.service.register(task("t2", List.of(files.get(1)), 3600), "alice");
+        LeaseExpirer expirer = new LeaseExpirer(f.leases, f.ender, clock, 100);
+        f.registrar.register(task("t1", List.of(files.get(0), files.get(1)), 3600), "jdoe");
+        f.registrar.register(task("t2", List.of(files.get(1)), 3600), "alice");
 
         clock.advance(Duration.ofMinutes(30));
         f.service.task("t2"); // t2's workflow is alive: its lease runs until 11:30, its rule with it

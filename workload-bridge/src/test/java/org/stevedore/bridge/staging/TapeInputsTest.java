@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stevedore.bridge.BridgeFixture;
 import org.stevedore.bridge.store.BridgeStore.Task;
-import org.stevedore.bridge.task.BridgeService;
+import org.stevedore.bridge.task.TaskEnder;
+import org.stevedore.bridge.task.TaskRegistrar;
 import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.catalog.testing.StoreTest;
 import org.stevedore.tape.store.Campaign;
@@ -80,7 +81,7 @@ class TapeInputsTest extends StoreTest {
             }
         };
 
-        BridgeService.Registered registered = f.service.register(BridgeFixture.listed("t1", inputs, "DISK_A", jobs), "jdoe");
+        TaskRegistrar.Registered registered = f.registrar.register(BridgeFixture.listed("t1", inputs, "DISK_A", jobs), "jdoe");
 
         Task task = f.service.task("t1");
         assertThat(task.campaignId()).isNotNull();
@@ -105,7 +106,7 @@ class TapeInputsTest extends StoreTest {
         assertThat(f.service.campaign(task).orElseThrow().copies().copied().files()).isEqualTo(3);
 
         // Registering again answers the task: no second campaign.
-        assertThat(f.service.register(BridgeFixture.listed("t1", inputs, "DISK_A", jobs), "jdoe").created()).isFalse();
+        assertThat(f.registrar.register(BridgeFixture.listed("t1", inputs, "DISK_A", jobs), "jdoe").created()).isFalse();
         assertThat(campaigns()).isEqualTo(1);
     }
 
@@ -114,11 +115,11 @@ class TapeInputsTest extends StoreTest {
         List<String> tape = f.files("t", 4, 2_000, TapeTaskFixture.TAPE);
         f.onWait = () -> f.campaigns.ids(java.util.EnumSet.of(CampaignState.RUNNING))
                 .forEach(id -> f.campaignService.pause(id));
-        f.service.register(BridgeFixture.split("t1", tape, "DISK_A", 1), "jdoe");
+        f.registrar.register(BridgeFixture.split("t1", tape, "DISK_A", 1), "jdoe");
         Task task = f.service.task("t1");
         assertThat(f.campaigns.get(task.campaignId()).state()).isEqualTo(CampaignState.PAUSED);
 
-        f.service.cancel("t1");
+        f.ender.cancel("t1");
 
         assertThat(f.campaigns.get(task.campaignId()).state()).isEqualTo(CampaignState.CANCELLED);
         assertThat(f.b.count("MATCH (r:Rule) RETURN count(r)", Map.of())).isZero();
@@ -129,12 +130,12 @@ class TapeInputsTest extends StoreTest {
         List<String> tape = f.files("t", 2, 2_000, TapeTaskFixture.TAPE);
         f.onWait = () -> f.campaigns.ids(java.util.EnumSet.of(CampaignState.RUNNING))
                 .forEach(id -> f.campaignService.pause(id));
-        f.service.register(BridgeFixture.listed("t1", tape, "DISK_A", oneJobPerFile("j", tape)), "jdoe");
+        f.registrar.register(BridgeFixture.listed("t1", tape, "DISK_A", oneJobPerFile("j", tape)), "jdoe");
         Task task = f.service.task("t1");
         assertThat(f.campaigns.get(task.campaignId()).staged().files()).isLessThan(2);
         assertThat(f.inDataset(task.datasetKey(), tape.get(0))).isFalse();
 
-        f.service.endJob("j0", BridgeService.EndState.CANCELLED);
+        f.ender.endJob("j0", TaskEnder.EndState.CANCELLED);
         f.onWait = () -> { };
         f.campaignService.resume(task.campaignId());
 
@@ -151,7 +152,7 @@ class TapeInputsTest extends StoreTest {
     @Test
     void tapeRsesWithoutAnEndpointKeepTheRulesOwnTransfers() {
         List<String> old = f.files("o", 2, 1_000, "OLD_TAPE");
-        f.service.register(BridgeFixture.split("t1", old, "DISK_A", 1), "jdoe");
+        f.registrar.register(BridgeFixture.split("t1", old, "DISK_A", 1), "jdoe");
         Task task = f.service.task("t1");
         assertThat(task.campaignId()).isNull();
         assertThat(campaigns()).isZero();
@@ -168,7 +169,7 @@ class TapeInputsTest extends StoreTest {
         jobs.putAll(oneJobPerFile("tape-", tape));
         f.onWait = () -> f.campaigns.ids(java.util.EnumSet.of(CampaignState.RUNNING))
                 .forEach(id -> f.campaignService.pause(id));
-        f.service.register(BridgeFixture.listed("t1", inputs, "DISK_A", jobs), "jdoe");
+        f.registrar.register(BridgeFixture.listed("t1", inputs, "DISK_A", jobs), "jdoe");
         // The state a crash after the task and its rule were written, before its campaign, leaves behind.
         String lost = f.service.task("t1").campaignId();
         f.campaignService.cancel(lost);
@@ -177,7 +178,7 @@ class TapeInputsTest extends StoreTest {
         assertThat(state("tape-0")).isEqualTo("HELD");
 
         f.onWait = () -> { };
-        assertThat(f.service.register(BridgeFixture.listed("t1", inputs, "DISK_A", jobs), "jdoe").created()).isFalse();
+        assertThat(f.registrar.register(BridgeFixture.listed("t1", inputs, "DISK_A", jobs), "jdoe").created()).isFalse();
 
         Task task = f.service.task("t1");
         assertThat(task.campaignId()).isNotNull().isNotEqualTo(lost);
@@ -187,7 +188,7 @@ class TapeInputsTest extends StoreTest {
         jobs.keySet().forEach(j -> assertThat(state(j)).as(j).isEqualTo("RELEASED"));
 
         // Once mended, a further retry makes nothing new.
-        f.service.register(BridgeFixture.listed("t1", inputs, "DISK_A", jobs), "jdoe");
+        f.registrar.register(BridgeFixture.listed("t1", inputs, "DISK_A", jobs), "jdoe");
         assertThat(campaigns()).isEqualTo(2);
         assertThat(f.service.task("t1").campaignId()).isEqualTo(task.campaignId());
     }

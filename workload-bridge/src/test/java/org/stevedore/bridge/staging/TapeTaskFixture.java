@@ -22,6 +22,8 @@ import org.stevedore.bridge.store.TaskFileDemand;
 import org.stevedore.bridge.task.BridgeService;
 import org.stevedore.bridge.task.BridgeSettings;
 import org.stevedore.bridge.task.TaskCampaigns;
+import org.stevedore.bridge.task.TaskEnder;
+import org.stevedore.bridge.task.TaskRegistrar;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.replica.NewReplica;
 import org.stevedore.catalog.rse.Lfn2Pfn;
@@ -70,6 +72,8 @@ final class TapeTaskFixture implements AutoCloseable {
     final CampaignJobs jobs;
     final CampaignService campaignService;
     final BridgeService service;
+    final TaskRegistrar registrar;
+    final TaskEnder ender;
     final LocalCopier copier = new LocalCopier(2);
     final Submitter submitter;
     final Poller poller;
@@ -116,10 +120,13 @@ final class TapeTaskFixture implements AutoCloseable {
         BridgeSettings bridgeSettings = BridgeSettings.defaults().withServiceAccount("root");
         java.util.function.Function<String, List<String>> diskRses = e -> resolver.resolve(e).stream()
                 .filter(r -> r.rseType() != RseType.TAPE).map(Rse::id).toList();
-        service = new BridgeService(b.bridge, new ScopeStore(store, clock), b.accounts,
-                new TaskPins(b.ruleService, bridgeSettings.activity()), new OutputRegistrar(new JobOutputs(store, b.dids,
-                b.replicas, b.attachments)), b.gate, b.notifier, diskRses, clock, bridgeSettings,
-                new TaskCampaigns(campaignService, endpoints, 100, 100_000_000));
+        TaskCampaigns tapeInputs = new TaskCampaigns(campaignService, endpoints, 100, 100_000_000);
+        TaskPins pins = new TaskPins(b.ruleService, bridgeSettings.activity());
+        service = new BridgeService(b.bridge, b.leases, b.notifier, clock, bridgeSettings, tapeInputs);
+        registrar = new TaskRegistrar(service, b.registrations, new ScopeStore(store, clock), b.accounts, pins, b.gate, diskRses,
+                clock, bridgeSettings, tapeInputs);
+        ender = new TaskEnder(service, b.endings, pins, new OutputRegistrar(new JobOutputs(store, b.dids, b.replicas,
+                b.attachments)), clock, tapeInputs);
     }
 
     Path dir(String rse) {

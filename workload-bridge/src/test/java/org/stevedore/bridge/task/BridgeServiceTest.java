@@ -56,7 +56,7 @@ class BridgeServiceTest extends StoreTest {
     @Test
     void jobsWhoseInputsAreOnDiskAlreadyAreReleasedAtRegistrationInOrder() {
         List<String> files = f.files("f", 3, "DISK_A");
-        var task = f.service.register(BridgeFixture.split("t1", files, "DISK_A", 1), "jdoe").task();
+        var task = f.registrar.register(BridgeFixture.split("t1", files, "DISK_A", 1), "jdoe").task();
         assertThat(task.jobs()).extracting(Job::id).containsExactly("t1-1", "t1-2", "t1-3");
         assertThat(task.jobs()).extracting(Job::state).containsOnly("RELEASED");
         assertThat(task.jobs()).extracting(Job::seq).containsExactlyInAnyOrder(1L, 2L, 3L);
@@ -68,7 +68,7 @@ class BridgeServiceTest extends StoreTest {
     @Test
     void aJobIsReleasedOnlyWhenEveryInputHasLandedOnTheTasksDisk() throws Exception {
         List<String> files = f.files("f", 3, "SRC");
-        f.service.register(BridgeFixture.listed("t1", files, "DISK_A",
+        f.registrar.register(BridgeFixture.listed("t1", files, "DISK_A",
                 jobs("j1", List.of(files.get(0), files.get(1)), "j2", List.of(files.get(2)))), "jdoe");
         assertThat(states("t1")).containsEntry("j1", "HELD").containsEntry("j2", "HELD");
         assertThat(f.submitAll()).hasSize(3);
@@ -91,7 +91,7 @@ class BridgeServiceTest extends StoreTest {
     @Test
     void aReplicaOnAnRseOutsideTheExpressionReleasesNothing() throws Exception {
         List<String> files = f.files("f", 1, "SRC");
-        f.service.register(BridgeFixture.split("t1", files, "DISK_A", 1), "jdoe");
+        f.registrar.register(BridgeFixture.split("t1", files, "DISK_A", 1), "jdoe");
         f.gate.checkPartition(Partition.whole());
         f.worker.runOnce(Partition.whole());
         assertThat(states("t1")).containsEntry("t1-1", "HELD");
@@ -100,7 +100,7 @@ class BridgeServiceTest extends StoreTest {
     @Test
     void replicasRegisteredDirectlyAreFoundByTheFullCheck() {
         List<String> files = f.files("f", 2, "SRC");
-        f.service.register(BridgeFixture.split("t1", files, "DISK_A", 2), "jdoe");
+        f.registrar.register(BridgeFixture.split("t1", files, "DISK_A", 2), "jdoe");
         // Copies registered by hand (no transfer, no event): the rule's COPYING replicas are set AVAILABLE directly.
         f.store.run("MATCH (f:Did)-[r:REPLICA]->(:Rse {rse: 'DISK_A'}) SET r.state = 'AVAILABLE'", Map.of());
         assertThat(states("t1")).containsEntry("t1-1", "HELD");
@@ -111,7 +111,7 @@ class BridgeServiceTest extends StoreTest {
     @Test
     void aFinishInAnotherInstanceIsHeardThroughTheOutbox() throws Exception {
         List<String> files = f.files("f", 1, "SRC");
-        f.service.register(BridgeFixture.split("t1", files, "DISK_A", 1), "jdoe");
+        f.registrar.register(BridgeFixture.split("t1", files, "DISK_A", 1), "jdoe");
         f.submitAll();
         f.worker.runOnce(Partition.whole()); // the first cycle polls the (empty) outbox and does the full check
         // Another instance's request store: its wake-up does not reach this worker, only its outbox event does.
@@ -128,7 +128,7 @@ class BridgeServiceTest extends StoreTest {
     void splittingMakesJobsOfNFilesInInputOrderWithTheLastOneShorter() {
         List<String> files = f.files("f", 5, "SRC");
         f.dataset("ds", files);
-        var task = f.service.register(BridgeFixture.split("t1", List.of("s:ds"), "DISK_A", 2), "jdoe").task();
+        var task = f.registrar.register(BridgeFixture.split("t1", List.of("s:ds"), "DISK_A", 2), "jdoe").task();
         assertThat(task.jobs()).extracting(j -> j.files().size()).containsExactly(2, 2, 1);
         assertThat(task.jobs().get(0).files()).containsExactly("s:f0", "s:f1");
     }
@@ -137,7 +137,7 @@ class BridgeServiceTest extends StoreTest {
     void anUnknownInputIsRefusedByNameAndNothingIsWritten() {
         List<String> files = f.files("f", 1, "SRC");
         long before = nodes();
-        assertThatThrownBy(() -> f.service.register(BridgeFixture.split("t1", List.of(files.get(0), "s:nope"),
+        assertThatThrownBy(() -> f.registrar.register(BridgeFixture.split("t1", List.of(files.get(0), "s:nope"),
                 "DISK_A", 1), "jdoe")).isInstanceOf(DataIdentifierNotFound.class).hasMessageContaining("s:nope");
         assertThat(nodes()).isEqualTo(before);
     }
@@ -146,20 +146,20 @@ class BridgeServiceTest extends StoreTest {
     void badJobListsAreRefusedNamingTheProblemAndWriteNothing() {
         List<String> files = f.files("f", 2, "SRC");
         long before = nodes();
-        assertThatThrownBy(() -> f.service.register(BridgeFixture.listed("t1", List.of(files.get(0)), "DISK_A",
+        assertThatThrownBy(() -> f.registrar.register(BridgeFixture.listed("t1", List.of(files.get(0)), "DISK_A",
                 jobs("j1", List.of(files.get(1)))), "jdoe")).isInstanceOf(InvalidObject.class)
                 .hasMessageContaining("s:f1").hasMessageContaining("not among the task's input files");
         var dup = new TaskRegistration("t1", files, "DISK_A", 60, null, List.of(
                 new TaskRegistration.JobSpec("j1", List.of(files.get(0))),
                 new TaskRegistration.JobSpec("j1", List.of(files.get(1)))), null, null);
-        assertThatThrownBy(() -> f.service.register(dup, "jdoe")).isInstanceOf(InvalidObject.class)
+        assertThatThrownBy(() -> f.registrar.register(dup, "jdoe")).isInstanceOf(InvalidObject.class)
                 .hasMessageContaining("'j1' appears twice");
         var both = new TaskRegistration("t1", files, "DISK_A", 60, null, List.of(), new TaskRegistration.Split(1), null);
-        assertThatThrownBy(() -> f.service.register(both, "jdoe")).isInstanceOf(InvalidObject.class)
+        assertThatThrownBy(() -> f.registrar.register(both, "jdoe")).isInstanceOf(InvalidObject.class)
                 .hasMessageContaining("not both");
-        assertThatThrownBy(() -> f.service.register(BridgeFixture.split("t1", files, "NOWHERE", 1), "jdoe"))
+        assertThatThrownBy(() -> f.registrar.register(BridgeFixture.split("t1", files, "NOWHERE", 1), "jdoe"))
                 .isInstanceOf(InvalidRSEExpression.class);
-        assertThatThrownBy(() -> f.service.register(new TaskRegistration("t1", files, "DISK_A", "soon", null, null,
+        assertThatThrownBy(() -> f.registrar.register(new TaskRegistration("t1", files, "DISK_A", "soon", null, null,
                 new TaskRegistration.Split(1), null), "jdoe")).isInstanceOf(InvalidObject.class)
                 .hasMessageContaining("pinLifetime");
         assertThat(nodes()).isEqualTo(before);
@@ -168,8 +168,8 @@ class BridgeServiceTest extends StoreTest {
     @Test
     void aJobIdTakenByAnotherTaskIsRefusedAndTheTaskIsNotWritten() {
         List<String> files = f.files("f", 2, "SRC");
-        f.service.register(BridgeFixture.listed("t1", files, "DISK_A", jobs("j1", List.of(files.get(0)))), "jdoe");
-        assertThatThrownBy(() -> f.service.register(BridgeFixture.listed("t2", files, "DISK_A",
+        f.registrar.register(BridgeFixture.listed("t1", files, "DISK_A", jobs("j1", List.of(files.get(0)))), "jdoe");
+        assertThatThrownBy(() -> f.registrar.register(BridgeFixture.listed("t2", files, "DISK_A",
                 jobs("j1", List.of(files.get(1)))), "jdoe")).isInstanceOf(Duplicate.class).hasMessageContaining("j1");
         assertThat(f.bridge.task("t2")).isEmpty();
     }
@@ -177,21 +177,21 @@ class BridgeServiceTest extends StoreTest {
     @Test
     void registeringTheSameTaskAgainAnswersItAndAnotherDefinitionIsRefused() {
         List<String> files = f.files("f", 2, "SRC");
-        var first = f.service.register(BridgeFixture.split("t1", files, "DISK_A", 1), "jdoe");
-        var again = f.service.register(BridgeFixture.split("t1", files, "DISK_A", 1), "jdoe");
+        var first = f.registrar.register(BridgeFixture.split("t1", files, "DISK_A", 1), "jdoe");
+        var again = f.registrar.register(BridgeFixture.split("t1", files, "DISK_A", 1), "jdoe");
         assertThat(first.created()).isTrue();
         assertThat(again.created()).isFalse();
         assertThat(again.task().task().ruleId()).isEqualTo(first.task().task().ruleId());
         assertThat(again.task().jobs()).isEqualTo(first.task().jobs());
         assertThat(f.count("MATCH (r:Rule) RETURN count(r)", Map.of())).isEqualTo(1);
-        assertThatThrownBy(() -> f.service.register(BridgeFixture.split("t1", files, "DISK_A", 2), "jdoe"))
+        assertThatThrownBy(() -> f.registrar.register(BridgeFixture.split("t1", files, "DISK_A", 2), "jdoe"))
                 .isInstanceOf(Duplicate.class).hasMessageContaining("another definition");
     }
 
     @Test
     void readyIsNotFoundUntilReleasedThenListsTheInputReplicasOnTheTasksRses() throws Exception {
         List<String> files = f.files("f", 1, "SRC");
-        f.service.register(BridgeFixture.split("t1", files, "DISK_A", 1), "jdoe");
+        f.registrar.register(BridgeFixture.split("t1", files, "DISK_A", 1), "jdoe");
         assertThatThrownBy(() -> f.service.ready("t1-1")).isInstanceOf(JobNotReady.class);
         f.submitAll();
         f.transferred(files.get(0), "DISK_A", true);
@@ -207,17 +207,17 @@ class BridgeServiceTest extends StoreTest {
     void jobEndReportsMoveReleasedJobsOnAndRefuseContradictions() {
         List<String> files = f.files("f", 2, "DISK_A");
         f.files("g", 1, "SRC");
-        f.service.register(BridgeFixture.listed("t1", List.of(files.get(0), files.get(1), "s:g0"), "DISK_A",
+        f.registrar.register(BridgeFixture.listed("t1", List.of(files.get(0), files.get(1), "s:g0"), "DISK_A",
                 jobs("j1", List.of(files.get(0)), "j2", List.of(files.get(1)), "j3", List.of("s:g0"))), "jdoe");
-        assertThat(f.service.endJob("j1", BridgeService.EndState.DONE).changed()).isTrue();
-        assertThat(f.service.endJob("j1", BridgeService.EndState.DONE).changed()).isFalse();
-        assertThatThrownBy(() -> f.service.endJob("j1", BridgeService.EndState.FAILED))
+        assertThat(f.ender.endJob("j1", TaskEnder.EndState.DONE).changed()).isTrue();
+        assertThat(f.ender.endJob("j1", TaskEnder.EndState.DONE).changed()).isFalse();
+        assertThatThrownBy(() -> f.ender.endJob("j1", TaskEnder.EndState.FAILED))
                 .isInstanceOf(InvalidJobState.class).hasMessageContaining("already ended as done");
-        assertThatThrownBy(() -> f.service.endJob("j3", BridgeService.EndState.DONE))
+        assertThatThrownBy(() -> f.ender.endJob("j3", TaskEnder.EndState.DONE))
                 .isInstanceOf(InvalidJobState.class).hasMessageContaining("not released yet");
-        f.service.endJob("j3", BridgeService.EndState.CANCELLED);
+        f.ender.endJob("j3", TaskEnder.EndState.CANCELLED);
         assertThatThrownBy(() -> f.service.ready("j3")).isInstanceOf(InvalidJobState.class);
-        var last = f.service.endJob("j2", BridgeService.EndState.FAILED);
+        var last = f.ender.endJob("j2", TaskEnder.EndState.FAILED);
         assertThat(last.taskFinished()).isTrue();
         assertThat(f.bridge.task("t1").orElseThrow().state()).isEqualTo("FINISHED");
         assertThat(f.count("MATCH (r:Rule) RETURN count(r)", Map.of())).isZero();
@@ -226,17 +226,17 @@ class BridgeServiceTest extends StoreTest {
     @Test
     void outputsReportedWithAJobEndAreRegisteredAndTheirDatasetClosesWithTheTask() {
         List<String> files = f.files("f", 2, "DISK_A");
-        f.service.register(BridgeFixture.split("t1", files, "DISK_A", 1), "jdoe");
-        var out = new BridgeService.JobOutput("s", "t1.out", List.of(
+        f.registrar.register(BridgeFixture.split("t1", files, "DISK_A", 1), "jdoe");
+        var out = new TaskEnder.JobOutput("s", "t1.out", List.of(
                 new org.stevedore.bridge.store.JobOutputs.Output("t1-1.root", 10L, "0000000a", "DISK_B", null)));
-        f.service.endJob("t1-1", BridgeService.EndState.DONE, out, "jdoe");
+        f.ender.endJob("t1-1", TaskEnder.EndState.DONE, out, "jdoe");
         assertThat(f.dids.get("s", "t1.out").open()).isTrue();
-        var bad = new BridgeService.JobOutput("s", "t1.out", List.of(
+        var bad = new TaskEnder.JobOutput("s", "t1.out", List.of(
                 new org.stevedore.bridge.store.JobOutputs.Output("t1-2.root", 10L, "0000000a", "NO_SUCH_RSE", null)));
-        assertThatThrownBy(() -> f.service.endJob("t1-2", BridgeService.EndState.DONE, bad, "jdoe"))
+        assertThatThrownBy(() -> f.ender.endJob("t1-2", TaskEnder.EndState.DONE, bad, "jdoe"))
                 .hasMessageContaining("NO_SUCH_RSE");
         assertThat(f.bridge.job("t1-2").orElseThrow().state()).isEqualTo("RELEASED");
-        f.service.endJob("t1-2", BridgeService.EndState.DONE, null, "jdoe");
+        f.ender.endJob("t1-2", TaskEnder.EndState.DONE, null, "jdoe");
         assertThat(f.bridge.task("t1").orElseThrow().state()).isEqualTo("FINISHED");
         assertThat(f.dids.get("s", "t1.out").open()).isFalse();
     }
@@ -244,11 +244,11 @@ class BridgeServiceTest extends StoreTest {
     @Test
     void releasesOfATaskWithAWebhookWriteADeliveryInTheSameTransaction() {
         List<String> files = f.files("f", 2, "DISK_A");
-        f.service.register(new TaskRegistration("t1", files, "DISK_A", "PT1H", 2, null, new TaskRegistration.Split(1),
+        f.registrar.register(new TaskRegistration("t1", files, "DISK_A", "PT1H", 2, null, new TaskRegistration.Split(1),
                 new TaskRegistration.Webhook("https://hooks.example/bridge", "s3cret")), "jdoe");
         assertThat(f.count("MATCH (:BridgeTask {id: 't1'})-[:DELIVERY]->(w:WebhookDelivery) "
                 + "WHERE w.from_seq = 1 AND w.to_seq = 2 RETURN count(w)", Map.of())).isEqualTo(1);
-        f.service.register(BridgeFixture.split("t2", files, "DISK_A", 1), "jdoe");
+        f.registrar.register(BridgeFixture.split("t2", files, "DISK_A", 1), "jdoe");
         assertThat(f.count("MATCH (w:WebhookDelivery {task_id: 't2'}) RETURN count(w)", Map.of())).isZero();
     }
 
@@ -267,8 +267,8 @@ class BridgeServiceTest extends StoreTest {
 
     @Test
     void datasetNamesStayWithinTheNameRulesAndDifferForDifferentIds() {
-        String a = BridgeService.datasetName("manual__2026-11-22T10:00:00+00:00");
-        String b = BridgeService.datasetName("manual__2026-11-22T10:00:00-00:00");
+        String a = TaskDefinition.datasetName("manual__2026-11-22T10:00:00+00:00");
+        String b = TaskDefinition.datasetName("manual__2026-11-22T10:00:00-00:00");
         assertThat(a).startsWith("task.manual__2026-11-22T10_00_00_00_00.").isNotEqualTo(b);
         org.stevedore.catalog.naming.Names.name(a);
     }

@@ -17,10 +17,16 @@ import org.stevedore.bridge.pin.LeaseExpirer;
 import org.stevedore.bridge.pin.TaskPins;
 import org.stevedore.bridge.store.BridgeStore;
 import org.stevedore.bridge.store.JobOutputs;
+import org.stevedore.bridge.store.LeaseStore;
+import org.stevedore.bridge.store.ReleaseStore;
+import org.stevedore.bridge.store.TaskEndStore;
+import org.stevedore.bridge.store.TaskRegistrationStore;
 import org.stevedore.bridge.store.WebhookDeliveries;
 import org.stevedore.bridge.task.BridgeService;
 import org.stevedore.bridge.task.BridgeSettings;
 import org.stevedore.bridge.task.TaskCampaigns;
+import org.stevedore.bridge.task.TaskEnder;
+import org.stevedore.bridge.task.TaskRegistrar;
 import org.stevedore.bridge.webhook.WakeUpSleeper;
 import org.stevedore.catalog.account.AccountStore;
 import org.stevedore.catalog.daemon.Daemon;
@@ -28,7 +34,6 @@ import org.stevedore.catalog.daemon.DaemonSettings;
 import org.stevedore.catalog.daemon.HeartbeatStore;
 import org.stevedore.catalog.did.AttachmentStore;
 import org.stevedore.catalog.did.DidStore;
-import org.stevedore.catalog.did.UpdatedDidQueue;
 import org.stevedore.catalog.outbox.Events;
 import org.stevedore.catalog.replica.ReplicaAvailability;
 import org.stevedore.catalog.replica.ReplicaStore;
@@ -38,6 +43,7 @@ import org.stevedore.catalog.scope.ScopeStore;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
+import org.stevedore.rules.store.RuleExpiry;
 import org.stevedore.tape.campaign.CampaignService;
 import org.stevedore.tape.endpoint.TapeEndpoints;
 import org.stevedore.web.config.DaemonConfig.DaemonLifecycle;
@@ -51,8 +57,28 @@ import org.stevedore.web.config.DaemonConfig.DaemonLifecycle;
 public class BridgeConfig {
 
     @Bean
-    BridgeStore bridgeStore(Store store, DidStore dids, AttachmentStore attachments, UpdatedDidQueue queue) {
-        return new BridgeStore(store, dids, attachments, queue);
+    BridgeStore bridgeStore(Store store) {
+        return new BridgeStore(store);
+    }
+
+    @Bean
+    TaskRegistrationStore taskRegistrationStore(Store store, DidStore dids, AttachmentStore attachments) {
+        return new TaskRegistrationStore(store, dids, attachments);
+    }
+
+    @Bean
+    ReleaseStore releaseStore(Store store) {
+        return new ReleaseStore(store);
+    }
+
+    @Bean
+    TaskEndStore taskEndStore(Store store, AttachmentStore attachments) {
+        return new TaskEndStore(store, attachments);
+    }
+
+    @Bean
+    LeaseStore leaseStore(Store store) {
+        return new LeaseStore(store, new RuleExpiry());
     }
 
     @Bean
@@ -67,7 +93,7 @@ public class BridgeConfig {
     }
 
     @Bean
-    ReleaseGate releaseGate(BridgeStore store, Clock clock, ReleaseNotifier notifier,
+    ReleaseGate releaseGate(ReleaseStore store, Clock clock, ReleaseNotifier notifier,
                             ObjectProvider<WakeUpSleeper> webhookWakeUp, RseExpressionResolver resolver) {
         List<ReleaseListener> listeners = new ArrayList<>();
         listeners.add(notifier);
@@ -86,14 +112,34 @@ public class BridgeConfig {
     }
 
     @Bean
-    BridgeService bridgeService(BridgeStore store, ScopeStore scopes, AccountStore accounts, RuleService rules,
-                                OutputRegistrar outputs, ReleaseGate gate, ReleaseNotifier notifier,
-                                RseExpressionResolver resolver, Clock clock, BridgeSettings settings,
-                                CampaignService campaigns, TapeEndpoints endpoints, TaskStagingProperties staging) {
-        TaskCampaigns tapeInputs = staging.enabled() ? new TaskCampaigns(campaigns, endpoints, staging.windowFiles(),
+    BridgeService bridgeService(BridgeStore store, LeaseStore leases, ReleaseNotifier notifier, Clock clock,
+                                BridgeSettings settings, CampaignService campaigns, TapeEndpoints endpoints,
+                                TaskStagingProperties staging) {
+        return new BridgeService(store, leases, notifier, clock, settings, tapeInputs(campaigns, endpoints, staging));
+    }
+
+    @Bean
+    TaskRegistrar taskRegistrar(BridgeService tasks, TaskRegistrationStore store, ScopeStore scopes, AccountStore accounts,
+                                RuleService rules, ReleaseGate gate, RseExpressionResolver resolver, Clock clock,
+                                BridgeSettings settings, CampaignService campaigns, TapeEndpoints endpoints,
+                                TaskStagingProperties staging) {
+        return new TaskRegistrar(tasks, store, scopes, accounts, new TaskPins(rules, settings.activity()), gate,
+                expression -> diskRses(resolver, expression), clock, settings, tapeInputs(campaigns, endpoints, staging));
+    }
+
+    @Bean
+    TaskEnder taskEnder(BridgeService tasks, TaskEndStore store, RuleService rules, OutputRegistrar outputs, Clock clock,
+                        BridgeSettings settings, CampaignService campaigns, TapeEndpoints endpoints,
+                        TaskStagingProperties staging) {
+        return new TaskEnder(tasks, store, new TaskPins(rules, settings.activity()), outputs, clock,
+                tapeInputs(campaigns, endpoints, staging));
+    }
+
+    /** Tape inputs through a pre-staging campaign per task, when enabled (null: through the pin rule). */
+    private static TaskCampaigns tapeInputs(CampaignService campaigns, TapeEndpoints endpoints,
+                                            TaskStagingProperties staging) {
+        return staging.enabled() ? new TaskCampaigns(campaigns, endpoints, staging.windowFiles(),
                 staging.windowBytes().toBytes()) : null;
-        return new BridgeService(store, scopes, accounts, new TaskPins(rules, settings.activity()), outputs, gate,
-                notifier, expression -> diskRses(resolver, expression), clock, settings, tapeInputs);
     }
 
     @Bean
@@ -132,13 +178,13 @@ public class BridgeConfig {
     }
 
     @Bean
-    DaemonLifecycle bridgeDaemons(BridgeStore store, BridgeService service, ReleaseWorker release, Clock clock,
+    DaemonLifecycle bridgeDaemons(LeaseStore leases, TaskEnder ender, ReleaseWorker release, Clock clock,
                                   BridgeProperties p, HeartbeatStore heartbeats) {
         // The release worker's cycles wait for the next fallback themselves, so the daemon need not sleep.
         DaemonSettings settings = DaemonSettings.defaults().withStopTimeout(Duration.ofSeconds(5));
         return new DaemonLifecycle(List.of(
                 new Daemon(List.of(release), heartbeats, settings.withIdleSleep(Duration.ZERO)),
-                new Daemon(List.of(new LeaseExpirer(store, service, clock, 100)), heartbeats,
+                new Daemon(List.of(new LeaseExpirer(leases, ender, clock, 100)), heartbeats,
                         settings.withIdleSleep(p.leaseCheck()))));
     }
 }
