@@ -16,9 +16,9 @@ import org.stevedore.rules.error.InvalidRSEExpression;
 import org.stevedore.rules.store.Grouping;
 import org.stevedore.rules.store.PlannedLock;
 import org.stevedore.rules.store.Rule;
+import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleInputs.FileInfo;
 import org.stevedore.rules.store.RuleInputs.ReplicaInfo;
-import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleQueries;
 
 /**

@@ -16,10 +16,10 @@ import org.stevedore.catalog.daemon.WorkResult;
 import org.stevedore.catalog.daemon.Worker;
 import org.stevedore.rules.error.RuleNotFound;
 import org.stevedore.rules.evaluation.RuleService;
+import org.stevedore.rules.store.UndertakerStore;
 import org.stevedore.rules.store.UndertakerStore.Burial;
 import org.stevedore.rules.store.UndertakerStore.Expired;
 import org.stevedore.rules.store.UndertakerStore.RuleOn;
-import org.stevedore.rules.store.UndertakerStore;
 
 /**
  * Removes expired DIDs (Rucio's undertaker): takes a batch of its partition's expired DIDs, deletes their rules

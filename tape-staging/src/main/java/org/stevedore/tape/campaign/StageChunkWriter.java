@@ -10,8 +10,8 @@ import org.stevedore.tape.endpoint.StageFile;
 import org.stevedore.tape.endpoint.TapeEndpoint;
 import org.stevedore.tape.endpoint.TapeEndpointException;
 import org.stevedore.tape.endpoint.TapeEndpoints;
-import org.stevedore.tape.store.Campaign.Counts;
 import org.stevedore.tape.store.Campaign;
+import org.stevedore.tape.store.Campaign.Counts;
 import org.stevedore.tape.store.CampaignStore;
 
 /**

@@ -18,8 +18,8 @@ import org.stevedore.catalog.error.RSENotFound;
 import org.stevedore.catalog.error.ReplicaNotFound;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.store.Times;
-import org.stevedore.rules.store.LockQueries.ReplicaNeed;
 import org.stevedore.rules.store.LockQueries;
+import org.stevedore.rules.store.LockQueries.ReplicaNeed;
 
 /**
  * Pins of staged replicas on tape RSEs: {@code (:Pin {key: <scope:name>|<rse id>, request_id, path, expires_at, ...})},

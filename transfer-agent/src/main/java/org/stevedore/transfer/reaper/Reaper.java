@@ -13,9 +13,9 @@ import org.stevedore.catalog.rse.RseProtocolStore;
 import org.stevedore.transfer.storage.Deletion;
 import org.stevedore.transfer.storage.StorageException;
 import org.stevedore.transfer.storage.StorageProtocols;
+import org.stevedore.transfer.store.ReaperStore;
 import org.stevedore.transfer.store.ReaperStore.Space;
 import org.stevedore.transfer.store.ReaperStore.Victim;
-import org.stevedore.transfer.store.ReaperStore;
 
 /**
  * Deletes tombstoned, unlocked replicas per RSE (RSEs partitioned among reapers by name), oldest tombstone first and

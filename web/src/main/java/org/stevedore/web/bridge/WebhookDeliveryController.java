@@ -6,8 +6,8 @@ import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
-import org.stevedore.bridge.store.WebhookDeliveries.Delivery;
 import org.stevedore.bridge.store.WebhookDeliveries;
+import org.stevedore.bridge.store.WebhookDeliveries.Delivery;
 
 /** The webhook deliveries of a bridge task: what was sent, what is waiting for a retry, what failed and why. */
 @RestController

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stevedore.bridge.store.ReleaseStore.Released;
 import org.stevedore.bridge.store.ReleaseStore;
+import org.stevedore.bridge.store.ReleaseStore.Released;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.error.StevedoreException;
 

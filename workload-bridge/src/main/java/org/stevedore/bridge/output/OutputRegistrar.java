@@ -3,9 +3,9 @@ package org.stevedore.bridge.output;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stevedore.bridge.store.JobOutputs;
 import org.stevedore.bridge.store.JobOutputs.Output;
 import org.stevedore.bridge.store.JobOutputs.Registered;
-import org.stevedore.bridge.store.JobOutputs;
 
 /**
  * Registers what a job wrote: its output files with their replicas, attached to the task's output dataset (made open

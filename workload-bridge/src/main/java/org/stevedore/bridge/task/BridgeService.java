@@ -11,10 +11,10 @@ import org.stevedore.bridge.error.JobNotFound;
 import org.stevedore.bridge.error.JobNotReady;
 import org.stevedore.bridge.error.TaskNotFound;
 import org.stevedore.bridge.gate.ReleaseNotifier;
+import org.stevedore.bridge.store.BridgeStore;
 import org.stevedore.bridge.store.BridgeStore.Job;
 import org.stevedore.bridge.store.BridgeStore.JobReplica;
 import org.stevedore.bridge.store.BridgeStore.Task;
-import org.stevedore.bridge.store.BridgeStore;
 import org.stevedore.bridge.store.LeaseStore;
 import org.stevedore.catalog.error.InvalidObject;
 
