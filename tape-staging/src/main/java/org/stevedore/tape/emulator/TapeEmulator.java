@@ -8,13 +8,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +18,6 @@ import org.stevedore.tape.endpoint.ArchiveInfo;
 import org.stevedore.tape.endpoint.Locality;
 import org.stevedore.tape.endpoint.StageFile;
 import org.stevedore.tape.endpoint.StageRequestStatus;
-import org.stevedore.tape.endpoint.StageState;
 import org.stevedore.tape.endpoint.TapeEndpoint;
 import org.stevedore.tape.endpoint.TapeEndpointException;
 
@@ -55,6 +50,9 @@ import org.stevedore.tape.endpoint.TapeEndpointException;
  * a reason, as a real endpoint reports per-file errors; requests the endpoint refuses (no files, a path twice, an
  * unknown request id, paths not in the request) raise a non-transient {@link TapeEndpointException} with status 400
  * or 404. Thread-safe: one lock guards everything.
+ *
+ * <p>This class holds the library's content and plays it forward; the stage requests, and the recalls their files
+ * wait on, are kept by its {@link StageRequests}, under the same lock.
  */
 public final class TapeEmulator implements TapeEndpoint {
 
@@ -66,9 +64,7 @@ public final class TapeEmulator implements TapeEndpoint {
     private final DiskBuffer buffer;
     private final TapeDrives drives;
     private final Map<String, TapeFile> files = new HashMap<>();
-    /** Recalls queued or in a drive, by path: a new request for the same file joins them. */
-    private final Map<String, TapeJob> recalls = new HashMap<>();
-    private final Map<String, EmulatedRequest> requests = new LinkedHashMap<>();
+    private final StageRequests requests;
     private Instant now;
     private int cartridges;
     private String fillingTape;
@@ -95,6 +91,7 @@ public final class TapeEmulator implements TapeEndpoint {
                 TapeEmulator.this.evicted(paths);
             }
         });
+        this.requests = new StageRequests(files, buffer, drives, media);
         this.now = clock.instant();
     }
 
@@ -183,12 +180,7 @@ public final class TapeEmulator implements TapeEndpoint {
         if (buffer.drop(path)) {
             evicted(List.of(path));
         }
-        TapeJob recall = recalls.get(path);
-        if (recall != null && !drives.inDrive(recall)) {
-            drives.dequeue(recall);
-            recalls.remove(path);
-            recall.waiters.forEach(e -> e.end(StageState.FAILED, "File lost from tape: " + path, now));
-        }
+        requests.lost(path, now);
         drives.dispatch(now);
     }
 
@@ -238,84 +230,42 @@ public final class TapeEmulator implements TapeEndpoint {
 
     @Override
     public synchronized String stage(List<StageFile> stageFiles) {
-        if (stageFiles.isEmpty()) {
-            throw refused(400, "A stage request needs at least one file");
-        }
-        Set<String> seen = new HashSet<>();
-        for (StageFile f : stageFiles) {
-            if (!seen.add(f.path())) {
-                throw refused(400, "Path given twice in one stage request: " + f.path());
-            }
-        }
+        StageRequests.requireStageable(stageFiles);
         advance();
-        EmulatedRequest request = new EmulatedRequest(UUID.randomUUID().toString(), now);
-        requests.put(request.id, request);
-        for (StageFile f : stageFiles) {
-            EmulatedRequest.Entry entry = request.add(f.path(), f.diskLifetime());
-            TapeFile file = files.get(f.path());
-            if (file == null) {
-                entry.end(StageState.FAILED, "No such file: " + f.path(), now);
-            } else if (buffer.resident(f.path())) {
-                complete(entry);
-            } else if (file.lost) {
-                entry.end(StageState.FAILED, "File lost from tape: " + f.path(), now);
-            } else if (file.size > buffer.capacity()) {
-                entry.end(StageState.FAILED, "File larger than the whole disk buffer: " + f.path(), now);
-            } else {
-                TapeJob recall = recalls.computeIfAbsent(f.path(), p -> drives.enqueue(new TapeJob(file, false), now));
-                recall.waiters.add(entry);
-                if (drives.inDrive(recall) || drives.mounting(file.tape)) {
-                    entry.started(now);
-                }
-            }
-        }
-        log.debug("Emulated tape: stage request {} for {} files", request.id, stageFiles.size());
+        String requestId = requests.stage(stageFiles, now);
         drives.dispatch(now);
-        return request.id;
+        return requestId;
     }
 
     @Override
     public synchronized StageRequestStatus status(String requestId) {
         advance();
-        return request(requestId).status(buffer::resident);
+        return requests.status(requestId);
     }
 
     @Override
     public synchronized void cancel(String requestId, List<String> paths) {
-        EmulatedRequest request = request(requestId);
-        List<EmulatedRequest.Entry> entries = entries(request, paths);
+        List<EmulatedRequest.Entry> entries = requests.entries(requestId, paths);
         advance();
-        for (EmulatedRequest.Entry entry : entries) {
-            if (entry.pending()) {
-                detach(entry);
-                entry.end(StageState.CANCELLED, null, now);
-            }
-        }
+        requests.cancel(entries, now);
         drives.dispatch(now);
     }
 
     /** Drops this request's pins; files of it still being recalled are cancelled first, so no pin appears later. */
     @Override
     public synchronized void release(String requestId, List<String> paths) {
-        EmulatedRequest request = request(requestId);
-        List<EmulatedRequest.Entry> entries = entries(request, paths);
+        List<EmulatedRequest.Entry> entries = requests.entries(requestId, paths);
         advance();
-        for (EmulatedRequest.Entry entry : entries) {
-            if (entry.pending()) {
-                detach(entry);
-                entry.end(StageState.CANCELLED, null, now);
-            }
-            buffer.unpin(entry.path, requestId, now);
-        }
+        requests.release(requestId, entries, now);
         drives.dispatch(now);
     }
 
     @Override
     public synchronized void forget(String requestId) {
-        EmulatedRequest request = request(requestId);
+        List<String> paths = requests.paths(requestId);
         advance();
-        release(requestId, List.copyOf(request.entries.keySet()));
-        requests.remove(requestId);
+        release(requestId, paths);
+        requests.forget(requestId);
     }
 
     /** Unknown paths answer {@link Locality#NONE} with an error, as a real endpoint answers per-file errors. */
@@ -362,26 +312,7 @@ public final class TapeEmulator implements TapeEndpoint {
     }
 
     private void landed(TapeJob recall) {
-        TapeFile file = recall.file;
-        recalls.remove(file.path);
-        String failure = file.lost ? "File lost from tape: " + file.path : null;
-        if (failure == null) {
-            try {
-                media.recalled(file.path);
-            } catch (IOException | RuntimeException e) {
-                failure = "Recall of " + file.path + " failed: " + e.getMessage();
-                log.warn("Emulated tape: {}", failure);
-            }
-        }
-        if (failure != null) {
-            buffer.cancelReservation(file.size);
-            for (EmulatedRequest.Entry entry : recall.waiters) {
-                entry.end(StageState.FAILED, failure, now);
-            }
-            return;
-        }
-        buffer.land(file.path, file.size, true, now);
-        recall.waiters.forEach(this::complete);
+        requests.landed(recall, now);
     }
 
     private void migrated(TapeJob migration) {
@@ -397,23 +328,7 @@ public final class TapeEmulator implements TapeEndpoint {
         buffer.markOnTape(file.path, now);
     }
 
-    private void complete(EmulatedRequest.Entry entry) {
-        if (entry.pending()) {
-            entry.end(StageState.COMPLETED, null, now);
-            buffer.pin(entry.path, entry.request.id, now.plus(entry.lifetime), now);
-        }
-    }
-
     // ---- bookkeeping ----------------------------------------------------------------------------------------------
-
-    /** Takes a request's file off its recall; a recall nobody waits for any more leaves the queue (not the drive). */
-    private void detach(EmulatedRequest.Entry entry) {
-        TapeJob recall = recalls.get(entry.path);
-        if (recall != null && recall.waiters.remove(entry) && recall.waiters.isEmpty() && !drives.inDrive(recall)) {
-            drives.dequeue(recall);
-            recalls.remove(entry.path);
-        }
-    }
 
     private void evicted(List<String> paths) {
         for (String path : paths) {
@@ -444,28 +359,5 @@ public final class TapeEmulator implements TapeEndpoint {
         if (files.containsKey(path)) {
             throw new IllegalArgumentException("The emulated tape already holds " + path);
         }
-    }
-
-    private EmulatedRequest request(String requestId) {
-        EmulatedRequest request = requests.get(requestId);
-        if (request == null) {
-            throw refused(404, "No stage request " + requestId);
-        }
-        return request;
-    }
-
-    private static List<EmulatedRequest.Entry> entries(EmulatedRequest request, List<String> paths) {
-        if (paths.isEmpty()) {
-            throw refused(400, "No paths given for stage request " + request.id);
-        }
-        List<String> unknown = paths.stream().filter(p -> !request.entries.containsKey(p)).toList();
-        if (!unknown.isEmpty()) {
-            throw refused(400, "Not in stage request " + request.id + ": " + String.join(", ", unknown));
-        }
-        return paths.stream().map(request.entries::get).toList();
-    }
-
-    private static TapeEndpointException refused(int status, String message) {
-        return new TapeEndpointException(message, status, false, null);
     }
 }

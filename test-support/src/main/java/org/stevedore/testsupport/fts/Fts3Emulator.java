@@ -16,8 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -54,14 +52,6 @@ import org.stevedore.grid.DeterministicJobIds;
 public final class Fts3Emulator implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Fts3Emulator.class);
-    private static final DateTimeFormatter FTS_DATE =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
-    /** The fields of a file in a job's document, in the order they are written. */
-    private static final List<String> FILE_FIELD_ORDER = List.of("file_id", "file_state", "source_surl", "dest_surl",
-            "reason", "start_time", "finish_time", "staging_start", "staging_finished", "file_metadata", "filesize",
-            "checksum", "activity");
-    private static final Set<String> ALL_FILE_FIELDS = Set.copyOf(FILE_FIELD_ORDER);
-
     private static final String NO_DELAY = "sun.net.httpserver.nodelay";
 
     private final Fts3EmulatorSettings settings;
@@ -69,6 +59,7 @@ public final class Fts3Emulator implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final ObjectMapper json = new ObjectMapper();
+    private final JobDocuments documents;
     private final ConcurrentHashMap<String, EmulatedJob> jobs = new ConcurrentHashMap<>();
     private final EmulatedDelegation delegation = new EmulatedDelegation();
     private final Random random;
@@ -79,6 +70,7 @@ public final class Fts3Emulator implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.random = new Random(settings.seed());
+        this.documents = new JobDocuments(json, settings);
         // The JDK server leaves Nagle's algorithm on unless told otherwise (read once, when its first server is made):
         // a response whose body goes out after its headers then waits for the client's delayed acknowledgement,
         // up to 40 ms a request, which real FTS servers do not add.
@@ -244,8 +236,8 @@ public final class Fts3Emulator implements AutoCloseable {
         List<EmulatedJob.File> files = new ArrayList<>();
         for (int i = 0; i < fileNodes.size(); i++) {
             JsonNode f = fileNodes.get(i);
-            String source = validUrl(f.path("sources").path(0).asText(""));
-            String destination = validUrl(f.path("destinations").path(0).asText(""));
+            String source = SubmittedUrls.valid(f.path("sources").path(0).asText(""));
+            String destination = SubmittedUrls.valid(f.path("destinations").path(0).asText(""));
             files.add(new EmulatedJob.File(i + 1, source, destination, f.path("filesize").asLong(0),
                     f.path("checksum").asText(null), f.path("activity").asText("default"), f.get("metadata"),
                     failures.get(i)));
@@ -264,96 +256,14 @@ public final class Fts3Emulator implements AutoCloseable {
         return ok(json.createObjectNode().put("job_id", jobId));
     }
 
-    /**
-     * A URL as FTS takes it: {@code scheme://host[:port]/path}, the scheme not {@code file}. Checked by hand rather
-     * than with {@link URI}, which cost more than the rest of a submitted file: a scheme of letters, digits, '+', '-'
-     * and '.', a host name (letters, digits, '-', '.') or a bracketed IPv6 address, an optional numeric port, a path,
-     * and no whitespace anywhere.
-     */
-    static String validUrl(String url) {
-        int sep = url.indexOf("://");
-        int hostStart = sep + 3;
-        int pathStart = sep < 0 ? -1 : url.indexOf('/', hostStart);
-        if (sep <= 0 || pathStart < 0 || !scheme(url, sep) || !authority(url, hostStart, pathStart)
-                || hasWhitespace(url)) {
-            throw new IllegalArgumentException("Invalid URL " + url + ": it needs a scheme, a host and a path");
-        }
-        if (sep == 4 && url.startsWith("file")) {
-            throw new IllegalArgumentException("Can not transfer local files: " + url);
-        }
-        return url;
-    }
-
-    private static boolean scheme(String url, int end) {
-        if (!isAsciiLetter(url.charAt(0))) {
-            return false;
-        }
-        for (int i = 1; i < end; i++) {
-            char c = url.charAt(i);
-            if (!isAsciiLetter(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** {@code host[:port]} between {@code from} and {@code to}; user information is not taken. */
-    private static boolean authority(String url, int from, int to) {
-        int hostEnd;
-        if (url.charAt(from) == '[') {
-            hostEnd = url.indexOf(']', from);
-            if (hostEnd < 0 || hostEnd > to || hostEnd == from + 1) {
-                return false;
-            }
-            hostEnd++;
-        } else {
-            int colon = url.indexOf(':', from);
-            hostEnd = colon >= 0 && colon < to ? colon : to;
-            if (hostEnd == from) {
-                return false;
-            }
-            for (int i = from; i < hostEnd; i++) {
-                char c = url.charAt(i);
-                if (!isAsciiLetter(c) && !(c >= '0' && c <= '9') && c != '-' && c != '.') {
-                    return false;
-                }
-            }
-        }
-        if (hostEnd == to) {
-            return true;
-        }
-        if (url.charAt(hostEnd) != ':' || hostEnd + 1 == to) {
-            return false;
-        }
-        for (int i = hostEnd + 1; i < to; i++) {
-            if (url.charAt(i) < '0' || url.charAt(i) > '9') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isAsciiLetter(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
-    }
-
-    private static boolean hasWhitespace(String url) {
-        for (int i = 0; i < url.length(); i++) {
-            if (Character.isWhitespace(url.charAt(i))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private Answer status(String ids, String query) {
-        Set<String> fileFields = fileFields(query);
+        Set<String> fileFields = JobDocuments.fileFields(query);
         Instant now = clock.instant();
         String[] wanted = ids.split(",");
         if (wanted.length == 1) {
             EmulatedJob job = live(wanted[0], now);
             return job == null ? error(404, "Not Found", "No job with the id " + wanted[0])
-                    : ok(document(job, now, fileFields));
+                    : ok(documents.document(job, now, fileFields));
         }
         ArrayNode answer = json.createArrayNode();
         boolean missing = false;
@@ -363,7 +273,7 @@ public final class Fts3Emulator implements AutoCloseable {
                 missing = true;
                 answer.addObject().put("job_id", id).put("http_status", "404 Not Found");
             } else {
-                answer.add(document(job, now, fileFields).put("http_status", "200 Ok"));
+                answer.add(documents.document(job, now, fileFields).put("http_status", "200 Ok"));
             }
         }
         return new Answer(missing ? 207 : 200, "application/json", answer.toString());
@@ -375,7 +285,7 @@ public final class Fts3Emulator implements AutoCloseable {
         if (job == null || !job.archived(now, settings.archiveAfter())) {
             return error(404, "Not Found", "No job with the id " + id + " has been archived");
         }
-        return ok(document(job, now, ALL_FILE_FIELDS));
+        return ok(documents.document(job, now, JobDocuments.ALL_FILE_FIELDS));
     }
 
     private Answer cancel(String ids) {
@@ -390,7 +300,7 @@ public final class Fts3Emulator implements AutoCloseable {
                 answer.addObject().put("job_id", id).put("http_status", "404 Not Found");
             } else {
                 boolean canceled = job.cancel(now);
-                answer.add(document(job, now, Set.of()).put("http_status", canceled ? "200 Ok" : "304 Not Modified"));
+                answer.add(documents.document(job, now, Set.of()).put("http_status", canceled ? "200 Ok" : "304 Not Modified"));
             }
         }
         if (wanted.length == 1) {
@@ -410,7 +320,7 @@ public final class Fts3Emulator implements AutoCloseable {
             throw new IllegalArgumentException("Only the priority of a job can be modified");
         }
         job.priority(Math.max(1, Math.min(5, params.get("priority").asInt())));
-        return ok(document(job, now, Set.of()));
+        return ok(documents.document(job, now, Set.of()));
     }
 
     private Answer delegationInfo(String id) {
@@ -421,7 +331,7 @@ public final class Fts3Emulator implements AutoCloseable {
         if (termination == null) {
             return new Answer(200, "application/json", "null");
         }
-        ObjectNode info = json.createObjectNode().put("termination_time", FTS_DATE.format(termination));
+        ObjectNode info = json.createObjectNode().put("termination_time", JobDocuments.FTS_DATE.format(termination));
         info.putArray("voms_attrs");
         return ok(info);
     }
@@ -448,83 +358,6 @@ public final class Fts3Emulator implements AutoCloseable {
         return job == null || job.archived(now, settings.archiveAfter()) ? null : job;
     }
 
-    private ObjectNode document(EmulatedJob job, Instant now, Set<String> fileFields) {
-        ObjectNode doc = json.createObjectNode();
-        String state = job.jobState(now);
-        Instant finished = job.finishedAt(now);
-        doc.put("job_id", job.jobId);
-        doc.put("job_state", state);
-        doc.put("job_type", "N");
-        doc.put("vo_name", settings.vo());
-        doc.put("user_dn", settings.userDn());
-        doc.put("priority", job.priority());
-        doc.put("reason", state.equals("FAILED") || state.equals("FINISHEDDIRTY")
-                ? "One or more files failed. Please have a look at the details for more information" : "");
-        doc.put("submit_time", FTS_DATE.format(job.submitted));
-        doc.put("job_finished", finished == null ? null : FTS_DATE.format(finished));
-        doc.set("job_metadata", job.jobMetadata);
-        if (!fileFields.isEmpty()) {
-            ArrayNode files = doc.putArray("files");
-            for (EmulatedJob.File file : job.files) {
-                files.add(fileDocument(job, file, now, fileFields));
-            }
-        }
-        return doc;
-    }
-
-    /** A file of a job's document, with the fields asked for only: a bulk poll asks for few of many files. */
-    private ObjectNode fileDocument(EmulatedJob job, EmulatedJob.File file, Instant now, Set<String> fields) {
-        String state = job.fileState(file, now);
-        ObjectNode doc = json.createObjectNode();
-        for (String field : FILE_FIELD_ORDER) {
-            if (!fields.contains(field)) {
-                continue;
-            }
-            switch (field) {
-                case "file_id" -> doc.put(field, file.fileId());
-                case "file_state" -> doc.put(field, state);
-                case "source_surl" -> doc.put(field, file.source());
-                case "dest_surl" -> doc.put(field, file.destination());
-                case "reason" -> doc.put(field, state.equals("FAILED")
-                        ? "TRANSFER [5] emulated failure of " + file.destination() : "");
-                case "start_time" -> doc.put(field, state.equals("ACTIVE") || isTerminal(state)
-                        ? FTS_DATE.format(job.activeSince()) : null);
-                case "finish_time" -> {
-                    Instant finished = job.finishedAt(now);
-                    doc.put(field, finished == null ? null : FTS_DATE.format(finished));
-                }
-                case "staging_start" -> doc.put(field, job.staging ? FTS_DATE.format(job.submitted) : null);
-                case "staging_finished" -> {
-                    Instant stagingFinished = job.stagingFinished();
-                    doc.put(field, stagingFinished != null && !now.isBefore(stagingFinished)
-                            ? FTS_DATE.format(stagingFinished) : null);
-                }
-                case "file_metadata" -> doc.set(field, file.metadata());
-                case "filesize" -> doc.put(field, file.filesize());
-                case "checksum" -> doc.put(field, file.checksum());
-                case "activity" -> doc.put(field, file.activity());
-                default -> throw new IllegalStateException("No file field " + field);
-            }
-        }
-        return doc;
-    }
-
-    private static boolean isTerminal(String state) {
-        return state.equals("FINISHED") || state.equals("FAILED") || state.equals("CANCELED");
-    }
-
-    private static Set<String> fileFields(String query) {
-        if (query == null) {
-            return Set.of();
-        }
-        for (String pair : query.split("&")) {
-            if (pair.startsWith("files=")) {
-                String value = java.net.URLDecoder.decode(pair.substring(6), StandardCharsets.UTF_8);
-                return value.isEmpty() ? ALL_FILE_FIELDS : new java.util.HashSet<>(Arrays.asList(value.split(",")));
-            }
-        }
-        return Set.of();
-    }
 
     private Answer ok(JsonNode body) {
         return new Answer(200, "application/json", body.toString());
