@@ -17,8 +17,6 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.stevedore.auth.policy.Action;
-import org.stevedore.auth.policy.Target;
 import org.stevedore.auth.session.AuthService;
 import org.stevedore.catalog.account.Account;
 import org.stevedore.catalog.account.AccountStatus;
@@ -36,9 +34,11 @@ import org.stevedore.web.api.Created;
 import org.stevedore.web.api.JsonStream;
 import org.stevedore.web.api.RucioDates;
 import org.stevedore.web.auth.Caller;
-import org.stevedore.web.auth.Permissions;
 
-/** Accounts, their scopes, identities and attributes, at Rucio's paths. */
+/**
+ * Accounts, their scopes, identities and attributes, at Rucio's paths; whether a caller may change them is
+ * {@link AccountGateway}'s to decide.
+ */
 @RestController
 public class AccountController {
 
@@ -59,11 +59,11 @@ public class AccountController {
     private final IdentityStore identities;
     private final AuthService auth;
     private final ObjectMapper mapper;
-    private final Permissions permissions;
+    private final AccountGateway gateway;
 
     public AccountController(AccountStore accounts, ScopeStore scopes, IdentityStore identities, AuthService auth,
-                             ObjectMapper mapper, Permissions permissions) {
-        this.permissions = permissions;
+                             ObjectMapper mapper, AccountGateway gateway) {
+        this.gateway = gateway;
         this.accounts = accounts;
         this.scopes = scopes;
         this.identities = identities;
@@ -92,7 +92,7 @@ public class AccountController {
 
     @PostMapping("/accounts/{account}")
     public ResponseEntity<String> add(@PathVariable String account, @RequestBody NewAccountBody body, Caller caller) {
-        permissions.require(caller, Action.ADD_ACCOUNT, Target.account(account));
+        gateway.requireAdd(caller, account);
         if (body == null || body.type() == null) {
             throw new InvalidObject("Request body must give the account type: {\"type\": \"USER\"|\"GROUP\"|\"SERVICE\"}");
         }
@@ -103,7 +103,7 @@ public class AccountController {
     @PutMapping("/accounts/{account}")
     public ResponseEntity<String> update(@PathVariable String account, @RequestBody UpdateAccountBody body,
                                          Caller caller) {
-        permissions.require(caller, Action.UPDATE_ACCOUNT, Target.account(account));
+        gateway.requireUpdate(caller, account);
         if (body == null || (body.status() == null && body.email() == null)) {
             throw new InvalidObject("Request body must set 'status' or 'email'");
         }
@@ -114,8 +114,7 @@ public class AccountController {
 
     @DeleteMapping("/accounts/{account}")
     public void delete(@PathVariable String account, Caller caller) {
-        permissions.require(caller, Action.DELETE_ACCOUNT, Target.account(account));
-        accounts.delete(Names.account(account));
+        gateway.delete(caller, account);
     }
 
     static Map<String, Object> document(Account a) {
@@ -141,8 +140,7 @@ public class AccountController {
 
     @PostMapping({"/accounts/{account}/scopes/{scope}", "/scopes/{account}/{scope}"})
     public ResponseEntity<String> addScope(@PathVariable String account, @PathVariable String scope, Caller caller) {
-        permissions.require(caller, Action.ADD_SCOPE, Target.newScope(scope, account));
-        scopes.add(Names.scope(scope), Names.account(account));
+        gateway.addScope(caller, account, scope);
         return Created.response();
     }
 
@@ -168,7 +166,7 @@ public class AccountController {
     @PostMapping("/accounts/{account}/identities")
     public ResponseEntity<String> addIdentity(@PathVariable String account, @RequestBody Map<String, Object> body,
                                               Caller caller) {
-        permissions.require(caller, Action.ADD_IDENTITY, Target.account(account));
+        gateway.requireAddIdentity(caller, account);
         String identity = string(body, "identity");
         String authtype = string(body, "authtype");
         String email = body == null ? null : body.get("email") instanceof String s ? s : null;
@@ -191,7 +189,7 @@ public class AccountController {
 
     @DeleteMapping("/accounts/{account}/identities")
     public void deleteIdentity(@PathVariable String account, @RequestBody Map<String, Object> body, Caller caller) {
-        permissions.require(caller, Action.DELETE_IDENTITY, Target.account(account));
+        gateway.requireDeleteIdentity(caller, account);
         String identity = string(body, "identity");
         String authtype = string(body, "authtype");
         if (identity == null || authtype == null) {
@@ -226,7 +224,7 @@ public class AccountController {
     @PostMapping("/accounts/{account}/attr/{key}")
     public ResponseEntity<String> addAttribute(@PathVariable String account, @PathVariable String key,
                                                @RequestBody AttributeBody body, Caller caller) {
-        permissions.require(caller, Action.SET_ACCOUNT_ATTRIBUTE, Target.account(account));
+        gateway.requireSetAttribute(caller, account);
         if (body == null || body.value() == null) {
             throw new InvalidObject("Request body must carry a value: {\"value\": ...}");
         }
@@ -236,7 +234,6 @@ public class AccountController {
 
     @DeleteMapping("/accounts/{account}/attr/{key}")
     public void deleteAttribute(@PathVariable String account, @PathVariable String key, Caller caller) {
-        permissions.require(caller, Action.SET_ACCOUNT_ATTRIBUTE, Target.account(account));
-        accounts.deleteAttribute(Names.account(account), key);
+        gateway.deleteAttribute(caller, account, key);
     }
 }

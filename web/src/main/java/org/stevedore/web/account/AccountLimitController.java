@@ -12,8 +12,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
-import org.stevedore.auth.policy.Action;
-import org.stevedore.auth.policy.Target;
 import org.stevedore.catalog.account.AccountLimitStore;
 import org.stevedore.catalog.account.AccountStore;
 import org.stevedore.catalog.error.InvalidObject;
@@ -21,9 +19,11 @@ import org.stevedore.catalog.naming.Names;
 import org.stevedore.web.api.Created;
 import org.stevedore.web.api.JsonStream;
 import org.stevedore.web.auth.Caller;
-import org.stevedore.web.auth.Permissions;
 
-/** Account quotas per RSE and what the account's rules lock, at Rucio's paths. */
+/**
+ * Account quotas per RSE and what the account's rules lock, at Rucio's paths; whether a caller may set a quota is
+ * {@link AccountGateway}'s to decide.
+ */
 @RestController
 public class AccountLimitController {
 
@@ -34,20 +34,20 @@ public class AccountLimitController {
     private final AccountLimitStore limits;
     private final AccountStore accounts;
     private final ObjectMapper mapper;
-    private final Permissions permissions;
+    private final AccountGateway gateway;
 
     public AccountLimitController(AccountLimitStore limits, AccountStore accounts, ObjectMapper mapper,
-                                  Permissions permissions) {
+                                  AccountGateway gateway) {
         this.limits = limits;
         this.accounts = accounts;
         this.mapper = mapper;
-        this.permissions = permissions;
+        this.gateway = gateway;
     }
 
     @PostMapping("/accounts/{account}/limits/local/{rse}")
     public ResponseEntity<String> set(@PathVariable String account, @PathVariable String rse, @RequestBody LimitBody body,
                                       Caller caller) {
-        permissions.require(caller, Action.SET_ACCOUNT_LIMIT, Target.account(account));
+        gateway.requireSetLimit(caller, account);
         if (body == null || body.bytes() == null) {
             throw new InvalidObject("Request body must give the limit: {\"bytes\": N}");
         }
@@ -57,8 +57,7 @@ public class AccountLimitController {
 
     @DeleteMapping("/accounts/{account}/limits/local/{rse}")
     public void delete(@PathVariable String account, @PathVariable String rse, Caller caller) {
-        permissions.require(caller, Action.SET_ACCOUNT_LIMIT, Target.account(account));
-        limits.delete(Names.account(account), rse);
+        gateway.deleteLimit(caller, account, rse);
     }
 
     @GetMapping({"/accounts/{account}/limits/local", "/accounts/{account}/limits", "/accounts/{account}/limits/"})

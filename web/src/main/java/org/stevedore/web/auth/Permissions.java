@@ -9,9 +9,10 @@ import org.stevedore.catalog.account.AccountStore;
 
 /**
  * One line of authorization, {@code permissions.require(caller, Action.ADD_DID, target)}: the caller made into the
- * policy's subject (admin read per call) and judged by {@link PermissionPolicy}. The features' gateways
- * ({@code RuleGateway}, {@code TransferLimitGateway}, {@code CampaignGateway}, {@code BridgeGateway}) call it; the
- * catalog's namespace and account controllers still call it themselves.
+ * policy's subject (admin read per call) and judged by {@link PermissionPolicy}. Only the gateways call it: the
+ * features' ({@code RuleGateway}, {@code TransferLimitGateway}, {@code CampaignGateway}, {@code BridgeGateway}) and
+ * the catalog's ({@code AccountGateway}, {@code RseGateway}, {@code DidGateway}, {@code ReplicaGateway}); no
+ * controller does.
  */
 public class Permissions {
 

@@ -18,8 +18,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.stevedore.auth.policy.Action;
-import org.stevedore.auth.policy.Target;
 import org.stevedore.catalog.did.AttachmentStore;
 import org.stevedore.catalog.did.Did;
 import org.stevedore.catalog.did.DidRef;
@@ -28,11 +26,9 @@ import org.stevedore.catalog.did.DidType;
 import org.stevedore.catalog.did.NewDid;
 import org.stevedore.catalog.error.InvalidObject;
 import org.stevedore.catalog.replica.NewReplica;
-import org.stevedore.catalog.replica.ReplicaStore;
 import org.stevedore.web.api.Created;
 import org.stevedore.web.api.JsonStream;
 import org.stevedore.web.auth.Caller;
-import org.stevedore.web.auth.Permissions;
 import org.stevedore.web.did.DidRequests.AttachBody;
 import org.stevedore.web.did.DidRequests.AttachmentItem;
 import org.stevedore.web.did.DidRequests.AttachmentsBody;
@@ -41,10 +37,12 @@ import org.stevedore.web.did.DidRequests.MetaBody;
 import org.stevedore.web.did.DidRequests.MetaValueBody;
 import org.stevedore.web.did.DidRequests.NewDidBody;
 import org.stevedore.web.did.DidRequests.StatusBody;
+import org.stevedore.web.replica.ReplicaGateway;
 
 /**
  * The namespace API at Rucio's paths. Names containing '/' arrive percent-encoded in one path segment, as the
- * Rucio client sends them.
+ * Rucio client sends them. Whether a caller may change a DID is {@link DidGateway}'s to decide, and whether it may
+ * register the files it attaches with replicas {@link ReplicaGateway}'s.
  */
 @RestController
 @RequestMapping("/dids")
@@ -52,13 +50,13 @@ public class DidController {
 
     private final DidStore dids;
     private final AttachmentStore attachments;
-    private final ReplicaStore replicas;
+    private final ReplicaGateway replicas;
     private final ObjectMapper mapper;
-    private final Permissions permissions;
+    private final DidGateway gateway;
 
-    public DidController(DidStore dids, AttachmentStore attachments, ReplicaStore replicas, ObjectMapper mapper,
-                         Permissions permissions) {
-        this.permissions = permissions;
+    public DidController(DidStore dids, AttachmentStore attachments, ReplicaGateway replicas, ObjectMapper mapper,
+                         DidGateway gateway) {
+        this.gateway = gateway;
         this.dids = dids;
         this.attachments = attachments;
         this.replicas = replicas;
@@ -79,15 +77,14 @@ public class DidController {
             }
             list.add(newDid(b.scope(), b.name(), b, caller));
         }
-        permissions.requireOnScopes(caller, Action.ADD_DID, list.stream().map(NewDid::scope).toList());
-        dids.add(list);
+        gateway.add(caller, list);
         return Created.response();
     }
 
     @PostMapping("/{scope}/{name}")
     public ResponseEntity<String> addDid(@PathVariable String scope, @PathVariable String name,
                                          @RequestBody NewDidBody body, Caller caller) {
-        permissions.require(caller, Action.ADD_DID, Target.scope(scope));
+        gateway.requireAdd(caller, scope);
         if (body == null) {
             throw new InvalidObject("Request body is required: {\"type\": \"DATASET\"|\"CONTAINER\"|\"FILE\"}");
         }
@@ -125,7 +122,7 @@ public class DidController {
     @PostMapping("/{scope}/{name}/dids")
     public ResponseEntity<String> attach(@PathVariable String scope, @PathVariable String name,
                                          @RequestBody AttachBody body, Caller caller) {
-        permissions.require(caller, Action.ATTACH, Target.scope(scope));
+        gateway.requireAttach(caller, scope);
         if (body == null || body.dids() == null || body.dids().isEmpty()) {
             throw new InvalidObject("Request body must name the DIDs to attach: {\"dids\": [{\"scope\", \"name\"}]}");
         }
@@ -142,8 +139,7 @@ public class DidController {
                 files.add(new NewReplica(item.scope(), item.name(), item.bytes(), item.adler32(), item.md5(), item.pfn(),
                         null, null, item.guid(), item.meta()));
             }
-            permissions.requireOnScopes(caller, Action.ADD_REPLICAS, files.stream().map(NewReplica::scope).toList());
-            replicas.add(rse, files, caller.account(), false, parent);
+            replicas.add(caller, rse, files, false, parent);
             return;
         }
         attachments.attach(parent, refs(items), ignoreDuplicate);
@@ -152,7 +148,7 @@ public class DidController {
     @DeleteMapping("/{scope}/{name}/dids")
     public void detach(@PathVariable String scope, @PathVariable String name, @RequestBody AttachBody body,
                        Caller caller) {
-        permissions.require(caller, Action.DETACH, Target.scope(scope));
+        gateway.requireDetach(caller, scope);
         if (body == null || body.dids() == null || body.dids().isEmpty()) {
             throw new InvalidObject("Request body must name the DIDs to detach: {\"dids\": [{\"scope\", \"name\"}]}");
         }
@@ -164,8 +160,7 @@ public class DidController {
         if (body == null || body.attachments() == null || body.attachments().isEmpty()) {
             throw new InvalidObject("Request body must list attachments: {\"attachments\": [{\"scope\", \"name\", \"dids\"}]}");
         }
-        permissions.requireOnScopes(caller, Action.ATTACH, body.attachments().stream()
-                .map(a -> a == null ? null : a.scope()).toList());
+        gateway.requireAttach(caller, body.attachments().stream().map(a -> a == null ? null : a.scope()).toList());
         boolean ignore = Boolean.TRUE.equals(body.ignore_duplicate());
         List<AttachmentStore.Attachment> plain = new ArrayList<>();
         for (AttachmentItem a : body.attachments()) {
@@ -222,7 +217,7 @@ public class DidController {
     @PostMapping("/{scope}/{name}/meta")
     public ResponseEntity<String> setMeta(@PathVariable String scope, @PathVariable String name,
                                           @RequestBody MetaBody body, Caller caller) {
-        permissions.require(caller, Action.SET_DID_METADATA, Target.scope(scope));
+        gateway.requireSetMetadata(caller, scope);
         if (body == null || body.meta() == null || body.meta().isEmpty()) {
             throw new InvalidObject("Request body must carry metadata: {\"meta\": {\"key\": value}}");
         }
@@ -234,7 +229,7 @@ public class DidController {
     public ResponseEntity<String> setMetaKey(@PathVariable String scope, @PathVariable String name,
                                              @PathVariable String key, @RequestBody MetaValueBody body,
                                              Caller caller) {
-        permissions.require(caller, Action.SET_DID_METADATA, Target.scope(scope));
+        gateway.requireSetMetadata(caller, scope);
         if (body == null || body.value() == null) {
             throw new InvalidObject("Request body must carry a value: {\"value\": ...}");
         }
@@ -247,14 +242,13 @@ public class DidController {
     @DeleteMapping("/{scope}/{name}/meta")
     public void deleteMeta(@PathVariable String scope, @PathVariable String name, @RequestParam String key,
                            Caller caller) {
-        permissions.require(caller, Action.SET_DID_METADATA, Target.scope(scope));
-        dids.deleteMeta(scope, name, key);
+        gateway.deleteMeta(caller, scope, name, key);
     }
 
     @PutMapping("/{scope}/{name}/status")
     public void setStatus(@PathVariable String scope, @PathVariable String name, @RequestBody StatusBody body,
                           Caller caller) {
-        permissions.require(caller, Action.SET_DID_STATUS, Target.scope(scope));
+        gateway.requireSetStatus(caller, scope);
         if (body == null || body.open() == null) {
             throw new InvalidObject("Request body must say {\"open\": true|false}");
         }

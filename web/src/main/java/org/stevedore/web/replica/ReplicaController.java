@@ -16,8 +16,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.stevedore.auth.policy.Action;
-import org.stevedore.auth.policy.Target;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.error.InvalidObject;
 import org.stevedore.catalog.replica.NewReplica;
@@ -26,9 +24,11 @@ import org.stevedore.catalog.replica.ReplicaStore;
 import org.stevedore.web.api.Created;
 import org.stevedore.web.api.JsonStream;
 import org.stevedore.web.auth.Caller;
-import org.stevedore.web.auth.Permissions;
 
-/** Replica registration, deletion and listing at Rucio's paths. */
+/**
+ * Replica registration, deletion and listing at Rucio's paths; whether a caller may register or delete is
+ * {@link ReplicaGateway}'s to decide.
+ */
 @RestController
 @RequestMapping("/replicas")
 public class ReplicaController {
@@ -53,10 +53,10 @@ public class ReplicaController {
     private final ReplicaStore replicas;
     private final PfnResolver pfns;
     private final ObjectMapper mapper;
-    private final Permissions permissions;
+    private final ReplicaGateway gateway;
 
-    public ReplicaController(ReplicaStore replicas, PfnResolver pfns, ObjectMapper mapper, Permissions permissions) {
-        this.permissions = permissions;
+    public ReplicaController(ReplicaStore replicas, PfnResolver pfns, ObjectMapper mapper, ReplicaGateway gateway) {
+        this.gateway = gateway;
         this.replicas = replicas;
         this.pfns = pfns;
         this.mapper = mapper;
@@ -74,14 +74,13 @@ public class ReplicaController {
                     f.state() == null ? null : ReplicaState.parse(f.state()),
                     f.tombstone() == null ? null : Instant.ofEpochSecond(f.tombstone()), f.guid(), f.meta()));
         }
-        permissions.requireOnScopes(caller, Action.ADD_REPLICAS, files.stream().map(NewReplica::scope).toList());
-        replicas.add(body.rse(), files, caller.account(), Boolean.TRUE.equals(body.ignore_availability()), null);
+        gateway.add(caller, body.rse(), files, Boolean.TRUE.equals(body.ignore_availability()), null);
         return Created.response();
     }
 
     @DeleteMapping({"", "/"})
     public void delete(@RequestBody ReplicasBody body, Caller caller) {
-        permissions.require(caller, Action.DELETE_REPLICAS, Target.rse(body == null ? null : body.rse()));
+        gateway.requireDelete(caller, body == null ? null : body.rse());
         requireFiles(body);
         List<DidRef> refs = new ArrayList<>(body.files().size());
         for (FileItem f : body.files()) {

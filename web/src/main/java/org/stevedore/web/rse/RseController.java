@@ -15,8 +15,6 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.stevedore.auth.policy.Action;
-import org.stevedore.auth.policy.Target;
 import org.stevedore.catalog.error.InvalidObject;
 import org.stevedore.catalog.rse.Rse;
 import org.stevedore.catalog.rse.RseDistance;
@@ -31,9 +29,11 @@ import org.stevedore.web.api.Created;
 import org.stevedore.web.api.JsonStream;
 import org.stevedore.web.api.RucioDates;
 import org.stevedore.web.auth.Caller;
-import org.stevedore.web.auth.Permissions;
 
-/** RSEs with their attributes, protocols, distances, limits and usage, at Rucio's paths. */
+/**
+ * RSEs with their attributes, protocols, distances, limits and usage, at Rucio's paths; whether a caller may change
+ * them is {@link RseGateway}'s to decide.
+ */
 @RestController
 public class RseController {
 
@@ -67,11 +67,11 @@ public class RseController {
     private final RseUsageStore usage;
     private final RseExpressionResolver expressions;
     private final ObjectMapper mapper;
-    private final Permissions permissions;
+    private final RseGateway gateway;
 
     public RseController(RseStore rses, RseProtocolStore protocols, RseDistanceStore distances, RseLimitStore limits,
-                         RseUsageStore usage, RseExpressionResolver expressions, ObjectMapper mapper, Permissions permissions) {
-        this.permissions = permissions;
+                         RseUsageStore usage, RseExpressionResolver expressions, ObjectMapper mapper, RseGateway gateway) {
+        this.gateway = gateway;
         this.rses = rses;
         this.protocols = protocols;
         this.distances = distances;
@@ -100,7 +100,7 @@ public class RseController {
     @PostMapping("/rses/{rse}")
     public ResponseEntity<String> add(@PathVariable String rse,
                                       @RequestBody(required = false) Map<String, Object> body, Caller caller) {
-        permissions.require(caller, Action.ADD_RSE, Target.rse(rse));
+        gateway.requireAdd(caller, rse);
         rses.add(rse, RseDocuments.settings(body));
         return Created.response();
     }
@@ -108,7 +108,7 @@ public class RseController {
     @PutMapping("/rses/{rse}")
     public ResponseEntity<String> update(@PathVariable String rse, @RequestBody Map<String, Object> body,
                                          Caller caller) {
-        permissions.require(caller, Action.UPDATE_RSE, Target.rse(rse));
+        gateway.requireUpdate(caller, rse);
         Map<String, Object> settings = RseDocuments.settings(body);
         if (settings.isEmpty()) {
             throw new InvalidObject("Request body must give at least one setting to change");
@@ -119,8 +119,7 @@ public class RseController {
 
     @DeleteMapping("/rses/{rse}")
     public void delete(@PathVariable String rse, Caller caller) {
-        permissions.require(caller, Action.DELETE_RSE, Target.rse(rse));
-        rses.delete(rse);
+        gateway.delete(caller, rse);
     }
 
     // ---- attributes ----
@@ -133,7 +132,7 @@ public class RseController {
     @PostMapping("/rses/{rse}/attr/{key}")
     public ResponseEntity<String> setAttribute(@PathVariable String rse, @PathVariable String key,
                                                @RequestBody ValueBody body, Caller caller) {
-        permissions.require(caller, Action.SET_RSE_ATTRIBUTE, Target.rse(rse));
+        gateway.requireSetAttribute(caller, rse);
         if (body == null || body.value() == null) {
             throw new InvalidObject("Request body must carry a value: {\"value\": ...}");
         }
@@ -150,8 +149,7 @@ public class RseController {
 
     @DeleteMapping("/rses/{rse}/attr/{key}")
     public void deleteAttribute(@PathVariable String rse, @PathVariable String key, Caller caller) {
-        permissions.require(caller, Action.SET_RSE_ATTRIBUTE, Target.rse(rse));
-        rses.deleteAttribute(rse, key);
+        gateway.deleteAttribute(caller, rse, key);
     }
 
     // ---- protocols ----
@@ -169,7 +167,7 @@ public class RseController {
     @PostMapping("/rses/{rse}/protocols/{scheme}")
     public ResponseEntity<String> addProtocol(@PathVariable String rse, @PathVariable String scheme,
                                               @RequestBody Map<String, Object> body, Caller caller) {
-        permissions.require(caller, Action.UPDATE_RSE, Target.rse(rse));
+        gateway.requireUpdate(caller, rse);
         if (body == null) {
             throw new InvalidObject("Request body must describe the protocol: {\"hostname\", \"port\", \"prefix\", \"domains\"}");
         }
@@ -187,7 +185,7 @@ public class RseController {
     public void updateProtocol(@PathVariable String rse, @PathVariable String scheme,
                                @PathVariable(required = false) String hostname, @PathVariable(required = false) Integer port,
                                @RequestBody Map<String, Object> body, Caller caller) {
-        permissions.require(caller, Action.UPDATE_RSE, Target.rse(rse));
+        gateway.requireUpdate(caller, rse);
         if (body == null || body.isEmpty()) {
             throw new InvalidObject("Request body must give the protocol settings to change");
         }
@@ -199,8 +197,7 @@ public class RseController {
     public void deleteProtocol(@PathVariable String rse, @PathVariable String scheme,
                                @PathVariable(required = false) String hostname, @PathVariable(required = false) Integer port,
                                Caller caller) {
-        permissions.require(caller, Action.UPDATE_RSE, Target.rse(rse));
-        protocols.delete(rse, scheme, hostname, port);
+        gateway.deleteProtocol(caller, rse, scheme, hostname, port);
     }
 
     // ---- distances ----
@@ -215,7 +212,7 @@ public class RseController {
     @PostMapping("/rses/{source}/distances/{dest}")
     public ResponseEntity<String> addDistance(@PathVariable String source, @PathVariable String dest,
                                               @RequestBody DistanceBody body, Caller caller) {
-        permissions.require(caller, Action.UPDATE_RSE, Target.rse(source));
+        gateway.requireUpdate(caller, source);
         if (body == null) {
             throw new InvalidObject("Request body must give the distance: {\"distance\": N}");
         }
@@ -226,7 +223,7 @@ public class RseController {
     @PutMapping("/rses/{source}/distances/{dest}")
     public void updateDistance(@PathVariable String source, @PathVariable String dest,
                                @RequestBody DistanceBody body, Caller caller) {
-        permissions.require(caller, Action.UPDATE_RSE, Target.rse(source));
+        gateway.requireUpdate(caller, source);
         if (body == null) {
             throw new InvalidObject("Request body must give the distance: {\"distance\": N}");
         }
@@ -235,8 +232,7 @@ public class RseController {
 
     @DeleteMapping("/rses/{source}/distances/{dest}")
     public void deleteDistance(@PathVariable String source, @PathVariable String dest, Caller caller) {
-        permissions.require(caller, Action.UPDATE_RSE, Target.rse(source));
-        distances.delete(source, dest);
+        gateway.deleteDistance(caller, source, dest);
     }
 
     // ---- limits and usage ----
@@ -248,7 +244,7 @@ public class RseController {
 
     @PutMapping({"/rses/{rse}/limits", "/rses/{rse}/limits/"})
     public void setLimit(@PathVariable String rse, @RequestBody LimitBody body, Caller caller) {
-        permissions.require(caller, Action.SET_RSE_LIMIT, Target.rse(rse));
+        gateway.requireSetLimit(caller, rse);
         if (body == null || body.name() == null || body.value() == null) {
             throw new InvalidObject("Request body must be {\"name\": ..., \"value\": N}");
         }
@@ -257,7 +253,7 @@ public class RseController {
 
     @DeleteMapping({"/rses/{rse}/limits", "/rses/{rse}/limits/"})
     public void deleteLimit(@PathVariable String rse, @RequestBody LimitBody body, Caller caller) {
-        permissions.require(caller, Action.SET_RSE_LIMIT, Target.rse(rse));
+        gateway.requireSetLimit(caller, rse);
         if (body == null || body.name() == null) {
             throw new InvalidObject("Request body must be {\"name\": ...}");
         }
@@ -283,7 +279,7 @@ public class RseController {
 
     @PutMapping({"/rses/{rse}/usage", "/rses/{rse}/usage/"})
     public void setUsage(@PathVariable String rse, @RequestBody UsageBody body, Caller caller) {
-        permissions.require(caller, Action.UPDATE_RSE, Target.rse(rse));
+        gateway.requireUpdate(caller, rse);
         if (body == null || body.source() == null || body.used() == null) {
             throw new InvalidObject("Request body must be {\"source\": ..., \"used\": N, \"free\": N, \"files\": N}");
         }
