@@ -119,6 +119,7 @@ public final class RuleStore {
         Map<String, long[]> usage = new HashMap<>();
         for (PlannedLock l : locks) {
             Map<String, Object> row = new HashMap<>(10);
+            row.put("i", (l.sourced() ? sourced : stuck).size());
             row.put("key", l.fileKey());
             row.put("bytes", l.bytes());
             row.put("rse_id", l.rseId());
@@ -131,7 +132,9 @@ public final class RuleStore {
             u[0] += l.bytes();
             u[1]++;
         }
+        TransferQueue.Origin origin = sourced.isEmpty() ? null : origin(tx, ruleId);
         for (int from = 0; from < sourced.size(); from += batch) {
+            List<Map<String, Object>> rows = sourced.subList(from, Math.min(sourced.size(), from + batch));
             List<TransferQueue.Transfer> needed = tx.run("""
                     MATCH (rule:Rule {id: $rule})
                     UNWIND $rows AS row
@@ -148,14 +151,12 @@ public final class RuleStore {
                     CREATE (rule)-[:LOCK {rse_id: row.rse_id, rse: row.rse, bytes: row.bytes, created_at: $now,
                                           updated_at: $now,
                                           state: CASE WHEN r.state = 'AVAILABLE' THEN 'OK' ELSE 'REPLICATING' END}]->(f)
-                    WITH rule, row, rse, transfer WHERE transfer
-                    RETURN row.key AS key, row.rse_id AS rse_id, row.bytes AS bytes, row.bucket AS bucket,
-                           coalesce(rse.staging_area, false) AS staging_area, rule.activity AS activity,
-                           rule.priority AS priority, rule.source_replica_expression AS source_replica_expression
-                    """, Map.of("rule", ruleId, "rows", sourced.subList(from, Math.min(sourced.size(), from + batch)),
-                    "now", now)).list(RuleStore::transfer);
+                    WITH row, rse, transfer WHERE transfer
+                    RETURN row.i AS i, coalesce(rse.staging_area, false) AS staging_area
+                    """, Map.of("rule", ruleId, "rows", rows, "now", now))
+                    .list(r -> transfer(sourced.get(r.get("i").asInt()), r.get("staging_area").asBoolean()));
             // The copies that need a transfer go to the transfer agent in the same transaction, one call per batch.
-            transfers.queue(tx, needed, now);
+            transfers.queue(tx, origin, needed, now);
         }
         for (int from = 0; from < stuck.size(); from += batch) {
             tx.run("""
@@ -170,10 +171,20 @@ public final class RuleStore {
         addUsage(tx, ruleId, usage, 1);
     }
 
-    private static TransferQueue.Transfer transfer(Record r) {
-        return new TransferQueue.Transfer(r.get("key").asString(), r.get("rse_id").asString(), r.get("bytes").asLong(),
-                r.get("bucket").asLong(), r.get("staging_area").asBoolean(), Values.str(r.get("activity")),
-                r.get("priority").asLong(), Values.str(r.get("source_replica_expression")));
+    /** A copy the lock statement found needing a transfer: the planned row (by its index) and its destination's kind. */
+    private static TransferQueue.Transfer transfer(Map<String, Object> row, boolean stagingArea) {
+        return new TransferQueue.Transfer((String) row.get("key"), (String) row.get("rse_id"), (Long) row.get("bytes"),
+                ((Number) row.get("bucket")).longValue(), stagingArea);
+    }
+
+    /** What the rule asks of the transfers of its copies, read once per batch of locks rather than once per copy. */
+    private static TransferQueue.Origin origin(TransactionContext tx, String ruleId) {
+        Record r = tx.run("""
+                MATCH (r:Rule {id: $id})
+                RETURN r.activity AS activity, r.priority AS priority, r.source_replica_expression AS source
+                """, Map.of("id", ruleId)).single();
+        return new TransferQueue.Origin(Values.str(r.get("activity")), Values.lng(r.get("priority")),
+                Values.str(r.get("source")));
     }
 
     static void addUsage(TransactionContext tx, String ruleId, Map<String, long[]> usage, int sign) {

@@ -21,11 +21,17 @@ public interface TransferQueue {
 
     /**
      * A file copy that needs a transfer: the file, its destination, the file's size, the partition bucket of the pair
-     * ({@code Partition.bucket(fileKey + "|" + rseId)}), whether the destination is a staging area (the transfer is a
-     * stage-in), and what the rule asks of it: activity, priority and source replica expression (both may be null).
+     * ({@code Partition.bucket(fileKey + "|" + rseId)}) and whether the destination is a staging area (the transfer is
+     * a stage-in).
      */
-    record Transfer(String fileKey, String rseId, long bytes, long hashBucket, boolean stagingArea, String activity,
-                    long priority, String sourceReplicaExpression) {
+    record Transfer(String fileKey, String rseId, long bytes, long hashBucket, boolean stagingArea) {
+    }
+
+    /**
+     * What the rule that wants a batch of copies asks of their transfers: activity, priority and source replica
+     * expression (any may be null). One per call, since the copies of one call come from one rule.
+     */
+    record Origin(String activity, Long priority, String sourceReplicaExpression) {
     }
 
     /** A file's replica on an RSE, by their keys. */
@@ -36,7 +42,7 @@ public interface TransferQueue {
      * Queues a transfer for each file copy, unless one for the same file and destination already exists, in any
      * state: that one is kept as it is (a copy asked by several rules is transferred once).
      */
-    void queue(TransactionContext tx, List<Transfer> transfers, long now);
+    void queue(TransactionContext tx, Origin origin, List<Transfer> transfers, long now);
 
     /**
      * Cancels the transfers of these replicas that are not under way yet (queued, or waiting for a limit or a

@@ -30,11 +30,13 @@ class RuleStoreTransfersTest extends StoreTest {
     /** Every call the rules engine made, in order. */
     private static final class Recording implements TransferQueue {
         final List<List<Transfer>> queued = new ArrayList<>();
+        final List<Origin> origins = new ArrayList<>();
         final List<List<FileAtRse>> cancelled = new ArrayList<>();
         final List<List<String>> forgotten = new ArrayList<>();
 
         @Override
-        public void queue(TransactionContext tx, List<Transfer> transfers, long now) {
+        public void queue(TransactionContext tx, Origin origin, List<Transfer> transfers, long now) {
+            origins.add(origin);
             queued.add(List.copyOf(transfers));
         }
 
@@ -78,8 +80,10 @@ class RuleStoreTransfersTest extends StoreTest {
         // f1 is already on DST: only f2 and f3 need a transfer, handed over together.
         assertThat(transfers.queued).hasSize(1);
         assertThat(transfers.queued.get(0)).containsExactlyInAnyOrder(
-                new TransferQueue.Transfer("s:f2", dst, 20, Partition.bucket("s:f2|" + dst), false, "Staging", 4, "SRC"),
-                new TransferQueue.Transfer("s:f3", dst, 30, Partition.bucket("s:f3|" + dst), false, "Staging", 4, "SRC"));
+                new TransferQueue.Transfer("s:f2", dst, 20, Partition.bucket("s:f2|" + dst), false),
+                new TransferQueue.Transfer("s:f3", dst, 30, Partition.bucket("s:f3|" + dst), false));
+        // What the rule asks of them travels once with the batch.
+        assertThat(transfers.origins).containsExactly(new TransferQueue.Origin("Staging", 4L, "SRC"));
 
         new RuleChanges(rules, clock).delete("rule-1", false);
 

@@ -15,34 +15,32 @@ import org.stevedore.rules.store.TransferQueue;
 public final class RequestQueue implements TransferQueue {
 
     @Override
-    public void queue(TransactionContext tx, List<Transfer> transfers, long now) {
+    public void queue(TransactionContext tx, Origin origin, List<Transfer> transfers, long now) {
         if (transfers.isEmpty()) {
             return;
         }
         List<Map<String, Object>> rows = new ArrayList<>(transfers.size());
         for (Transfer t : transfers) {
-            // A HashMap: activity and source expression may be null, which Map.of refuses.
-            Map<String, Object> row = new HashMap<>(12);
-            row.put("key", t.fileKey());
-            row.put("rse_id", t.rseId());
-            row.put("bytes", t.bytes());
-            row.put("bucket", t.hashBucket());
-            row.put("staging_area", t.stagingArea());
-            row.put("activity", t.activity());
-            row.put("priority", t.priority());
-            row.put("source_replica_expression", t.sourceReplicaExpression());
-            rows.add(row);
+            rows.add(Map.of("key", t.fileKey(), "rse_id", t.rseId(), "bytes", t.bytes(), "bucket", t.hashBucket(),
+                    "staging_area", t.stagingArea()));
         }
+        // A HashMap: activity, priority and source expression may be null, which Map.of refuses.
+        Map<String, Object> params = new HashMap<>(8);
+        params.put("rows", rows);
+        params.put("now", now);
+        params.put("activity", origin.activity());
+        params.put("priority", origin.priority());
+        params.put("source", origin.sourceReplicaExpression());
         tx.run("""
                 UNWIND $rows AS row
                 MERGE (q:Request {key: row.key + '|' + row.rse_id})
                   ON CREATE SET q.did_key = row.key, q.dest_rse_id = row.rse_id, q.state = 'QUEUED',
-                                q.activity = row.activity,
+                                q.activity = $activity,
                                 q.request_type = CASE WHEN row.staging_area THEN 'STAGEIN' ELSE null END,
-                                q.priority = row.priority, q.bytes = row.bytes,
-                                q.source_replica_expression = row.source_replica_expression,
+                                q.priority = $priority, q.bytes = row.bytes,
+                                q.source_replica_expression = $source,
                                 q.created_at = $now, q.hash_bucket = row.bucket
-                """, Map.of("rows", rows, "now", now)).consume();
+                """, params).consume();
     }
 
     @Override
