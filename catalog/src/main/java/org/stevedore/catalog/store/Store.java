@@ -16,6 +16,7 @@ import org.neo4j.driver.Session;
 import org.neo4j.driver.SessionConfig;
 import org.neo4j.driver.Transaction;
 import org.neo4j.driver.TransactionContext;
+import org.neo4j.driver.exceptions.AuthenticationException;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
 import org.neo4j.driver.exceptions.SessionExpiredException;
 import org.slf4j.Logger;
@@ -53,6 +54,7 @@ public final class Store implements AutoCloseable {
             embedded = EmbeddedNeo4j.start(settings.embeddedHome(), settings.embeddedBoltPort(),
                     settings.embeddedPageCacheBytes());
             uri = embedded.boltUri();
+            auth = embedded.authToken();
         } else if (settings.username() != null && !settings.username().isBlank()) {
             auth = AuthTokens.basic(settings.username(), settings.password() == null ? "" : settings.password());
         }
@@ -63,7 +65,16 @@ public final class Store implements AutoCloseable {
                     .withConnectionAcquisitionTimeout(30, TimeUnit.SECONDS)
                     .withLogging(org.neo4j.driver.Logging.slf4j())
                     .build());
-            driver.verifyConnectivity();
+            try {
+                driver.verifyConnectivity();
+            } catch (AuthenticationException e) {
+                if (embedded != null) {
+                    throw new IllegalStateException("The embedded Neo4j under " + settings.embeddedHome().toAbsolutePath()
+                            + " refuses the password in " + BoltPassword.file(settings.embeddedHome()).toAbsolutePath()
+                            + "; to set a new one, stop the service, remove that file and start again", e);
+                }
+                throw e;
+            }
             Store store = new Store(driver, embedded, settings, uri);
             new SchemaMigrator(store).migrate();
             return store;

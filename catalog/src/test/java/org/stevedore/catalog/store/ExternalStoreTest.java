@@ -15,7 +15,9 @@ class ExternalStoreTest extends StoreTest {
     @Test
     void aConfiguredUriUsesThatServerAndStartsNothing() {
         store.run("CREATE (:Probe {id: 'written-by-the-embedded-owner'})", Map.of());
-        StoreSettings external = new StoreSettings(store.uri(), null, null, null, null, 0, 0, 0);
+        // As a second instance would: the embedded server's user and the password from its file.
+        String password = BoltPassword.read(store.settings().embeddedHome()).orElseThrow();
+        StoreSettings external = new StoreSettings(store.uri(), BoltPassword.USER, password, null, null, 0, 0, 0);
         assertThat(external.isEmbedded()).isFalse();
         try (Store client = Store.open(external)) {
             assertThat(client.uri()).isEqualTo(store.uri());
