@@ -20,6 +20,7 @@ import org.stevedore.bridge.store.WebhookDeliveries;
 import org.stevedore.bridge.webhook.WakeUpSleeper;
 import org.stevedore.bridge.webhook.WebhookSender;
 import org.stevedore.bridge.webhook.WebhookSettings;
+import org.stevedore.bridge.webhook.WebhookTargets;
 import org.stevedore.catalog.daemon.Daemon;
 import org.stevedore.catalog.daemon.DaemonSettings;
 import org.stevedore.catalog.daemon.HeartbeatStore;
@@ -58,8 +59,10 @@ final class WebhookDelivery {
             WebhookDeliveries deliveries = new WebhookDeliveries(temp.store(), clock);
             WebhookSettings settings = WebhookSettings.defaults();
             WakeUpSleeper sleeper = new WakeUpSleeper();
-            WebhookSender sender = new WebhookSender(deliveries, WebhookSender.httpClient(settings), settings, clock,
-                    () -> ThreadLocalRandom.current().nextDouble(), sleeper);
+            // The consumer runs on this machine: allowed by name, as an operator would allow an internal consumer.
+            WebhookTargets targets = WebhookTargets.of(List.of("localhost"));
+            WebhookSender sender = new WebhookSender(deliveries, WebhookSender.httpClient(settings, targets), targets,
+                    settings, clock, () -> ThreadLocalRandom.current().nextDouble(), sleeper);
             int n = options.files();
             List<String> tasks = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {

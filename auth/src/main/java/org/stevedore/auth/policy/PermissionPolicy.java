@@ -18,7 +18,7 @@ import org.stevedore.catalog.error.AccessDenied;
  *   <li>a scope: for oneself; a rule: for oneself on one's own scope, or with a production FQAN on the VO's
  *       scopes; changing or deleting a rule: its owner;</li>
  *   <li>campaigns and tasks: the scope's owner, or a production FQAN on the VO's scopes; reporting a task's jobs
- *       and cancelling it also the account that registered it.</li>
+ *       and cancelling it also the account that registered it; its webhook deliveries only that account.</li>
  * </ul>
  */
 public final class PermissionPolicy {
@@ -69,6 +69,8 @@ public final class PermissionPolicy {
         BiPredicate<Subject, Target> taskOwner = (s, t) -> t.account() != null && t.account().equals(s.account());
         table.put(Action.REPORT_JOB, taskOwner.or(scopeOwner).or(this::production));
         table.put(Action.CANCEL_TASK, taskOwner.or(scopeOwner).or(this::production));
+        // What a task's webhook consumer answered is the registering account's business alone.
+        table.put(Action.VIEW_TASK_DELIVERIES, taskOwner);
 
         for (Action action : Action.values()) {
             if (!table.containsKey(action)) {

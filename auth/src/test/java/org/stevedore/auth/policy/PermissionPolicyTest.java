@@ -108,6 +108,15 @@ class PermissionPolicyTest {
     }
 
     @Test
+    void onlyTheAccountThatRegisteredATaskSeesItsWebhookDeliveries() {
+        assertThat(permits(BOB, Action.VIEW_TASK_DELIVERIES, Target.task("bob", null))).isTrue();
+        assertThat(permits(ALICE, Action.VIEW_TASK_DELIVERIES, Target.task("bob", null))).isFalse();
+        assertThat(permits(PRODUCER, Action.VIEW_TASK_DELIVERIES, Target.task("bob", null))).isFalse();
+        assertThat(permits(BMN_MEMBER, Action.VIEW_TASK_DELIVERIES, Target.task("bob", "bmn_run8"))).isFalse();
+        assertThat(permits(ALICE, Action.VIEW_TASK_DELIVERIES, Target.task(null, null))).isFalse();
+    }
+
+    @Test
     void everyActionIsCoveredByOneOfTheTestsAbove() {
         EnumSet<Action> covered = EnumSet.of(Action.ADD_DID, Action.ATTACH, Action.DETACH, Action.SET_DID_METADATA,
                 Action.SET_DID_STATUS, Action.ADD_REPLICAS, Action.DELETE_REPLICAS, Action.ADD_RSE, Action.UPDATE_RSE,
@@ -115,7 +124,7 @@ class PermissionPolicyTest {
                 Action.UPDATE_ACCOUNT, Action.DELETE_ACCOUNT, Action.SET_ACCOUNT_ATTRIBUTE, Action.ADD_IDENTITY,
                 Action.DELETE_IDENTITY, Action.SET_ACCOUNT_LIMIT, Action.ADD_SCOPE, Action.ADD_RULE,
                 Action.UPDATE_RULE, Action.DELETE_RULE, Action.SUBMIT_CAMPAIGN, Action.CANCEL_CAMPAIGN,
-                Action.REGISTER_TASK, Action.REPORT_JOB, Action.CANCEL_TASK);
+                Action.REGISTER_TASK, Action.REPORT_JOB, Action.CANCEL_TASK, Action.VIEW_TASK_DELIVERIES);
         assertThat(covered).containsExactlyInAnyOrder(Action.values());
     }
 

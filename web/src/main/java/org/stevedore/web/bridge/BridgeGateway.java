@@ -9,18 +9,21 @@ import org.stevedore.auth.policy.Action;
 import org.stevedore.auth.policy.Target;
 import org.stevedore.bridge.store.BridgeStore.Job;
 import org.stevedore.bridge.store.BridgeStore.Task;
+import org.stevedore.bridge.store.WebhookDeliveries;
 import org.stevedore.bridge.store.TaskEndStore;
 import org.stevedore.bridge.task.BridgeService;
 import org.stevedore.bridge.task.TaskEnder;
 import org.stevedore.bridge.task.TaskRegistrar;
 import org.stevedore.bridge.task.TaskRegistration;
+import org.stevedore.bridge.webhook.WebhookTargets;
 import org.stevedore.web.auth.Caller;
 import org.stevedore.web.auth.Permissions;
 
 /**
  * The workload bridge's gateway, as Rucio's gateway layer: whether this caller may register a task, cancel it or
- * report one of its jobs ended, decided here through the permission policy, and then the service's call. Controllers
- * parse, call the gateway and map its answer; reading tasks and jobs needs no permission.
+ * report one of its jobs ended or see its webhook deliveries, decided here through the permission policy, and then the
+ * service's call; and where a task's webhook may post to. Controllers parse, call the gateway and map its answer;
+ * reading tasks and jobs needs no permission.
  */
 @Component
 public class BridgeGateway {
@@ -29,15 +32,23 @@ public class BridgeGateway {
     private final BridgeService service;
     private final TaskRegistrar registrar;
     private final TaskEnder ender;
+    private final WebhookTargets webhookTargets;
+    private final WebhookDeliveries deliveries;
 
-    public BridgeGateway(Permissions permissions, BridgeService service, TaskRegistrar registrar, TaskEnder ender) {
+    public BridgeGateway(Permissions permissions, BridgeService service, TaskRegistrar registrar, TaskEnder ender,
+                         WebhookTargets webhookTargets, WebhookDeliveries deliveries) {
         this.permissions = permissions;
         this.service = service;
         this.registrar = registrar;
         this.ender = ender;
+        this.webhookTargets = webhookTargets;
+        this.deliveries = deliveries;
     }
 
-    /** register_task on every scope of the task's inputs ({@code scope:name}; malformed ones are the service's). */
+    /**
+     * register_task on every scope of the task's inputs ({@code scope:name}; malformed ones are the service's), then
+     * the webhook's destination, then the registration.
+     */
     public TaskRegistrar.Registered register(Caller caller, TaskRegistration request) {
         Set<String> scopes = new LinkedHashSet<>();
         if (request.inputs() != null) {
@@ -45,7 +56,18 @@ public class BridgeGateway {
                     .forEach(i -> scopes.add(i.substring(0, i.indexOf(':'))));
         }
         permissions.requireOnScopes(caller, Action.REGISTER_TASK, scopes);
+        if (request.webhook() != null) {
+            // The service posts to this URL from inside the site: never to an internal address unless allowed.
+            webhookTargets.check(request.webhook().url());
+        }
         return registrar.register(request, caller.account());
+    }
+
+    /** view_task_deliveries on the task (404 before 403), then its webhook deliveries. */
+    public List<WebhookDeliveries.Delivery> deliveries(Caller caller, String taskId) {
+        Task task = service.peek(taskId);
+        permissions.require(caller, Action.VIEW_TASK_DELIVERIES, Target.task(task.account(), null));
+        return deliveries.ofTask(taskId);
     }
 
     /** cancel_task on the task (404 before 403: the task must exist), then its cancellation. */

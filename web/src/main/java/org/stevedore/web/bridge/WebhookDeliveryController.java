@@ -3,25 +3,34 @@ package org.stevedore.web.bridge;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
-import org.stevedore.bridge.store.WebhookDeliveries;
 import org.stevedore.bridge.store.WebhookDeliveries.Delivery;
+import org.stevedore.web.auth.Caller;
 
-/** The webhook deliveries of a bridge task: what was sent, what is waiting for a retry, what failed and why. */
+/**
+ * The webhook deliveries of a bridge task: what was sent, what is waiting for a retry, what failed and why (the
+ * HTTP status or the error's class, never what the consumer answered), for the account that registered the task and
+ * admins.
+ */
 @RestController
 public class WebhookDeliveryController {
 
-    private final WebhookDeliveries deliveries;
+    /** The start of an answer or an error's message, as deliveries recorded before they stopped keeping them. */
+    private static final Pattern QUOTED = Pattern.compile("(HTTP \\d{3}|Cannot connect|Connection failed|Sending failed): .*",
+            Pattern.DOTALL);
 
-    public WebhookDeliveryController(WebhookDeliveries deliveries) {
-        this.deliveries = deliveries;
+    private final BridgeGateway gateway;
+
+    public WebhookDeliveryController(BridgeGateway gateway) {
+        this.gateway = gateway;
     }
 
     @GetMapping("/bridge/tasks/{taskId}/deliveries")
-    public List<Map<String, Object>> of(@PathVariable String taskId) {
-        return deliveries.ofTask(taskId).stream().map(WebhookDeliveryController::document).toList();
+    public List<Map<String, Object>> of(@PathVariable String taskId, Caller caller) {
+        return gateway.deliveries(caller, taskId).stream().map(WebhookDeliveryController::document).toList();
     }
 
     static Map<String, Object> document(Delivery d) {
@@ -35,7 +44,7 @@ public class WebhookDeliveryController {
         m.put("attempts", d.attempts());
         m.put("nextAttemptAt", d.nextAttemptAt() == null ? null : d.nextAttemptAt().toString());
         m.put("lastStatus", d.lastStatus());
-        m.put("lastError", d.lastError());
+        m.put("lastError", d.lastError() == null ? null : QUOTED.matcher(d.lastError()).replaceFirst("$1"));
         m.put("releasedAt", d.releasedAt() == null ? null : d.releasedAt().toString());
         m.put("deliveredAt", d.deliveredAt() == null ? null : d.deliveredAt().toString());
         return m;

@@ -50,6 +50,15 @@ class WebhookDeliveryControllerTest extends ApiTest {
         consumer.stop(0);
     }
 
+    /** A task as the registrar writes it, owned by {@code account}, with a webhook to {@code url}. */
+    private void task(String id, String account, String url) {
+        store.run("""
+                CREATE (:BridgeTask {id: $id, account: $account, state: 'ACTIVE', rse_expression: 'X', rse_ids: [],
+                  pin_lifetime_s: 3600, priority: 3, dataset_key: 'bridge:' + $id, webhook_url: $url,
+                  webhook_secret: 's3cret'})
+                """, Map.of("id", id, "account", account, "url", url));
+    }
+
     private List<Map<String, Object>> deliveries(String task) {
         HttpResponse<String> r = api.get("/bridge/tasks/" + task + "/deliveries");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -58,8 +67,7 @@ class WebhookDeliveryControllerTest extends ApiTest {
 
     @Test
     void aReleasedBatchIsDeliveredSignedAndListedAsDelivered() throws Exception {
-        store.run("CREATE (:BridgeTask {id: 'task-9', webhook_url: $url, webhook_secret: 's3cret'})",
-                Map.of("url", "http://localhost:" + consumer.getAddress().getPort() + "/hook"));
+        task("task-9", "root", "http://localhost:" + consumer.getAddress().getPort() + "/hook");
         store.write(tx -> {
             WebhookDeliveries.enqueue(tx, "task-9", List.of("job-1", "job-2"), 1, 2, System.currentTimeMillis());
             return null;
@@ -83,7 +91,49 @@ class WebhookDeliveryControllerTest extends ApiTest {
 
     @Test
     void aTaskWithoutDeliveriesListsNone() {
+        task("nothing-here", "root", "https://hooks.example/x");
         assertThat(deliveries("nothing-here")).isEmpty();
+    }
+
+    @Test
+    void onlyTheTasksAccountAndAdminsSeeItsDeliveries() {
+        api.post("/accounts/jdoe", Map.of("type", "USER"));
+        api.post("/accounts/jdoe/identities", Map.of("identity", "jdoe", "authtype", "USERPASS", "password", "pw-jdoe-123"));
+        api.post("/accounts/mallory", Map.of("type", "USER"));
+        api.post("/accounts/mallory/identities", Map.of("identity", "mallory", "authtype", "USERPASS",
+                "password", "pw-mallory-123"));
+        ApiClient jdoe = new ApiClient(port).withToken(token("jdoe", "pw-jdoe-123"));
+        ApiClient mallory = new ApiClient(port).withToken(token("mallory", "pw-mallory-123"));
+        // Port 1 of this machine: the application's sender may try it, and no traffic leaves the machine.
+        task("jdoes-task", "jdoe", "http://localhost:1/x");
+        store.write(tx -> {
+            WebhookDeliveries.enqueue(tx, "jdoes-task", List.of("job-1"), 1, 1, System.currentTimeMillis());
+            return null;
+        });
+
+        assertThat(ApiClient.jsonList(jdoe.get("/bridge/tasks/jdoes-task/deliveries"))).hasSize(1);
+        assertThat(deliveries("jdoes-task")).as("an admin").hasSize(1);
+        assertError(mallory.get("/bridge/tasks/jdoes-task/deliveries"), 403, "AccessDenied", "view_task_deliveries");
+        assertError(mallory.get("/bridge/tasks/no-such-task/deliveries"), 404, "TaskNotFound", "no-such-task");
+    }
+
+    @Test
+    void deliveriesRecordedWithTheStartOfTheAnswerShowOnlyItsStatus() {
+        task("old-task", "root", "http://localhost:1/x");
+        // As the sender recorded failures before it stopped keeping what the other end said; in the transaction that
+        // writes them, so the application's sender never sees them due.
+        store.write(tx -> {
+            WebhookDeliveries.enqueue(tx, "old-task", List.of("job-1"), 1, 1, System.currentTimeMillis());
+            WebhookDeliveries.enqueue(tx, "old-task", List.of("job-2"), 2, 2, System.currentTimeMillis());
+            tx.run("MATCH (w:WebhookDelivery {key: 'old-task:1-1'}) SET w.state = 'FAILED', w.last_status = 403,"
+                    + " w.last_error = 'HTTP 403: {\"secret\": \"internal\"}'").consume();
+            tx.run("MATCH (w:WebhookDelivery {key: 'old-task:2-2'}) SET w.state = 'FAILED', w.last_error ="
+                    + " 'Gave up after 15 attempts; last: Connection failed: Invalid status line: \"+OK redis\"'").consume();
+            return null;
+        });
+        List<Map<String, Object>> listed = deliveries("old-task");
+        assertThat(listed).extracting(d -> d.get("lastError"))
+                .containsExactly("HTTP 403", "Gave up after 15 attempts; last: Connection failed");
     }
 
     @Test

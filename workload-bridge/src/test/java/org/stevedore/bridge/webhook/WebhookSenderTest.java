@@ -13,14 +13,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
@@ -51,8 +57,10 @@ class WebhookSenderTest extends StoreTest {
     void start() {
         consumer = new WireMockServer(options().dynamicPort());
         consumer.start();
-        sender = new WebhookSender(deliveries, WebhookSender.httpClient(settings), settings, clock, () -> 0.5,
-                new WakeUpSleeper());
+        // The consumer is on this machine: allowed by name, as an operator would allow an internal consumer.
+        WebhookTargets targets = WebhookTargets.of(List.of("localhost"));
+        sender = new WebhookSender(deliveries, WebhookSender.httpClient(settings, targets), targets, settings, clock,
+                () -> 0.5, new WakeUpSleeper());
     }
 
     @AfterEach
@@ -145,7 +153,7 @@ class WebhookSenderTest extends StoreTest {
         Delivery first = only("t1");
         assertThat(first.state()).isEqualTo(State.PENDING);
         assertThat(first.lastStatus()).isEqualTo(503);
-        assertThat(first.lastError()).isEqualTo("HTTP 503: busy");
+        assertThat(first.lastError()).as("the status, never the answer's body").isEqualTo("HTTP 503");
         // delay(1, 0.5) of a 1 s base: half of 1 s plus half of the other half
         assertThat(first.nextAttemptAt()).isEqualTo(clock.instant().plusMillis(750));
         assertThat(cycle().didWork()).as("not due before its back-off").isFalse();
@@ -222,7 +230,7 @@ class WebhookSenderTest extends StoreTest {
     }
 
     @Test
-    void aClientErrorFailsForGoodWithTheReasonVisible() {
+    void aClientErrorFailsForGoodWithItsStatusVisible() {
         consumer.stubFor(post(urlEqualTo("/gone")).willReturn(aResponse().withStatus(410).withBody("no such task\nhere")));
         task("t1", url("/gone"), SECRET);
         release("t1", List.of("j"), 1, 1);
@@ -231,7 +239,7 @@ class WebhookSenderTest extends StoreTest {
         Delivery d = only("t1");
         assertThat(d.state()).isEqualTo(State.FAILED);
         assertThat(d.lastStatus()).isEqualTo(410);
-        assertThat(d.lastError()).isEqualTo("HTTP 410: no such task here");
+        assertThat(d.lastError()).as("the status, never the answer's body").isEqualTo("HTTP 410");
         clock.advance(Duration.ofHours(1));
         assertThat(cycle().didWork()).isFalse();
         assertThat(consumer.findAll(postRequestedFor(urlEqualTo("/gone")))).hasSize(1);
@@ -315,5 +323,81 @@ class WebhookSenderTest extends StoreTest {
                 .isEqualTo("2026-11-22T10:00:00Z");
         assertThat(Instant.ofEpochSecond(Long.parseLong(r.getHeader(WebhookSignature.TIMESTAMP_HEADER))))
                 .isEqualTo(Instant.parse("2026-11-22T10:03:00Z"));
+    }
+
+    private WebhookSender senderWith(WebhookTargets targets) {
+        return new WebhookSender(deliveries, WebhookSender.httpClient(settings, targets), targets, settings, clock,
+                () -> 0.5, new WakeUpSleeper());
+    }
+
+    @Test
+    void aDeliveryToAnInternalAddressIsRefusedForGoodWithoutARequest() {
+        consumer.stubFor(post(urlEqualTo("/h")).willReturn(aResponse().withStatus(200)));
+        // Written straight into the store, as a task registered before the check existed would be.
+        task("t1", "http://127.0.0.1:" + consumer.port() + "/h", SECRET);
+        release("t1", List.of("j"), 1, 1);
+        cycle();
+        Delivery d = only("t1");
+        assertThat(d.state()).isEqualTo(State.FAILED);
+        assertThat(d.lastError()).contains("is a loopback address");
+        assertThat(consumer.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void aNameThatResolvesToAPublicAddressAtRegistrationAndToLoopbackAtDeliveryIsNeverConnectedTo() throws Exception {
+        consumer.stubFor(post(urlEqualTo("/h")).willReturn(aResponse().withStatus(200)));
+        // DNS rebinding, played by a resolver of the test's own: public first, then this machine.
+        Deque<String> answers = new ArrayDeque<>(List.of("203.0.113.10", "127.0.0.1"));
+        List<String> asked = new CopyOnWriteArrayList<>();
+        WebhookTargets targets = new WebhookTargets(List.of(), host -> {
+            asked.add(host);
+            String answer = answers.size() > 1 ? answers.poll() : answers.peek();
+            return List.of(InetAddress.getByName(answer));
+        }, Set::of);
+        String url = "http://rebind.example:" + consumer.port() + "/h";
+        assertThat(targets.check(url).getHost()).as("registration sees a public address").isEqualTo("rebind.example");
+        task("t1", url, SECRET);
+        release("t1", List.of("j"), 1, 1);
+
+        senderWith(targets).runOnce(Partition.whole());
+
+        Delivery d = only("t1");
+        assertThat(d.state()).isEqualTo(State.FAILED);
+        assertThat(d.lastError()).contains("rebind.example resolves to a loopback address");
+        assertThat(consumer.getAllServeEvents()).as("nothing reached the loopback consumer").isEmpty();
+        assertThat(asked).containsExactly("rebind.example", "rebind.example");
+    }
+
+    @Test
+    void theConnectionGoesToTheAddressTheSenderResolvedAndChecked() {
+        consumer.stubFor(post(urlEqualTo("/pinned")).willReturn(aResponse().withStatus(204)));
+        // No DNS knows hook.invalid: only the sender's own, checked, answer can take the request to the consumer.
+        WebhookTargets targets = new WebhookTargets(List.of("127.0.0.1"), host -> {
+            if (!host.equals("hook.invalid")) {
+                throw new UnknownHostException(host);
+            }
+            return List.of(InetAddress.getByName("127.0.0.1"));
+        }, Set::of);
+        task("t1", "http://hook.invalid:" + consumer.port() + "/pinned", SECRET);
+        release("t1", List.of("j"), 1, 1);
+
+        senderWith(targets).runOnce(Partition.whole());
+
+        assertThat(only("t1").state()).isEqualTo(State.DELIVERED);
+        LoggedRequest r = consumer.findAll(postRequestedFor(urlEqualTo("/pinned"))).get(0);
+        assertThat(r.getHeader("Host")).as("the URL's host name still travels").isEqualTo("hook.invalid:" + consumer.port());
+    }
+
+    @Test
+    void aRedirectIsNotFollowed() {
+        consumer.stubFor(post(urlEqualTo("/moved")).willReturn(aResponse().withStatus(307)
+                .withHeader("Location", "http://127.0.0.1:" + consumer.port() + "/inside")));
+        consumer.stubFor(post(urlEqualTo("/inside")).willReturn(aResponse().withStatus(200)));
+        task("t1", url("/moved"), SECRET);
+        release("t1", List.of("j"), 1, 1);
+        cycle();
+        assertThat(only("t1").state()).isEqualTo(State.FAILED);
+        assertThat(only("t1").lastError()).isEqualTo("HTTP 307");
+        assertThat(consumer.findAll(postRequestedFor(urlEqualTo("/inside")))).isEmpty();
     }
 }

@@ -41,8 +41,10 @@ class WebhookWakeUpTest extends StoreTest {
         consumer.stubFor(post(urlEqualTo("/h")).willReturn(aResponse().withStatus(204)));
         Clock clock = Clock.systemUTC();
         WebhookSettings settings = WebhookSettings.defaults();
-        WebhookSender sender = new WebhookSender(new WebhookDeliveries(store, clock), WebhookSender.httpClient(settings),
-                settings, clock, Math::random, sleeper);
+        // The consumer is on this machine: allowed by name, as an operator would allow an internal consumer.
+        WebhookTargets targets = WebhookTargets.of(List.of("localhost"));
+        WebhookSender sender = new WebhookSender(new WebhookDeliveries(store, clock),
+                WebhookSender.httpClient(settings, targets), targets, settings, clock, Math::random, sleeper);
         daemon = new Daemon(List.of(sender), new HeartbeatStore(store, clock, Duration.ofMinutes(10)),
                 DaemonSettings.defaults().withIdleSleep(POLL).withStopTimeout(Duration.ofSeconds(5)), sleeper);
     }

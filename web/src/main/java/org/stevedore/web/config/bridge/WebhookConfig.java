@@ -1,17 +1,18 @@
 package org.stevedore.web.config.bridge;
 
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import okhttp3.OkHttpClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.stevedore.bridge.store.WebhookDeliveries;
 import org.stevedore.bridge.webhook.WakeUpSleeper;
 import org.stevedore.bridge.webhook.WebhookSender;
 import org.stevedore.bridge.webhook.WebhookSettings;
+import org.stevedore.bridge.webhook.WebhookTargets;
 import org.stevedore.catalog.daemon.Backoff;
 import org.stevedore.catalog.daemon.Daemon;
 import org.stevedore.catalog.daemon.DaemonSettings;
@@ -43,18 +44,28 @@ public class WebhookConfig {
                 new Backoff(p.retryBase(), p.retryMax()), p.maxAttempts(), p.batch());
     }
 
+    /** Where webhooks may go: checked when a task is registered and again on every delivery. */
+    @Bean
+    WebhookTargets webhookTargets(WebhookProperties p) {
+        try {
+            return WebhookTargets.of(p.allowedHosts());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
     @Bean
     DaemonLifecycle webhookSenderDaemon(WebhookProperties properties, WebhookSettings settings,
-                                        WebhookDeliveries deliveries, WakeUpSleeper webhookWakeUp, Clock clock,
-                                        HeartbeatStore heartbeats) {
+                                        WebhookDeliveries deliveries, WebhookTargets targets,
+                                        WakeUpSleeper webhookWakeUp, Clock clock, HeartbeatStore heartbeats) {
         if (!properties.enabled()) {
             return new DaemonLifecycle(List.of());
         }
-        HttpClient http = WebhookSender.httpClient(settings);
+        OkHttpClient http = WebhookSender.httpClient(settings, targets);
         List<WebhookSender> senders = new ArrayList<>();
         for (int i = 0; i < properties.threads(); i++) {
-            senders.add(new WebhookSender(deliveries, http, settings, clock, () -> ThreadLocalRandom.current().nextDouble(),
-                    webhookWakeUp));
+            senders.add(new WebhookSender(deliveries, http, targets, settings, clock,
+                    () -> ThreadLocalRandom.current().nextDouble(), webhookWakeUp));
         }
         DaemonSettings daemon = DaemonSettings.defaults().withIdleSleep(properties.pollInterval())
                 .withStopTimeout(settings.connectTimeout().plus(settings.requestTimeout()).plus(Duration.ofSeconds(2)));

@@ -4,6 +4,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -20,6 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param retryMax       the longest wait between retries
  * @param maxAttempts    attempts before a delivery that keeps failing is given up (FAILED)
  * @param batch          deliveries a sender claims and sends concurrently per cycle
+ * @param allowedHosts   host names, addresses and networks (CIDR) webhooks may reach although they are internal
+ *                       (loopback, private, link-local, this machine's own addresses, ...); empty: none
  */
 @Validated
 @ConfigurationProperties("stevedore.bridge.webhooks")
@@ -32,5 +35,6 @@ public record WebhookProperties(
         @DefaultValue("2s") @NotNull Duration retryBase,
         @DefaultValue("10m") @NotNull Duration retryMax,
         @DefaultValue("15") @Min(1) int maxAttempts,
-        @DefaultValue("50") @Min(1) @Max(1000) int batch) {
+        @DefaultValue("50") @Min(1) @Max(1000) int batch,
+        @DefaultValue List<String> allowedHosts) {
 }
