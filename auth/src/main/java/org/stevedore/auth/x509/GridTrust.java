@@ -11,6 +11,7 @@ import eu.emi.security.authn.x509.impl.RevocationParametersExt;
 import eu.emi.security.authn.x509.impl.ValidatorParams;
 import eu.emi.security.authn.x509.proxy.ProxyUtils;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -76,19 +77,30 @@ public final class GridTrust implements AutoCloseable {
         }
         Set<String> vos = new LinkedHashSet<>();
         List<String> fqans = new ArrayList<>();
+        Instant rolesUntil = null;
         for (VOMSValidationResult ac : voms.validateWithResult(chain)) {
             VOMSAttribute attributes = ac.getAttributes();
             if (ac.isValid()) {
                 vos.add(attributes.getVO());
                 attributes.getFQANs().stream().map(Fqans::normalize).forEach(fqans::add);
+                rolesUntil = earliest(rolesUntil, attributes.getNotAfter().toInstant());
             } else {
                 log.warn("Ignored a VOMS attribute certificate of VO '{}' in the chain of '{}': {}",
                         Dns.forLog(attributes == null ? "?" : attributes.getVO()), Dns.forLog(dn),
                         Dns.forLog(String.valueOf(ac.getValidationErrors())));
             }
         }
+        if (rolesUntil != null) {
+            for (X509Certificate certificate : chain) {
+                rolesUntil = earliest(rolesUntil, certificate.getNotAfter().toInstant());
+            }
+        }
         return new X509Principal(dn, Dns.rfc2253Form(endEntity.getSubjectX500Principal()),
-                ProxyUtils.isProxy(chain), vos, fqans);
+                ProxyUtils.isProxy(chain), vos, fqans, rolesUntil);
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a == null || b.isBefore(a) ? b : a;
     }
 
     @Override

@@ -61,7 +61,7 @@ public class AuthConfig {
     @Bean
     AuthService authService(AccountStore accounts, IdentityStore identities, TokenStore tokens, PasswordHasher hasher,
                             SecureRandom random, Clock clock, StevedoreProperties properties) {
-        AuthSettings settings = new AuthSettings(properties.auth().tokenLifetime(), null, 0);
+        AuthSettings settings = new AuthSettings(properties.auth().tokenLifetime());
         return new AuthService(accounts, identities, tokens, hasher, clock, settings, random);
     }
 
