@@ -32,7 +32,8 @@ import org.stevedore.catalog.error.CannotAuthenticate;
  * here by the same rules.
  *
  * <p>An invalid attribute certificate (expired, signed by a key the vomsdir does not trust, of an unknown VO) is
- * ignored and logged: the caller is still who the certificate says, only without those attributes.
+ * ignored and logged: the caller is still who the certificate says, only without those attributes; so is a VOMS
+ * extension that cannot be read at all.
  */
 public final class GridTrust implements AutoCloseable {
 
@@ -78,7 +79,7 @@ public final class GridTrust implements AutoCloseable {
         Set<String> vos = new LinkedHashSet<>();
         List<String> fqans = new ArrayList<>();
         Instant rolesUntil = null;
-        for (VOMSValidationResult ac : voms.validateWithResult(chain)) {
+        for (VOMSValidationResult ac : attributeCertificates(chain, dn)) {
             VOMSAttribute attributes = ac.getAttributes();
             if (ac.isValid()) {
                 vos.add(attributes.getVO());
@@ -97,6 +98,21 @@ public final class GridTrust implements AutoCloseable {
         }
         return new X509Principal(dn, Dns.rfc2253Form(endEntity.getSubjectX500Principal()),
                 ProxyUtils.isProxy(chain), vos, fqans, rolesUntil);
+    }
+
+    /**
+     * The attribute certificates of a chain, judged. Bytes in the VOMS extension that are no attribute certificate
+     * at all make voms-api-java throw rather than report: such a chain is taken without attributes, as one with an
+     * expired or forged attribute certificate is, instead of failing the whole request.
+     */
+    private List<VOMSValidationResult> attributeCertificates(X509Certificate[] chain, String dn) {
+        try {
+            return voms.validateWithResult(chain);
+        } catch (RuntimeException e) {
+            log.warn("Ignored the VOMS extension in the chain of '{}': it cannot be read ({})", Dns.forLog(dn),
+                    Dns.forLog(e.getClass().getSimpleName() + ": " + e.getMessage()));
+            return List.of();
+        }
     }
 
     private static Instant earliest(Instant a, Instant b) {

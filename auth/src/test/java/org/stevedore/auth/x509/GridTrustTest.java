@@ -73,6 +73,16 @@ class GridTrustTest {
     }
 
     @Test
+    void anUnreadableVomsExtensionIsIgnoredButTheUserIsStillKnown() {
+        X509Principal p = trust.authenticate(pki.garbledAcProxy.chain());
+        assertThat(p.dn()).isEqualTo(TestPki.USER_DN);
+        assertThat(p.proxy()).isTrue();
+        assertThat(p.vos()).isEmpty();
+        assertThat(p.fqans()).isEmpty();
+        assertThat(p.rolesUntil()).isNull();
+    }
+
+    @Test
     void theAttributesAreProvenUntilTheFirstOfTheAcAndTheChainExpires() {
         Instant acEnd = Instant.now().plus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.SECONDS);
         PkiBuilder builder = new PkiBuilder(Clock.systemUTC(), new SecureRandom());

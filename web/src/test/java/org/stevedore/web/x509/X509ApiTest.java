@@ -207,6 +207,35 @@ class X509ApiTest extends ApiTest {
     }
 
     @Test
+    void aProxyWithAnUnreadableAttributeCertificateIsTakenWithoutRolesNot500() throws IOException {
+        assertThat(call(PKI.garbledAcProxy, "GET", "/ping").statusCode()).isEqualTo(200);
+        String token = x509Token(PKI.garbledAcProxy);
+        Map<String, Object> caller = ApiClient.json(call(PKI.garbledAcProxy, "GET", "/test-probe/caller",
+                "X-Rucio-Auth-Token", token));
+        assertThat(caller.get("account")).isEqualTo("alice");
+        assertThat(caller.get("fqans")).isEqualTo(List.of());
+        long before = graphSize();
+        assertError(call(PKI.garbledAcProxy, "POST", "/test-probe/rules/bmn_run8", "X-Rucio-Auth-Token", token), 403,
+                "AccessDenied", "add_rule");
+        assertThat(graphSize()).isEqualTo(before);
+    }
+
+    @Test
+    void expiredForgedAndForeignVoAcsAreIgnored_theUserIsKnownButHasNoRole() throws IOException {
+        for (Credential c : List.of(PKI.expiredAcProxy, PKI.wrongKeyAcProxy, PKI.otherVoProxy)) {
+            String token = x509Token(c);
+            Map<String, Object> caller = ApiClient.json(call(c, "GET", "/test-probe/caller",
+                    "X-Rucio-Auth-Token", token));
+            assertThat(caller.get("account")).isEqualTo("alice");
+            assertThat(caller.get("fqans")).as(c.toString()).isEqualTo(List.of());
+            long before = graphSize();
+            assertError(call(c, "POST", "/test-probe/rules/bmn_run8", "X-Rucio-Auth-Token", token), 403,
+                    "AccessDenied", "Account alice cannot add_rule on scope 'bmn_run8'");
+            assertThat(graphSize()).isEqualTo(before);
+        }
+    }
+
+    @Test
     void aKnownIdentityWithoutPermissionGets403AndTheStoreIsUnchanged() throws IOException {
         String token = x509Token(PKI.proxy);
         ApiClient alice = new ApiClient(port).withToken(token);
