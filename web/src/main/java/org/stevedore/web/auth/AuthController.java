@@ -22,15 +22,20 @@ import org.stevedore.web.api.RucioDates;
 public class AuthController {
 
     private final AuthService auth;
+    private final PlainHttpPasswords plainHttpPasswords;
 
-    public AuthController(AuthService auth) {
+    public AuthController(AuthService auth, PlainHttpPasswords plainHttpPasswords) {
         this.auth = auth;
+        this.plainHttpPasswords = plainHttpPasswords;
     }
 
+    /** Over plain HTTP only where {@link PlainHttpPasswords} allows it. */
     @GetMapping("/userpass")
-    public ResponseEntity<Void> userpass(@RequestHeader(name = "X-Rucio-Username", required = false) String username,
+    public ResponseEntity<Void> userpass(HttpServletRequest request,
+                                         @RequestHeader(name = "X-Rucio-Username", required = false) String username,
                                          @RequestHeader(name = "X-Rucio-Password", required = false) String password,
                                          @RequestHeader(name = "X-Rucio-Account", required = false) String account) {
+        plainHttpPasswords.check(request);
         if (username == null || username.isEmpty() || password == null || password.isEmpty()) {
             throw new CannotAuthenticate("Send X-Rucio-Username and X-Rucio-Password to get a token");
         }
