@@ -2,6 +2,7 @@ package org.stevedore.auth.policy;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +17,9 @@ import org.stevedore.catalog.error.AccessDenied;
  *   <li>the namespace (DIDs, attachments, metadata, replicas): the owner of the scope;</li>
  *   <li>deleting replicas, RSEs, accounts, identities and limits: admins only;</li>
  *   <li>a scope: for oneself; a rule: for oneself on one's own scope, or with a production FQAN on the VO's
- *       scopes; changing or deleting a rule: its owner;</li>
+ *       scopes; deleting a rule: its owner; changing a rule: its owner, except the options of
+ *       {@link #ADMIN_RULE_OPTIONS}; approving or denying a rule: the accounts its RSEs name in their
+ *       {@code rule_approvers} attribute;</li>
  *   <li>campaigns and tasks: the scope's owner, or a production FQAN on the VO's scopes; reporting a task's jobs
  *       and cancelling it also the account that registered it; its webhook deliveries only that account.</li>
  * </ul>
@@ -24,6 +27,15 @@ import org.stevedore.catalog.error.AccessDenied;
 public final class PermissionPolicy {
 
     private static final Logger log = LoggerFactory.getLogger(PermissionPolicy.class);
+
+    /**
+     * Options of an existing rule only admins may change, as in Rucio's policies that let owners change rules at all:
+     * who owns it and whose quota it uses ({@code account}), its state, its transfer priority, its child rule, its
+     * metadata, boosting it, and whether it is locked. Everything else an owner may change (lifetime, comment,
+     * activity, purge setting, ...).
+     */
+    public static final Set<String> ADMIN_RULE_OPTIONS = Set.of("account", "state", "priority", "child_rule_id",
+            "meta", "boost_rule", "locked");
 
     private final PolicySettings settings;
     private final ScopeOwners owners;
@@ -45,7 +57,9 @@ public final class PermissionPolicy {
         table.put(Action.DELETE_REPLICAS, adminOnly);
 
         table.put(Action.ADD_RULE, forOneself.and(scopeOwner.or(this::production)));
-        table.put(Action.UPDATE_RULE, this::ownsRule);
+        table.put(Action.UPDATE_RULE, (s, t) -> ownsRule(s, t)
+                && (t.option() == null || !ADMIN_RULE_OPTIONS.contains(t.option())));
+        table.put(Action.APPROVE_RULE, (s, t) -> t.approvers().contains(s.account()));
         table.put(Action.DELETE_RULE, this::ownsRule);
 
         table.put(Action.ADD_RSE, adminOnly);

@@ -1,5 +1,7 @@
 package org.stevedore.auth.policy;
 
+import java.util.Set;
+
 /**
  * What an action is about; fields that do not apply are null.
  *
@@ -7,8 +9,19 @@ package org.stevedore.auth.policy;
  * @param account   the account acted on or for (an account's identity, a rule's owner-to-be, a scope's owner-to-be)
  * @param ruleOwner the account owning an existing rule
  * @param rse       the RSE acted on
+ * @param option    the one option of an existing rule being changed ({@code lifetime}, {@code priority}, ...)
+ * @param approvers the accounts the RSEs of a rule's expression name in their {@code rule_approvers} attribute
  */
-public record Target(String scope, String account, String ruleOwner, String rse) {
+public record Target(String scope, String account, String ruleOwner, String rse, String option,
+                     Set<String> approvers) {
+
+    public Target {
+        approvers = approvers == null ? Set.of() : Set.copyOf(approvers);
+    }
+
+    public Target(String scope, String account, String ruleOwner, String rse) {
+        this(scope, account, ruleOwner, rse, null, Set.of());
+    }
 
     public static Target none() {
         return new Target(null, null, null, null);
@@ -36,6 +49,16 @@ public record Target(String scope, String account, String ruleOwner, String rse)
         return new Target(scope, null, owner, null);
     }
 
+    /** One option of an existing rule owned by {@code owner}, to be changed. */
+    public static Target ruleOption(String owner, String scope, String option) {
+        return new Target(scope, null, owner, null, option, Set.of());
+    }
+
+    /** A rule owned by {@code owner} waiting for approval, which {@code approvers} may approve or deny. */
+    public static Target ruleApproval(String owner, String scope, Set<String> approvers) {
+        return new Target(scope, null, owner, null, null, approvers);
+    }
+
     /** A workload bridge task registered by {@code owner}, reading inputs of {@code scope}. */
     public static Target task(String owner, String scope) {
         return new Target(scope, owner, null, null);
@@ -53,6 +76,7 @@ public record Target(String scope, String account, String ruleOwner, String rse)
         append(b, "account", account);
         append(b, "rule owned by", ruleOwner);
         append(b, "RSE", rse);
+        append(b, "option", option);
         return b.toString();
     }
 

@@ -1,11 +1,7 @@
 package org.stevedore.auth.session;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
@@ -21,6 +17,7 @@ import org.stevedore.catalog.account.IdentityStore;
 import org.stevedore.catalog.account.IdentityType;
 import org.stevedore.catalog.account.Token;
 import org.stevedore.catalog.account.TokenHash;
+import org.stevedore.catalog.account.TokenRoles;
 import org.stevedore.catalog.account.TokenStore;
 import org.stevedore.catalog.error.CannotAuthenticate;
 import org.stevedore.catalog.error.Duplicate;
@@ -29,9 +26,10 @@ import org.stevedore.catalog.error.Duplicate;
  * Logs identities in to accounts and answers who a token speaks for.
  *
  * <p>Tokens are {@code <account>-<43 chars of URL-safe base64>} (256 random bits); only their SHA-256 is stored.
- * Validation is cached for a short while (by hash, never past the token's expiry) so that the per-request check
- * stays off the store; the cache follows the injected clock. Refusals never say which part of the credentials was
- * wrong; the log line for operators does, and never holds a password or token.
+ * Every validation asks the store (one indexed read, about as much as the admin check of every write), and nothing
+ * is cached: suspending or deleting an account, removing the identity a session was opened with, or logging out
+ * takes effect on the next request, whichever instance sharing the store made the change. Refusals never say which
+ * part of the credentials was wrong; the log line for operators does, and never holds a password or token.
  */
 public final class AuthService {
 
@@ -45,7 +43,6 @@ public final class AuthService {
     private final Clock clock;
     private final AuthSettings settings;
     private final SecureRandom random;
-    private final Cache<String, Session> validated;
 
     public AuthService(AccountStore accounts, IdentityStore identities, TokenStore tokens, PasswordHasher hasher,
                        Clock clock, AuthSettings settings, SecureRandom random) {
@@ -56,12 +53,6 @@ public final class AuthService {
         this.clock = clock;
         this.settings = settings;
         this.random = random;
-        this.validated = Caffeine.newBuilder()
-                .maximumSize(settings.validationCacheSize())
-                .ticker(() -> nanos(clock.instant()))
-                .expireAfter(new UntilTtlOrExpiry())
-                .executor(Runnable::run) // eviction work is tiny; doing it inline keeps the cache deterministic
-                .build();
     }
 
     public AuthService(AccountStore accounts, IdentityStore identities, TokenStore tokens, PasswordHasher hasher,
@@ -95,7 +86,7 @@ public final class AuthService {
         if (accounts.find(account).filter(Account::isActive).isEmpty()) {
             throw refuse(username, requestedAccount, "account '" + account + "' is not active");
         }
-        return issue(account, username, "USERPASS");
+        return issue(account, IdentityType.USERPASS, username, TokenRoles.none());
     }
 
     /**
@@ -106,6 +97,14 @@ public final class AuthService {
      * @throws CannotAuthenticate when no form is mapped, or the account is not mapped to it or not active
      */
     public IssuedToken x509(List<String> dnForms, String requestedAccount) {
+        return x509(dnForms, requestedAccount, TokenRoles.none());
+    }
+
+    /**
+     * As {@link #x509(List, String)}, the session carrying the VOMS {@code roles} of the presented proxy until
+     * they expire: later requests with the token alone keep them.
+     */
+    public IssuedToken x509(List<String> dnForms, String requestedAccount, TokenRoles roles) {
         boolean accountGiven = requestedAccount != null && !requestedAccount.isEmpty();
         String dn = dnForms.get(0);
         List<Identity> mappings = List.of();
@@ -130,28 +129,23 @@ public final class AuthService {
         if (accounts.find(account).filter(Account::isActive).isEmpty()) {
             throw refuse("x509", dn, requestedAccount, "account '" + account + "' is not active");
         }
-        return issue(account, dn, "X509");
+        return issue(account, IdentityType.X509, dn, roles);
     }
 
     /**
-     * The session a token stands for.
+     * The session a token stands for, with its roles while they are valid.
      *
-     * @throws CannotAuthenticate when the token is unknown, expired, or its account no longer ACTIVE
+     * @throws CannotAuthenticate when the token is unknown or expired, its account is no longer ACTIVE, or the
+     *                            identity that opened it is no longer mapped to the account
      */
     public Session validate(String token) {
         if (token == null || token.isEmpty()) {
             throw new CannotAuthenticate("Cannot authenticate: no token given");
         }
-        TokenHash hash = TokenHash.of(token);
-        Session cached = validated.getIfPresent(hash.hex());
-        if (cached != null && cached.expiresAt().isAfter(clock.instant())) {
-            return cached;
-        }
-        Token stored = tokens.findValid(hash).orElseThrow(
-                () -> new CannotAuthenticate("Cannot authenticate: the token is unknown or has expired"));
-        Session session = new Session(stored.account(), stored.identity(), stored.expiresAt());
-        validated.put(hash.hex(), session);
-        return session;
+        Token stored = tokens.findValid(TokenHash.of(token)).orElseThrow(() -> new CannotAuthenticate(
+                "Cannot authenticate: the token is unknown or has expired, or its account is not active"));
+        TokenRoles roles = stored.roles().at(clock.instant());
+        return new Session(stored.account(), stored.identity(), stored.expiresAt(), roles.vos(), roles.fqans());
     }
 
     /** Ends a session at once (logout); false when the token was not known. */
@@ -159,9 +153,7 @@ public final class AuthService {
         if (token == null || token.isEmpty()) {
             return false;
         }
-        TokenHash hash = TokenHash.of(token);
-        validated.invalidate(hash.hex());
-        return tokens.delete(hash);
+        return tokens.delete(TokenHash.of(token));
     }
 
     /**
@@ -188,15 +180,16 @@ public final class AuthService {
         return added.withoutSecret();
     }
 
-    private IssuedToken issue(String account, String identity, String how) {
+    private IssuedToken issue(String account, IdentityType type, String identity, TokenRoles roles) {
         byte[] bytes = new byte[TOKEN_BYTES];
         random.nextBytes(bytes);
         String token = account + "-" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         // Stored in milliseconds, so round here too: the client is told exactly what the store will enforce.
         Instant expiresAt = clock.instant().plus(settings.tokenLifetime()).truncatedTo(ChronoUnit.MILLIS);
-        tokens.create(TokenHash.of(token), account, identity, expiresAt);
-        log.info("Issued a token for account '{}' to identity '{}' ({}), valid until {}",
-                account, clean(identity), how, expiresAt);
+        tokens.create(TokenHash.of(token), account, type, identity, expiresAt, roles);
+        log.info("Issued a token for account '{}' to identity '{}' ({}), valid until {}{}", account, clean(identity),
+                type, expiresAt, roles.isEmpty() ? "" : ", with FQANs " + clean(String.join(" ", roles.fqans()))
+                        + " until " + roles.until());
         return new IssuedToken(token, account, identity, expiresAt);
     }
 
@@ -225,28 +218,5 @@ public final class AuthService {
         }
         String flat = value.replaceAll("\\p{Cntrl}", "?");
         return flat.length() <= 256 ? flat : flat.substring(0, 253) + "...";
-    }
-
-    private static long nanos(Instant instant) {
-        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
-    }
-
-    /** Each entry lives for the cache TTL, cut short by its token's own expiry. */
-    private final class UntilTtlOrExpiry implements Expiry<String, Session> {
-        @Override
-        public long expireAfterCreate(String key, Session session, long currentTime) {
-            long untilExpiry = Duration.between(clock.instant(), session.expiresAt()).toNanos();
-            return Math.max(0, Math.min(settings.validationCacheTtl().toNanos(), untilExpiry));
-        }
-
-        @Override
-        public long expireAfterUpdate(String key, Session session, long currentTime, long currentDuration) {
-            return expireAfterCreate(key, session, currentTime);
-        }
-
-        @Override
-        public long expireAfterRead(String key, Session session, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
     }
 }

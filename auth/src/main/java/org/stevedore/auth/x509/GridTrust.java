@@ -11,6 +11,7 @@ import eu.emi.security.authn.x509.impl.RevocationParametersExt;
 import eu.emi.security.authn.x509.impl.ValidatorParams;
 import eu.emi.security.authn.x509.proxy.ProxyUtils;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,7 +32,8 @@ import org.stevedore.catalog.error.CannotAuthenticate;
  * here by the same rules.
  *
  * <p>An invalid attribute certificate (expired, signed by a key the vomsdir does not trust, of an unknown VO) is
- * ignored and logged: the caller is still who the certificate says, only without those attributes.
+ * ignored and logged: the caller is still who the certificate says, only without those attributes; so is a VOMS
+ * extension that cannot be read at all.
  */
 public final class GridTrust implements AutoCloseable {
 
@@ -76,19 +78,45 @@ public final class GridTrust implements AutoCloseable {
         }
         Set<String> vos = new LinkedHashSet<>();
         List<String> fqans = new ArrayList<>();
-        for (VOMSValidationResult ac : voms.validateWithResult(chain)) {
+        Instant rolesUntil = null;
+        for (VOMSValidationResult ac : attributeCertificates(chain, dn)) {
             VOMSAttribute attributes = ac.getAttributes();
             if (ac.isValid()) {
                 vos.add(attributes.getVO());
                 attributes.getFQANs().stream().map(Fqans::normalize).forEach(fqans::add);
+                rolesUntil = earliest(rolesUntil, attributes.getNotAfter().toInstant());
             } else {
                 log.warn("Ignored a VOMS attribute certificate of VO '{}' in the chain of '{}': {}",
                         Dns.forLog(attributes == null ? "?" : attributes.getVO()), Dns.forLog(dn),
                         Dns.forLog(String.valueOf(ac.getValidationErrors())));
             }
         }
+        if (rolesUntil != null) {
+            for (X509Certificate certificate : chain) {
+                rolesUntil = earliest(rolesUntil, certificate.getNotAfter().toInstant());
+            }
+        }
         return new X509Principal(dn, Dns.rfc2253Form(endEntity.getSubjectX500Principal()),
-                ProxyUtils.isProxy(chain), vos, fqans);
+                ProxyUtils.isProxy(chain), vos, fqans, rolesUntil);
+    }
+
+    /**
+     * The attribute certificates of a chain, judged. Bytes in the VOMS extension that are no attribute certificate
+     * at all make voms-api-java throw rather than report: such a chain is taken without attributes, as one with an
+     * expired or forged attribute certificate is, instead of failing the whole request.
+     */
+    private List<VOMSValidationResult> attributeCertificates(X509Certificate[] chain, String dn) {
+        try {
+            return voms.validateWithResult(chain);
+        } catch (RuntimeException e) {
+            log.warn("Ignored the VOMS extension in the chain of '{}': it cannot be read ({})", Dns.forLog(dn),
+                    Dns.forLog(e.getClass().getSimpleName() + ": " + e.getMessage()));
+            return List.of();
+        }
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a == null || b.isBefore(a) ? b : a;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.stevedore.auth.x509;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
@@ -11,8 +12,11 @@ import java.util.Set;
  * @param proxy     whether the chain ends in a proxy (RFC 3820 or legacy Globus)
  * @param vos       the VOs of the valid VOMS attribute certificates in the chain
  * @param fqans     their FQANs, in the order the VOMS servers gave them, without {@code /Role=NULL/Capability=NULL}
+ * @param rolesUntil when the first of those attribute certificates, or of the certificates of the chain carrying
+ *                  them, expires: the attributes are proven until then; null without attributes
  */
-public record X509Principal(String dn, String rfc2253Dn, boolean proxy, Set<String> vos, List<String> fqans) {
+public record X509Principal(String dn, String rfc2253Dn, boolean proxy, Set<String> vos, List<String> fqans,
+                            Instant rolesUntil) {
 
     public X509Principal {
         vos = Set.copyOf(vos);

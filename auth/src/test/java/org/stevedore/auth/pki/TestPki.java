@@ -1,14 +1,23 @@
 package org.stevedore.auth.pki;
 
+import eu.emi.security.authn.x509.proxy.CertificateExtension;
+import eu.emi.security.authn.x509.proxy.ProxyCertificate;
+import eu.emi.security.authn.x509.proxy.ProxyCertificateOptions;
+import eu.emi.security.authn.x509.proxy.ProxyGenerator;
+import eu.emi.security.authn.x509.proxy.ProxyType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.List;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.x509.AttributeCertificate;
 import org.stevedore.auth.x509.TrustSettings;
 
@@ -16,7 +25,7 @@ import org.stevedore.auth.x509.TrustSettings;
  * A complete test PKI in a temporary directory, made fresh for each test JVM: a trusted CA with a CRL, host and user
  * certificates, proxies (plain, limited, of a proxy), an expired and a revoked user, a user of a CA nobody trusts,
  * and a VOMS server of VO {@value #VO} in a vomsdir with valid, expired, wrongly signed and foreign-VO attribute
- * certificates.
+ * certificates, and a proxy whose VOMS extension holds bytes that are no attribute certificate at all.
  */
 public final class TestPki {
 
@@ -24,6 +33,8 @@ public final class TestPki {
     public static final String OTHER_VO = "othervo";
     public static final String USER_DN = "/DC=org/DC=stevedore-test/CN=Alice Example";
     public static final String PRODUCTION_FQAN = "/testvo/Role=production";
+    /** The OID of the proxy extension carrying VOMS attribute certificates. */
+    public static final String VOMS_AC_OID = "1.3.6.1.4.1.8005.100.100.5";
 
     public final Path dir;
     public final Credential ca;
@@ -40,6 +51,7 @@ public final class TestPki {
     public final Credential expiredAcProxy;
     public final Credential wrongKeyAcProxy;
     public final Credential otherVoProxy;
+    public final Credential garbledAcProxy;
 
     private static TestPki shared;
 
@@ -92,6 +104,24 @@ public final class TestPki {
         otherVoProxy = pki.proxy(user, Duration.ofHours(12), false,
                 pki.attributeCertificate(vomsServer, user.certificate(), OTHER_VO, "voms.localhost",
                         List.of("/othervo", "/othervo/Role=production"), from, to));
+        garbledAcProxy = proxyWithGarbledAc(user, now);
+    }
+
+    /** A proxy whose VOMS extension is well-formed DER but not a sequence of attribute certificates. */
+    private static Credential proxyWithGarbledAc(Credential parent, Instant now) {
+        try {
+            ProxyCertificateOptions options = new ProxyCertificateOptions(parent.chain());
+            options.setType(ProxyType.RFC3820);
+            options.setValidityBounds(Date.from(now.minus(Duration.ofMinutes(5))),
+                    Date.from(now.plus(Duration.ofHours(12))));
+            options.setKeyLength(2048);
+            options.addExtension(new CertificateExtension(VOMS_AC_OID,
+                    new DERSequence(new DERSequence(new DERUTF8String("not an attribute certificate"))), false));
+            ProxyCertificate proxy = ProxyGenerator.generate(options, parent.key());
+            return new Credential(proxy.getPrivateKey(), proxy.getCertificateChain());
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("Cannot make a proxy", e);
+        }
     }
 
     public Path caDirectory() {

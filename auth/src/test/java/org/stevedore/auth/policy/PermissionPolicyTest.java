@@ -87,6 +87,40 @@ class PermissionPolicyTest {
         assertThat(permits(PRODUCER, action, Target.rule("alice", "bmn_run8"))).isFalse();
     }
 
+    @Test
+    void anOwnerChangesLifetimeCommentActivityAndPurgeButNotWhatIsLeftToAdmins() {
+        for (String option : List.of("lifetime", "comment", "activity", "purge_replicas")) {
+            assertThat(permits(ALICE, Action.UPDATE_RULE, Target.ruleOption("alice", "bmn_run8", option)))
+                    .as(option).isTrue();
+            assertThat(permits(BOB, Action.UPDATE_RULE, Target.ruleOption("alice", "bmn_run8", option)))
+                    .as(option).isFalse();
+        }
+        for (String option : List.of("account", "state", "priority", "child_rule_id", "meta", "boost_rule",
+                "locked")) {
+            assertThat(permits(ALICE, Action.UPDATE_RULE, Target.ruleOption("alice", "bmn_run8", option)))
+                    .as(option).isFalse();
+            assertThat(permits(ROOT, Action.UPDATE_RULE, Target.ruleOption("alice", "bmn_run8", option)))
+                    .as(option).isTrue();
+        }
+        assertThatThrownBy(() -> policy.require(ALICE, Action.UPDATE_RULE,
+                Target.ruleOption("alice", "bmn_run8", "priority")))
+                .isInstanceOf(AccessDenied.class)
+                .hasMessage("Account alice cannot update_rule on scope 'bmn_run8', rule owned by 'alice', "
+                        + "option 'priority'");
+    }
+
+    @Test
+    void approvingIsForTheApproversTheRulesRsesNameNotForTheOwner() {
+        assertThat(permits(ALICE, Action.APPROVE_RULE, Target.ruleApproval("alice", "bmn_run8", Set.of())))
+                .as("owner").isFalse();
+        assertThat(permits(PRODUCER, Action.APPROVE_RULE, Target.ruleApproval("alice", "bmn_run8", Set.of())))
+                .isFalse();
+        assertThat(permits(BOB, Action.APPROVE_RULE, Target.ruleApproval("alice", "bmn_run8", Set.of("bob"))))
+                .as("named approver").isTrue();
+        assertThat(permits(ROOT, Action.APPROVE_RULE, Target.ruleApproval("alice", "bmn_run8", Set.of())))
+                .isTrue();
+    }
+
     @ParameterizedTest
     @EnumSource(value = Action.class, names = {"SUBMIT_CAMPAIGN", "CANCEL_CAMPAIGN", "REGISTER_TASK", "REPORT_JOB",
             "CANCEL_TASK"})
@@ -123,8 +157,9 @@ class PermissionPolicyTest {
                 Action.DELETE_RSE, Action.SET_RSE_ATTRIBUTE, Action.SET_RSE_LIMIT, Action.ADD_ACCOUNT,
                 Action.UPDATE_ACCOUNT, Action.DELETE_ACCOUNT, Action.SET_ACCOUNT_ATTRIBUTE, Action.ADD_IDENTITY,
                 Action.DELETE_IDENTITY, Action.SET_ACCOUNT_LIMIT, Action.ADD_SCOPE, Action.ADD_RULE,
-                Action.UPDATE_RULE, Action.DELETE_RULE, Action.SUBMIT_CAMPAIGN, Action.CANCEL_CAMPAIGN,
-                Action.REGISTER_TASK, Action.REPORT_JOB, Action.CANCEL_TASK, Action.VIEW_TASK_DELIVERIES);
+                Action.UPDATE_RULE, Action.APPROVE_RULE, Action.DELETE_RULE, Action.SUBMIT_CAMPAIGN,
+                Action.CANCEL_CAMPAIGN, Action.REGISTER_TASK, Action.REPORT_JOB, Action.CANCEL_TASK,
+                Action.VIEW_TASK_DELIVERIES);
         assertThat(covered).containsExactlyInAnyOrder(Action.values());
     }
 

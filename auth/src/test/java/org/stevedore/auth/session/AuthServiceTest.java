@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.stevedore.auth.password.PasswordHasher;
@@ -19,6 +20,7 @@ import org.stevedore.catalog.account.Identity;
 import org.stevedore.catalog.account.IdentityStore;
 import org.stevedore.catalog.account.IdentityType;
 import org.stevedore.catalog.testing.MutableClock;
+import org.stevedore.catalog.account.TokenRoles;
 import org.stevedore.catalog.account.TokenStore;
 import org.stevedore.catalog.error.CannotAuthenticate;
 import org.stevedore.catalog.error.Duplicate;
@@ -110,7 +112,7 @@ class AuthServiceTest extends StoreTest {
     @Test
     void aTokenIsValidUntilItExpiresEvenWhenCached() {
         IssuedToken issued = auth.userpass("jdoe", "s3cret-pass", "jdoe");
-        auth.validate(issued.token()); // now cached
+        auth.validate(issued.token());
 
         clock.advance(Duration.ofMinutes(59).plusSeconds(59));
         assertThat(auth.validate(issued.token()).account()).isEqualTo("jdoe");
@@ -120,20 +122,17 @@ class AuthServiceTest extends StoreTest {
     }
 
     @Test
-    void validationIsCachedForTheTtlThenAskedOfTheStoreAgain() {
+    void aTokenRemovedByAnotherInstanceStopsWorkingAtOnce() {
         IssuedToken issued = auth.userpass("jdoe", "s3cret-pass", "jdoe");
         auth.validate(issued.token());
-        store.run("MATCH (t:Token) DELETE t", Map.of()); // behind the cache's back
+        store.run("MATCH (t:Token) DELETE t", Map.of()); // another instance's logout, behind this one's back
 
-        clock.advance(Duration.ofSeconds(29));
-        assertThat(auth.validate(issued.token()).account()).as("served from the cache").isEqualTo("jdoe");
-        clock.advance(Duration.ofSeconds(1));
         assertThatThrownBy(() -> auth.validate(issued.token())).isInstanceOf(CannotAuthenticate.class);
     }
 
     @Test
-    void theCacheNeverOutlivesTheToken() {
-        AuthService shortLived = service(new AuthSettings(Duration.ofSeconds(10), Duration.ofMinutes(5), 0));
+    void theSessionNeverOutlivesTheToken() {
+        AuthService shortLived = service(new AuthSettings(Duration.ofSeconds(10)));
         IssuedToken issued = shortLived.userpass("jdoe", "s3cret-pass", "jdoe");
         shortLived.validate(issued.token());
 
@@ -142,14 +141,62 @@ class AuthServiceTest extends StoreTest {
     }
 
     @Test
-    void suspendingAnAccountEndsItsSessionsOnceTheCacheLapses() {
+    void suspendingAnAccountEndsItsSessionsAtOnceOnEveryInstance() {
+        AuthService other = service(AuthSettings.defaults()); // a second instance on the same store
+        IssuedToken issued = auth.userpass("jdoe", "s3cret-pass", "jdoe");
+        auth.validate(issued.token());
+        other.validate(issued.token());
+
+        accounts.update("jdoe", AccountUpdate.status(AccountStatus.SUSPENDED));
+
+        assertThatThrownBy(() -> auth.validate(issued.token())).isInstanceOf(CannotAuthenticate.class);
+        assertThatThrownBy(() -> other.validate(issued.token())).isInstanceOf(CannotAuthenticate.class);
+    }
+
+    @Test
+    void deletingAnAccountEndsItsSessionsAtOnce() {
         IssuedToken issued = auth.userpass("jdoe", "s3cret-pass", "jdoe");
         auth.validate(issued.token());
 
-        accounts.update("jdoe", AccountUpdate.status(AccountStatus.SUSPENDED));
-        clock.advance(AuthSettings.DEFAULT_VALIDATION_CACHE_TTL);
+        accounts.delete("jdoe");
 
         assertThatThrownBy(() -> auth.validate(issued.token())).isInstanceOf(CannotAuthenticate.class);
+    }
+
+    @Test
+    void removingTheIdentityASessionWasOpenedWithEndsItAndOnlyIt() {
+        identities.add(new Identity("/CN=Jane", IdentityType.X509, "jdoe", null, null, false));
+        IssuedToken byPassword = auth.userpass("jdoe", "s3cret-pass", "jdoe");
+        IssuedToken byCertificate = auth.x509(List.of("/CN=Jane", "CN=Jane"), "jdoe");
+        auth.validate(byCertificate.token());
+
+        identities.delete("/CN=Jane", IdentityType.X509, "jdoe");
+
+        assertThatThrownBy(() -> auth.validate(byCertificate.token())).isInstanceOf(CannotAuthenticate.class);
+        assertThat(auth.validate(byPassword.token()).account()).isEqualTo("jdoe");
+    }
+
+    @Test
+    void vomsRolesGoWithAnX509TokenUntilTheyExpireAndNeverWithAPassword() {
+        identities.add(new Identity("/CN=Jane", IdentityType.X509, "jdoe", null, null, false));
+        Instant until = clock.instant().plus(Duration.ofMinutes(20));
+        TokenRoles roles = new TokenRoles(Set.of("bmn"), List.of("/bmn", "/bmn/Role=production"), until);
+
+        IssuedToken withRoles = auth.x509(List.of("/CN=Jane", "CN=Jane"), "jdoe", roles);
+        IssuedToken byPassword = auth.userpass("jdoe", "s3cret-pass", "jdoe");
+
+        Session session = auth.validate(withRoles.token());
+        assertThat(session.vos()).containsExactly("bmn");
+        assertThat(session.fqans()).containsExactly("/bmn", "/bmn/Role=production");
+        assertThat(auth.validate(byPassword.token()).fqans()).isEmpty();
+
+        clock.set(until.minusMillis(1));
+        assertThat(auth.validate(withRoles.token()).fqans()).contains("/bmn/Role=production");
+        clock.set(until);
+        Session after = auth.validate(withRoles.token());
+        assertThat(after.account()).as("still a session, without roles").isEqualTo("jdoe");
+        assertThat(after.vos()).isEmpty();
+        assertThat(after.fqans()).isEmpty();
     }
 
     @Test

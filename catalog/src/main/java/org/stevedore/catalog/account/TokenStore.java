@@ -2,9 +2,13 @@ package org.stevedore.catalog.account;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.neo4j.driver.Record;
+import org.neo4j.driver.Value;
 import org.neo4j.driver.exceptions.ClientException;
 import org.neo4j.driver.types.Node;
 import org.stevedore.catalog.error.Duplicate;
@@ -14,8 +18,9 @@ import org.stevedore.catalog.store.Times;
 import org.stevedore.catalog.store.Values;
 
 /**
- * Session tokens, stored by hash only: {@code (:Token {hash, account, identity, expires_at, created_at})},
- * timestamps in epoch milliseconds; {@code hash} is unique and {@code expires_at} indexed (schema migration 1).
+ * Session tokens, stored by hash only: {@code (:Token {hash, account, identity, identity_key, expires_at, created_at,
+ * vos, fqans, roles_until})}, timestamps in epoch milliseconds; {@code hash} is unique and {@code expires_at} indexed
+ * (schema migration 1). The VOMS roles of a session travel with its token ({@link TokenRoles}).
  */
 public final class TokenStore {
 
@@ -27,16 +32,35 @@ public final class TokenStore {
         this.clock = clock;
     }
 
+    /** A token with no identity mapping to check and no roles (tools and tests). */
     public Token create(TokenHash hash, String account, String identity, Instant expiresAt) {
+        return create(hash, account, null, identity, expiresAt, TokenRoles.none());
+    }
+
+    /**
+     * A token of a session opened by {@code identity} of {@code type} (null: none to check), valid while that
+     * identity stays mapped to the account, carrying the VOMS {@code roles} proven at login.
+     */
+    public Token create(TokenHash hash, String account, IdentityType type, String identity, Instant expiresAt,
+                        TokenRoles roles) {
         Token token = new Token(hash, account, identity, Instant.ofEpochMilli(expiresAt.toEpochMilli()),
-                Instant.ofEpochMilli(clock.millis()));
+                Instant.ofEpochMilli(clock.millis()), roles);
+        Map<String, Object> props = new HashMap<>();
+        props.put("hash", hash.hex());
+        props.put("account", account);
+        props.put("identity", identity);
+        props.put("expires_at", token.expiresAt().toEpochMilli());
+        props.put("created_at", token.createdAt().toEpochMilli());
+        if (type != null) {
+            props.put("identity_key", Identity.key(type, identity));
+        }
+        if (!token.roles().isEmpty()) {
+            props.put("vos", List.copyOf(token.roles().vos()));
+            props.put("fqans", token.roles().fqans());
+            props.put("roles_until", token.roles().until().toEpochMilli());
+        }
         try {
-            store.write(tx -> tx.run("""
-                    CREATE (:Token {hash: $hash, account: $account, identity: $identity,
-                                    expires_at: $expiresAt, created_at: $createdAt})""",
-                    Map.of("hash", hash.hex(), "account", account, "identity", identity,
-                            "expiresAt", token.expiresAt().toEpochMilli(),
-                            "createdAt", token.createdAt().toEpochMilli())).consume());
+            store.write(tx -> tx.run("CREATE (t:Token) SET t = $props", Map.of("props", props)).consume());
         } catch (ClientException e) {
             if (Constraints.isUniquenessViolation(e)) {
                 throw new Duplicate("A token with this hash already exists");
@@ -47,13 +71,15 @@ public final class TokenStore {
     }
 
     /**
-     * The token when it exists, has not expired, and its account is still ACTIVE: suspending or deleting an
-     * account ends its sessions without having to find them.
+     * The token when it exists, has not expired, its account is still ACTIVE and the identity that opened the
+     * session is still mapped to it: suspending or deleting an account, or removing the identity from it, ends its
+     * sessions without having to find them. One indexed read, made on every request.
      */
     public Optional<Token> findValid(TokenHash hash) {
         return store.read(tx -> tx.run("""
                 MATCH (t:Token {hash: $hash}) WHERE t.expires_at > $now
                 MATCH (a:Account {account: t.account}) WHERE a.status = 'ACTIVE'
+                  AND (t.identity_key IS NULL OR EXISTS { (:Identity {key: t.identity_key})-[:MAPS_TO]->(a) })
                 RETURN t""", Map.of("hash", hash.hex(), "now", clock.millis()))
                 .list(TokenStore::toToken)).stream().findFirst();
     }
@@ -92,8 +118,11 @@ public final class TokenStore {
 
     private static Token toToken(Record record) {
         Node t = record.get("t").asNode();
+        TokenRoles roles = t.get("roles_until").isNull() ? TokenRoles.none()
+                : new TokenRoles(Set.copyOf(t.get("vos").asList(Value::asString)),
+                        t.get("fqans").asList(Value::asString), Times.instant(t.get("roles_until")));
         return new Token(new TokenHash(t.get("hash").asString()), t.get("account").asString(),
                 Values.str(t.get("identity")), Times.instant(t.get("expires_at")),
-                Times.instant(t.get("created_at")));
+                Times.instant(t.get("created_at")), roles);
     }
 }

@@ -178,9 +178,10 @@ public final class RuleService {
     }
 
     /**
-     * Changes what Rucio lets a rule owner change: lifetime, locked, comment, activity, priority, account, purge
-     * setting, and the state for suspending or un-suspending ({@code state: SUSPENDED|STUCK}). Approving a rule
-     * waiting for approval plans its locks.
+     * Changes a rule's lifetime, locked, comment, activity, priority, account, purge setting, and the state for
+     * suspending or un-suspending ({@code state: SUSPENDED|STUCK}); who may change which is the caller's business.
+     * Approving a rule waiting for approval plans its locks; denying it ({@code approve: false}) deletes it, as
+     * Rucio does.
      */
     public Rule update(String id, Map<String, Object> options) {
         if (options == null || options.isEmpty()) {
@@ -188,7 +189,7 @@ public final class RuleService {
         }
         Rule rule = queries.get(id);
         Map<String, Object> props = new HashMap<>();
-        boolean approve = false;
+        Boolean approve = null;
         for (Map.Entry<String, Object> e : options.entrySet()) {
             Object v = e.getValue();
             switch (e.getKey()) {
@@ -242,10 +243,15 @@ public final class RuleService {
                 default -> throw new InvalidObject("Option '" + e.getKey() + "' cannot be changed on a rule");
             }
         }
+        if (Boolean.FALSE.equals(approve)) {
+            changes.delete(id, rule.purgeReplicas());
+            log.info("Rule {} on {} denied and deleted", id, rule.did());
+            return rule;
+        }
         if (!props.isEmpty()) {
             rule = changes.update(id, props);
         }
-        if (approve) {
+        if (Boolean.TRUE.equals(approve)) {
             changes.update(id, Map.of("state", RuleState.INJECT.name()));
             rule = applyPending(id);
         }

@@ -40,14 +40,16 @@ public class TokenAuthenticationFilter extends OncePerRequestFilter {
     }
 
     /**
-     * VOMS attributes count only when the certificate presented with this request is the session's own identity:
-     * a token obtained with userpass does not borrow the roles of whatever certificate comes along.
+     * The caller's VOMS attributes: those of the certificate presented with this request when it is the session's
+     * own identity and carries valid ones (a token obtained with userpass does not borrow the roles of whatever
+     * certificate comes along), else those the session was opened with at {@code /auth/x509}, while they are valid
+     * (none for a password login).
      */
     static Caller caller(Session session, X509Principal x509) {
-        if (x509 != null && x509.identityForms().contains(session.identity())) {
+        if (x509 != null && x509.identityForms().contains(session.identity()) && !x509.fqans().isEmpty()) {
             return new Caller(session.account(), session.identity(), x509.vos(), x509.fqans());
         }
-        return new Caller(session.account(), session.identity());
+        return new Caller(session.account(), session.identity(), session.vos(), session.fqans());
     }
 
     @Override

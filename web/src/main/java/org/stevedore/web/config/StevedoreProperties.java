@@ -80,10 +80,13 @@ public record StevedoreProperties(
      * @param tokenLifetime    how long a session token lives
      * @param rootPasswordFile where the generated root password is written on first start; default
      *                         {@code <data-dir>/root-password}
+     * @param userpassOverPlainHttp password logins over the plain HTTP connector: true everywhere, false never,
+     *                         unset only on connections to a loopback address
      */
     public record Auth(
             @DefaultValue("1h") @NotNull Duration tokenLifetime,
-            Path rootPasswordFile) {
+            Path rootPasswordFile,
+            Boolean userpassOverPlainHttp) {
     }
 
     /**

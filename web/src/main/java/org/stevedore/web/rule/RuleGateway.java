@@ -1,13 +1,18 @@
 package org.stevedore.web.rule;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 import org.stevedore.auth.policy.Action;
 import org.stevedore.auth.policy.Target;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.rules.evaluation.RuleRequest;
+import org.stevedore.rules.error.InvalidRSEExpression;
 import org.stevedore.rules.evaluation.RuleService;
+import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.rules.store.Rule;
 import org.stevedore.web.auth.Caller;
 import org.stevedore.web.auth.Permissions;
@@ -20,12 +25,17 @@ import org.stevedore.web.auth.Permissions;
 @Component
 public class RuleGateway {
 
+    /** The RSE attribute naming, comma-separated, the accounts that may approve or deny rules on the RSE (Rucio's). */
+    public static final String RULE_APPROVERS = "rule_approvers";
+
     private final Permissions permissions;
     private final RuleService service;
+    private final RseExpressionResolver expressions;
 
-    public RuleGateway(Permissions permissions, RuleService service) {
+    public RuleGateway(Permissions permissions, RuleService service, RseExpressionResolver expressions) {
         this.permissions = permissions;
         this.service = service;
+        this.expressions = expressions;
     }
 
     /**
@@ -41,11 +51,40 @@ public class RuleGateway {
         return service.add(request, caller.account());
     }
 
-    /** update_rule, judged on the rule's account and scope (404 before 403: the rule must exist). */
+    /**
+     * Each option judged on its own before anything is written (404 before 403: the rule must exist):
+     * {@code approve} (true approves, false denies) and the {@code comment} that goes with it as approve_rule,
+     * every other option as update_rule, which leaves some options to admins. One refused option refuses the whole
+     * change.
+     */
     public void update(Caller caller, String id, Map<String, Object> options) {
         Rule rule = service.get(id);
-        permissions.require(caller, Action.UPDATE_RULE, Target.rule(rule.account(), rule.scope()));
+        boolean approval = options.containsKey("approve");
+        Set<String> approvers = approval ? approvers(rule) : Set.of();
+        for (String option : options.keySet()) {
+            if (approval && (option.equals("approve") || option.equals("comment"))) {
+                permissions.require(caller, Action.APPROVE_RULE,
+                        Target.ruleApproval(rule.account(), rule.scope(), approvers));
+            } else {
+                permissions.require(caller, Action.UPDATE_RULE, Target.ruleOption(rule.account(), rule.scope(), option));
+            }
+        }
         service.update(id, options);
+    }
+
+    /** The accounts named in {@value #RULE_APPROVERS} by any RSE the rule's expression selects today. */
+    private Set<String> approvers(Rule rule) {
+        try {
+            return expressions.resolveWithAttributes(rule.rseExpression()).stream()
+                    .map(r -> r.attributes().get(RULE_APPROVERS))
+                    .filter(v -> v != null)
+                    .flatMap(v -> Arrays.stream(String.valueOf(v).split(",")))
+                    .map(String::trim)
+                    .filter(a -> !a.isEmpty())
+                    .collect(Collectors.toUnmodifiableSet());
+        } catch (InvalidRSEExpression e) {
+            return Set.of(); // its RSEs are gone: only admins may decide
+        }
     }
 
     /** delete_rule, judged on the rule's account and scope (404 before 403: the rule must exist). */

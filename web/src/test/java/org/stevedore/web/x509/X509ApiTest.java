@@ -12,7 +12,9 @@ import java.net.http.HttpResponse;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.KeyManager;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.stevedore.auth.pki.Credential;
+import org.stevedore.auth.pki.PkiBuilder;
 import org.stevedore.auth.pki.TestPki;
 import org.stevedore.web.support.ApiClient;
 import org.stevedore.web.support.ApiTest;
@@ -160,10 +163,61 @@ class X509ApiTest extends ApiTest {
     }
 
     @Test
-    void theRoleCountsOnlyWithTheCertificateOnTheSameRequest() throws IOException {
+    void theRolesProvenAtX509LoginTravelWithTheTokenOverPlainHttp() throws IOException {
         String token = x509Token(PKI.vomsProxy);
+        ApiClient plain = new ApiClient(port).withToken(token);
+        Map<String, Object> caller = ApiClient.json(plain.get("/test-probe/caller"));
+        assertThat(caller.get("fqans")).isEqualTo(List.of("/testvo", "/testvo/Role=production"));
+        HttpResponse<String> r = plain.post("/test-probe/rules/bmn_run8", null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    }
+
+    @Test
+    void aUserpassTokenNeverCarriesRolesNotEvenWithTheProxyPresented() throws IOException {
+        api.post("/accounts/alice/identities", Map.of("identity", "alice", "authtype", "USERPASS",
+                "password", "pw-alice-123", "email", "alice@example.org"));
+        String token = token("alice", "pw-alice-123");
+        long before = graphSize();
         assertError(new ApiClient(port).withToken(token).post("/test-probe/rules/bmn_run8", null), 403,
                 "AccessDenied", "add_rule");
+        assertError(call(PKI.vomsProxy, "POST", "/test-probe/rules/bmn_run8", "X-Rucio-Auth-Token", token), 403,
+                "AccessDenied", "add_rule");
+        assertThat(graphSize()).isEqualTo(before);
+    }
+
+    @Test
+    void theTokensRolesEndWithTheAttributeCertificate() throws IOException, InterruptedException {
+        PkiBuilder builder = new PkiBuilder(Clock.systemUTC(), new SecureRandom());
+        Instant acEnd = Instant.now().plusSeconds(15);
+        Credential shortAc = builder.proxy(PKI.user, Duration.ofHours(12), false, builder.attributeCertificate(
+                PKI.vomsServer, PKI.user.certificate(), TestPki.VO, "voms.localhost",
+                List.of("/testvo", TestPki.PRODUCTION_FQAN), Instant.now().minusSeconds(60), acEnd));
+        ApiClient plain = new ApiClient(port).withToken(x509Token(shortAc));
+        HttpResponse<String> r = plain.post("/test-probe/rules/bmn_run8", null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        assertThat(Instant.now()).isBefore(acEnd);
+
+        while (Instant.now().isBefore(acEnd.plusSeconds(1))) {
+            Thread.sleep(200);
+        }
+        assertError(plain.post("/test-probe/rules/bmn_run8", null), 403, "AccessDenied", "add_rule");
+        Map<String, Object> caller = ApiClient.json(plain.get("/test-probe/caller"));
+        assertThat(caller.get("account")).as("the session itself goes on").isEqualTo("alice");
+        assertThat(caller.get("fqans")).isEqualTo(List.of());
+    }
+
+    @Test
+    void aProxyWithAnUnreadableAttributeCertificateIsTakenWithoutRolesNot500() throws IOException {
+        assertThat(call(PKI.garbledAcProxy, "GET", "/ping").statusCode()).isEqualTo(200);
+        String token = x509Token(PKI.garbledAcProxy);
+        Map<String, Object> caller = ApiClient.json(call(PKI.garbledAcProxy, "GET", "/test-probe/caller",
+                "X-Rucio-Auth-Token", token));
+        assertThat(caller.get("account")).isEqualTo("alice");
+        assertThat(caller.get("fqans")).isEqualTo(List.of());
+        long before = graphSize();
+        assertError(call(PKI.garbledAcProxy, "POST", "/test-probe/rules/bmn_run8", "X-Rucio-Auth-Token", token), 403,
+                "AccessDenied", "add_rule");
+        assertThat(graphSize()).isEqualTo(before);
     }
 
     @Test

@@ -19,6 +19,7 @@ import org.stevedore.catalog.account.IdentityStore;
 import org.stevedore.catalog.account.TokenStore;
 import org.stevedore.catalog.scope.ScopeStore;
 import org.stevedore.catalog.store.Store;
+import org.stevedore.web.auth.PlainHttpPasswords;
 import org.stevedore.web.auth.TokenAuthenticationFilter;
 import org.stevedore.web.config.StevedoreProperties;
 
@@ -61,8 +62,13 @@ public class AuthConfig {
     @Bean
     AuthService authService(AccountStore accounts, IdentityStore identities, TokenStore tokens, PasswordHasher hasher,
                             SecureRandom random, Clock clock, StevedoreProperties properties) {
-        AuthSettings settings = new AuthSettings(properties.auth().tokenLifetime(), null, 0);
+        AuthSettings settings = new AuthSettings(properties.auth().tokenLifetime());
         return new AuthService(accounts, identities, tokens, hasher, clock, settings, random);
+    }
+
+    @Bean
+    PlainHttpPasswords plainHttpPasswords(StevedoreProperties properties) {
+        return new PlainHttpPasswords(properties.auth().userpassOverPlainHttp());
     }
 
     @Bean
