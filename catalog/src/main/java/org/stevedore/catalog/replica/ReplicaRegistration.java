@@ -1,6 +1,5 @@
 package org.stevedore.catalog.replica;
 
-import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,6 +23,8 @@ import org.stevedore.catalog.error.UnsupportedOperation;
 import org.stevedore.catalog.outbox.Events;
 import org.stevedore.catalog.replica.ReplicaStore.MadeAvailable;
 import org.stevedore.catalog.rse.Lfn2Pfn;
+import org.stevedore.catalog.rse.RseProtocol;
+import org.stevedore.catalog.rse.RseProtocolStore;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.store.Times;
 import org.stevedore.catalog.store.Values;
@@ -49,9 +50,12 @@ final class ReplicaRegistration {
         this.attachments = attachments;
     }
 
-    /** The RSE facts replica registration needs; {@code prefixes} are its protocols' path prefixes. */
+    /**
+     * The RSE facts replica registration needs: its protocols (where explicit PFNs may point) and whether an admin
+     * opened it for registration by its users (RSE attribute {@code user_registration}).
+     */
     record Target(String id, String rse, boolean deterministic, boolean writable, String algorithm,
-                  List<String> prefixes) {
+                  List<RseProtocol> protocols, boolean userRegistration) {
     }
 
     /**
@@ -236,37 +240,20 @@ final class ReplicaRegistration {
         return row;
     }
 
-    private static String path(Target target, NewReplica f, String key) {
+    /**
+     * The path a replica is stored at, the same whichever way it was given: an explicit PFN confined to the RSE and
+     * made relative to its protocol's prefix ({@link PfnPaths}), or on a deterministic RSE the lfn2pfn path of the
+     * file. Either way the path is stored, so that the store's uniqueness of (RSE, path) covers both: an explicit
+     * PFN equal to another file's derived path collides with it.
+     */
+    static String path(Target target, NewReplica f, String key) {
         if (f.pfn() != null && !f.pfn().isBlank()) {
-            try {
-                String p = URI.create(f.pfn()).getPath();
-                if (p == null || p.isEmpty()) {
-                    throw new InvalidObject("PFN '" + f.pfn() + "' of '" + key + "' has no path");
-                }
-                return relativeToPrefix(p, target.prefixes());
-            } catch (IllegalArgumentException e) {
-                throw new InvalidObject("PFN '" + f.pfn() + "' of '" + key + "' is not a valid URI");
-            }
+            return PfnPaths.relative(f.pfn(), key, target.rse(), target.protocols());
         }
         if (!target.deterministic()) {
             throw new InvalidObject("RSE '" + target.rse() + "' is not deterministic: a pfn is required for '" + key + "'");
         }
         return Lfn2Pfn.path(target.algorithm(), f.scope(), f.name());
-    }
-
-    /**
-     * A replica's path is stored relative to its RSE's protocol prefix, as Rucio stores it, so that every protocol of
-     * the RSE builds its PFN from prefix + path. The longest matching prefix wins; a PFN under none keeps its path.
-     */
-    static String relativeToPrefix(String path, List<String> prefixes) {
-        String best = "";
-        for (String prefix : prefixes) {
-            String p = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
-            if (!p.isEmpty() && path.startsWith(p + "/") && p.length() > best.length()) {
-                best = p;
-            }
-        }
-        return best.isEmpty() ? path : path.substring(best.length() + 1);
     }
 
     /** The RSE named {@code rse}, or RSENotFound. */
@@ -275,10 +262,12 @@ final class ReplicaRegistration {
                 MATCH (r:Rse {rse: $rse})
                 OPTIONAL MATCH (r)-[:HAS_PROTOCOL]->(p:Protocol)
                 RETURN r.id AS id, r.rse AS rse, r.deterministic AS deterministic,
-                  r.availability_write AS writable, r.lfn2pfn_algorithm AS algorithm, collect(p.prefix) AS prefixes
+                  r.availability_write AS writable, r.lfn2pfn_algorithm AS algorithm, collect(properties(p)) AS protocols,
+                  toLower(toString(coalesce(r.`attr:user_registration`, false))) = 'true' AS user_registration
                 """, Map.of("rse", rse == null ? "" : rse)).list(r -> new Target(r.get("id").asString(), r.get("rse").asString(),
                 Values.bool(r.get("deterministic"), true), Values.bool(r.get("writable"), true),
-                Values.str(r.get("algorithm")), r.get("prefixes").asList(v -> v.asString(""))));
+                Values.str(r.get("algorithm")), r.get("protocols").asList(v -> RseProtocolStore.fromProperties(v.asMap())),
+                r.get("user_registration").asBoolean()));
         if (found.isEmpty()) {
             throw new RSENotFound("RSE '" + rse + "' not found");
         }
