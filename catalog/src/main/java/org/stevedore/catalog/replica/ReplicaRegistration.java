@@ -25,6 +25,7 @@ import org.stevedore.catalog.replica.ReplicaStore.MadeAvailable;
 import org.stevedore.catalog.rse.Lfn2Pfn;
 import org.stevedore.catalog.rse.RseProtocol;
 import org.stevedore.catalog.rse.RseProtocolStore;
+import org.stevedore.catalog.store.Constraints;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.store.Times;
 import org.stevedore.catalog.store.Values;
@@ -136,17 +137,24 @@ final class ReplicaRegistration {
     private Created register(TransactionContext tx, Target target, List<NewReplica> files, String account,
                              DidRef dataset, long now) {
         int batch = store.batchSize();
-        // What exists already: the file, its size and checksum, and whether it is already on this RSE.
+        // Every path first: a refused PFN refuses the request before any statement runs.
+        Map<String, String> paths = paths(target, files);
+        // What exists already: the file, its size and checksum, whether it is already on this RSE, and the file whose
+        // replica holds the path on this RSE (looked up through the replica_path constraint's index).
         Map<String, Record> existing = new HashMap<>();
         for (int from = 0; from < files.size(); from += batch) {
-            List<String> keys = files.subList(from, Math.min(files.size(), from + batch)).stream()
-                    .map(f -> f.scope() + ":" + f.name()).toList();
+            List<Map<String, Object>> rows = files.subList(from, Math.min(files.size(), from + batch)).stream()
+                    .map(f -> Map.<String, Object>of("key", f.scope() + ":" + f.name(),
+                            "path", paths.get(f.scope() + ":" + f.name()))).toList();
             tx.run("""
-                    UNWIND $keys AS k
-                    MATCH (d:Did {key: k})
-                    RETURN k, d.did_type AS type, d.bytes AS bytes, d.adler32 AS adler32,
-                      EXISTS { (d)-[:REPLICA]->(:Rse {id: $rse}) } AS present
-                    """, Map.of("keys", keys, "rse", target.id())).list().forEach(r -> existing.put(r.get("k").asString(), r));
+                    UNWIND $rows AS row
+                    OPTIONAL MATCH (d:Did {key: row.key})
+                    OPTIONAL MATCH (holder:Did)-[:REPLICA {rse_id: $rse, path: row.path}]->()
+                    WITH row, d, holder WHERE d IS NOT NULL OR holder IS NOT NULL
+                    RETURN row.key AS k, d IS NOT NULL AS found, d.did_type AS type, d.bytes AS bytes,
+                      d.adler32 AS adler32, holder.key AS holder,
+                      CASE WHEN d IS NULL THEN false ELSE EXISTS { (d)-[:REPLICA]->(:Rse {id: $rse}) } END AS present
+                    """, Map.of("rows", rows, "rse", target.id())).list().forEach(r -> existing.put(r.get("k").asString(), r));
         }
         List<NewDid> newFiles = new ArrayList<>();
         List<Map<String, Object>> newRows = new ArrayList<>();
@@ -155,8 +163,12 @@ final class ReplicaRegistration {
             String key = f.scope() + ":" + f.name();
             String adler32 = Checksums.adler32(f.adler32(), key);
             Record found = existing.get(key);
-            Map<String, Object> rel = replicaRow(target, f, key, now);
-            if (found == null) {
+            String holder = found == null ? null : Values.str(found.get("holder"));
+            if (holder != null && !holder.equals(key)) {
+                throw pathTaken(target, f, key, paths.get(key), holder);
+            }
+            Map<String, Object> rel = replicaRow(target, f, key, paths.get(key), now);
+            if (found == null || !found.get("found").asBoolean()) {
                 if (f.bytes() == null) {
                     throw new InvalidObject("File " + key + " is new: its size (bytes) is required");
                 }
@@ -208,28 +220,63 @@ final class ReplicaRegistration {
                 params.put("rows", newRows.subList(from, Math.min(newRows.size(), from + batch)));
                 params.put("parent", dataset == null ? null : dataset.key());
                 params.put("now", now);
-                tx.run(create, params).consume();
+                Constraints.refusingDuplicates(() -> tx.run(create, params).consume(), () -> raced(target));
             }
         }
         for (int from = 0; from < oldRows.size(); from += batch) {
-            tx.run("""
+            String create = """
                     MATCH (r:Rse {id: $rse})
                     UNWIND $rows AS row
                     MATCH (d:Did {key: row.key})
                     CREATE (d)-[rel:REPLICA]->(r)
                     SET rel = row.rel
-                    """, Map.of("rse", target.id(), "rows", oldRows.subList(from, Math.min(oldRows.size(), from + batch))))
-                    .consume();
+                    """;
+            Map<String, Object> params = Map.of("rse", target.id(),
+                    "rows", oldRows.subList(from, Math.min(oldRows.size(), from + batch)));
+            Constraints.refusingDuplicates(() -> tx.run(create, params).consume(), () -> raced(target));
         }
         long createdBytes = newFiles.stream().mapToLong(NewDid::bytes).sum();
         return new Created(newFiles.stream().map(f -> f.scope() + ":" + f.name()).toList(), createdBytes);
     }
 
-    private static Map<String, Object> replicaRow(Target target, NewReplica f, String key, long now) {
+    /**
+     * The path of each file of the request ({@link #path}), by file key; two files at one path are refused, as the
+     * store would refuse them.
+     */
+    private static Map<String, String> paths(Target target, List<NewReplica> files) {
+        Map<String, String> byKey = new HashMap<>(files.size() * 2);
+        Map<String, String> byPath = new HashMap<>(files.size() * 2);
+        for (NewReplica f : files) {
+            String key = f.scope() + ":" + f.name();
+            String path = path(target, f, key);
+            String other = byPath.putIfAbsent(path, key);
+            if (other != null) {
+                throw pathTaken(target, f, key, path, other);
+            }
+            byKey.put(key, path);
+        }
+        return byKey;
+    }
+
+    private static Duplicate pathTaken(Target target, NewReplica f, String key, String path, String holder) {
+        String given = f.pfn() != null && !f.pfn().isBlank() ? "PFN '" + f.pfn() + "' of '" + key + "'" : "'" + key + "'";
+        return new Duplicate(given + " is at path '" + path + "' on RSE '" + target.rse()
+                + "', which is already the replica of '" + holder + "': a physical path belongs to one replica");
+    }
+
+    /** A concurrent registration took a file or a path of this one between its check and its write. */
+    private static Duplicate raced(Target target) {
+        return new Duplicate("A file or a physical path of this registration on RSE '" + target.rse()
+                + "' was registered at the same time by another request");
+    }
+
+    private static Map<String, Object> replicaRow(Target target, NewReplica f, String key, String path, long now) {
         Map<String, Object> rel = new HashMap<>(12);
         rel.put("state", (f.state() == null ? ReplicaState.AVAILABLE : f.state()).name());
         rel.put("bytes", f.bytes());
-        rel.put("path", path(target, f, key));
+        // With the path, what the store keeps unique: one replica per physical path and RSE.
+        rel.put("rse_id", target.id());
+        rel.put("path", path);
         rel.put("lock_cnt", 0L);
         rel.put("tombstone", Times.millis(f.tombstone()));
         rel.put("created_at", now);
