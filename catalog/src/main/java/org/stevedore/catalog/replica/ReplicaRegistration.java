@@ -103,6 +103,32 @@ final class ReplicaRegistration {
         return new MadeAvailable(available, target.id());
     }
 
+    /**
+     * {@link ReplicaStore#placements}: the request checked as registration checks it (names, PFNs, one path per
+     * file), each file's path, and the innermost existing scope whose directory holds the path.
+     */
+    ReplicaStore.Placements placements(TransactionContext tx, String rse, List<NewReplica> files) {
+        validate(files, null);
+        Target target = target(tx, rse);
+        Map<String, String> paths = paths(target, files);
+        List<String> candidates = paths.values().stream().flatMap(p -> Lfn2Pfn.scopesAbove(p).stream()).distinct()
+                .toList();
+        Set<String> scopes = new HashSet<>();
+        int batch = store.batchSize();
+        for (int from = 0; from < candidates.size(); from += batch) {
+            tx.run("UNWIND $scopes AS s MATCH (:Scope {scope: s}) RETURN s",
+                    Map.of("scopes", candidates.subList(from, Math.min(candidates.size(), from + batch))))
+                    .list(r -> scopes.add(r.get("s").asString()));
+        }
+        List<ReplicaStore.Placement> placed = new ArrayList<>(files.size());
+        for (NewReplica f : files) {
+            String path = paths.get(f.scope() + ":" + f.name());
+            String owner = Lfn2Pfn.scopesAbove(path).stream().filter(scopes::contains).findFirst().orElse(null);
+            placed.add(new ReplicaStore.Placement(f.scope(), f.name(), path, owner));
+        }
+        return new ReplicaStore.Placements(target.rse(), target.userRegistration(), placed);
+    }
+
     private static void validate(List<NewReplica> files, DidRef dataset) {
         if (files == null || files.isEmpty()) {
             throw new InvalidObject("No replicas given");
