@@ -153,7 +153,7 @@ final class CatalogIngest {
             long now = clock.millis();
             List<Map<String, Object>> datasets = new ArrayList<>(perBatch);
             for (int d = from; d < Math.min(w.datasets(), from + perBatch); d++) {
-                datasets.add(datasetRow(w, d, now));
+                datasets.add(datasetRow(w, d, rseId, now));
             }
             store.write(tx -> tx.run("""
                     MATCH (r:Rse {id: $rse})
@@ -168,7 +168,7 @@ final class CatalogIngest {
         }
     }
 
-    private static Map<String, Object> datasetRow(Workload w, int d, long now) {
+    private static Map<String, Object> datasetRow(Workload w, int d, String rseId, long now) {
         DidRef ref = w.dataset(d);
         Map<String, Object> did = new HashMap<>();
         did.put("key", ref.key());
@@ -198,6 +198,8 @@ final class CatalogIngest {
             Map<String, Object> rel = new HashMap<>();
             rel.put("state", "AVAILABLE");
             rel.put("bytes", w.bytes(i));
+            // The RSE's id on the replica: with the path, what the store keeps unique (one replica per physical path).
+            rel.put("rse_id", rseId);
             rel.put("path", Lfn2Pfn.path(Lfn2Pfn.HASH, w.scope(), name));
             rel.put("lock_cnt", 0L);
             rel.put("created_at", now);

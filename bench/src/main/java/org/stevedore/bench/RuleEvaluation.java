@@ -155,7 +155,7 @@ final class RuleEvaluation {
                     MATCH (rse:Rse {id: $rse})
                     UNWIND $rows AS row
                     MATCH (f:Did {key: row.key})
-                    CREATE (f)-[:REPLICA {state: 'COPYING', bytes: f.bytes, path: row.name, lock_cnt: 1,
+                    CREATE (f)-[:REPLICA {state: 'COPYING', bytes: f.bytes, rse_id: $rse, path: row.name, lock_cnt: 1,
                                           created_at: $now, updated_at: $now}]->(rse)
                     CREATE (rule)-[:LOCK {rse_id: $rse, rse: rse.rse, bytes: f.bytes, state: 'REPLICATING',
                                           created_at: $now, updated_at: $now}]->(f)

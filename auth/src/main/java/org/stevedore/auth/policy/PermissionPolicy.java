@@ -14,8 +14,10 @@ import org.stevedore.catalog.error.AccessDenied;
  * target. Admin accounts may do everything; everyone else gets what the table's function says:
  *
  * <ul>
- *   <li>the namespace (DIDs, attachments, metadata, replicas): the owner of the scope;</li>
- *   <li>deleting replicas, RSEs, accounts, identities and limits: admins only;</li>
+ *   <li>the namespace (DIDs, attachments, metadata): the owner of the scope;</li>
+ *   <li>registering replicas: admins, and on an RSE with {@code user_registration} the owner of the scope whose
+ *       directory holds the path ({@link #requireRegistration});</li>
+ *   <li>setting tombstones, deleting replicas, RSEs, accounts, identities and limits: admins only;</li>
  *   <li>a scope: for oneself; a rule: for oneself on one's own scope, or with a production FQAN on the VO's
  *       scopes; deleting a rule: its owner; changing a rule: its owner, except the options of
  *       {@link #ADMIN_RULE_OPTIONS}; approving or denying a rule: the accounts its RSEs name in their
@@ -53,8 +55,10 @@ public final class PermissionPolicy {
         table.put(Action.DETACH, scopeOwner);
         table.put(Action.SET_DID_METADATA, scopeOwner);
         table.put(Action.SET_DID_STATUS, scopeOwner);
-        table.put(Action.ADD_REPLICAS, scopeOwner);
+        // As in Rucio, registering replicas is for admins; where users may, is decided per path (requireRegistration).
+        table.put(Action.ADD_REPLICAS, adminOnly);
         table.put(Action.DELETE_REPLICAS, adminOnly);
+        table.put(Action.SET_TOMBSTONE, adminOnly);
 
         table.put(Action.ADD_RULE, forOneself.and(scopeOwner.or(this::production)));
         table.put(Action.UPDATE_RULE, (s, t) -> ownsRule(s, t)
@@ -112,6 +116,32 @@ public final class PermissionPolicy {
         String on = target.toString();
         throw new AccessDenied("Account " + subject.account() + " cannot " + action.rucioName()
                 + (on.isEmpty() ? "" : " on " + on));
+    }
+
+    /**
+     * add_replicas at a place. Admins may register anywhere. Anyone else only where an admin opened the RSE with the
+     * boolean RSE attribute {@code user_registration} (user and scratch disks), and there only a file of a scope the
+     * caller owns, at a path inside that scope's part of the RSE's tree. That part is where lfn2pfn puts the scope's
+     * files under every protocol prefix: the directory {@code scope} (for {@code user.*} and {@code group.*} scopes,
+     * each '.' a level: {@code user.jdoe} → {@code user/jdoe/}), less the directories of other existing scopes inside
+     * it ({@code user/jdoe/sub/} belongs to {@code user.jdoe.sub}). So the path's {@code pathScope}, the innermost
+     * existing scope whose directory holds it, must be the file's own scope, owned by the caller.
+     *
+     * @throws AccessDenied naming add_replicas and the place, when the subject may not
+     */
+    public void requireRegistration(Subject subject, ReplicaPlacement placement) {
+        if (subject.admin()) {
+            return;
+        }
+        boolean permitted = !settings.adminOnly().contains(Action.ADD_REPLICAS) && placement.userRegistration()
+                && placement.scope() != null && placement.scope().equals(placement.pathScope())
+                && ownsScope(subject, Target.scope(placement.scope()));
+        if (!permitted) {
+            log.info("Refused add_replicas to account '{}' on {}", subject.account(), placement);
+            throw new AccessDenied("Account " + subject.account() + " cannot add_replicas on " + placement
+                    + (placement.userRegistration() ? ": users register only files of their own scopes, inside "
+                    + "their scope's directory" : ": the RSE is not open to registration by users"));
+        }
     }
 
     private boolean ownsScope(Subject s, Target t) {

@@ -43,8 +43,7 @@ class PermissionPolicyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Action.class, names = {"ADD_DID", "ATTACH", "DETACH", "SET_DID_METADATA", "SET_DID_STATUS",
-            "ADD_REPLICAS"})
+    @EnumSource(value = Action.class, names = {"ADD_DID", "ATTACH", "DETACH", "SET_DID_METADATA", "SET_DID_STATUS"})
     void namespaceWritesBelongToTheScopeOwner(Action action) {
         assertThat(permits(ALICE, action, Target.scope("bmn_run8"))).isTrue();
         assertThat(permits(BOB, action, Target.scope("bmn_run8"))).isFalse();
@@ -53,12 +52,34 @@ class PermissionPolicyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Action.class, names = {"DELETE_REPLICAS", "ADD_RSE", "UPDATE_RSE", "DELETE_RSE",
+    @EnumSource(value = Action.class, names = {"ADD_REPLICAS", "DELETE_REPLICAS", "SET_TOMBSTONE", "ADD_RSE", "UPDATE_RSE", "DELETE_RSE",
             "SET_RSE_ATTRIBUTE", "SET_RSE_LIMIT", "ADD_ACCOUNT", "UPDATE_ACCOUNT", "DELETE_ACCOUNT",
             "SET_ACCOUNT_ATTRIBUTE", "ADD_IDENTITY", "DELETE_IDENTITY", "SET_ACCOUNT_LIMIT"})
     void adminActionsAreRefusedToEveryoneElseEvenOnTheirOwnThings(Action action) {
         assertThat(permits(ALICE, action, new Target("bmn_run8", "alice", "alice", "LOCAL_DISK_A"))).isFalse();
         assertThat(permits(PRODUCER, action, new Target("bmn_run8", "prod", "prod", "LOCAL_DISK_A"))).isFalse();
+    }
+
+    @Test
+    void replicasAreRegisteredByAdminsOrOnUserDisksInsideOnesOwnScopeDirectory() {
+        ReplicaPlacement own = new ReplicaPlacement("user.bob", "f", "SCRATCH", true, "user/bob/ab/cd/f", "user.bob");
+        policy.requireRegistration(BOB, own);
+        policy.requireRegistration(ROOT, new ReplicaPlacement("user.bob", "f", "DISK", false, "elsewhere/f", null));
+        // Not a user disk; another's directory; a directory no scope owns; another's file in one's directory.
+        for (ReplicaPlacement refused : List.of(
+                new ReplicaPlacement("user.bob", "f", "DISK", false, "user/bob/ab/cd/f", "user.bob"),
+                new ReplicaPlacement("user.bob", "f", "SCRATCH", true, "bmn_run8/ab/cd/f", "bmn_run8"),
+                new ReplicaPlacement("user.bob", "f", "SCRATCH", true, "tmp/f", null),
+                new ReplicaPlacement("bmn_run8", "f", "SCRATCH", true, "user/bob/f", "user.bob"))) {
+            assertThatThrownBy(() -> policy.requireRegistration(BOB, refused)).as(refused.toString())
+                    .isInstanceOf(AccessDenied.class).hasMessageContaining("add_replicas")
+                    .hasMessageContaining(refused.path());
+        }
+        assertThatThrownBy(() -> policy.requireRegistration(PRODUCER, new ReplicaPlacement("bmn_run8", "f", "SCRATCH",
+                true, "bmn_run8/f", "bmn_run8"))).isInstanceOf(AccessDenied.class);
+        PermissionPolicy strict = new PermissionPolicy(new PolicySettings(Set.of(), PolicySettings.DEFAULT_VO_SCOPES,
+                Set.of(Action.ADD_REPLICAS)), scope -> Optional.ofNullable(OWNERS.get(scope)));
+        assertThatThrownBy(() -> strict.requireRegistration(BOB, own)).isInstanceOf(AccessDenied.class);
     }
 
     @Test
@@ -153,8 +174,8 @@ class PermissionPolicyTest {
     @Test
     void everyActionIsCoveredByOneOfTheTestsAbove() {
         EnumSet<Action> covered = EnumSet.of(Action.ADD_DID, Action.ATTACH, Action.DETACH, Action.SET_DID_METADATA,
-                Action.SET_DID_STATUS, Action.ADD_REPLICAS, Action.DELETE_REPLICAS, Action.ADD_RSE, Action.UPDATE_RSE,
-                Action.DELETE_RSE, Action.SET_RSE_ATTRIBUTE, Action.SET_RSE_LIMIT, Action.ADD_ACCOUNT,
+                Action.SET_DID_STATUS, Action.ADD_REPLICAS, Action.DELETE_REPLICAS, Action.SET_TOMBSTONE, Action.ADD_RSE,
+                Action.UPDATE_RSE, Action.DELETE_RSE, Action.SET_RSE_ATTRIBUTE, Action.SET_RSE_LIMIT, Action.ADD_ACCOUNT,
                 Action.UPDATE_ACCOUNT, Action.DELETE_ACCOUNT, Action.SET_ACCOUNT_ATTRIBUTE, Action.ADD_IDENTITY,
                 Action.DELETE_IDENTITY, Action.SET_ACCOUNT_LIMIT, Action.ADD_SCOPE, Action.ADD_RULE,
                 Action.UPDATE_RULE, Action.APPROVE_RULE, Action.DELETE_RULE, Action.SUBMIT_CAMPAIGN,

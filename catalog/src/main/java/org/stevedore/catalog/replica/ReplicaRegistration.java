@@ -1,6 +1,5 @@
 package org.stevedore.catalog.replica;
 
-import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,6 +23,9 @@ import org.stevedore.catalog.error.UnsupportedOperation;
 import org.stevedore.catalog.outbox.Events;
 import org.stevedore.catalog.replica.ReplicaStore.MadeAvailable;
 import org.stevedore.catalog.rse.Lfn2Pfn;
+import org.stevedore.catalog.rse.RseProtocol;
+import org.stevedore.catalog.rse.RseProtocolStore;
+import org.stevedore.catalog.store.Constraints;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.store.Times;
 import org.stevedore.catalog.store.Values;
@@ -49,9 +51,12 @@ final class ReplicaRegistration {
         this.attachments = attachments;
     }
 
-    /** The RSE facts replica registration needs; {@code prefixes} are its protocols' path prefixes. */
+    /**
+     * The RSE facts replica registration needs: its protocols (where explicit PFNs may point) and whether an admin
+     * opened it for registration by its users (RSE attribute {@code user_registration}).
+     */
     record Target(String id, String rse, boolean deterministic, boolean writable, String algorithm,
-                  List<String> prefixes) {
+                  List<RseProtocol> protocols, boolean userRegistration) {
     }
 
     /**
@@ -98,6 +103,32 @@ final class ReplicaRegistration {
         return new MadeAvailable(available, target.id());
     }
 
+    /**
+     * {@link ReplicaStore#placements}: the request checked as registration checks it (names, PFNs, one path per
+     * file), each file's path, and the innermost existing scope whose directory holds the path.
+     */
+    ReplicaStore.Placements placements(TransactionContext tx, String rse, List<NewReplica> files) {
+        validate(files, null);
+        Target target = target(tx, rse);
+        Map<String, String> paths = paths(target, files);
+        List<String> candidates = paths.values().stream().flatMap(p -> Lfn2Pfn.scopesAbove(p).stream()).distinct()
+                .toList();
+        Set<String> scopes = new HashSet<>();
+        int batch = store.batchSize();
+        for (int from = 0; from < candidates.size(); from += batch) {
+            tx.run("UNWIND $scopes AS s MATCH (:Scope {scope: s}) RETURN s",
+                    Map.of("scopes", candidates.subList(from, Math.min(candidates.size(), from + batch))))
+                    .list(r -> scopes.add(r.get("s").asString()));
+        }
+        List<ReplicaStore.Placement> placed = new ArrayList<>(files.size());
+        for (NewReplica f : files) {
+            String path = paths.get(f.scope() + ":" + f.name());
+            String owner = Lfn2Pfn.scopesAbove(path).stream().filter(scopes::contains).findFirst().orElse(null);
+            placed.add(new ReplicaStore.Placement(f.scope(), f.name(), path, owner));
+        }
+        return new ReplicaStore.Placements(target.rse(), target.userRegistration(), placed);
+    }
+
     private static void validate(List<NewReplica> files, DidRef dataset) {
         if (files == null || files.isEmpty()) {
             throw new InvalidObject("No replicas given");
@@ -132,17 +163,24 @@ final class ReplicaRegistration {
     private Created register(TransactionContext tx, Target target, List<NewReplica> files, String account,
                              DidRef dataset, long now) {
         int batch = store.batchSize();
-        // What exists already: the file, its size and checksum, and whether it is already on this RSE.
+        // Every path first: a refused PFN refuses the request before any statement runs.
+        Map<String, String> paths = paths(target, files);
+        // What exists already: the file, its size and checksum, whether it is already on this RSE, and the file whose
+        // replica holds the path on this RSE (looked up through the replica_path constraint's index).
         Map<String, Record> existing = new HashMap<>();
         for (int from = 0; from < files.size(); from += batch) {
-            List<String> keys = files.subList(from, Math.min(files.size(), from + batch)).stream()
-                    .map(f -> f.scope() + ":" + f.name()).toList();
+            List<Map<String, Object>> rows = files.subList(from, Math.min(files.size(), from + batch)).stream()
+                    .map(f -> Map.<String, Object>of("key", f.scope() + ":" + f.name(),
+                            "path", paths.get(f.scope() + ":" + f.name()))).toList();
             tx.run("""
-                    UNWIND $keys AS k
-                    MATCH (d:Did {key: k})
-                    RETURN k, d.did_type AS type, d.bytes AS bytes, d.adler32 AS adler32,
-                      EXISTS { (d)-[:REPLICA]->(:Rse {id: $rse}) } AS present
-                    """, Map.of("keys", keys, "rse", target.id())).list().forEach(r -> existing.put(r.get("k").asString(), r));
+                    UNWIND $rows AS row
+                    OPTIONAL MATCH (d:Did {key: row.key})
+                    OPTIONAL MATCH (holder:Did)-[:REPLICA {rse_id: $rse, path: row.path}]->()
+                    WITH row, d, holder WHERE d IS NOT NULL OR holder IS NOT NULL
+                    RETURN row.key AS k, d IS NOT NULL AS found, d.did_type AS type, d.bytes AS bytes,
+                      d.adler32 AS adler32, holder.key AS holder,
+                      CASE WHEN d IS NULL THEN false ELSE EXISTS { (d)-[:REPLICA]->(:Rse {id: $rse}) } END AS present
+                    """, Map.of("rows", rows, "rse", target.id())).list().forEach(r -> existing.put(r.get("k").asString(), r));
         }
         List<NewDid> newFiles = new ArrayList<>();
         List<Map<String, Object>> newRows = new ArrayList<>();
@@ -151,8 +189,12 @@ final class ReplicaRegistration {
             String key = f.scope() + ":" + f.name();
             String adler32 = Checksums.adler32(f.adler32(), key);
             Record found = existing.get(key);
-            Map<String, Object> rel = replicaRow(target, f, key, now);
-            if (found == null) {
+            String holder = found == null ? null : Values.str(found.get("holder"));
+            if (holder != null && !holder.equals(key)) {
+                throw pathTaken(target, f, key, paths.get(key), holder);
+            }
+            Map<String, Object> rel = replicaRow(target, f, key, paths.get(key), now);
+            if (found == null || !found.get("found").asBoolean()) {
                 if (f.bytes() == null) {
                     throw new InvalidObject("File " + key + " is new: its size (bytes) is required");
                 }
@@ -204,28 +246,63 @@ final class ReplicaRegistration {
                 params.put("rows", newRows.subList(from, Math.min(newRows.size(), from + batch)));
                 params.put("parent", dataset == null ? null : dataset.key());
                 params.put("now", now);
-                tx.run(create, params).consume();
+                Constraints.refusingDuplicates(() -> tx.run(create, params).consume(), () -> raced(target));
             }
         }
         for (int from = 0; from < oldRows.size(); from += batch) {
-            tx.run("""
+            String create = """
                     MATCH (r:Rse {id: $rse})
                     UNWIND $rows AS row
                     MATCH (d:Did {key: row.key})
                     CREATE (d)-[rel:REPLICA]->(r)
                     SET rel = row.rel
-                    """, Map.of("rse", target.id(), "rows", oldRows.subList(from, Math.min(oldRows.size(), from + batch))))
-                    .consume();
+                    """;
+            Map<String, Object> params = Map.of("rse", target.id(),
+                    "rows", oldRows.subList(from, Math.min(oldRows.size(), from + batch)));
+            Constraints.refusingDuplicates(() -> tx.run(create, params).consume(), () -> raced(target));
         }
         long createdBytes = newFiles.stream().mapToLong(NewDid::bytes).sum();
         return new Created(newFiles.stream().map(f -> f.scope() + ":" + f.name()).toList(), createdBytes);
     }
 
-    private static Map<String, Object> replicaRow(Target target, NewReplica f, String key, long now) {
+    /**
+     * The path of each file of the request ({@link #path}), by file key; two files at one path are refused, as the
+     * store would refuse them.
+     */
+    private static Map<String, String> paths(Target target, List<NewReplica> files) {
+        Map<String, String> byKey = new HashMap<>(files.size() * 2);
+        Map<String, String> byPath = new HashMap<>(files.size() * 2);
+        for (NewReplica f : files) {
+            String key = f.scope() + ":" + f.name();
+            String path = path(target, f, key);
+            String other = byPath.putIfAbsent(path, key);
+            if (other != null) {
+                throw pathTaken(target, f, key, path, other);
+            }
+            byKey.put(key, path);
+        }
+        return byKey;
+    }
+
+    private static Duplicate pathTaken(Target target, NewReplica f, String key, String path, String holder) {
+        String given = f.pfn() != null && !f.pfn().isBlank() ? "PFN '" + f.pfn() + "' of '" + key + "'" : "'" + key + "'";
+        return new Duplicate(given + " is at path '" + path + "' on RSE '" + target.rse()
+                + "', which is already the replica of '" + holder + "': a physical path belongs to one replica");
+    }
+
+    /** A concurrent registration took a file or a path of this one between its check and its write. */
+    private static Duplicate raced(Target target) {
+        return new Duplicate("A file or a physical path of this registration on RSE '" + target.rse()
+                + "' was registered at the same time by another request");
+    }
+
+    private static Map<String, Object> replicaRow(Target target, NewReplica f, String key, String path, long now) {
         Map<String, Object> rel = new HashMap<>(12);
         rel.put("state", (f.state() == null ? ReplicaState.AVAILABLE : f.state()).name());
         rel.put("bytes", f.bytes());
-        rel.put("path", path(target, f, key));
+        // With the path, what the store keeps unique: one replica per physical path and RSE.
+        rel.put("rse_id", target.id());
+        rel.put("path", path);
         rel.put("lock_cnt", 0L);
         rel.put("tombstone", Times.millis(f.tombstone()));
         rel.put("created_at", now);
@@ -236,37 +313,20 @@ final class ReplicaRegistration {
         return row;
     }
 
-    private static String path(Target target, NewReplica f, String key) {
+    /**
+     * The path a replica is stored at, the same whichever way it was given: an explicit PFN confined to the RSE and
+     * made relative to its protocol's prefix ({@link PfnPaths}), or on a deterministic RSE the lfn2pfn path of the
+     * file. Either way the path is stored, so that the store's uniqueness of (RSE, path) covers both: an explicit
+     * PFN equal to another file's derived path collides with it.
+     */
+    static String path(Target target, NewReplica f, String key) {
         if (f.pfn() != null && !f.pfn().isBlank()) {
-            try {
-                String p = URI.create(f.pfn()).getPath();
-                if (p == null || p.isEmpty()) {
-                    throw new InvalidObject("PFN '" + f.pfn() + "' of '" + key + "' has no path");
-                }
-                return relativeToPrefix(p, target.prefixes());
-            } catch (IllegalArgumentException e) {
-                throw new InvalidObject("PFN '" + f.pfn() + "' of '" + key + "' is not a valid URI");
-            }
+            return PfnPaths.relative(f.pfn(), key, target.rse(), target.protocols());
         }
         if (!target.deterministic()) {
             throw new InvalidObject("RSE '" + target.rse() + "' is not deterministic: a pfn is required for '" + key + "'");
         }
         return Lfn2Pfn.path(target.algorithm(), f.scope(), f.name());
-    }
-
-    /**
-     * A replica's path is stored relative to its RSE's protocol prefix, as Rucio stores it, so that every protocol of
-     * the RSE builds its PFN from prefix + path. The longest matching prefix wins; a PFN under none keeps its path.
-     */
-    static String relativeToPrefix(String path, List<String> prefixes) {
-        String best = "";
-        for (String prefix : prefixes) {
-            String p = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
-            if (!p.isEmpty() && path.startsWith(p + "/") && p.length() > best.length()) {
-                best = p;
-            }
-        }
-        return best.isEmpty() ? path : path.substring(best.length() + 1);
     }
 
     /** The RSE named {@code rse}, or RSENotFound. */
@@ -275,10 +335,12 @@ final class ReplicaRegistration {
                 MATCH (r:Rse {rse: $rse})
                 OPTIONAL MATCH (r)-[:HAS_PROTOCOL]->(p:Protocol)
                 RETURN r.id AS id, r.rse AS rse, r.deterministic AS deterministic,
-                  r.availability_write AS writable, r.lfn2pfn_algorithm AS algorithm, collect(p.prefix) AS prefixes
+                  r.availability_write AS writable, r.lfn2pfn_algorithm AS algorithm, collect(properties(p)) AS protocols,
+                  toLower(toString(coalesce(r.`attr:user_registration`, false))) = 'true' AS user_registration
                 """, Map.of("rse", rse == null ? "" : rse)).list(r -> new Target(r.get("id").asString(), r.get("rse").asString(),
                 Values.bool(r.get("deterministic"), true), Values.bool(r.get("writable"), true),
-                Values.str(r.get("algorithm")), r.get("prefixes").asList(v -> v.asString(""))));
+                Values.str(r.get("algorithm")), r.get("protocols").asList(v -> RseProtocolStore.fromProperties(v.asMap())),
+                r.get("user_registration").asBoolean()));
         if (found.isEmpty()) {
             throw new RSENotFound("RSE '" + rse + "' not found");
         }

@@ -56,6 +56,18 @@ public final class ReplicaStore {
         }
     }
 
+    /**
+     * Where a file's replica would be: its path on the RSE (relative to the protocol prefix) and the scope that owns
+     * that part of the RSE's tree ({@code pathScope}: the innermost existing scope whose lfn2pfn directory holds the
+     * path; null when none does).
+     */
+    public record Placement(String scope, String name, String path, String pathScope) {
+    }
+
+    /** The placements of one request, and whether the RSE is open to registration by its users. */
+    public record Placements(String rse, boolean userRegistration, List<Placement> files) {
+    }
+
     /** A file and its replicas, as listed. */
     public record FileReplicas(String scope, String name, Long bytes, String md5, String adler32, List<At> replicas) {
     }
@@ -91,6 +103,14 @@ public final class ReplicaStore {
     public MadeAvailable addIn(TransactionContext tx, String rse, List<NewReplica> files, String account,
                                boolean ignoreAvailability, DidRef dataset) {
         return registration.addIn(tx, rse, files, account, ignoreAvailability, dataset);
+    }
+
+    /**
+     * Where {@link #add} would put the replicas, without writing anything: what a permission check on paths needs.
+     * Refuses what registration refuses of the request itself (names, PFNs, two files at one path).
+     */
+    public Placements placements(String rse, List<NewReplica> files) {
+        return store.read(tx -> registration.placements(tx, rse, files));
     }
 
     /** Removes replicas from the catalog (not from storage), all or none; replicas still locked by rules are refused. */

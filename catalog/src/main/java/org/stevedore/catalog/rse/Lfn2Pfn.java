@@ -3,7 +3,10 @@ package org.stevedore.catalog.rse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.stevedore.catalog.error.InvalidValueForKey;
@@ -87,7 +90,31 @@ public final class Lfn2Pfn {
 
     /** Rucio turns every '.' of a user or group scope into a directory level: {@code user.jdoe} → {@code user/jdoe}. */
     private static String scopePath(String scope) {
-        return scope.startsWith("user") || scope.startsWith("group") ? scope.replace('.', '/') : scope;
+        return personal(scope) ? scope.replace('.', '/') : scope;
+    }
+
+    private static boolean personal(String scope) {
+        return scope.startsWith("user") || scope.startsWith("group");
+    }
+
+    /**
+     * The scopes whose directory (where both algorithms put every file of the scope) would contain {@code path}, a
+     * path relative to a protocol prefix, innermost first: for {@code user/jdoe/ab/cd/f} the candidates
+     * {@code user.jdoe.ab.cd}, {@code user.jdoe.ab}, {@code user.jdoe} and {@code user}. Whether they exist is the
+     * catalog's to say; the innermost existing one owns the path, since a scope's directory may hold another's
+     * ({@code user/jdoe/sub} of {@code user.jdoe.sub} lies in {@code user/jdoe}).
+     */
+    public static List<String> scopesAbove(String path) {
+        String[] parts = path.split("/");
+        List<String> candidates = new ArrayList<>();
+        for (int depth = parts.length - 1; depth >= 1; depth--) {
+            String directory = String.join("/", Arrays.asList(parts).subList(0, depth));
+            String scope = depth == 1 ? directory : directory.replace('/', '.');
+            if (!scope.isEmpty() && scopePath(scope).equals(directory)) {
+                candidates.add(scope);
+            }
+        }
+        return candidates;
     }
 
     private static String md5Hex(String text) {

@@ -29,8 +29,10 @@ public final class RseProtocolStore {
 
     private static final String ORDER = " ORDER BY p.scheme, p.hostname, p.port";
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Store store;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = JSON;
 
     public RseProtocolStore(Store store) {
         this.store = store;
@@ -61,7 +63,7 @@ public final class RseProtocolStore {
         return store.read(tx -> {
             RseGraph.requireId(tx, rse);
             return tx.run("MATCH (:Rse {rse: $rse})-[:HAS_PROTOCOL]->(p:Protocol) RETURN p" + ORDER, Map.of("rse", rse))
-                    .list(rec -> toProtocol(rec.get("p").asMap()));
+                    .list(rec -> fromProperties(rec.get("p").asMap()));
         });
     }
 
@@ -83,7 +85,7 @@ public final class RseProtocolStore {
                 RETURN r.rse AS rse, p ORDER BY r.rse, p.scheme, p.hostname, p.port
                 """, Map.of("rses", List.copyOf(new HashSet<>(rses)))).list())
                 .forEach(rec -> byRse.computeIfAbsent(rec.get("rse").asString(), k -> new ArrayList<>())
-                        .add(toProtocol(rec.get("p").asMap())));
+                        .add(fromProperties(rec.get("p").asMap())));
         return byRse;
     }
 
@@ -153,7 +155,7 @@ public final class RseProtocolStore {
                 MATCH (:Rse {rse: $rse})-[:HAS_PROTOCOL]->(p:Protocol {scheme: $scheme})
                 WHERE ($hostname IS NULL OR p.hostname = $hostname) AND ($port IS NULL OR p.port = $port)
                 RETURN p""" + ORDER, params(rse, scheme, hostname, port))
-                .list(rec -> toProtocol(rec.get("p").asMap()));
+                .list(rec -> fromProperties(rec.get("p").asMap()));
     }
 
     private static Map<String, Object> params(String rse, String scheme, String hostname, Integer port) {
@@ -190,12 +192,13 @@ public final class RseProtocolStore {
         return props;
     }
 
-    private RseProtocol toProtocol(Map<String, Object> p) {
+    /** A protocol from its stored properties, for statements of other stores that read protocols along. */
+    public static RseProtocol fromProperties(Map<String, Object> p) {
         Map<String, Object> extended = null;
         Object text = p.get("extended_attributes");
         if (text != null) {
             try {
-                extended = json.readValue((String) text, new TypeReference<Map<String, Object>>() { });
+                extended = JSON.readValue((String) text, new TypeReference<Map<String, Object>>() { });
             } catch (JsonProcessingException e) {
                 // only this class writes the property, always as valid JSON
                 throw new IllegalStateException("Stored extended_attributes is not JSON: " + text, e);

@@ -8,6 +8,19 @@ public final class Schema {
     private Schema() {
     }
 
+    /**
+     * Replicas of different files at one path of one RSE, which the constraint of step 12 cannot be created over: each
+     * was registered, or derived, at a file the other's deletion would delete. Which of them is the file's is for the
+     * operator to say, so the step names them (at most 20 paths) and stops.
+     */
+    private static final String REPLICAS_SHARING_A_PATH = """
+            MATCH (d:Did)-[r:REPLICA]->(rse:Rse) WHERE r.path IS NOT NULL
+            WITH rse, r.path AS path, collect(d.key) AS files WHERE size(files) > 1
+            RETURN 'RSE ' + rse.rse + ' path ' + path + ' is the replica of ' + size(files) + ' files: '
+                   + reduce(s = head(files), k IN tail(files) | s + ', ' + k) AS problem
+            ORDER BY problem LIMIT 20
+            """;
+
     public static final List<Migration> MIGRATIONS = List.of(
             new Migration(1, "namespace, accounts, RSEs, replicas, sessions, heartbeats", List.of(
                     "CREATE CONSTRAINT account_name IF NOT EXISTS FOR (a:Account) REQUIRE a.account IS UNIQUE",
@@ -106,7 +119,16 @@ public final class Schema {
                     "CREATE INDEX request_queue IF NOT EXISTS FOR (q:Request) ON (q.state, q.dest_rse_id, q.priority, q.created_at)",
                     "DROP INDEX request_claim_order IF EXISTS",
                     "DROP INDEX request_dest_state IF EXISTS",
-                    "DROP INDEX request_state IF EXISTS")));
+                    "DROP INDEX request_state IF EXISTS")),
+            new Migration(12, "one replica per physical path and RSE", List.of(REPLICAS_SHARING_A_PATH), List.of(
+                    // The RSE's id on each replica, so that a constraint on the relationship alone can hold it.
+                    """
+                    MATCH ()-[r:REPLICA]->(rse:Rse) WHERE r.rse_id IS NULL
+                    CALL (r, rse) { SET r.rse_id = rse.id } IN TRANSACTIONS OF 10000 ROWS
+                    """,
+                    // Registration, the rules engine and the reaper rely on it: a second claim on a path is refused
+                    // by the store itself, whichever writer makes it, and the reaper never deletes a shared file.
+                    "CREATE CONSTRAINT replica_path IF NOT EXISTS FOR ()-[r:REPLICA]-() REQUIRE (r.rse_id, r.path) IS UNIQUE")));
 
     public static int latestVersion() {
         return MIGRATIONS.get(MIGRATIONS.size() - 1).version();

@@ -1,5 +1,6 @@
 package org.stevedore.catalog.store;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.neo4j.driver.Record;
@@ -39,9 +40,21 @@ final class SchemaMigrator {
             if (migration.version() <= current) {
                 continue;
             }
-            // Schema statements may not share a transaction with data writes, nor with each other.
+            List<String> problems = new ArrayList<>();
+            for (String check : migration.checks()) {
+                store.read(tx -> tx.run(check).list(r -> r.get("problem").asString())).forEach(problems::add);
+            }
+            if (!problems.isEmpty()) {
+                throw new StoreMigrationRefused(migration, problems);
+            }
+            // Schema statements may not share a transaction with data writes, nor with each other; a data statement
+            // that commits in slices (CALL ... IN TRANSACTIONS) runs outside any transaction of ours.
             for (String statement : migration.statements()) {
-                store.run(statement, Map.of());
+                if (statement.contains("IN TRANSACTIONS")) {
+                    store.runAutoCommit(statement);
+                } else {
+                    store.run(statement, Map.of());
+                }
             }
             store.run("MERGE (v:SchemaVersion {name: 'catalog'}) SET v.version = $version, v.applied_at = timestamp()",
                     Map.of("version", migration.version()));

@@ -141,6 +141,18 @@ public final class Store implements AutoCloseable {
     }
 
     /**
+     * One statement in an auto-commit transaction, for the statements that commit on their own ({@code CALL {...} IN
+     * TRANSACTIONS}, schema migrations over large data). Not retried.
+     */
+    public void runAutoCommit(String cypher) {
+        try (Session session = session()) {
+            session.run(cypher).consume();
+        } catch (ServiceUnavailableException | SessionExpiredException e) {
+            throw new DatabaseException("The catalog store is unavailable: " + e.getMessage());
+        }
+    }
+
+    /**
      * Streams the rows of a read query to {@code sink} as the driver fetches them, a batch at a time, without
      * holding the whole result. Not retried: rows already handed to the sink cannot be taken back.
      */

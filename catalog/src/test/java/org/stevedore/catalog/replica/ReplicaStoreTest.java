@@ -89,13 +89,15 @@ class ReplicaStoreTest extends StoreTest {
                 .isInstanceOf(RSENotFound.class);
         assertThatThrownBy(() -> replicas.add("NONDET", List.of(NewReplica.of("user.jdoe", "f", 1, null)), "jdoe", false, null))
                 .isInstanceOf(InvalidObject.class).hasMessageContaining("pfn is required");
-        replicas.add("NONDET", List.of(new NewReplica("user.jdoe", "f", 1L, null, null,
-                "davs://se.example.org:443/data/x/f", ReplicaState.AVAILABLE, null, null, null)), "jdoe", false, null);
-        assertThat(replicas.get(new DidRef("user.jdoe", "f"), "NONDET").path()).isEqualTo("/data/x/f");
+        // A PFN must lie under a protocol of the RSE: on an RSE without one, none does (it used to be kept as given).
+        assertThatThrownBy(() -> replicas.add("NONDET", List.of(new NewReplica("user.jdoe", "f", 1L, null, null,
+                "davs://se.example.org:443/data/x/f", ReplicaState.AVAILABLE, null, null, null)), "jdoe", false, null))
+                .isInstanceOf(InvalidObject.class).hasMessageContaining("davs://se.example.org:443/data/x/f");
         // Under a protocol prefix the path is kept relative to it, as Rucio keeps it.
         store.run("""
                 MATCH (r:Rse {rse: 'NONDET'})
-                CREATE (r)-[:HAS_PROTOCOL]->(:Protocol {key: r.id + '/davs', scheme: 'davs', prefix: '/data/'})
+                CREATE (r)-[:HAS_PROTOCOL]->(:Protocol {key: r.id + '/davs', scheme: 'davs', hostname: 'se.example.org',
+                                                        port: 443, prefix: '/data/'})
                 """, Map.of());
         replicas.add("NONDET", List.of(new NewReplica("user.jdoe", "g", 1L, null, null,
                 "davs://se.example.org:443/data/x/g", ReplicaState.AVAILABLE, null, null, null)), "jdoe", false, null);

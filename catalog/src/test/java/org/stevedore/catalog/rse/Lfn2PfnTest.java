@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.stevedore.catalog.error.InvalidValueForKey;
@@ -95,5 +96,21 @@ class Lfn2PfnTest {
         Instant t = Instant.EPOCH;
         return new Rse("0123456789abcdef0123456789abcdef", "SITE_DISK", RseType.DISK, deterministic, false, false,
                 true, true, true, null, null, null, null, null, null, null, null, null, null, algorithm, true, t, t);
+    }
+
+    @Test
+    void theScopesWhoseDirectoryHoldAPathInnermostFirst() {
+        String[] levels = Lfn2Pfn.hash("user.jdoe", "f").split("/");
+        assertThat(Lfn2Pfn.scopesAbove(Lfn2Pfn.hash("user.jdoe", "f"))).containsExactly(
+                "user.jdoe." + levels[2] + "." + levels[3], "user.jdoe." + levels[2], "user.jdoe", "user");
+        assertThat(Lfn2Pfn.scopesAbove("user/jdoe/sub/f")).containsExactly("user.jdoe.sub", "user.jdoe", "user");
+        assertThat(Lfn2Pfn.scopesAbove("data18/raw/f")).containsExactly("data18");
+        assertThat(Lfn2Pfn.scopesAbove("user/j.doe/f")).containsExactly("user");
+        assertThat(Lfn2Pfn.scopesAbove("user.jdoe/f")).isEmpty();
+        assertThat(Lfn2Pfn.scopesAbove("f")).isEmpty();
+        for (String scope : List.of("user.jdoe", "group.phys.higgs", "data18", "mc16_13TeV")) {
+            assertThat(Lfn2Pfn.scopesAbove(Lfn2Pfn.identity(scope, "a/b"))).as(scope).contains(scope);
+            assertThat(Lfn2Pfn.scopesAbove(Lfn2Pfn.hash(scope, "x"))).as(scope).contains(scope);
+        }
     }
 }

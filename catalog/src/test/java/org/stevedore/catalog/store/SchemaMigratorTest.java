@@ -88,6 +88,47 @@ class SchemaMigratorTest extends StoreTest {
     }
 
     @Test
+    void step12GivesReplicasTheirRseAndRefusesAStoreWhereTwoShareAPath() {
+        // A store at version 11: no constraint, replicas without the RSE's id, two files at one path of DISK1.
+        store.run("DROP CONSTRAINT replica_path IF EXISTS", Map.of());
+        try {
+            store.run("""
+                    CREATE (a:Rse {id: 'id1', rse: 'DISK1'}), (b:Rse {id: 'id2', rse: 'DISK2'})
+                    CREATE (:Did {key: 's:victim'})-[:REPLICA {path: 's/ab/cd/victim'}]->(a)
+                    CREATE (t:Did {key: 's:thief'})-[:REPLICA {path: 's/ab/cd/victim'}]->(a)
+                    CREATE (t)-[:REPLICA {path: 's/ab/cd/victim'}]->(b)
+                    CREATE (:Did {key: 's:other'})-[:REPLICA {path: 's/ef/01/other'}]->(a)
+                    """, Map.of());
+            store.run("MATCH (v:SchemaVersion {name: 'catalog'}) SET v.version = 11", Map.of());
+
+            assertThatThrownBy(() -> new SchemaMigrator(store).migrate()).isInstanceOf(StoreMigrationRefused.class)
+                    .hasMessageContaining("schema version 12")
+                    .hasMessageContaining("RSE DISK1 path s/ab/cd/victim is the replica of 2 files: s:")
+                    .hasMessageContaining("s:victim").hasMessageContaining("s:thief")
+                    .message().doesNotContain("DISK2").doesNotContain("s:other");
+            assertThat(new SchemaMigrator(store).currentVersion()).isEqualTo(11);
+            assertThat(constraints()).doesNotContain("replica_path");
+
+            // The operator removes the false claim; the step then applies.
+            store.run("MATCH (:Did {key: 's:thief'})-[r:REPLICA]->(:Rse {rse: 'DISK1'}) DELETE r", Map.of());
+            new SchemaMigrator(store).migrate();
+            assertThat(new SchemaMigrator(store).currentVersion()).isEqualTo(Schema.latestVersion());
+            assertThat(constraints()).contains("replica_path");
+            List<String> rseIds = store.read(tx -> tx.run("""
+                    MATCH (d:Did)-[r:REPLICA]->(rse:Rse) RETURN d.key + '@' + rse.rse + '=' + r.rse_id AS r ORDER BY r
+                    """).list(r -> r.get("r").asString()));
+            assertThat(rseIds).containsExactly("s:other@DISK1=id1", "s:thief@DISK2=id2", "s:victim@DISK1=id1");
+        } finally {
+            store.run("CREATE CONSTRAINT replica_path IF NOT EXISTS FOR ()-[r:REPLICA]-() "
+                    + "REQUIRE (r.rse_id, r.path) IS UNIQUE", Map.of());
+        }
+    }
+
+    private List<String> constraints() {
+        return store.read(tx -> tx.run("SHOW CONSTRAINTS YIELD name RETURN name").list(r -> r.get("name").asString()));
+    }
+
+    @Test
     void refusesAStoreNewerThanTheCode() {
         store.run("MATCH (v:SchemaVersion {name: 'catalog'}) SET v.version = $v",
                 Map.of("v", Schema.latestVersion() + 5));

@@ -8,7 +8,9 @@ import java.util.Map;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.TransactionContext;
 import org.stevedore.catalog.daemon.Partition;
+import org.stevedore.catalog.error.Duplicate;
 import org.stevedore.catalog.outbox.Events;
+import org.stevedore.catalog.store.Constraints;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.store.Times;
 import org.stevedore.catalog.store.Values;
@@ -135,7 +137,9 @@ public final class RuleStore {
         TransferQueue.Origin origin = sourced.isEmpty() ? null : origin(tx, ruleId);
         for (int from = 0; from < sourced.size(); from += batch) {
             List<Map<String, Object>> rows = sourced.subList(from, Math.min(sourced.size(), from + batch));
-            List<TransferQueue.Transfer> needed = tx.run("""
+            // A copy's path may already be another file's replica on the RSE (an explicit PFN registered there): the
+            // store refuses a second replica at a path, and the rule with it.
+            List<TransferQueue.Transfer> needed = Constraints.refusingDuplicates(() -> tx.run("""
                     MATCH (rule:Rule {id: $rule})
                     UNWIND $rows AS row
                     MATCH (f:Did {key: row.key})
@@ -143,7 +147,7 @@ public final class RuleStore {
                     OPTIONAL MATCH (f)-[old:REPLICA]->(rse)
                     WITH rule, f, rse, row, old IS NULL OR NOT old.state IN ['AVAILABLE', 'COPYING'] AS transfer
                     MERGE (f)-[r:REPLICA]->(rse)
-                      ON CREATE SET r.state = 'COPYING', r.bytes = row.bytes, r.path = row.path, r.lock_cnt = 1,
+                      ON CREATE SET r.state = 'COPYING', r.bytes = row.bytes, r.rse_id = rse.id, r.path = row.path, r.lock_cnt = 1,
                                     r.created_at = $now, r.updated_at = $now
                       ON MATCH SET r.lock_cnt = coalesce(r.lock_cnt, 0) + 1, r.tombstone = null,
                                    r.state = CASE WHEN r.state IN ['AVAILABLE', 'COPYING'] THEN r.state ELSE 'COPYING' END,
@@ -154,7 +158,9 @@ public final class RuleStore {
                     WITH row, rse, transfer WHERE transfer
                     RETURN row.i AS i, coalesce(rse.staging_area, false) AS staging_area
                     """, Map.of("rule", ruleId, "rows", rows, "now", now))
-                    .list(r -> transfer(sourced.get(r.get("i").asInt()), r.get("staging_area").asBoolean()));
+                    .list(r -> transfer(sourced.get(r.get("i").asInt()), r.get("staging_area").asBoolean())),
+                    () -> new Duplicate("A copy of the rule's files would be at a physical path that another file's "
+                            + "replica already holds on its RSE"));
             // The copies that need a transfer go to the transfer agent in the same transaction, one call per batch.
             transfers.queue(tx, origin, needed, now);
         }

@@ -21,7 +21,8 @@ import org.stevedore.transfer.store.ReaperStore.Victim;
  * Deletes tombstoned, unlocked replicas per RSE (RSEs partitioned among reapers by name), oldest tombstone first and
  * only as much as brings the RSE back to its MinFreeSpace, or everything eligible on a greedy RSE. A replica's row
  * goes only once the storage confirmed the deletion (or said the file was not there); a failed deletion stays
- * BEING_DELETED and is tried first next time.
+ * BEING_DELETED and is tried first next time. A replica whose path another replica claims loses its row without its
+ * file being deleted ({@link ReaperStore#claim}).
  */
 public final class Reaper implements Worker {
 
@@ -67,12 +68,27 @@ public final class Reaper implements Worker {
         return WorkResult.of(deleted);
     }
 
-    private int delete(Space space, List<Victim> victims) {
+    private int delete(Space space, List<Victim> claimed) {
+        List<Victim> victims = new ArrayList<>(claimed.size());
+        int kept = 0;
+        for (Victim v : claimed) {
+            if (v.shared()) {
+                // Its row went in the claim's transaction; the file is another replica's too.
+                log.warn("Replica {} on {} removed from the catalog but its file {} kept: another replica claims "
+                        + "that path", v.fileKey(), space.rse(), v.path());
+                kept++;
+            } else {
+                victims.add(v);
+            }
+        }
+        if (victims.isEmpty()) {
+            return kept;
+        }
         RseProtocol protocol = RseProtocol.best(protocols.listByRse(List.of(space.rse())).get(space.rse()),
                 RseProtocol::deleteWan);
         if (protocol == null) {
             log.warn("RSE {} has no protocol for deletion; {} replica(s) wait", space.rse(), victims.size());
-            return 0;
+            return kept;
         }
         List<Victim> gone = new ArrayList<>(victims.size());
         long bytes = 0;
@@ -96,7 +112,7 @@ public final class Reaper implements Worker {
         if (!gone.isEmpty()) {
             log.info("Reaped {} replica(s), {} bytes, on {}", gone.size(), bytes, space.rse());
         }
-        return gone.size();
+        return gone.size() + kept;
     }
 
 }

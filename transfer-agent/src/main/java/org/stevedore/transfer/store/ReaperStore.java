@@ -11,11 +11,24 @@ import org.stevedore.catalog.store.Values;
  * What the reaper may delete, and the bookkeeping of deletions. A candidate is a replica with a tombstone that has
  * passed, no lock, and a file with no live transfer request anywhere (it may be a request's source, or its last good
  * copy). Candidates are claimed as BEING_DELETED; the catalog row goes only after the storage confirmed.
+ *
+ * <p>A physical path is deleted only when no other replica claims it: the claim's transaction looks for another
+ * replica at the same path of the RSE, and a candidate that has one loses its catalog row in that same transaction
+ * and is handed back {@link Victim#shared shared}, for the reaper to leave the file alone. The store's uniqueness of
+ * (RSE, path) means such a pair should never exist; the check is what keeps another tenant's file safe if one does
+ * (a store written before the constraint, a writer that bypassed it). A claimed candidate keeps its path until its
+ * row goes, so nothing can claim the path between the check and the storage's deletion.
  */
 public final class ReaperStore {
 
-    /** A replica to delete. */
-    public record Victim(String fileKey, String rseId, String rse, String path, long bytes, long tombstone) {
+    /**
+     * A replica to delete.
+     *
+     * @param shared another replica claims the same path on the RSE: this one's row is already gone, and its file
+     *               must not be deleted
+     */
+    public record Victim(String fileKey, String rseId, String rse, String path, long bytes, long tombstone,
+                         boolean shared) {
     }
 
     /** What deciding how much to delete on an RSE needs. */
@@ -66,10 +79,15 @@ public final class ReaperStore {
                 UNWIND needed AS row
                 WITH rse, row.f AS f, row.r AS r
                 SET r.state = 'BEING_DELETED', r.updated_at = $now
-                RETURN f.key AS key, rse.id AS rse_id, rse.rse AS rse, r.path AS path, coalesce(r.bytes, 0) AS bytes,
-                       r.tombstone AS tombstone
+                WITH rse, f, r, r.path AS path, coalesce(r.bytes, 0) AS bytes, r.tombstone AS tombstone,
+                     r.path IS NOT NULL AND EXISTS {
+                       MATCH ()-[other:REPLICA]->() WHERE other.rse_id = rse.id AND other.path = r.path AND other <> r
+                     } AS shared
+                FOREACH (_ IN CASE WHEN shared THEN [1] ELSE [] END | DELETE r)
+                RETURN f.key AS key, rse.id AS rse_id, rse.rse AS rse, path, bytes, tombstone, shared
                 """, params).list(r -> new Victim(r.get("key").asString(), r.get("rse_id").asString(),
-                r.get("rse").asString(), Values.str(r.get("path")), r.get("bytes").asLong(), r.get("tombstone").asLong())));
+                r.get("rse").asString(), Values.str(r.get("path")), r.get("bytes").asLong(), r.get("tombstone").asLong(),
+                r.get("shared").asBoolean())));
     }
 
     /** Removes the catalog rows of replicas the storage confirmed gone. */

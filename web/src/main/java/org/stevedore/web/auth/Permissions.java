@@ -1,11 +1,14 @@
 package org.stevedore.web.auth;
 
 import java.util.Collection;
+import java.util.function.Supplier;
 import org.stevedore.auth.policy.Action;
 import org.stevedore.auth.policy.PermissionPolicy;
+import org.stevedore.auth.policy.ReplicaPlacement;
 import org.stevedore.auth.policy.Subject;
 import org.stevedore.auth.policy.Target;
 import org.stevedore.catalog.account.AccountStore;
+import org.stevedore.catalog.replica.ReplicaStore;
 
 /**
  * One line of authorization, {@code permissions.require(caller, Action.ADD_DID, target)}: the caller made into the
@@ -33,6 +36,22 @@ public class Permissions {
     public void requireOnScopes(Caller caller, Action action, Collection<String> scopes) {
         Subject subject = subject(caller);
         scopes.stream().distinct().forEach(scope -> policy.require(subject, action, Target.scope(scope)));
+    }
+
+    /**
+     * add_replicas at the places the files would go. The places are worked out (a read of the RSE and the scopes)
+     * only for a caller who is not an admin, so admin registrations cost nothing more.
+     */
+    public void requireRegistration(Caller caller, Supplier<ReplicaStore.Placements> placements) {
+        Subject subject = subject(caller);
+        if (subject.admin()) {
+            return;
+        }
+        ReplicaStore.Placements places = placements.get();
+        for (ReplicaStore.Placement p : places.files()) {
+            policy.requireRegistration(subject, new ReplicaPlacement(p.scope(), p.name(), places.rse(),
+                    places.userRegistration(), p.path(), p.pathScope()));
+        }
     }
 
     private Subject subject(Caller caller) {

@@ -1,23 +1,30 @@
 package org.stevedore.web.bridge;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 import org.stevedore.auth.policy.Action;
 import org.stevedore.auth.policy.Target;
 import org.stevedore.bridge.store.BridgeStore.Job;
 import org.stevedore.bridge.store.BridgeStore.Task;
-import org.stevedore.bridge.store.WebhookDeliveries;
+import org.stevedore.bridge.store.JobOutputs;
 import org.stevedore.bridge.store.TaskEndStore;
+import org.stevedore.bridge.store.WebhookDeliveries;
 import org.stevedore.bridge.task.BridgeService;
 import org.stevedore.bridge.task.TaskEnder;
 import org.stevedore.bridge.task.TaskRegistrar;
 import org.stevedore.bridge.task.TaskRegistration;
 import org.stevedore.bridge.webhook.WebhookTargets;
+import org.stevedore.catalog.replica.NewReplica;
+import org.stevedore.catalog.replica.ReplicaState;
 import org.stevedore.web.auth.Caller;
 import org.stevedore.web.auth.Permissions;
+import org.stevedore.web.replica.ReplicaGateway;
 
 /**
  * The workload bridge's gateway, as Rucio's gateway layer: whether this caller may register a task, cancel it or
@@ -34,10 +41,12 @@ public class BridgeGateway {
     private final TaskEnder ender;
     private final WebhookTargets webhookTargets;
     private final WebhookDeliveries deliveries;
+    private final ReplicaGateway replicas;
 
     public BridgeGateway(Permissions permissions, BridgeService service, TaskRegistrar registrar, TaskEnder ender,
-                         WebhookTargets webhookTargets, WebhookDeliveries deliveries) {
+                         WebhookTargets webhookTargets, WebhookDeliveries deliveries, ReplicaGateway replicas) {
         this.permissions = permissions;
+        this.replicas = replicas;
         this.service = service;
         this.registrar = registrar;
         this.ender = ender;
@@ -84,8 +93,28 @@ public class BridgeGateway {
         requireOnTask(caller, Action.REPORT_JOB, service.peek(job.taskId()));
         if (output != null && output.scope() != null) {
             permissions.require(caller, Action.REPORT_JOB, Target.scope(output.scope()));
+            requireOutputReplicas(caller, output);
         }
         return ender.endJob(jobId, state, output, caller.account());
+    }
+
+    /**
+     * Outputs are registered as replicas at the PFNs the report gives: the same decision as any registration of
+     * replicas ({@link ReplicaGateway#requireRegistration}), per RSE. Malformed entries are the registration's to
+     * refuse.
+     */
+    private void requireOutputReplicas(Caller caller, TaskEnder.JobOutput output) {
+        if (output.files() == null) {
+            return;
+        }
+        Map<String, List<NewReplica>> byRse = new LinkedHashMap<>();
+        for (JobOutputs.Output o : output.files()) {
+            if (o != null && o.rse() != null && !o.rse().isBlank()) {
+                byRse.computeIfAbsent(o.rse(), r -> new ArrayList<>()).add(new NewReplica(output.scope(), o.name(),
+                        o.bytes(), o.adler32(), null, o.pfn(), ReplicaState.AVAILABLE, null, null, null));
+            }
+        }
+        byRse.forEach((rse, files) -> replicas.requireRegistration(caller, rse, files));
     }
 
     /** The action on every scope of the task (a task without inputs: on its account alone). */
