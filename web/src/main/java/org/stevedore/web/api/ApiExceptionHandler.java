@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingRequestHeaderException;
@@ -70,7 +71,7 @@ public class ApiExceptionHandler {
                     : "Wrong type for '" + where + "': expected " + simpleType(mismatch.getTargetType());
         }
         if (cause instanceof JsonMappingException mapping) {
-            return "Invalid request body: " + mapping.getOriginalMessage();
+            return "Invalid request body: " + Errors.withoutClassNames(mapping.getOriginalMessage());
         }
         return "Missing or unreadable request body";
     }
@@ -147,8 +148,18 @@ public class ApiExceptionHandler {
                 "The catalog store failed the operation; it has been rolled back");
     }
 
+    /**
+     * Spring's other refusals of a request (an unacceptable Accept header, a binding problem, ...) keep their 4xx
+     * status, in Rucio's shape and in the caller's terms.
+     */
     @ExceptionHandler(Exception.class)
     ResponseEntity<ErrorBody> unexpected(Exception e) {
+        if (e instanceof ErrorResponse refusal && refusal.getStatusCode().is4xxClientError()) {
+            int status = refusal.getStatusCode().value();
+            String detail = Errors.withoutClassNames(refusal.getBody().getDetail());
+            return Errors.entity(HttpStatus.valueOf(status), Errors.exceptionClass(status),
+                    detail == null || detail.isBlank() ? "The request was refused (HTTP " + status + ")" : detail);
+        }
         log.error("Unexpected failure", e);
         return Errors.entity(HttpStatus.INTERNAL_SERVER_ERROR, "RucioException", "Internal error; see the server log");
     }

@@ -1,0 +1,109 @@
+package org.stevedore.web.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.stevedore.auth.pki.TestPki;
+import org.stevedore.web.support.ApiTest;
+import org.stevedore.web.support.RawHttp;
+import org.stevedore.web.tls.HttpsConnector;
+
+/**
+ * Every refusal is in Rucio's shape, including those Spring or Tomcat make before a controller runs: requests Tomcat
+ * cannot parse are sent over a bare socket, as no HTTP client library would send them.
+ */
+class ErrorShapeApiTest extends ApiTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Autowired
+    HttpsConnector https;
+
+    private RawHttp raw() {
+        return new RawHttp(port);
+    }
+
+    private static Map<String, Object> assertRucioShape(RawHttp.Answer a, int status, String exceptionClass) {
+        assertThat(a.status()).as(a.body()).isEqualTo(status);
+        assertThat(a.header("Content-Type")).startsWith("application/json");
+        assertThat(a.header("ExceptionClass")).isEqualTo(exceptionClass);
+        assertThat(a.header("ExceptionMessage")).isNotBlank();
+        Map<String, Object> body;
+        try {
+            body = JSON.readValue(a.body(), new TypeReference<>() { });
+        } catch (IOException e) {
+            throw new AssertionError("Not Rucio's error document: " + a.body(), e);
+        }
+        assertThat(body).containsEntry("ExceptionClass", exceptionClass).containsKey("ExceptionMessage");
+        assertThat(a.body()).doesNotContain("<html", "org.", "java.", "Exception:");
+        return body;
+    }
+
+    @Test
+    void theErrorPathAskedForDirectlyIsNotFound() {
+        String token = "X-Rucio-Auth-Token: " + rootToken();
+        for (String method : new String[]{"GET", "POST", "DELETE"}) {
+            assertRucioShape(raw().send(method, "/error", null), 404, "NotFound");
+            assertRucioShape(raw().send(method, "/error", null, token), 404, "NotFound");
+        }
+        assertError(api.get("/error"), 404, "NotFound", "/error");
+    }
+
+    @Test
+    void requestsTomcatRefusesAnswerInRucioShape() {
+        String token = "X-Rucio-Auth-Token: " + rootToken();
+        assertThat(assertRucioShape(raw().send("GET", "/dids/%zz", null, token), 400, "InvalidObject")
+                .get("ExceptionMessage").toString()).startsWith("Malformed request");
+        assertRucioShape(raw().send("GET", "/dids/a%00b/c", null, token), 400, "InvalidObject");
+        assertRucioShape(raw().send("GET", "/dids/{x}/y", null, token), 400, "InvalidObject");
+        assertRucioShape(raw().send("GET", "/dids/a\u0001b", null, token), 400, "InvalidObject");
+        assertRucioShape(raw().send("G(T", "/ping", null), 400, "InvalidObject");
+        assertRucioShape(raw().send("GET", "/ping", null, "X-Long: " + "x".repeat(20_000)), 400, "InvalidObject");
+        assertRucioShape(raw().send("GET", "/dids/" + "a".repeat(20_000), null, token), 400, "InvalidObject");
+        assertRucioShape(raw().sendRaw("GET /ping HTTP/1.1\r\nHost: a\r\nBad Header\r\n\r\n"
+                .getBytes(StandardCharsets.ISO_8859_1), null), 400, "InvalidObject");
+    }
+
+    @Test
+    void theHttpsConnectorAnswersTheSame() {
+        RawHttp overTls = new RawHttp(trustingTheTestCa().getSocketFactory(), https.localPort());
+        assertRucioShape(overTls.send("GET", "/dids/%zz", null), 400, "InvalidObject");
+        assertRucioShape(overTls.send("GET", "/error", null), 404, "NotFound");
+    }
+
+    @Test
+    void springsOwnRefusalsAnswerInRucioShape() {
+        String token = "X-Rucio-Auth-Token: " + rootToken();
+        assertRucioShape(raw().send("GET", "/ping", null, "Accept: text/html"), 406, "InvalidObject");
+        assertRucioShape(raw().send("PATCH", "/ping", null), 405, "MethodNotAllowed");
+        assertRucioShape(raw().send("POST", "/rules/", "{}".getBytes(StandardCharsets.UTF_8), token,
+                "Content-Type: text/plain"), 415, "InvalidObject");
+        assertRucioShape(raw().send("GET", "/nothing/here", null, token), 404, "NotFound");
+    }
+
+    private static SSLContext trustingTheTestCa() {
+        try {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("ca", TestPki.get().ca.certificate());
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), new SecureRandom());
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
