@@ -7,6 +7,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.servlet.error.ErrorController;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.stevedore.catalog.error.StevedoreException;
@@ -31,6 +33,15 @@ public class RucioErrorController implements ErrorController {
         for (Object t = failure; t instanceof Throwable throwable; t = throwable.getCause()) {
             if (t instanceof StevedoreException domain) {
                 return Errors.entity(Errors.status(domain.kind()), domain.exceptionClass(), domain.getMessage());
+            }
+            // A filter's refusal of the request itself (Spring's form filter reading a malformed body, ...).
+            if (t instanceof HttpMessageNotReadableException) {
+                return Errors.entity(HttpStatus.BAD_REQUEST, "InvalidObject", "Malformed request body");
+            }
+            if (t instanceof ErrorResponse refusal && refusal.getStatusCode().is4xxClientError()) {
+                int code4xx = refusal.getStatusCode().value();
+                return Errors.entity(HttpStatus.valueOf(code4xx), Errors.exceptionClass(code4xx),
+                        RucioErrorReportValve.message(code4xx, null, null));
             }
             if (throwable.getCause() == throwable) {
                 break;

@@ -20,9 +20,11 @@ public class RucioErrorReportValve extends ErrorReportValve {
     @Override
     protected void report(Request request, Response response, Throwable throwable) {
         int status = response.getStatus();
-        if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
+        // Not only errors sent with sendError: an empty 4xx set with setStatus (the actuator's 404) gets its body too.
+        if (status < 400 || response.getContentWritten() > 0 || response.isCommitted()) {
             return;
         }
+        response.setErrorReported();
         AtomicBoolean ioAllowed = new AtomicBoolean(false);
         response.getCoyoteResponse().action(ActionCode.IS_IO_ALLOWED, ioAllowed);
         if (!ioAllowed.get()) {

@@ -80,6 +80,7 @@ class ErrorShapeApiTest extends ApiTest {
         RawHttp overTls = new RawHttp(trustingTheTestCa().getSocketFactory(), https.localPort());
         assertRucioShape(overTls.send("GET", "/dids/%zz", null), 400, "InvalidObject");
         assertRucioShape(overTls.send("GET", "/error", null), 404, "NotFound");
+        assertRucioShape(overTls.send("TRACE", "/ping", null), 405, "MethodNotAllowed");
     }
 
     @Test
@@ -90,6 +91,22 @@ class ErrorShapeApiTest extends ApiTest {
         assertRucioShape(raw().send("POST", "/rules/", "{}".getBytes(StandardCharsets.UTF_8), token,
                 "Content-Type: text/plain"), 415, "InvalidObject");
         assertRucioShape(raw().send("GET", "/nothing/here", null, token), 404, "NotFound");
+        assertRucioShape(raw().send("GET", "/actuator/health/liveness", null), 404, "NotFound");
+        RawHttp.Answer trace = raw().send("TRACE", "/ping", null, token);
+        assertRucioShape(trace, 405, "MethodNotAllowed");
+        assertThat(trace.body()).doesNotContain(rootToken().substring(0, 10));
+        // Spring's form filter reads PUT bodies of this type before any controller; a broken one is the caller's fault.
+        assertRucioShape(raw().send("PUT", "/rses/X", "a=%zz".getBytes(StandardCharsets.UTF_8), token,
+                "Content-Type: application/x-www-form-urlencoded"), 400, "InvalidObject");
+        // No endpoint takes uploads: a multipart body is an unsupported type, never parsed; on DELETE, where Spring
+        // would ignore a body it cannot read, it is refused too.
+        assertRucioShape(raw().send("POST", "/rules/", "{}".getBytes(StandardCharsets.UTF_8), token,
+                "Content-Type: multipart/form-data; boundary=x"), 415, "InvalidObject");
+        for (String type : new String[]{"multipart/form-data; boundary=x", "application/xml",
+                "application/x-www-form-urlencoded", "nonsense"}) {
+            assertRucioShape(raw().send("DELETE", "/rules/nosuchrule", "{\"purge_replicas\": true}"
+                    .getBytes(StandardCharsets.UTF_8), token, "Content-Type: " + type), 415, "InvalidObject");
+        }
     }
 
     private static SSLContext trustingTheTestCa() {
