@@ -1,6 +1,7 @@
 package org.stevedore.web.api;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -57,8 +58,15 @@ public class ApiExceptionHandler {
                 break;
             }
         }
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            // The parser's limits (nesting depth, number and string lengths): the body is too big in one place.
+            if (t instanceof StreamConstraintsException limit) {
+                return "Request body exceeds a limit of the JSON parser: "
+                        + Errors.withoutClassNames(limit.getOriginalMessage());
+            }
+        }
         if (cause instanceof JsonParseException parse) {
-            return "Malformed JSON body: " + parse.getOriginalMessage() + " at line " + parse.getLocation().getLineNr()
+            return "Malformed JSON body: " + Errors.withoutClassNames(parse.getOriginalMessage()) + " at line " + parse.getLocation().getLineNr()
                     + ", column " + parse.getLocation().getColumnNr();
         }
         if (cause instanceof InvalidFormatException format) {

@@ -15,6 +15,11 @@ public final class Errors {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern QUALIFIED_EXCEPTION =
             Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error)\\b:? ?");
+    /** Jackson's ", from `StreamReadConstraints.getMaxNestingDepth()`" after a limit it names. */
+    private static final Pattern CONSTRAINT_SOURCE = Pattern.compile(",? from `[^`]*`");
+    /** Any other back-quoted dotted Java name, {@code `Foo.bar()`}. */
+    private static final Pattern QUOTED_MEMBER =
+            Pattern.compile("`[A-Za-z_$][A-Za-z0-9_$]*(?:\\.[A-Za-z0-9_$<>,\\[\\]]+)+(?:\\(\\))?`");
     private static final Pattern QUALIFIED_NAME = Pattern.compile(
             "`?\\b(?:org|java|javax|jakarta|com|sun|jdk)\\.(?:[A-Za-z_$][A-Za-z0-9_$]*\\.)+[A-Za-z_$][A-Za-z0-9_$]*`?");
 
@@ -80,7 +85,9 @@ public final class Errors {
             return null;
         }
         String s = QUALIFIED_EXCEPTION.matcher(message).replaceAll("");
+        s = CONSTRAINT_SOURCE.matcher(s).replaceAll("");
         s = QUALIFIED_NAME.matcher(s).replaceAll("a value");
+        s = QUOTED_MEMBER.matcher(s).replaceAll("a value");
         return s.length() > 500 ? s.substring(0, 500) + "..." : s;
     }
 

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -106,6 +107,25 @@ class ErrorShapeApiTest extends ApiTest {
                 "application/x-www-form-urlencoded", "nonsense"}) {
             assertRucioShape(raw().send("DELETE", "/rules/nosuchrule", "{\"purge_replicas\": true}"
                     .getBytes(StandardCharsets.UTF_8), token, "Content-Type: " + type), 415, "InvalidObject");
+        }
+    }
+
+    /** Jackson's messages name Java types and its own methods; the caller is told what is wrong in its terms. */
+    @Test
+    void bodyErrorsNameNoInternalClasses() {
+        String token = "X-Rucio-Auth-Token: " + rootToken();
+        Map<String, String> bodies = new LinkedHashMap<>();
+        bodies.put("/rules/", "[".repeat(1_001) + "]".repeat(1_001));
+        bodies.put("/dids/fz/ds/meta", "{\"meta\": {\"a\": " + "9".repeat(1_500) + "}}");
+        bodies.put("/replicas/list", "{\"dids\": {\"scope\": \"x\"}}");
+        bodies.put("/bridge/tasks", "{\"taskId\": \"t\", \"split\": 5}");
+        bodies.put("/campaigns", "{\"priority\": 2147483648}");
+        bodies.put("/dids", "{\"scope\": \"x\"}");
+        for (Map.Entry<String, String> b : bodies.entrySet()) {
+            RawHttp.Answer a = raw().send("POST", b.getKey(), b.getValue().getBytes(StandardCharsets.UTF_8), token,
+                    "Content-Type: application/json");
+            Map<String, Object> body = assertRucioShape(a, 400, "InvalidObject");
+            assertThat((String) body.get("ExceptionMessage")).as(b.getKey()).doesNotContain("`", "$", "Constraints");
         }
     }
 
