@@ -26,6 +26,7 @@ import org.stevedore.catalog.naming.Names;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.store.Times;
 import org.stevedore.catalog.store.Values;
+import org.stevedore.catalog.time.Lifetimes;
 
 /**
  * DIDs and their metadata. Bulk registration validates everything before writing and writes in one transaction,
@@ -116,6 +117,10 @@ public final class DidStore {
         if (did.lifetime() != null) {
             if (did.lifetime().isNegative()) {
                 throw new InvalidObject("DID " + key + " has a negative lifetime");
+            }
+            if (did.lifetime().compareTo(Lifetimes.MAX) > 0) {
+                throw new InvalidObject("DID " + key + ": 'lifetime' must be at most " + Lifetimes.MAX_SECONDS
+                        + " seconds (100 years), not " + did.lifetime().toSeconds());
             }
             row.put("expired_at", now + did.lifetime().toMillis());
         }

@@ -35,6 +35,9 @@ public final class RseLimitStore {
             if (value == null) {
                 throw new InvalidObject("Limit '" + name + "' needs a value");
             }
+            if (value < 0) {
+                throw new InvalidObject("Limit '" + name + "' must not be negative, got " + value);
+            }
             props.put(RseGraph.LIMIT_PREFIX + name, value);
         });
         List<Record> rows = store.write(tx -> tx.run("MATCH (r:Rse {rse: $rse}) SET r += $props RETURN r.id",

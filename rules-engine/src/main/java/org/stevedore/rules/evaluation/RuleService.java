@@ -23,6 +23,7 @@ import org.stevedore.catalog.error.UnsupportedOperation;
 import org.stevedore.catalog.rse.Rse;
 import org.stevedore.catalog.rse.RseStore;
 import org.stevedore.catalog.rse.RseWithAttributes;
+import org.stevedore.catalog.time.Lifetimes;
 import org.stevedore.rules.error.InvalidRSEExpression;
 import org.stevedore.rules.error.InvalidReplicationRule;
 import org.stevedore.rules.store.Grouping;
@@ -94,8 +95,8 @@ public final class RuleService {
         if (request.rseExpression() == null || request.rseExpression().isBlank()) {
             throw new InvalidRSEExpression("A rule needs an 'rse_expression'");
         }
-        if (request.lifetime() != null && request.lifetime() <= 0) {
-            throw new InvalidReplicationRule("lifetime must be a positive number of seconds, not " + request.lifetime());
+        if (request.lifetime() != null) {
+            Lifetimes.seconds("lifetime", request.lifetime());
         }
         int priority = request.priority() == null ? 3 : request.priority();
         if (priority < 0 || priority > 5) {
@@ -194,13 +195,8 @@ public final class RuleService {
             Object v = e.getValue();
             switch (e.getKey()) {
                 case "lifetime" -> {
-                    if (v == null) {
-                        props.put("expires_at", null);
-                    } else if (v instanceof Number n && n.longValue() > 0) {
-                        props.put("expires_at", clock.millis() + n.longValue() * 1000);
-                    } else {
-                        throw new InvalidObject("'lifetime' must be a positive number of seconds or null");
-                    }
+                    // Bounded, so that now plus the lifetime cannot wrap around into the past.
+                    props.put("expires_at", v == null ? null : clock.millis() + Lifetimes.seconds("lifetime", v) * 1000);
                 }
                 case "locked" -> props.put("locked", bool(e.getKey(), v));
                 case "purge_replicas" -> props.put("purge_replicas", bool(e.getKey(), v));

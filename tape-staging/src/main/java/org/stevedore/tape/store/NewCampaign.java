@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import org.stevedore.catalog.error.InvalidObject;
+import org.stevedore.catalog.time.Lifetimes;
 
 /**
  * What a campaign is asked to do: bring the files under {@code inputs} (DID keys {@code scope:name}) back from tape.
@@ -35,6 +36,8 @@ public record NewCampaign(String account, List<String> inputs, String destinatio
         if (pinLifetime == null || pinLifetime.isNegative() || pinLifetime.isZero()) {
             throw new InvalidObject("The pin lifetime must be positive, got " + pinLifetime);
         }
+        Lifetimes.duration("pin_lifetime", pinLifetime);
+        Lifetimes.instant("deadline", deadline);
         if (windowFiles < 1) {
             throw new InvalidObject("The window must allow at least one file in flight, got " + windowFiles);
         }

@@ -1,6 +1,7 @@
 package org.stevedore.web.api;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -11,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingRequestHeaderException;
@@ -56,8 +58,15 @@ public class ApiExceptionHandler {
                 break;
             }
         }
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            // The parser's limits (nesting depth, number and string lengths): the body is too big in one place.
+            if (t instanceof StreamConstraintsException limit) {
+                return "Request body exceeds a limit of the JSON parser: "
+                        + Errors.withoutClassNames(limit.getOriginalMessage());
+            }
+        }
         if (cause instanceof JsonParseException parse) {
-            return "Malformed JSON body: " + parse.getOriginalMessage() + " at line " + parse.getLocation().getLineNr()
+            return "Malformed JSON body: " + Errors.withoutClassNames(parse.getOriginalMessage()) + " at line " + parse.getLocation().getLineNr()
                     + ", column " + parse.getLocation().getColumnNr();
         }
         if (cause instanceof InvalidFormatException format) {
@@ -70,7 +79,7 @@ public class ApiExceptionHandler {
                     : "Wrong type for '" + where + "': expected " + simpleType(mismatch.getTargetType());
         }
         if (cause instanceof JsonMappingException mapping) {
-            return "Invalid request body: " + mapping.getOriginalMessage();
+            return "Invalid request body: " + Errors.withoutClassNames(mapping.getOriginalMessage());
         }
         return "Missing or unreadable request body";
     }
@@ -147,8 +156,18 @@ public class ApiExceptionHandler {
                 "The catalog store failed the operation; it has been rolled back");
     }
 
+    /**
+     * Spring's other refusals of a request (an unacceptable Accept header, a binding problem, ...) keep their 4xx
+     * status, in Rucio's shape and in the caller's terms.
+     */
     @ExceptionHandler(Exception.class)
     ResponseEntity<ErrorBody> unexpected(Exception e) {
+        if (e instanceof ErrorResponse refusal && refusal.getStatusCode().is4xxClientError()) {
+            int status = refusal.getStatusCode().value();
+            String detail = Errors.withoutClassNames(refusal.getBody().getDetail());
+            return Errors.entity(HttpStatus.valueOf(status), Errors.exceptionClass(status),
+                    detail == null || detail.isBlank() ? "The request was refused (HTTP " + status + ")" : detail);
+        }
         log.error("Unexpected failure", e);
         return Errors.entity(HttpStatus.INTERNAL_SERVER_ERROR, "RucioException", "Internal error; see the server log");
     }

@@ -3,6 +3,7 @@ package org.stevedore.web.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -12,6 +13,15 @@ import org.stevedore.catalog.error.StevedoreException;
 public final class Errors {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern QUALIFIED_EXCEPTION =
+            Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error)\\b:? ?");
+    /** Jackson's ", from `StreamReadConstraints.getMaxNestingDepth()`" after a limit it names. */
+    private static final Pattern CONSTRAINT_SOURCE = Pattern.compile(",? from `[^`]*`");
+    /** Any other back-quoted dotted Java name, {@code `Foo.bar()`}. */
+    private static final Pattern QUOTED_MEMBER =
+            Pattern.compile("`[A-Za-z_$][A-Za-z0-9_$]*(?:\\.[A-Za-z0-9_$<>,\\[\\]]+)+(?:\\(\\))?`");
+    private static final Pattern QUALIFIED_NAME = Pattern.compile(
+            "`?\\b(?:org|java|javax|jakarta|com|sun|jdk)\\.(?:[A-Za-z_$][A-Za-z0-9_$]*\\.)+[A-Za-z_$][A-Za-z0-9_$]*`?");
 
     private Errors() {
     }
@@ -49,6 +59,43 @@ public final class Errors {
         response.getOutputStream().write(body);
     }
 
+    /**
+     * Rucio's class for an HTTP status that no domain exception chose: the refusals that happen before a controller
+     * runs (Spring's or Tomcat's own).
+     */
+    public static String exceptionClass(int status) {
+        return switch (status) {
+            case 401 -> "CannotAuthenticate";
+            case 403 -> "AccessDenied";
+            case 404 -> "NotFound";
+            case 405 -> "MethodNotAllowed";
+            case 413 -> "PayloadTooLarge";
+            case 503 -> "ServiceUnavailable";
+            default -> status >= 500 ? "RucioException" : "InvalidObject";
+        };
+    }
+
+    /**
+     * A message taken from a library (Tomcat's parser, Spring's binding) without the Java class names some of them
+     * carry ({@code java.lang.IllegalArgumentException: ...}, {@code `org.stevedore.web...Body`}): callers are told
+     * what is wrong with their request, not how the server is built.
+     */
+    public static String withoutClassNames(String message) {
+        if (message == null) {
+            return null;
+        }
+        String s = QUALIFIED_EXCEPTION.matcher(message).replaceAll("");
+        s = CONSTRAINT_SOURCE.matcher(s).replaceAll("");
+        s = QUALIFIED_NAME.matcher(s).replaceAll("a value");
+        s = QUOTED_MEMBER.matcher(s).replaceAll("a value");
+        return s.length() > 500 ? s.substring(0, 500) + "..." : s;
+    }
+
+    /** The error document as JSON text, for writers outside Spring MVC. */
+    static String json(String exceptionClass, String message) throws IOException {
+        return JSON.writeValueAsString(new ErrorBody(exceptionClass, message));
+    }
+
     /** Header values must be one line of printable ASCII. */
     static String headerSafe(String message) {
         if (message == null) {
@@ -61,6 +108,4 @@ public final class Errors {
         }
         return b.toString();
     }
-
-
 }

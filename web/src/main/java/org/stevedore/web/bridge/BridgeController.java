@@ -30,6 +30,7 @@ import org.stevedore.catalog.error.InvalidObject;
 import org.stevedore.catalog.replica.ReplicaState;
 import org.stevedore.catalog.replica.ReplicaStore;
 import org.stevedore.tape.campaign.CampaignProgress;
+import org.stevedore.web.api.RequestLimits;
 import org.stevedore.web.auth.Caller;
 import org.stevedore.web.replica.PfnResolver;
 
@@ -52,8 +53,10 @@ public class BridgeController {
     private final BridgeService service;
     private final BridgeGateway gateway;
     private final PfnResolver pfns;
+    private final RequestLimits limits;
 
-    public BridgeController(BridgeService service, BridgeGateway gateway, PfnResolver pfns) {
+    public BridgeController(BridgeService service, BridgeGateway gateway, PfnResolver pfns, RequestLimits limits) {
+        this.limits = limits;
         this.service = service;
         this.gateway = gateway;
         this.pfns = pfns;
@@ -64,6 +67,14 @@ public class BridgeController {
     public ResponseEntity<Map<String, Object>> register(@RequestBody TaskRegistration body, Caller caller) {
         if (body == null) {
             throw new InvalidObject("A task needs a body: {\"taskId\", \"inputs\", \"rseExpression\", \"jobs\" or \"split\"}");
+        }
+        if (body.inputs() != null) {
+            limits.requireAtMost("inputs", body.inputs().size());
+        }
+        if (body.jobs() != null) {
+            limits.requireAtMost("jobs", body.jobs().size());
+            limits.requireAtMost("job inputs", body.jobs().stream()
+                    .mapToLong(j -> j == null || j.files() == null ? 0 : j.files().size()).sum());
         }
         TaskRegistrar.Registered registered = gateway.register(caller, body);
         Map<String, Object> doc = task(registered.task().task());
@@ -149,6 +160,9 @@ public class BridgeController {
         if (body == null) {
             throw new InvalidObject("A job end report needs a body: {\"state\": \"done\"|\"failed\"|\"cancelled\"}");
         }
+        if (body.outputs() != null && body.outputs().files() != null) {
+            limits.requireAtMost("output files", body.outputs().files().size());
+        }
         TaskEnder.EndState state = TaskEnder.EndState.parse(body.state());
         TaskEnder.JobOutput output = body.outputs() == null ? null : new TaskEnder.JobOutput(
                 body.outputs().scope(), body.outputs().dataset(), body.outputs().files());
@@ -178,7 +192,8 @@ public class BridgeController {
                 return Duration.ofSeconds(Long.parseLong(w));
             }
             return Duration.parse(w.toUpperCase(Locale.ROOT));
-        } catch (NumberFormatException | DateTimeParseException e) {
+        } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
+            // ArithmeticException: a number of minutes beyond what a Duration holds.
             throw new InvalidObject("'wait' must be a duration such as 30s, 500ms or PT30S, not '" + wait + "'");
         }
     }

@@ -31,6 +31,7 @@ import org.stevedore.tape.store.CampaignFile;
 import org.stevedore.tape.store.CampaignState;
 import org.stevedore.tape.store.NewCampaign;
 import org.stevedore.web.api.JsonStream;
+import org.stevedore.web.api.RequestLimits;
 import org.stevedore.web.api.RucioDates;
 import org.stevedore.web.auth.Caller;
 
@@ -58,8 +59,11 @@ public class CampaignController {
     private final CampaignService service;
     private final CampaignGateway gateway;
     private final ObjectMapper mapper;
+    private final RequestLimits limits;
 
-    public CampaignController(CampaignService service, CampaignGateway gateway, ObjectMapper mapper) {
+    public CampaignController(CampaignService service, CampaignGateway gateway, ObjectMapper mapper,
+                              RequestLimits limits) {
+        this.limits = limits;
         this.service = service;
         this.gateway = gateway;
         this.mapper = mapper;
@@ -73,6 +77,7 @@ public class CampaignController {
         }
         List<DidRef> dids = new ArrayList<>();
         if (body.dids() != null) {
+            limits.requireAtMost("DIDs", body.dids().size());
             for (DidItem d : body.dids()) {
                 if (d == null) {
                     throw new InvalidObject("A DID of the campaign is null");
@@ -107,6 +112,7 @@ public class CampaignController {
                 throw new InvalidObject("Line " + line + " of the DID list is not scope:name: '" + item + "'");
             }
             dids.add(DidRef.of(item.substring(0, colon), item.substring(colon + 1)));
+            limits.requireAtMost("DIDs", dids.size());
         }
         return submit(dids, rse_expression, pin_lifetime, window_files, window_bytes, priority, deadline, caller);
     }

@@ -93,7 +93,14 @@ public record StevedoreProperties(
      * Limits of the REST API.
      *
      * @param maxBodySize largest request body accepted; larger ones get 413
+     * @param maxItems    most entries in the list of one request (files of a replica registration, DIDs to register,
+     *                    attach, detach or list, attachments counted child by child, a campaign's or a task's inputs,
+     *                    a task's jobs); more get 413 before anything is looked up
+     * @param maxRuleDids most DIDs in one rule request, each of which becomes a rule evaluated in the request; more
+     *                    get 413
      */
-    public record Api(@DefaultValue("64MB") @NotNull DataSize maxBodySize) {
+    public record Api(@DefaultValue("64MB") @NotNull DataSize maxBodySize,
+                      @DefaultValue("100000") @Min(1) int maxItems,
+                      @DefaultValue("1000") @Min(1) int maxRuleDids) {
     }
 }

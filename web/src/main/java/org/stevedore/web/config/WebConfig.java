@@ -10,6 +10,7 @@ import org.springframework.core.Ordered;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.stevedore.web.api.BodySizeLimitFilter;
+import org.stevedore.web.api.RequestLimits;
 import org.stevedore.web.auth.CallerArgumentResolver;
 
 /** Servlet-level wiring of the API. */
@@ -27,6 +28,11 @@ public class WebConfig implements WebMvcConfigurer {
                 new FilterRegistrationBean<>(new BodySizeLimitFilter(properties.api().maxBodySize().toBytes()));
         bean.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return bean;
+    }
+
+    @Bean
+    RequestLimits requestLimits(StevedoreProperties properties) {
+        return new RequestLimits(properties.api().maxItems(), properties.api().maxRuleDids());
     }
 
     /**

@@ -28,6 +28,7 @@ import org.stevedore.catalog.error.InvalidObject;
 import org.stevedore.catalog.replica.NewReplica;
 import org.stevedore.web.api.Created;
 import org.stevedore.web.api.JsonStream;
+import org.stevedore.web.api.RequestLimits;
 import org.stevedore.web.auth.Caller;
 import org.stevedore.web.did.DidRequests.AttachBody;
 import org.stevedore.web.did.DidRequests.AttachmentItem;
@@ -53,9 +54,11 @@ public class DidController {
     private final ReplicaGateway replicas;
     private final ObjectMapper mapper;
     private final DidGateway gateway;
+    private final RequestLimits limits;
 
     public DidController(DidStore dids, AttachmentStore attachments, ReplicaGateway replicas, ObjectMapper mapper,
-                         DidGateway gateway) {
+                         DidGateway gateway, RequestLimits limits) {
+        this.limits = limits;
         this.gateway = gateway;
         this.dids = dids;
         this.attachments = attachments;
@@ -69,6 +72,8 @@ public class DidController {
         if (body == null || body.isEmpty()) {
             throw new InvalidObject("Request body must be a non-empty list of DIDs");
         }
+        limits.requireAtMost("DIDs", body.size());
+        RequestLimits.requireDistinct("DID", body, b -> RequestLimits.didKey(b.scope(), b.name()));
         List<NewDid> list = new ArrayList<>(body.size());
         for (int i = 0; i < body.size(); i++) {
             NewDidBody b = body.get(i);
@@ -88,6 +93,7 @@ public class DidController {
         if (body == null) {
             throw new InvalidObject("Request body is required: {\"type\": \"DATASET\"|\"CONTAINER\"|\"FILE\"}");
         }
+        requireItems(body.dids());
         NewDid did = newDid(scope, name, body, caller);
         dids.add(List.of(did));
         if (body.dids() != null && !body.dids().isEmpty()) {
@@ -126,6 +132,7 @@ public class DidController {
         if (body == null || body.dids() == null || body.dids().isEmpty()) {
             throw new InvalidObject("Request body must name the DIDs to attach: {\"dids\": [{\"scope\", \"name\"}]}");
         }
+        requireItems(body.dids());
         attach(DidRef.of(scope, name), body.dids(), body.rse(), Boolean.TRUE.equals(body.ignore_duplicate()), caller);
         return Created.response();
     }
@@ -152,6 +159,7 @@ public class DidController {
         if (body == null || body.dids() == null || body.dids().isEmpty()) {
             throw new InvalidObject("Request body must name the DIDs to detach: {\"dids\": [{\"scope\", \"name\"}]}");
         }
+        requireItems(body.dids());
         attachments.detach(DidRef.of(scope, name), refs(body.dids()));
     }
 
@@ -161,6 +169,14 @@ public class DidController {
             throw new InvalidObject("Request body must list attachments: {\"attachments\": [{\"scope\", \"name\", \"dids\"}]}");
         }
         gateway.requireAttach(caller, body.attachments().stream().map(a -> a == null ? null : a.scope()).toList());
+        long children = 0;
+        for (AttachmentItem a : body.attachments()) {
+            if (a != null && a.dids() != null) {
+                children += a.dids().size();
+                RequestLimits.requireDistinct("DID", a.dids(), d -> RequestLimits.didKey(d.scope(), d.name()));
+            }
+        }
+        limits.requireAtMost("DIDs to attach", body.attachments().size() + children);
         boolean ignore = Boolean.TRUE.equals(body.ignore_duplicate());
         List<AttachmentStore.Attachment> plain = new ArrayList<>();
         for (AttachmentItem a : body.attachments()) {
@@ -276,6 +292,14 @@ public class DidController {
             refs.add(DidRef.of(item.scope(), item.name()));
         }
         return refs;
+    }
+
+    /** Before any store work: a bounded list without a DID twice. */
+    private void requireItems(List<DidItem> items) {
+        if (items != null) {
+            limits.requireAtMost("DIDs", items.size());
+            RequestLimits.requireDistinct("DID", items, d -> RequestLimits.didKey(d.scope(), d.name()));
+        }
     }
 
     private static void requireItem(DidItem item) {

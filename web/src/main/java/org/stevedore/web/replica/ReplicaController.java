@@ -3,7 +3,6 @@ package org.stevedore.web.replica;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletResponse;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,8 +20,10 @@ import org.stevedore.catalog.error.InvalidObject;
 import org.stevedore.catalog.replica.NewReplica;
 import org.stevedore.catalog.replica.ReplicaState;
 import org.stevedore.catalog.replica.ReplicaStore;
+import org.stevedore.catalog.time.Lifetimes;
 import org.stevedore.web.api.Created;
 import org.stevedore.web.api.JsonStream;
+import org.stevedore.web.api.RequestLimits;
 import org.stevedore.web.auth.Caller;
 
 /**
@@ -54,8 +55,11 @@ public class ReplicaController {
     private final PfnResolver pfns;
     private final ObjectMapper mapper;
     private final ReplicaGateway gateway;
+    private final RequestLimits limits;
 
-    public ReplicaController(ReplicaStore replicas, PfnResolver pfns, ObjectMapper mapper, ReplicaGateway gateway) {
+    public ReplicaController(ReplicaStore replicas, PfnResolver pfns, ObjectMapper mapper, ReplicaGateway gateway,
+                             RequestLimits limits) {
+        this.limits = limits;
         this.gateway = gateway;
         this.replicas = replicas;
         this.pfns = pfns;
@@ -72,7 +76,7 @@ public class ReplicaController {
             }
             files.add(new NewReplica(f.scope(), f.name(), f.bytes(), f.adler32(), f.md5(), f.pfn(),
                     f.state() == null ? null : ReplicaState.parse(f.state()),
-                    f.tombstone() == null ? null : Instant.ofEpochSecond(f.tombstone()), f.guid(), f.meta()));
+                    f.tombstone() == null ? null : Lifetimes.epochSecond("tombstone", f.tombstone()), f.guid(), f.meta()));
         }
         gateway.add(caller, body.rse(), files, Boolean.TRUE.equals(body.ignore_availability()), null);
         return Created.response();
@@ -92,10 +96,12 @@ public class ReplicaController {
         replicas.delete(body.rse(), refs);
     }
 
-    private static void requireFiles(ReplicasBody body) {
+    private void requireFiles(ReplicasBody body) {
         if (body == null || body.rse() == null || body.files() == null || body.files().isEmpty()) {
             throw new InvalidObject("Request body must be {\"rse\": ..., \"files\": [{\"scope\", \"name\", ...}]}");
         }
+        limits.requireAtMost("files", body.files().size());
+        RequestLimits.requireDistinct("File", body.files(), f -> RequestLimits.didKey(f.scope(), f.name()));
     }
 
     /** The listing the Rucio client uses for {@code list-file-replicas} and downloads. */
@@ -104,6 +110,8 @@ public class ReplicaController {
         if (body == null || body.dids() == null || body.dids().isEmpty()) {
             throw new InvalidObject("Request body must name DIDs: {\"dids\": [{\"scope\", \"name\"}]}");
         }
+        limits.requireAtMost("DIDs", body.dids().size());
+        RequestLimits.requireDistinct("DID", body.dids(), d -> RequestLimits.didKey(d.scope(), d.name()));
         List<DidRef> refs = new ArrayList<>();
         for (DidItem d : body.dids()) {
             if (d == null) {

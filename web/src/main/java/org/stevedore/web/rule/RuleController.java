@@ -31,6 +31,7 @@ import org.stevedore.rules.store.Rule;
 import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleState;
 import org.stevedore.web.api.JsonStream;
+import org.stevedore.web.api.RequestLimits;
 import org.stevedore.web.api.RucioDates;
 import org.stevedore.web.auth.Caller;
 
@@ -62,9 +63,11 @@ public class RuleController {
     private final RuleQueries rules;
     private final RseStore rses;
     private final ObjectMapper mapper;
+    private final RequestLimits limits;
 
     public RuleController(RuleService service, RuleGateway gateway, RuleQueries rules, RseStore rses,
-                          ObjectMapper mapper) {
+                          ObjectMapper mapper, RequestLimits limits) {
+        this.limits = limits;
         this.service = service;
         this.gateway = gateway;
         this.rules = rules;
@@ -80,6 +83,9 @@ public class RuleController {
         }
         List<DidRef> dids = new ArrayList<>();
         if (body.dids() != null) {
+            // Before any lookup or permission check: each DID costs both.
+            limits.requireRuleDids(body.dids().size());
+            RequestLimits.requireDistinct("DID", body.dids(), d -> RequestLimits.didKey(d.scope(), d.name()));
             for (DidItem d : body.dids()) {
                 if (d == null) {
                     throw new InvalidObject("A DID of the rule is null");

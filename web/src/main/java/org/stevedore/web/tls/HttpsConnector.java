@@ -34,6 +34,7 @@ public final class HttpsConnector {
         connector.setSecure(true);
         connector.setPort(port);
         connector.setEncodedSolidusHandling("passthrough"); // as on the HTTP connector: DID names carry %2F
+        connector.setAllowTrace(true); // as on the HTTP connector: RequestGuardFilter answers it in Rucio's shape
         Http11NioProtocol protocol = (Http11NioProtocol) connector.getProtocolHandler();
         protocol.setSSLEnabled(true);
         if (address != null && !address.isBlank()) {

@@ -41,6 +41,8 @@ public abstract class ApiTest {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("stevedore.data-dir", DATA::toString);
         registry.add("stevedore.api.max-body-size", () -> "1MB");
+        // Low enough that a list over it fits in a 1 MB body.
+        registry.add("stevedore.api.max-items", () -> "10000");
         registry.add("stevedore.neo4j.embedded-page-cache", () -> "64MB");
         // The release gate's full check runs once at start-up only: releases in tests come from events (wake-up, outbox).
         registry.add("stevedore.bridge.full-check", () -> "1h");

@@ -3,6 +3,7 @@ package org.stevedore.bridge.task;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import org.stevedore.catalog.error.InvalidObject;
+import org.stevedore.catalog.time.Lifetimes;
 
 /** Reads a pin lifetime given as seconds (number or digits) or as an ISO-8601 duration ({@code PT6H}, {@code P2D}). */
 public final class PinLifetime {
@@ -16,11 +17,9 @@ public final class PinLifetime {
             return otherwise.toSeconds();
         }
         long seconds;
-        if (value instanceof Number n) {
-            if (n.doubleValue() != Math.rint(n.doubleValue())) {
-                throw invalid(value);
-            }
-            seconds = n.longValue();
+        if (value instanceof Number) {
+            // Whole numbers only, and no narrowing: 2^64 + 5 is not 5.
+            return Lifetimes.seconds("pinLifetime", value);
         } else if (value instanceof String s && !s.isBlank()) {
             String t = s.trim();
             if (t.chars().allMatch(Character::isDigit)) {
@@ -41,6 +40,9 @@ public final class PinLifetime {
         }
         if (seconds <= 0) {
             throw new InvalidObject("'pinLifetime' must be positive, not " + value);
+        }
+        if (!Lifetimes.fits(seconds)) {
+            throw new InvalidObject(Lifetimes.expected("pinLifetime") + ", not " + value);
         }
         return seconds;
     }
