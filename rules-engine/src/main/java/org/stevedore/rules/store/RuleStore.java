@@ -141,7 +141,7 @@ public final class RuleStore {
                     MATCH (f:Did {key: row.key})
                     MATCH (rse:Rse {id: row.rse_id})
                     OPTIONAL MATCH (f)-[old:REPLICA]->(rse)
-                    WITH rule, f, rse, row, old IS NULL OR NOT old.state IN ['AVAILABLE', 'COPYING'] AS transfer
+                    WITH rule, f, rse, row, old IS NULL OR old.state <> 'AVAILABLE' AS transfer
                     MERGE (f)-[r:REPLICA]->(rse)
                       ON CREATE SET r.state = 'COPYING', r.bytes = row.bytes, r.path = row.path, r.lock_cnt = 1,
                                     r.created_at = $now, r.updated_at = $now
@@ -156,6 +156,8 @@ public final class RuleStore {
                     """, Map.of("rule", ruleId, "rows", rows, "now", now))
                     .list(r -> transfer(sourced.get(r.get("i").asInt()), r.get("staging_area").asBoolean()));
             // The copies that need a transfer go to the transfer agent in the same transaction, one call per batch.
+            // A COPYING replica is asked for too: its transfer may have ended (failed for good, before a repair);
+            // the queue keeps a live one and replaces an ended one.
             transfers.queue(tx, origin, needed, now);
         }
         for (int from = 0; from < stuck.size(); from += batch) {
