@@ -56,4 +56,10 @@ public interface TransferQueue {
 
     /** Forgets every transfer of these files, whatever its state: the files are being deleted from the catalog. */
     void forgetFiles(TransactionContext tx, List<String> fileKeys);
+
+    /**
+     * Which of these copies have no live transfer (none at all, or one that ended): a lock still waiting for such a
+     * copy waits for ever. Reads only; for the rules engine's audit of its REPLICATING locks ({@link LockAudit}).
+     */
+    List<FileAtRse> withoutLiveTransfer(TransactionContext tx, List<FileAtRse> copies);
 }

@@ -49,6 +49,11 @@ class RuleStoreTransfersTest extends StoreTest {
         public void forgetFiles(TransactionContext tx, List<String> fileKeys) {
             forgotten.add(List.copyOf(fileKeys));
         }
+
+        @Override
+        public List<FileAtRse> withoutLiveTransfer(TransactionContext tx, List<FileAtRse> copies) {
+            return List.of();
+        }
     }
 
     private final MutableClock clock = MutableClock.at("2026-11-22T10:00:00Z");

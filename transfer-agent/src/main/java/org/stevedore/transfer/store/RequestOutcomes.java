@@ -47,7 +47,8 @@ public final class RequestOutcomes {
 
     /**
      * Ended jobs go; a request of theirs still SUBMITTED is retried: queued again at once, counting the attempt (so the
-     * resubmission is a new job, not the ended one the tool would answer 409 for), or FAILED once out of retries.
+     * resubmission is a new job, not the ended one the tool would answer 409 for), or FAILED once out of retries, or
+     * when no lock holds its replica any more (see {@link #FINISH_FAILED}).
      */
     static final String FORGET_ENDED_JOBS = """
             UNWIND $jobs AS job
@@ -58,21 +59,30 @@ public final class RequestOutcomes {
             DELETE j
             WITH job, left
             UNWIND left AS q
-            WITH q, job, coalesce(q.retry_count, 0) + 1 AS retry
+            OPTIONAL MATCH (f:Did {key: q.did_key}) USING INDEX SEEK f:Did(key)
+            OPTIONAL MATCH (f)-[rep:REPLICA]->(dest:Rse) WHERE dest.id = q.dest_rse_id
+            WITH q, job, coalesce(q.retry_count, 0) + 1 AS retry, coalesce(rep.lock_cnt, 0) > 0 AS wanted
             SET q.retry_count = retry, q.error = job.reason, q.updated_at = $now, q.released_at = null,
-                q.state = CASE WHEN retry > $max THEN 'FAILED' ELSE 'QUEUED' END
+                q.state = CASE WHEN retry > $max OR NOT wanted THEN 'FAILED' ELSE 'QUEUED' END
             RETURN q.did_key AS key, q.dest_rse_id AS rse_id, job.reason AS error, q.state = 'FAILED' AS given_up
             """;
 
-    /** Requests whose transfer failed: retried later, or FAILED once out of retries. */
+    /**
+     * Requests whose transfer failed: retried later, or FAILED once out of retries. A request whose replica no lock
+     * holds any more (its rules went while it was submitted, and a submitted transfer runs to its end) is not retried:
+     * nobody wants the copy, and a pending transfer without a lock is what releasing the last lock cancels.
+     */
     static final String FINISH_FAILED = """
             UNWIND $rows AS row
             MATCH (q:Request {key: row.key}) USING INDEX SEEK q:Request(key)
             WHERE q.state = 'SUBMITTED'
-            WITH q, row, coalesce(q.retry_count, 0) + 1 AS retry
+            OPTIONAL MATCH (f:Did {key: q.did_key}) USING INDEX SEEK f:Did(key)
+            OPTIONAL MATCH (f)-[rep:REPLICA]->(dest:Rse) WHERE dest.id = q.dest_rse_id
+            WITH q, row, coalesce(q.retry_count, 0) + 1 AS retry, coalesce(rep.lock_cnt, 0) > 0 AS wanted
+            WITH q, row, retry, retry > $max OR NOT wanted AS ended
             SET q.retry_count = retry, q.error = row.reason, q.updated_at = $now, q.released_at = null,
-                q.state = CASE WHEN retry > $max THEN 'FAILED' ELSE 'QUEUED' END,
-                q.not_before = CASE WHEN retry > $max THEN null ELSE $now + $delays[retry] END,
+                q.state = CASE WHEN ended THEN 'FAILED' ELSE 'QUEUED' END,
+                q.not_before = CASE WHEN ended THEN null ELSE $now + $delays[retry] END,
                 q.failed_sources = CASE
                     WHEN q.source_rse IS NULL OR q.source_rse IN coalesce(q.failed_sources, [])
                     THEN q.failed_sources ELSE coalesce(q.failed_sources, []) + q.source_rse END
@@ -141,8 +151,7 @@ public final class RequestOutcomes {
         if (outcomes.isEmpty() && endedJobs.isEmpty()) {
             return 0;
         }
-        List<Map<String, Object>> ended = endedJobs.entrySet().stream()
-                .map(e -> Map.<String, Object>of("id", e.getKey(), "reason", e.getValue())).toList();
+        List<Map<String, Object>> ended = rows(endedJobs);
         int[] requeued = {0};
         List<Map<String, Object>> done = new ArrayList<>();
         List<Map<String, Object>> failed = new ArrayList<>();
@@ -195,6 +204,11 @@ public final class RequestOutcomes {
             availability.announce(madeAvailable.get(0), madeAvailable.get(1));
         }
         return requeued[0];
+    }
+
+    private static List<Map<String, Object>> rows(Map<String, String> jobReasons) {
+        return jobReasons.entrySet().stream()
+                .map(e -> Map.<String, Object>of("id", e.getKey(), "reason", e.getValue())).toList();
     }
 
     /** Forgets the ended jobs, retrying their requests left SUBMITTED: how many were queued again. */

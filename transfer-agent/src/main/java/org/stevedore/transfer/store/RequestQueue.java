@@ -91,4 +91,20 @@ public final class RequestQueue implements TransferQueue {
                 DELETE q
                 """, Map.of("keys", fileKeys)).consume();
     }
+
+    @Override
+    public List<FileAtRse> withoutLiveTransfer(TransactionContext tx, List<FileAtRse> copies) {
+        if (copies.isEmpty()) {
+            return List.of();
+        }
+        List<Map<String, Object>> rows = new ArrayList<>(copies.size());
+        copies.forEach(c -> rows.add(Map.of("key", c.fileKey(), "rse_id", c.rseId())));
+        return tx.run("""
+                UNWIND $rows AS row
+                OPTIONAL MATCH (q:Request {key: row.key + '|' + row.rse_id})
+                WITH row, q WHERE q IS NULL OR NOT q.state IN $live
+                RETURN row.key AS key, row.rse_id AS rse_id
+                """, Map.of("rows", rows, "live", LIVE_STATES))
+                .list(r -> new FileAtRse(r.get("key").asString(), r.get("rse_id").asString()));
+    }
 }

@@ -79,4 +79,30 @@ class RuleRepairTransfersTest extends StoreTest {
         transfers.succeed(request);
         assertThat(f.queries.get(second.id()).state()).isEqualTo(RuleState.OK);
     }
+
+    @Test
+    void aLockStuckByItsTransferGivesTheReplicaBackSoARepairedRuleLeavesNothingBehindWhenDeleted() {
+        f.dataset("ds", 1, 10, "SRC");
+        Rule rule = add("ds");
+        String dst = f.rses.get("DST_A").id();
+        String request = TransferDriver.key("s:ds.f0", dst);
+        transfers.failForGood(request, "TRANSFER FAILED: connection refused");
+        assertThat(replica("lock_cnt")).isEqualTo("0");
+        assertThat(replica("tombstone")).isEqualTo("0");
+
+        repairer.runOnce(Partition.whole());
+        assertThat(replica("lock_cnt")).isEqualTo("1");
+        assertThat(replica("tombstone")).isNull();
+
+        f.service.delete(rule.id(), false);
+        assertThat(transfers.state(request)).as("the repaired lock's request, wanted by nobody").isNull();
+        assertThat(replica("lock_cnt")).isEqualTo("0");
+        assertThat(replica("tombstone")).isEqualTo("0");
+    }
+
+    private String replica(String property) {
+        return store.read(tx -> tx.run("""
+                MATCH (:Did {key: 's:ds.f0'})-[r:REPLICA]->(:Rse {rse: 'DST_A'}) RETURN toString(r[$p]) AS v
+                """, Map.of("p", property)).single().get("v").asString(null));
+    }
 }
