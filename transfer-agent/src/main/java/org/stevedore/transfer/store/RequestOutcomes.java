@@ -68,6 +68,29 @@ public final class RequestOutcomes {
             """;
 
     /**
+     * Jobs that died with the tool's process go; a request of theirs still SUBMITTED is queued again at once with the
+     * reason, its retry count untouched: a crash of the service is not a transfer attempt. (Its resubmission reuses
+     * the job id, which only the in-process tool, that forgot the job, ever answers so.) One whose replica no lock
+     * holds any more ends FAILED instead, as in {@link #FINISH_FAILED}.
+     */
+    static final String FORGET_INTERRUPTED_JOBS = """
+            UNWIND $jobs AS job
+            MATCH (j:TransferJob {id: job.id}) USING INDEX SEEK j:TransferJob(id)
+            OPTIONAL MATCH (q:Request {external_id: job.id}) USING INDEX SEEK q:Request(external_id)
+            WHERE q.state = 'SUBMITTED'
+            WITH j, job, collect(q) AS left
+            DELETE j
+            WITH job, left
+            UNWIND left AS q
+            OPTIONAL MATCH (f:Did {key: q.did_key}) USING INDEX SEEK f:Did(key)
+            OPTIONAL MATCH (f)-[rep:REPLICA]->(dest:Rse) WHERE dest.id = q.dest_rse_id
+            WITH q, job, coalesce(rep.lock_cnt, 0) > 0 AS wanted
+            SET q.error = job.reason, q.updated_at = $now, q.released_at = null,
+                q.state = CASE WHEN wanted THEN 'QUEUED' ELSE 'FAILED' END
+            RETURN count(CASE WHEN wanted THEN q END) AS requeued
+            """;
+
+    /**
      * Requests whose transfer failed: retried later, or FAILED once out of retries. A request whose replica no lock
      * holds any more (its rules went while it was submitted, and a submitted transfer runs to its end) is not retried:
      * nobody wants the copy, and a pending transfer without a lock is what releasing the last lock cancels.
@@ -148,10 +171,21 @@ public final class RequestOutcomes {
      * with its locks STUCK once out of retries. Answers how many were queued again so.
      */
     public int finish(List<Outcome> outcomes, RetryPolicy retry, Map<String, String> endedJobs) {
-        if (outcomes.isEmpty() && endedJobs.isEmpty()) {
+        return finish(outcomes, retry, endedJobs, Map.of());
+    }
+
+    /**
+     * {@link #finish(List, RetryPolicy, Map)}, and in the same transaction forgets the jobs that died with the tool's
+     * process (job id → why): a request of theirs still SUBMITTED is queued again at once, its retries untouched,
+     * since a crash of the service is not an attempt. Answers how many were queued again, of both kinds.
+     */
+    public int finish(List<Outcome> outcomes, RetryPolicy retry, Map<String, String> endedJobs,
+                      Map<String, String> interruptedJobs) {
+        if (outcomes.isEmpty() && endedJobs.isEmpty() && interruptedJobs.isEmpty()) {
             return 0;
         }
         List<Map<String, Object>> ended = rows(endedJobs);
+        List<Map<String, Object>> interrupted = rows(interruptedJobs);
         int[] requeued = {0};
         List<Map<String, Object>> done = new ArrayList<>();
         List<Map<String, Object>> failed = new ArrayList<>();
@@ -198,6 +232,10 @@ public final class RequestOutcomes {
             }
             // Last: a request whose file failed above is QUEUED or FAILED by now, not left over.
             requeued[0] = ended.isEmpty() ? 0 : forget(tx, ended, retry, now);
+            if (!interrupted.isEmpty()) {
+                requeued[0] += tx.run(FORGET_INTERRUPTED_JOBS, Map.of("jobs", interrupted, "now", now)).single()
+                        .get("requeued").asInt();
+            }
             return null;
         });
         if (!madeAvailable.isEmpty()) {

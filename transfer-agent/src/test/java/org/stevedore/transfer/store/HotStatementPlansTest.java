@@ -38,7 +38,8 @@ class HotStatementPlansTest extends StoreTest {
             Map.entry("IN_FLIGHT", ThrottleStore.IN_FLIGHT),
             Map.entry("WAITING", ThrottleStore.WAITING),
             Map.entry("UNLIMITED", ThrottleStore.UNLIMITED.formatted(Partition.whole().cypherFilter("q"))),
-            Map.entry("QUEUE", RequestQueue.QUEUE));
+            Map.entry("QUEUE", RequestQueue.QUEUE),
+            Map.entry("FORGET_INTERRUPTED_JOBS", RequestOutcomes.FORGET_INTERRUPTED_JOBS));
 
     @Test
     void seeksInsteadOfScanningOnAStoreWhoseIndexesLookEmpty() {
