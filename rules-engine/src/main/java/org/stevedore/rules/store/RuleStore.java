@@ -145,7 +145,7 @@ public final class RuleStore {
                     MATCH (f:Did {key: row.key})
                     MATCH (rse:Rse {id: row.rse_id})
                     OPTIONAL MATCH (f)-[old:REPLICA]->(rse)
-                    WITH rule, f, rse, row, old IS NULL OR NOT old.state IN ['AVAILABLE', 'COPYING'] AS transfer
+                    WITH rule, f, rse, row, old IS NULL OR old.state <> 'AVAILABLE' AS transfer
                     MERGE (f)-[r:REPLICA]->(rse)
                       ON CREATE SET r.state = 'COPYING', r.bytes = row.bytes, r.rse_id = rse.id, r.path = row.path, r.lock_cnt = 1,
                                     r.created_at = $now, r.updated_at = $now
@@ -162,6 +162,8 @@ public final class RuleStore {
                     () -> new Duplicate("A copy of the rule's files would be at a physical path that another file's "
                             + "replica already holds on its RSE"));
             // The copies that need a transfer go to the transfer agent in the same transaction, one call per batch.
+            // A COPYING replica is asked for too: its transfer may have ended (failed for good, before a repair);
+            // the queue keeps a live one and replaces an ended one.
             transfers.queue(tx, origin, needed, now);
         }
         for (int from = 0; from < stuck.size(); from += batch) {
@@ -288,7 +290,8 @@ public final class RuleStore {
     /**
      * Each replica a rule's locks hold (on {@code fileKeys}, or all when null) loses one lock; one left without any
      * gets its tombstone, and its transfer, if not under way, is cancelled ({@link TransferQueue#cancelPending}, one
-     * call for them all). Stuck locks never took a replica's lock.
+     * call for them all). Stuck locks hold no replica's lock: those planned stuck never took one, those whose
+     * transfer failed gave it back ({@link #transfersFailed}).
      */
     void releaseReplicas(TransactionContext tx, String ruleId, List<String> fileKeys, boolean purge, long now) {
         Map<String, Object> params = new HashMap<>();
@@ -340,8 +343,10 @@ public final class RuleStore {
     }
 
     /**
-     * Transfers that failed for good: the locks waiting for them become STUCK with the reason, each rule concerned is
-     * recounted, in the caller's transaction. Rows carry {@code key}, {@code rse_id} and {@code error}.
+     * Transfers that failed for good: the locks waiting for them become STUCK with the reason and give their replica's
+     * lock back (a STUCK lock never holds one: that is what releasing and re-planning a rule's locks count on), so a
+     * replica no lock holds any more gets its tombstone as on release; each rule concerned is recounted, in the
+     * caller's transaction. Rows carry {@code key}, {@code rse_id} and {@code error}.
      */
     public List<String> transfersFailed(TransactionContext tx, List<Map<String, Object>> fileRseError, long now) {
         List<String> rules = tx.run("""
@@ -350,7 +355,17 @@ public final class RuleStore {
                 MATCH (r:Rule)-[l:LOCK]->(f) WHERE l.rse_id = row.rse_id AND l.state = 'REPLICATING'
                 SET l.state = 'STUCK', l.updated_at = $now, l.error = row.error
                 SET r.error = row.error
-                RETURN r.id AS id, count(l) AS n
+                WITH row, f, r, count(l) AS n
+                WITH row, f, collect([r.id, n]) AS per_rule, sum(n) AS released
+                OPTIONAL MATCH (f)-[rep:REPLICA]->(:Rse {id: row.rse_id})
+                SET rep.lock_cnt = CASE WHEN rep.lock_cnt > released THEN rep.lock_cnt - released ELSE 0 END,
+                    rep.updated_at = $now
+                WITH per_rule, rep
+                SET rep.tombstone = CASE WHEN rep.lock_cnt > 0 THEN rep.tombstone
+                                         WHEN rep.state <> 'AVAILABLE' THEN 0
+                                         ELSE coalesce(rep.accessed_at, rep.updated_at, rep.created_at, $now) END
+                WITH per_rule UNWIND per_rule AS rule_n
+                RETURN rule_n[0] AS id, sum(rule_n[1]) AS n
                 """, Map.of("rows", fileRseError, "now", now)).list(r -> Map.entry(r.get("id").asString(), r.get("n").asLong()))
                 .stream().map(e -> {
                     addCounts(tx, e.getKey(), new Counts(0, -e.getValue(), e.getValue()), now);

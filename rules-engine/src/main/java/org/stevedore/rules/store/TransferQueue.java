@@ -39,8 +39,12 @@ public interface TransferQueue {
     }
 
     /**
-     * Queues a transfer for each file copy, unless one for the same file and destination already exists, in any
-     * state: that one is kept as it is (a copy asked by several rules is transferred once).
+     * Makes sure each file copy has a live transfer (one still on its way to an end: queued, waiting, submitted). A
+     * live one for the same file and destination is kept as it is (a copy asked by several rules is transferred
+     * once); one that ended (failed for good, or done for a replica since lost) is replaced by a new attempt, with
+     * all its retries; otherwise a new one is queued. Callers pass every copy whose replica is not AVAILABLE: only
+     * the transfer agent knows whether a transfer is still under way, and a lock waiting for a copy nobody transfers
+     * waits for ever.
      */
     void queue(TransactionContext tx, Origin origin, List<Transfer> transfers, long now);
 
@@ -52,4 +56,10 @@ public interface TransferQueue {
 
     /** Forgets every transfer of these files, whatever its state: the files are being deleted from the catalog. */
     void forgetFiles(TransactionContext tx, List<String> fileKeys);
+
+    /**
+     * Which of these copies have no live transfer (none at all, or one that ended): a lock still waiting for such a
+     * copy waits for ever. Reads only; for the rules engine's audit of its REPLICATING locks ({@link LockAudit}).
+     */
+    List<FileAtRse> withoutLiveTransfer(TransactionContext tx, List<FileAtRse> copies);
 }

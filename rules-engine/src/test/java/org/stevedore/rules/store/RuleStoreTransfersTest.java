@@ -49,6 +49,11 @@ class RuleStoreTransfersTest extends StoreTest {
         public void forgetFiles(TransactionContext tx, List<String> fileKeys) {
             forgotten.add(List.copyOf(fileKeys));
         }
+
+        @Override
+        public List<FileAtRse> withoutLiveTransfer(TransactionContext tx, List<FileAtRse> copies) {
+            return List.of();
+        }
     }
 
     private final MutableClock clock = MutableClock.at("2026-11-22T10:00:00Z");
@@ -92,5 +97,20 @@ class RuleStoreTransfersTest extends StoreTest {
         assertThat(transfers.cancelled.get(0)).containsExactlyInAnyOrder(new TransferQueue.FileAtRse("s:f1", dst),
                 new TransferQueue.FileAtRse("s:f2", dst), new TransferQueue.FileAtRse("s:f3", dst));
         assertThat(transfers.forgotten).isEmpty();
+    }
+
+    @Test
+    void aCopyingReplicaIsHandedOverTooForTheQueueToKeepOrReplaceItsTransfer() {
+        // f2's replica on DST is COPYING from an earlier rule whose transfer may have ended since: only the
+        // transfer agent can tell, so the new lock asks for it as for a missing one.
+        NewRule first = new NewRule("rule-1", new DidRef("s", "f2"), DidType.FILE, "jdoe", 1, "DST", Grouping.NONE,
+                null, false, null, null, Notify.N, false, false, null, 3, null, RuleState.REPLICATING, null);
+        store.write(tx -> rules.insertIn(tx, first, 20, List.of(lock("f2", 20))));
+        NewRule second = new NewRule("rule-2", new DidRef("s", "f2"), DidType.FILE, "root", 1, "DST", Grouping.NONE,
+                null, false, null, null, Notify.N, false, false, null, 3, null, RuleState.REPLICATING, null);
+        store.write(tx -> rules.insertIn(tx, second, 20, List.of(lock("f2", 20))));
+
+        assertThat(transfers.queued).hasSize(2).allSatisfy(batch -> assertThat(batch).containsExactly(
+                new TransferQueue.Transfer("s:f2", dst, 20, Partition.bucket("s:f2|" + dst), false)));
     }
 }

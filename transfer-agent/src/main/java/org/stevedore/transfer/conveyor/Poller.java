@@ -25,7 +25,9 @@ import org.stevedore.transfer.tool.TransferToolException;
  * delay that grows with each retry, preferring another source), then their locks go STUCK with the reason. A job that
  * ended is forgotten in the same transaction; the requests of a job the tool no longer knows (LOST), and any of an
  * ended job that got no final state, are retried: queued again, the attempt counted (so that their resubmission is a new
- * job, not the ended one), until they are out of retries.
+ * job, not the ended one), until they are out of retries. A job that died with the tool's process (INTERRUPTED: the
+ * in-process tool after a crash or restart of the service) is forgotten too and its requests queued again, but the
+ * crash is not an attempt: their retries are not used up.
  */
 public final class Poller implements Worker {
 
@@ -33,6 +35,8 @@ public final class Poller implements Worker {
 
     private static final String LOST = "The transfer tool lost the job";
     private static final String NO_FINAL_STATE = "The transfer tool ended the job without a final state for this file";
+    private static final String INTERRUPTED =
+            "The transfer tool's process restarted while the job ran; queued again, not counted as an attempt";
 
     /**
      * Outcomes per finishing transaction (whole jobs, so about this many). One transaction for a whole cycle's
@@ -76,6 +80,8 @@ public final class Poller implements Worker {
         int requeued = 0;
         // Jobs that ended, with what befalls a request of theirs the outcomes leave SUBMITTED.
         Map<String, String> ended = new LinkedHashMap<>();
+        // Jobs that died with the tool's process: their requests go back to the queue, no attempt counted.
+        Map<String, String> interrupted = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> e : jobsByHost.entrySet()) {
             TransferTool tool = tools.tool(e.getKey()).orElse(null);
             if (tool == null) {
@@ -94,6 +100,10 @@ public final class Poller implements Worker {
                     ended.put(status.jobId(), LOST);
                     continue;
                 }
+                if (status.state() == JobState.INTERRUPTED) {
+                    interrupted.put(status.jobId(), INTERRUPTED);
+                    continue;
+                }
                 if (status.state().terminal()) {
                     ended.put(status.jobId(), NO_FINAL_STATE);
                 }
@@ -106,15 +116,16 @@ public final class Poller implements Worker {
                 }
                 // Whole jobs per transaction (a job is forgotten with its last files), about FINISH_BATCH files each.
                 if (outcomes.size() >= FINISH_BATCH) {
-                    finished += outcomes.size() + ended.size();
-                    requeued += requests.finish(outcomes, retry, ended);
+                    finished += outcomes.size() + ended.size() + interrupted.size();
+                    requeued += requests.finish(outcomes, retry, ended, interrupted);
                     outcomes.clear();
                     ended.clear();
+                    interrupted.clear();
                 }
             }
         }
-        finished += outcomes.size() + ended.size();
-        requeued += requests.finish(outcomes, retry, ended);
+        finished += outcomes.size() + ended.size() + interrupted.size();
+        requeued += requests.finish(outcomes, retry, ended, interrupted);
         if (requeued > 0) {
             log.warn("{} request(s) of ended or lost jobs had no final state: queued again", requeued);
         }

@@ -17,8 +17,11 @@ import org.stevedore.transfer.tool.TransferTool;
 
 /**
  * The embedded default's transfer tool: copies between {@code file} PFNs in this process with the {@link LocalCopier}.
- * Jobs live in memory; after a restart the conveyor finds them LOST and queues their requests again, as it would for
- * a job an FTS server forgot.
+ * Jobs live in memory, so a job this tool does not know died with an earlier process of the service: it is
+ * INTERRUPTED, and the conveyor queues its requests again without counting the crash as an attempt (an FTS server's
+ * jobs outlive our restarts; one it forgot is LOST, and that counts). The other way a job is unknown here is that
+ * it was reported ended and the poller's transaction recording that failed: its files are then copied again (one
+ * that landed is found in place and is DONE), again without counting; a real failure counts when it recurs.
  */
 public final class LocalTransferTool implements TransferTool {
 
@@ -58,7 +61,7 @@ public final class LocalTransferTool implements TransferTool {
         for (String id : jobIds) {
             Job job = jobs.get(id);
             if (job == null) {
-                out.put(id, JobStatus.lost(id));
+                out.put(id, JobStatus.interrupted(id));
                 continue;
             }
             List<FileStatus> files = new ArrayList<>(job.files().size());

@@ -47,7 +47,8 @@ public final class RequestOutcomes {
 
     /**
      * Ended jobs go; a request of theirs still SUBMITTED is retried: queued again at once, counting the attempt (so the
-     * resubmission is a new job, not the ended one the tool would answer 409 for), or FAILED once out of retries.
+     * resubmission is a new job, not the ended one the tool would answer 409 for), or FAILED once out of retries, or
+     * when no lock holds its replica any more (see {@link #FINISH_FAILED}).
      */
     static final String FORGET_ENDED_JOBS = """
             UNWIND $jobs AS job
@@ -58,21 +59,53 @@ public final class RequestOutcomes {
             DELETE j
             WITH job, left
             UNWIND left AS q
-            WITH q, job, coalesce(q.retry_count, 0) + 1 AS retry
+            OPTIONAL MATCH (f:Did {key: q.did_key}) USING INDEX SEEK f:Did(key)
+            OPTIONAL MATCH (f)-[rep:REPLICA]->(dest:Rse) WHERE dest.id = q.dest_rse_id
+            WITH q, job, coalesce(q.retry_count, 0) + 1 AS retry, coalesce(rep.lock_cnt, 0) > 0 AS wanted
             SET q.retry_count = retry, q.error = job.reason, q.updated_at = $now, q.released_at = null,
-                q.state = CASE WHEN retry > $max THEN 'FAILED' ELSE 'QUEUED' END
+                q.state = CASE WHEN retry > $max OR NOT wanted THEN 'FAILED' ELSE 'QUEUED' END
             RETURN q.did_key AS key, q.dest_rse_id AS rse_id, job.reason AS error, q.state = 'FAILED' AS given_up
             """;
 
-    /** Requests whose transfer failed: retried later, or FAILED once out of retries. */
+    /**
+     * Jobs that died with the tool's process go; a request of theirs still SUBMITTED is queued again at once with the
+     * reason, its retry count untouched: a crash of the service is not a transfer attempt. (Its resubmission reuses
+     * the job id, which only the in-process tool, that forgot the job, ever answers so.) One whose replica no lock
+     * holds any more ends FAILED instead, as in {@link #FINISH_FAILED}.
+     */
+    static final String FORGET_INTERRUPTED_JOBS = """
+            UNWIND $jobs AS job
+            MATCH (j:TransferJob {id: job.id}) USING INDEX SEEK j:TransferJob(id)
+            OPTIONAL MATCH (q:Request {external_id: job.id}) USING INDEX SEEK q:Request(external_id)
+            WHERE q.state = 'SUBMITTED'
+            WITH j, job, collect(q) AS left
+            DELETE j
+            WITH job, left
+            UNWIND left AS q
+            OPTIONAL MATCH (f:Did {key: q.did_key}) USING INDEX SEEK f:Did(key)
+            OPTIONAL MATCH (f)-[rep:REPLICA]->(dest:Rse) WHERE dest.id = q.dest_rse_id
+            WITH q, job, coalesce(rep.lock_cnt, 0) > 0 AS wanted
+            SET q.error = job.reason, q.updated_at = $now, q.released_at = null,
+                q.state = CASE WHEN wanted THEN 'QUEUED' ELSE 'FAILED' END
+            RETURN count(CASE WHEN wanted THEN q END) AS requeued
+            """;
+
+    /**
+     * Requests whose transfer failed: retried later, or FAILED once out of retries. A request whose replica no lock
+     * holds any more (its rules went while it was submitted, and a submitted transfer runs to its end) is not retried:
+     * nobody wants the copy, and a pending transfer without a lock is what releasing the last lock cancels.
+     */
     static final String FINISH_FAILED = """
             UNWIND $rows AS row
             MATCH (q:Request {key: row.key}) USING INDEX SEEK q:Request(key)
             WHERE q.state = 'SUBMITTED'
-            WITH q, row, coalesce(q.retry_count, 0) + 1 AS retry
+            OPTIONAL MATCH (f:Did {key: q.did_key}) USING INDEX SEEK f:Did(key)
+            OPTIONAL MATCH (f)-[rep:REPLICA]->(dest:Rse) WHERE dest.id = q.dest_rse_id
+            WITH q, row, coalesce(q.retry_count, 0) + 1 AS retry, coalesce(rep.lock_cnt, 0) > 0 AS wanted
+            WITH q, row, retry, retry > $max OR NOT wanted AS ended
             SET q.retry_count = retry, q.error = row.reason, q.updated_at = $now, q.released_at = null,
-                q.state = CASE WHEN retry > $max THEN 'FAILED' ELSE 'QUEUED' END,
-                q.not_before = CASE WHEN retry > $max THEN null ELSE $now + $delays[retry] END,
+                q.state = CASE WHEN ended THEN 'FAILED' ELSE 'QUEUED' END,
+                q.not_before = CASE WHEN ended THEN null ELSE $now + $delays[retry] END,
                 q.failed_sources = CASE
                     WHEN q.source_rse IS NULL OR q.source_rse IN coalesce(q.failed_sources, [])
                     THEN q.failed_sources ELSE coalesce(q.failed_sources, []) + q.source_rse END
@@ -138,11 +171,21 @@ public final class RequestOutcomes {
      * with its locks STUCK once out of retries. Answers how many were queued again so.
      */
     public int finish(List<Outcome> outcomes, RetryPolicy retry, Map<String, String> endedJobs) {
-        if (outcomes.isEmpty() && endedJobs.isEmpty()) {
+        return finish(outcomes, retry, endedJobs, Map.of());
+    }
+
+    /**
+     * {@link #finish(List, RetryPolicy, Map)}, and in the same transaction forgets the jobs that died with the tool's
+     * process (job id → why): a request of theirs still SUBMITTED is queued again at once, its retries untouched,
+     * since a crash of the service is not an attempt. Answers how many were queued again, of both kinds.
+     */
+    public int finish(List<Outcome> outcomes, RetryPolicy retry, Map<String, String> endedJobs,
+                      Map<String, String> interruptedJobs) {
+        if (outcomes.isEmpty() && endedJobs.isEmpty() && interruptedJobs.isEmpty()) {
             return 0;
         }
-        List<Map<String, Object>> ended = endedJobs.entrySet().stream()
-                .map(e -> Map.<String, Object>of("id", e.getKey(), "reason", e.getValue())).toList();
+        List<Map<String, Object>> ended = rows(endedJobs);
+        List<Map<String, Object>> interrupted = rows(interruptedJobs);
         int[] requeued = {0};
         List<Map<String, Object>> done = new ArrayList<>();
         List<Map<String, Object>> failed = new ArrayList<>();
@@ -189,12 +232,21 @@ public final class RequestOutcomes {
             }
             // Last: a request whose file failed above is QUEUED or FAILED by now, not left over.
             requeued[0] = ended.isEmpty() ? 0 : forget(tx, ended, retry, now);
+            if (!interrupted.isEmpty()) {
+                requeued[0] += tx.run(FORGET_INTERRUPTED_JOBS, Map.of("jobs", interrupted, "now", now)).single()
+                        .get("requeued").asInt();
+            }
             return null;
         });
         if (!madeAvailable.isEmpty()) {
             availability.announce(madeAvailable.get(0), madeAvailable.get(1));
         }
         return requeued[0];
+    }
+
+    private static List<Map<String, Object>> rows(Map<String, String> jobReasons) {
+        return jobReasons.entrySet().stream()
+                .map(e -> Map.<String, Object>of("id", e.getKey(), "reason", e.getValue())).toList();
     }
 
     /** Forgets the ended jobs, retrying their requests left SUBMITTED: how many were queued again. */

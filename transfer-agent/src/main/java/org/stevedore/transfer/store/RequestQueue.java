@@ -14,6 +14,37 @@ import org.stevedore.rules.store.TransferQueue;
  */
 public final class RequestQueue implements TransferQueue {
 
+    /**
+     * The states of a request still on its way to an end: the submitter or the poller will move it on. Any other
+     * state (DONE, FAILED, or LOST and the like from older releases) is an end. SUBMITTING is no longer written but
+     * a store from before migration 10 may hold it until then.
+     */
+    public static final List<String> LIVE_STATES = List.of("QUEUED", "WAITING", "SUBMITTING", "SUBMITTED");
+
+    /**
+     * A live request of the copy is kept as it is; one that ended is revived as a new attempt in the same statement:
+     * queued with the new origin, all its retries, a new creation time (hence a new id, see
+     * {@link RequestStore#id}) and nothing of the ended attempt's job, sources or error. Without the revival, a lock
+     * queued onto a FAILED request waited for a transfer that nobody would ever make.
+     */
+    static final String QUEUE = """
+            UNWIND $rows AS row
+            MERGE (q:Request {key: row.key + '|' + row.rse_id})
+              ON CREATE SET q.did_key = row.key, q.dest_rse_id = row.rse_id, q.state = 'QUEUED',
+                            q.activity = $activity,
+                            q.request_type = CASE WHEN row.staging_area THEN 'STAGEIN' ELSE null END,
+                            q.priority = $priority, q.bytes = row.bytes,
+                            q.source_replica_expression = $source,
+                            q.created_at = $now, q.hash_bucket = row.bucket
+            WITH q, row WHERE NOT q.state IN $live
+            SET q.did_key = row.key, q.dest_rse_id = row.rse_id, q.state = 'QUEUED', q.activity = $activity,
+                q.request_type = CASE WHEN row.staging_area THEN 'STAGEIN' ELSE null END,
+                q.priority = $priority, q.bytes = row.bytes, q.source_replica_expression = $source,
+                q.created_at = $now, q.hash_bucket = row.bucket
+            REMOVE q.id, q.retry_count, q.error, q.external_id, q.external_host, q.source_rse, q.submitted_at,
+                   q.transferred_at, q.failed_sources, q.not_before, q.released_at, q.updated_at
+            """;
+
     @Override
     public void queue(TransactionContext tx, Origin origin, List<Transfer> transfers, long now) {
         if (transfers.isEmpty()) {
@@ -31,16 +62,8 @@ public final class RequestQueue implements TransferQueue {
         params.put("activity", origin.activity());
         params.put("priority", origin.priority());
         params.put("source", origin.sourceReplicaExpression());
-        tx.run("""
-                UNWIND $rows AS row
-                MERGE (q:Request {key: row.key + '|' + row.rse_id})
-                  ON CREATE SET q.did_key = row.key, q.dest_rse_id = row.rse_id, q.state = 'QUEUED',
-                                q.activity = $activity,
-                                q.request_type = CASE WHEN row.staging_area THEN 'STAGEIN' ELSE null END,
-                                q.priority = $priority, q.bytes = row.bytes,
-                                q.source_replica_expression = $source,
-                                q.created_at = $now, q.hash_bucket = row.bucket
-                """, params).consume();
+        params.put("live", LIVE_STATES);
+        tx.run(QUEUE, params).consume();
     }
 
     @Override
@@ -67,5 +90,21 @@ public final class RequestQueue implements TransferQueue {
                 MATCH (q:Request) WHERE q.key STARTS WITH k + '|'
                 DELETE q
                 """, Map.of("keys", fileKeys)).consume();
+    }
+
+    @Override
+    public List<FileAtRse> withoutLiveTransfer(TransactionContext tx, List<FileAtRse> copies) {
+        if (copies.isEmpty()) {
+            return List.of();
+        }
+        List<Map<String, Object>> rows = new ArrayList<>(copies.size());
+        copies.forEach(c -> rows.add(Map.of("key", c.fileKey(), "rse_id", c.rseId())));
+        return tx.run("""
+                UNWIND $rows AS row
+                OPTIONAL MATCH (q:Request {key: row.key + '|' + row.rse_id})
+                WITH row, q WHERE q IS NULL OR NOT q.state IN $live
+                RETURN row.key AS key, row.rse_id AS rse_id
+                """, Map.of("rows", rows, "live", LIVE_STATES))
+                .list(r -> new FileAtRse(r.get("key").asString(), r.get("rse_id").asString()));
     }
 }

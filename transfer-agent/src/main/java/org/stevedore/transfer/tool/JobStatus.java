@@ -23,4 +23,10 @@ public record JobStatus(String jobId, JobState state, String reason, List<FileSt
     public static JobStatus lost(String jobId) {
         return new JobStatus(jobId, JobState.LOST, "the transfer tool no longer knows this job", List.of());
     }
+
+    /** A job that died with the tool's process: see {@link JobState#INTERRUPTED}. */
+    public static JobStatus interrupted(String jobId) {
+        return new JobStatus(jobId, JobState.INTERRUPTED,
+                "the transfer tool's process restarted while the job ran", List.of());
+    }
 }

@@ -26,7 +26,8 @@ public interface TransferTool {
 
     /**
      * The states of the given tool jobs, one entry per id. A job the tool no longer knows anywhere is reported
-     * {@link JobState#LOST} rather than failing the whole call.
+     * {@link JobState#LOST} rather than failing the whole call, or {@link JobState#INTERRUPTED} by a tool whose jobs
+     * die with the service's process (the in-process tool after a restart): a crash is not an attempt.
      */
     Map<String, JobStatus> query(List<String> jobIds);
 

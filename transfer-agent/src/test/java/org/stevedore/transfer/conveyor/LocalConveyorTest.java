@@ -65,6 +65,10 @@ class LocalConveyorTest extends StoreTest {
     private RuleService service;
     private Submitter submitter;
     private Poller poller;
+    private RequestClaims claims;
+    private RequestOutcomes outcomes;
+    private RseProtocolStore protocols;
+    private RseExpressionResolver resolver;
 
     @BeforeEach
     void grid() {
@@ -72,7 +76,7 @@ class LocalConveyorTest extends StoreTest {
         AttachmentStore attachments = new AttachmentStore(store, clock, new UpdatedDidQueue(store));
         replicas = new ReplicaStore(store, clock, dids, attachments);
         rses = new RseStore(store, clock);
-        RseProtocolStore protocols = new RseProtocolStore(store);
+        protocols = new RseProtocolStore(store);
         AccountStore accounts = new AccountStore(store, clock);
         accounts.add("jdoe", AccountType.USER, null);
         new ScopeStore(store, clock).add("s", "jdoe");
@@ -83,14 +87,14 @@ class LocalConveyorTest extends StoreTest {
         }
         rules = new RuleStore(store, clock, new RequestQueue());
         queries = new RuleQueries(store);
-        RseExpressionResolver resolver = new RseExpressionResolver(rses);
+        resolver = new RseExpressionResolver(rses);
         service = new RuleService(dids, rules, new RuleInputs(store), rses, accounts, new AccountLimitStore(store),
                 resolver::resolve, clock, RuleService.Settings.defaults(), RandomGenerator.of("L64X128MixRandom"));
         copier = new LocalCopier(2);
         TransferTools tools = new TransferTools(Map.of(LocalTransferTool.HOST, new LocalTransferTool(copier)),
                 LocalTransferTool.HOST);
-        RequestClaims claims = new RequestClaims(store, clock);
-        RequestOutcomes outcomes = new RequestOutcomes(store, clock, new LockOutcomes(rules));
+        claims = new RequestClaims(store, clock);
+        outcomes = new RequestOutcomes(store, clock, new LockOutcomes(rules));
         submitter = new Submitter(claims, rses, protocols, tools, resolver::resolve, 100);
         poller = new Poller(outcomes, tools, org.stevedore.transfer.store.RetryPolicy.immediate(3), 100);
         dids.add(List.of(NewDid.collection("s", "ds", DidType.DATASET, "jdoe")));
@@ -165,5 +169,47 @@ class LocalConveyorTest extends StoreTest {
                 .single().get(0).asLong());
         assertThat(retries).isEqualTo(4);
         assertThat(Files.exists(root.resolve("disk_b").resolve(Lfn2Pfn.hash("s", "bad")))).isFalse();
+    }
+
+    /** The conveyor of one process of the service, with its own local tool: its jobs live and die with it. */
+    private record Process(Submitter submitter, Poller poller) {
+    }
+
+    private Process process(LocalCopier processCopier) {
+        TransferTools tools = new TransferTools(Map.of(LocalTransferTool.HOST, new LocalTransferTool(processCopier)),
+                LocalTransferTool.HOST);
+        return new Process(new Submitter(claims, rses, protocols, tools, resolver::resolve, 100),
+                new Poller(outcomes, tools, org.stevedore.transfer.store.RetryPolicy.immediate(3), 100));
+    }
+
+    private String request(String property) {
+        return store.read(tx -> tx.run("MATCH (q:Request) RETURN toString(q[$p]) AS v", Map.of("p", property))
+                .single().get("v").asString(null));
+    }
+
+    @Test
+    void aCrashOfTheServiceIsNotATransferAttemptHoweverOftenItHappens() throws Exception {
+        byte[] content = fileOnA("f0", null);
+        String id = service.add(RuleRequest.of(List.of(new DidRef("s", "ds")), 1, "DISK_B"), "jdoe").get(0);
+
+        // More crashes than the request has retries (3): each one after the job was submitted, before its end.
+        for (int crash = 1; crash <= 5; crash++) {
+            try (LocalCopier dying = new LocalCopier(1)) {
+                assertThat(process(dying).submitter().runOnce(Partition.whole()).items()).as("crash %d", crash)
+                        .isEqualTo(1);
+            }
+            // The next process's tool never heard of the job: it died with the last one.
+            process(copier).poller().runOnce(Partition.whole());
+            assertThat(request("state")).as("crash %d", crash).isEqualTo("QUEUED");
+            assertThat(request("retry_count")).as("attempts counted after crash %d", crash).isNull();
+            assertThat(request("error")).contains("restarted");
+            assertThat(queries.get(id).state()).isEqualTo(RuleState.REPLICATING);
+        }
+
+        runConveyorUntil(() -> queries.get(id).state() == RuleState.OK);
+        assertThat(queries.get(id).state()).isEqualTo(RuleState.OK);
+        assertThat(request("state")).isEqualTo("DONE");
+        assertThat(request("retry_count")).isNull();
+        assertThat(Files.readAllBytes(root.resolve("disk_b").resolve(Lfn2Pfn.hash("s", "f0")))).isEqualTo(content);
     }
 }

@@ -27,17 +27,19 @@ class HotStatementPlansTest extends StoreTest {
     private static final List<String> SCANS = List.of("NodeIndexScan", "NodeByLabelScan", "AllNodesScan",
             "NodeUniqueIndexScan");
 
-    private static final Map<String, String> STATEMENTS = Map.of(
-            "CLAIM", RequestClaims.CLAIM.formatted(Partition.whole().cypherFilter("q")),
-            "HOLD", RequestClaims.HOLD,
-            "RECORD_SUBMITTED", RequestClaims.RECORD_SUBMITTED,
-            "REQUEUE", RequestClaims.REQUEUE,
-            "FINISH_DONE", RequestOutcomes.FINISH_DONE,
-            "FINISH_FAILED", RequestOutcomes.FINISH_FAILED,
-            "FORGET_ENDED_JOBS", RequestOutcomes.FORGET_ENDED_JOBS,
-            "IN_FLIGHT", ThrottleStore.IN_FLIGHT,
-            "WAITING", ThrottleStore.WAITING,
-            "UNLIMITED", ThrottleStore.UNLIMITED.formatted(Partition.whole().cypherFilter("q")));
+    private static final Map<String, String> STATEMENTS = Map.ofEntries(
+            Map.entry("CLAIM", RequestClaims.CLAIM.formatted(Partition.whole().cypherFilter("q"))),
+            Map.entry("HOLD", RequestClaims.HOLD),
+            Map.entry("RECORD_SUBMITTED", RequestClaims.RECORD_SUBMITTED),
+            Map.entry("REQUEUE", RequestClaims.REQUEUE),
+            Map.entry("FINISH_DONE", RequestOutcomes.FINISH_DONE),
+            Map.entry("FINISH_FAILED", RequestOutcomes.FINISH_FAILED),
+            Map.entry("FORGET_ENDED_JOBS", RequestOutcomes.FORGET_ENDED_JOBS),
+            Map.entry("IN_FLIGHT", ThrottleStore.IN_FLIGHT),
+            Map.entry("WAITING", ThrottleStore.WAITING),
+            Map.entry("UNLIMITED", ThrottleStore.UNLIMITED.formatted(Partition.whole().cypherFilter("q"))),
+            Map.entry("QUEUE", RequestQueue.QUEUE),
+            Map.entry("FORGET_INTERRUPTED_JOBS", RequestOutcomes.FORGET_INTERRUPTED_JOBS));
 
     @Test
     void seeksInsteadOfScanningOnAStoreWhoseIndexesLookEmpty() {

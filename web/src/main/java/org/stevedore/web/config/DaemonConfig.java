@@ -16,9 +16,11 @@ import org.stevedore.catalog.did.UpdatedDidQueue;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.rules.evaluation.RuleMaintenance;
 import org.stevedore.rules.evaluation.RuleService;
+import org.stevedore.rules.store.LockAudit;
 import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.TransferQueue;
 import org.stevedore.rules.store.UndertakerStore;
+import org.stevedore.rules.workers.LockAuditor;
 import org.stevedore.rules.workers.RuleCleaner;
 import org.stevedore.rules.workers.RuleInjector;
 import org.stevedore.rules.workers.RuleReevaluator;
@@ -44,14 +46,17 @@ public class DaemonConfig {
 
     @Bean
     DaemonLifecycle ruleDaemons(RuleQueries rules, RuleService service, RuleMaintenance maintenance,
-                                UpdatedDidQueue queue, HeartbeatStore heartbeats, Clock clock) {
+                                UpdatedDidQueue queue, HeartbeatStore heartbeats, Clock clock, Store store,
+                                TransferQueue transfers) {
         DaemonSettings settings = DaemonSettings.defaults().withIdleSleep(Duration.ofSeconds(2))
                 .withStopTimeout(Duration.ofSeconds(5));
         return new DaemonLifecycle(List.of(
                 new Daemon(List.of(new RuleReevaluator(queue, maintenance, 100)), heartbeats, settings),
                 new Daemon(List.of(new RuleInjector(rules, service, 5)), heartbeats, settings),
-                new Daemon(List.of(new RuleRepairer(rules, maintenance, 50)), heartbeats,
-                        settings.withIdleSleep(Duration.ofSeconds(30))),
+                // The repairer's daemon also audits that every REPLICATING lock has a live transfer (a log warning).
+                new Daemon(List.of(new RuleRepairer(rules, maintenance, 50),
+                        new LockAuditor(new LockAudit(store, transfers), clock, LockAuditor.DEFAULT_EVERY, 20)),
+                        heartbeats, settings.withIdleSleep(Duration.ofSeconds(30))),
                 new Daemon(List.of(new RuleCleaner(rules, service, clock, 100)), heartbeats,
                         settings.withIdleSleep(Duration.ofSeconds(30)))));
     }
