@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.Proxy;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -23,6 +22,7 @@ import okhttp3.Callback;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.Headers;
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
@@ -145,11 +145,15 @@ public final class WebhookSender implements Worker {
     }
 
     private CompletableFuture<Sent> send(Due d) {
-        URI url;
+        HttpUrl url;
         try {
-            url = WebhookTargets.parse(d.url());
-            if (ADDRESS_LIKE.matcher(url.getHost()).matches()) {
-                targets.addresses(url.getHost()); // an address: no lookup, and OkHttp would not ask its resolver
+            url = HttpUrl.parse(WebhookTargets.parse(d.url()).toString());
+            if (url == null) {
+                return refused(d, "Webhook URL refused: '" + d.url() + "' is not a valid URL");
+            }
+            // The host as OkHttp will connect to it: an address is connected to without asking the resolver.
+            if (ADDRESS_LIKE.matcher(url.host()).matches()) {
+                targets.addresses(url.host());
             }
         } catch (InvalidObject e) {
             return refused(d, "Webhook URL refused: " + e.getMessage());
@@ -160,7 +164,7 @@ public final class WebhookSender implements Worker {
         }
         long timestamp = clock.instant().getEpochSecond();
         Request.Builder request = new Request.Builder()
-                .url(url.toString())
+                .url(url)
                 .header("User-Agent", "Stevedore-Webhook/1")
                 .header(WebhookSignature.IDEMPOTENCY_HEADER, d.key())
                 .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
