@@ -63,6 +63,19 @@ public final class DidStore {
     }
 
     /**
+     * Registers a collection and attaches its first content in one transaction, both or neither: a child that does
+     * not exist leaves no empty collection behind.
+     */
+    public void addWithContent(NewDid collection, List<DidRef> children, AttachmentStore attachments) {
+        List<Map<String, Object>> rows = rows(List.of(collection));
+        store.write(tx -> {
+            create(tx, rows);
+            attachments.attachIn(tx, new AttachmentStore.Attachment(collection.ref(), children), false);
+            return null;
+        });
+    }
+
+    /**
      * Validates and converts to store rows; refuses duplicates inside the request itself. Public for the catalog's
      * other stores (replica registration creates the files it is given).
      */

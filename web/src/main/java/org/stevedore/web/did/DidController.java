@@ -95,8 +95,15 @@ public class DidController {
         }
         requireItems(body.dids());
         NewDid did = newDid(scope, name, body, caller);
-        dids.add(List.of(did));
-        if (body.dids() != null && !body.dids().isEmpty()) {
+        if (body.dids() == null || body.dids().isEmpty()) {
+            dids.add(List.of(did));
+        } else if (body.rse() == null || body.rse().isBlank()) {
+            // One transaction: a refused attachment leaves no collection behind.
+            dids.addWithContent(did, refs(body.dids()), attachments);
+        } else {
+            // The files' names are checked before the collection is created; their registration is its own step.
+            refs(body.dids());
+            dids.add(List.of(did));
             attach(did.ref(), body.dids(), body.rse(), false, caller);
         }
         return Created.response();

@@ -55,6 +55,25 @@ class RequestLimitsApiTest extends ApiTest {
         assertThat(graphSize()).isEqualTo(before);
     }
 
+    /** A collection registered with content is all or nothing: a refused child leaves no empty collection. */
+    @Test
+    void aCollectionWhoseContentIsRefusedIsNotCreated() {
+        long before = graphSize();
+        assertError(api.post("/dids/bmn_run8/ds2", Map.of("type", "DATASET", "dids", dids("bmn_run8", "f1", "nope"))),
+                404, "DataIdentifierNotFound", "nope");
+        assertError(api.post("/dids/bmn_run8/ds3", Map.of("type", "DATASET", "dids", dids("bmn_run8", "bad name"))),
+                400, "InvalidObject", "bad name");
+        assertError(api.post("/dids/bmn_run8/ds4", Map.of("type", "DATASET", "rse", "SRC", "dids",
+                dids("bmn_run8", "bad name"))), 400, "InvalidObject", "bad name");
+        assertThat(graphSize()).isEqualTo(before);
+        for (String ds : List.of("ds2", "ds3", "ds4")) {
+            assertError(api.get("/dids/bmn_run8/" + ds), 404, "DataIdentifierNotFound", ds);
+        }
+        assertThat(api.post("/dids/bmn_run8/ds5", Map.of("type", "DATASET", "dids", dids("bmn_run8", "f1", "f2")))
+                .statusCode()).isEqualTo(201);
+        assertThat(api.get("/dids/bmn_run8/ds5/dids").body()).contains("f1", "f2");
+    }
+
     @Test
     void everyBulkEndpointRefusesDuplicatesAndOverlongLists() {
         long before = graphSize();
