@@ -89,6 +89,10 @@ public class DidController {
             throw new InvalidObject("Request body is required: {\"type\": \"DATASET\"|\"CONTAINER\"|\"FILE\"}");
         }
         NewDid did = newDid(scope, name, body, caller);
+        if (body.dids() != null && !body.dids().isEmpty() && body.rse() != null && !body.rse().isBlank()) {
+            // Before the DID is written: a refused registration must leave nothing behind.
+            replicas.requireRegistration(caller, body.rse(), replicaFiles(body.dids()));
+        }
         dids.add(List.of(did));
         if (body.dids() != null && !body.dids().isEmpty()) {
             attach(did.ref(), body.dids(), body.rse(), false, caller);
@@ -133,16 +137,20 @@ public class DidController {
     /** With an RSE, the files are registered with replicas there first (Rucio's attach with rse), in one transaction. */
     private void attach(DidRef parent, List<DidItem> items, String rse, boolean ignoreDuplicate, Caller caller) {
         if (rse != null && !rse.isBlank()) {
-            List<NewReplica> files = new ArrayList<>(items.size());
-            for (DidItem item : items) {
-                requireItem(item);
-                files.add(new NewReplica(item.scope(), item.name(), item.bytes(), item.adler32(), item.md5(), item.pfn(),
-                        null, null, item.guid(), item.meta()));
-            }
-            replicas.add(caller, rse, files, false, parent);
+            replicas.add(caller, rse, replicaFiles(items), false, parent);
             return;
         }
         attachments.attach(parent, refs(items), ignoreDuplicate);
+    }
+
+    private static List<NewReplica> replicaFiles(List<DidItem> items) {
+        List<NewReplica> files = new ArrayList<>(items.size());
+        for (DidItem item : items) {
+            requireItem(item);
+            files.add(new NewReplica(item.scope(), item.name(), item.bytes(), item.adler32(), item.md5(), item.pfn(),
+                    null, null, item.guid(), item.meta()));
+        }
+        return files;
     }
 
     @DeleteMapping("/{scope}/{name}/dids")
@@ -161,6 +169,12 @@ public class DidController {
             throw new InvalidObject("Request body must list attachments: {\"attachments\": [{\"scope\", \"name\", \"dids\"}]}");
         }
         gateway.requireAttach(caller, body.attachments().stream().map(a -> a == null ? null : a.scope()).toList());
+        // Every registration of replicas among them is judged before the first one is written.
+        for (AttachmentItem a : body.attachments()) {
+            if (a != null && a.dids() != null && !a.dids().isEmpty() && a.rse() != null && !a.rse().isBlank()) {
+                replicas.requireRegistration(caller, a.rse(), replicaFiles(a.dids()));
+            }
+        }
         boolean ignore = Boolean.TRUE.equals(body.ignore_duplicate());
         List<AttachmentStore.Attachment> plain = new ArrayList<>();
         for (AttachmentItem a : body.attachments()) {
