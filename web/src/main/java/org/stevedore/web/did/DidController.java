@@ -103,6 +103,8 @@ public class DidController {
         } else {
             // The files' names are checked before the collection is created; their registration is its own step.
             refs(body.dids());
+            // Before the DID is written: a refused registration must leave nothing behind.
+            replicas.requireRegistration(caller, body.rse(), replicaFiles(body.dids()));
             dids.add(List.of(did));
             attach(did.ref(), body.dids(), body.rse(), false, caller);
         }
@@ -147,16 +149,20 @@ public class DidController {
     /** With an RSE, the files are registered with replicas there first (Rucio's attach with rse), in one transaction. */
     private void attach(DidRef parent, List<DidItem> items, String rse, boolean ignoreDuplicate, Caller caller) {
         if (rse != null && !rse.isBlank()) {
-            List<NewReplica> files = new ArrayList<>(items.size());
-            for (DidItem item : items) {
-                requireItem(item);
-                files.add(new NewReplica(item.scope(), item.name(), item.bytes(), item.adler32(), item.md5(), item.pfn(),
-                        null, null, item.guid(), item.meta()));
-            }
-            replicas.add(caller, rse, files, false, parent);
+            replicas.add(caller, rse, replicaFiles(items), false, parent);
             return;
         }
         attachments.attach(parent, refs(items), ignoreDuplicate);
+    }
+
+    private static List<NewReplica> replicaFiles(List<DidItem> items) {
+        List<NewReplica> files = new ArrayList<>(items.size());
+        for (DidItem item : items) {
+            requireItem(item);
+            files.add(new NewReplica(item.scope(), item.name(), item.bytes(), item.adler32(), item.md5(), item.pfn(),
+                    null, null, item.guid(), item.meta()));
+        }
+        return files;
     }
 
     @DeleteMapping("/{scope}/{name}/dids")
@@ -184,6 +190,12 @@ public class DidController {
             }
         }
         limits.requireAtMost("DIDs to attach", body.attachments().size() + children);
+        // Every registration of replicas among them is judged before the first one is written.
+        for (AttachmentItem a : body.attachments()) {
+            if (a != null && a.dids() != null && !a.dids().isEmpty() && a.rse() != null && !a.rse().isBlank()) {
+                replicas.requireRegistration(caller, a.rse(), replicaFiles(a.dids()));
+            }
+        }
         boolean ignore = Boolean.TRUE.equals(body.ignore_duplicate());
         List<AttachmentStore.Attachment> plain = new ArrayList<>();
         for (AttachmentItem a : body.attachments()) {

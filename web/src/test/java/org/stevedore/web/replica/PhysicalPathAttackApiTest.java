@@ -153,9 +153,16 @@ class PhysicalPathAttackApiTest extends ApiTest {
         before = graphSize();
         assertError(mallory.post("/dids/user.mallory/ds/dids", Map.of("rse", SCRATCH, "dids",
                 List.of(lootAt(victimPfn, content)))), 403, "AccessDenied", "add_replicas");
-        assertError(mallory.post("/dids/attachments", Map.of("attachments", List.of(Map.of("scope", "user.mallory",
-                "name", "ds", "rse", SAFE, "dids", List.of(Map.of("scope", "user.mallory", "name", "loot",
-                        "bytes", 64, "adler32", adler32(content))))))), 403, "AccessDenied", "add_replicas");
+        // A first attachment that may register does not go in ahead of a second that may not.
+        assertError(mallory.post("/dids/attachments", Map.of("attachments", List.of(
+                Map.of("scope", "user.mallory", "name", "ds", "rse", SCRATCH, "dids",
+                        List.of(lootAt(own + "aa/bb/loot", content))),
+                Map.of("scope", "user.mallory", "name", "ds", "rse", SAFE, "dids", List.of(Map.of(
+                        "scope", "user.mallory", "name", "loot2", "bytes", 64, "adler32", adler32(content))))))),
+                403, "AccessDenied", "add_replicas");
+        // A new dataset with its files at an RSE: refused before the dataset is written.
+        assertError(mallory.post("/dids/user.mallory/ds2", Map.of("type", "DATASET", "rse", SCRATCH,
+                "dids", List.of(lootAt(victimPfn, content)))), 403, "AccessDenied", "add_replicas");
         // A tombstone of its own making, on its own file at its own path.
         Map<String, Object> tombstoned = new HashMap<>(lootAt(own + "aa/bb/loot", content));
         tombstoned.put("tombstone", 0);
