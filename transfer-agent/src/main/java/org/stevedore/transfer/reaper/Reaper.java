@@ -18,11 +18,14 @@ import org.stevedore.transfer.store.ReaperStore.Space;
 import org.stevedore.transfer.store.ReaperStore.Victim;
 
 /**
- * Deletes tombstoned, unlocked replicas per RSE (RSEs partitioned among reapers by name), oldest tombstone first and
- * only as much as brings the RSE back to its MinFreeSpace, or everything eligible on a greedy RSE. A replica's row
- * goes only once the storage confirmed the deletion (or said the file was not there); a failed deletion stays
- * BEING_DELETED and is tried first next time. A replica whose path another replica claims loses its row without its
- * file being deleted ({@link ReaperStore#claim}).
+ * Deletes tombstoned, unlocked replicas per RSE (RSEs partitioned among reapers by name), as Rucio's reaper does:
+ * replicas whose tombstone says OBSOLETE (the epoch) go whatever the free space; replicas with an LRU tombstone go
+ * only when space is needed (down to the RSE's {@code MinFreeSpace}, least recently accessed first, never more than
+ * needed), or all of them on an RSE with {@code greedyDeletion=true}. The need is computed from a fresh figure: a posix
+ * RSE is measured on its file system ({@link SpaceProbe}) every cycle, and every deletion moves the recorded usage.
+ * A replica's row goes only once the storage confirmed the deletion (or said the file was not there); a failed
+ * deletion stays BEING_DELETED and is tried first next time. A replica whose path another replica claims loses its
+ * row without its file being deleted ({@link ReaperStore#claimObsolete}).
  */
 public final class Reaper implements Worker {
 
@@ -32,12 +35,20 @@ public final class Reaper implements Worker {
     private final RseProtocolStore protocols;
     private final StorageProtocols storage;
     private final int batch;
+    private final SpaceProbe probe;
 
+    /** A reaper that measures posix RSEs itself. */
     public Reaper(ReaperStore reaper, RseProtocolStore protocols, StorageProtocols storage, int batch) {
+        this(reaper, protocols, storage, batch, SpaceProbe.POSIX);
+    }
+
+    public Reaper(ReaperStore reaper, RseProtocolStore protocols, StorageProtocols storage, int batch,
+                  SpaceProbe probe) {
         this.reaper = reaper;
         this.protocols = protocols;
         this.storage = storage;
         this.batch = batch;
+        this.probe = probe;
     }
 
     @Override
@@ -48,27 +59,41 @@ public final class Reaper implements Worker {
     @Override
     public WorkResult runOnce(Partition partition) {
         int deleted = 0;
-        for (Space space : reaper.spaces()) {
-            if (!partition.owns(space.rse())) {
+        for (Space listed : reaper.spaces()) {
+            if (!partition.owns(listed.rse())) {
                 continue;
             }
-            long needed;
-            if (space.greedy()) {
-                needed = -1;
-            } else if (space.minFreeSpace() != null && space.free() != null && space.free() < space.minFreeSpace()) {
-                needed = space.minFreeSpace() - space.free();
-            } else {
+            RseProtocol protocol = RseProtocol.best(protocols.listByRse(List.of(listed.rse())).get(listed.rse()),
+                    RseProtocol::deleteWan);
+            if (protocol == null) {
                 continue;
             }
-            List<Victim> victims = reaper.claim(space.rseId(), needed, batch);
-            if (!victims.isEmpty()) {
-                deleted += delete(space, victims);
+            measure(listed, protocol);
+            int obsolete = delete(listed, protocol, reaper.claimObsolete(listed.rseId(), batch));
+            if (obsolete > 0) {
+                // The need is read after the obsolete deletions: measured again where the storage can be measured.
+                measure(listed, protocol);
+            }
+            deleted += obsolete;
+            Space space = reaper.space(listed.rseId());
+            if (space != null) {
+                deleted += delete(space, protocol, reaper.claimLru(space.rseId(), space.needed(), batch));
             }
         }
         return WorkResult.of(deleted);
     }
 
-    private int delete(Space space, List<Victim> claimed) {
+    private void measure(Space space, RseProtocol protocol) {
+        SpaceProbe.Measured m = probe.measure(protocol);
+        if (m != null) {
+            reaper.measured(space.rseId(), m.used(), m.free());
+        }
+    }
+
+    private int delete(Space space, RseProtocol protocol, List<Victim> claimed) {
+        if (claimed.isEmpty()) {
+            return 0;
+        }
         List<Victim> victims = new ArrayList<>(claimed.size());
         int kept = 0;
         for (Victim v : claimed) {
@@ -82,12 +107,6 @@ public final class Reaper implements Worker {
             }
         }
         if (victims.isEmpty()) {
-            return kept;
-        }
-        RseProtocol protocol = RseProtocol.best(protocols.listByRse(List.of(space.rse())).get(space.rse()),
-                RseProtocol::deleteWan);
-        if (protocol == null) {
-            log.warn("RSE {} has no protocol for deletion; {} replica(s) wait", space.rse(), victims.size());
             return kept;
         }
         List<Victim> gone = new ArrayList<>(victims.size());

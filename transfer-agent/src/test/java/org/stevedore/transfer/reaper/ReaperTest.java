@@ -20,6 +20,7 @@ import org.stevedore.catalog.did.UpdatedDidQueue;
 import org.stevedore.catalog.replica.NewReplica;
 import org.stevedore.catalog.replica.ReplicaState;
 import org.stevedore.catalog.replica.ReplicaStore;
+import org.stevedore.catalog.replica.Tombstones;
 import org.stevedore.catalog.rse.Lfn2Pfn;
 import org.stevedore.catalog.rse.RseLimitStore;
 import org.stevedore.catalog.rse.RseProtocolStore;
@@ -68,9 +69,15 @@ class ReaperTest extends StoreTest {
         }
         store.run("MATCH (:Did {name: 'locked'})-[r:REPLICA]->() SET r.lock_cnt = 1", Map.of());
         store.run("CREATE (:Request {key: 's:source|elsewhere', did_key: 's:source', state: 'QUEUED'})", Map.of());
+        // The storage's figures are what each test says (none unless it says): posixMeasured() runs the real probe.
         reaper = new Reaper(new ReaperStore(store, clock), protocols,
-                new StorageProtocols(Map.of("file", new PosixStorage())), 100);
+                new StorageProtocols(Map.of("file", new PosixStorage())), 100, protocol -> probe.measure(protocol));
+        this.protocols = protocols;
     }
+
+    private RseProtocolStore protocols;
+    /** What the storage says of its space, per test. */
+    private SpaceProbe probe = SpaceProbe.NONE;
 
     private boolean onDisk(String name) {
         return Files.exists(root.resolve(Lfn2Pfn.hash("s", name)));
@@ -79,6 +86,94 @@ class ReaperTest extends StoreTest {
     private List<String> replicasLeft() {
         return store.read(tx -> tx.run("MATCH (f:Did)-[:REPLICA]->() RETURN f.name AS n ORDER BY n")
                 .list(r -> r.get("n").asString()));
+    }
+
+    private void tombstone(String name, long millis) {
+        store.run("MATCH (:Did {name: $n})-[r:REPLICA]->() SET r.tombstone = $t", Map.of("n", name, "t", millis));
+    }
+
+    private Long storageFree() {
+        return store.read(tx -> tx.run("MATCH (:Rse {rse: 'DISK'})-[:HAS_USAGE]->(u:RseUsage {source: 'storage'}) "
+                + "RETURN u.free AS free").list(r -> r.get("free").asLong()).stream().findFirst().orElse(null));
+    }
+
+    @Test
+    void anObsoleteTombstoneGoesWhateverTheFreeSpaceButAnLruOneWaitsForANeed() {
+        tombstone("newer", Tombstones.OBSOLETE);
+        new RseLimitStore(store).set("DISK", "MinFreeSpace", 1_000);
+        new RseUsageStore(store, clock).set("DISK", "storage", 10_000, 1_000_000L, 5L);
+
+        assertThat(reaper.runOnce(Partition.whole()).items()).isEqualTo(1);
+
+        assertThat(onDisk("newer")).isFalse();
+        assertThat(onDisk("old")).as("LRU, and space is not needed").isTrue();
+        assertThat(replicasLeft()).containsExactly("kept", "locked", "old", "source");
+    }
+
+    @Test
+    void anObsoleteTombstoneOnALockedReplicaOrATransferSourceStillWaits() {
+        tombstone("locked", Tombstones.OBSOLETE);
+        tombstone("source", Tombstones.OBSOLETE);
+
+        assertThat(reaper.runOnce(Partition.whole()).didWork()).isFalse();
+        assertThat(onDisk("locked")).isTrue();
+        assertThat(onDisk("source")).isTrue();
+    }
+
+    @Test
+    void aReportedFigureMovesWithTheDeletionsSoItIsNotReadAgainAsIfNothingWasFreed() {
+        // Seen: 51 MB deleted when 8 MB were needed, each cycle reading the same stale figure again.
+        new RseLimitStore(store).set("DISK", "MinFreeSpace", 1_000);
+        new RseUsageStore(store, clock).set("DISK", "storage", 10_000, 970L, 5L);
+
+        assertThat(reaper.runOnce(Partition.whole()).items()).isEqualTo(1);
+        assertThat(storageFree()).isEqualTo(1_010L);
+        assertThat(reaper.runOnce(Partition.whole()).didWork()).isFalse();
+        assertThat(onDisk("newer")).isTrue();
+    }
+
+    @Test
+    void theLeastRecentlyAccessedGoesFirstAndNoMoreThanTheNeed() {
+        // 'newer' was last read before 'old' got its tombstone: it goes first; 50 bytes need two 40-byte files.
+        store.run("MATCH (:Did {name: 'newer'})-[r:REPLICA]->() SET r.accessed_at = 50", Map.of());
+        new RseLimitStore(store).set("DISK", "MinFreeSpace", 1_000);
+        new RseUsageStore(store, clock).set("DISK", "storage", 10_000, 970L, 5L);
+
+        reaper.runOnce(Partition.whole());
+
+        assertThat(onDisk("newer")).isFalse();
+        assertThat(onDisk("old")).isTrue();
+        new RseUsageStore(store, clock).set("DISK", "storage", 10_000, 950L, 4L);
+        reaper.runOnce(Partition.whole());
+        assertThat(onDisk("old")).isFalse();
+        assertThat(replicasLeft()).containsExactly("kept", "locked", "source");
+    }
+
+    @Test
+    void aPosixRseIsMeasuredEachCycleAndTheNeedComesFromTheFreshFigure() {
+        // A file system of 300 bytes holding the five 40-byte files: 100 free; MinFreeSpace 150 needs 50 bytes.
+        probe = protocol -> {
+            long used = List.of("old", "newer", "kept", "locked", "source").stream().filter(this::onDisk).count() * 40;
+            return new SpaceProbe.Measured(used, 300 - used);
+        };
+        new RseLimitStore(store).set("DISK", "MinFreeSpace", 150);
+
+        assertThat(reaper.runOnce(Partition.whole()).items()).isEqualTo(2);
+        assertThat(onDisk("old")).isFalse();
+        assertThat(onDisk("newer")).isFalse();
+        assertThat(storageFree()).isEqualTo(180L);
+        assertThat(reaper.runOnce(Partition.whole()).didWork()).isFalse();
+    }
+
+    @Test
+    void thePosixProbeRecordsTheFileSystemsFiguresForTheRse() {
+        probe = SpaceProbe.POSIX;
+        reaper.runOnce(Partition.whole());
+        assertThat(storageFree()).isPositive();
+        long total = store.read(tx -> tx.run("MATCH (:Rse {rse: 'DISK'})-[:HAS_USAGE]->(u:RseUsage {source: 'storage'}) "
+                + "RETURN u.total").single().get(0).asLong());
+        assertThat(total).isGreaterThanOrEqualTo(storageFree());
+        assertThat(replicasLeft()).as("no limit: LRU tombstones wait").hasSize(5);
     }
 
     @Test
