@@ -10,6 +10,7 @@ import org.neo4j.driver.TransactionContext;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.error.Duplicate;
 import org.stevedore.catalog.outbox.Events;
+import org.stevedore.catalog.replica.Tombstones;
 import org.stevedore.catalog.store.Constraints;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.store.Times;
@@ -30,6 +31,9 @@ import org.stevedore.rules.error.DuplicateRule;
  * {@link RuleQueries}'.
  */
 public final class RuleStore {
+
+    /** What {@code prelock_tombstone} holds for a replica that had no tombstone before its first lock. */
+    static final long NO_TOMBSTONE = -1L;
 
     private final Store store;
     private final Clock clock;
@@ -145,11 +149,14 @@ public final class RuleStore {
                     MATCH (f:Did {key: row.key})
                     MATCH (rse:Rse {id: row.rse_id})
                     OPTIONAL MATCH (f)-[old:REPLICA]->(rse)
-                    WITH rule, f, rse, row, old IS NULL OR old.state <> 'AVAILABLE' AS transfer
+                    WITH rule, f, rse, row, old IS NULL OR old.state <> 'AVAILABLE' AS transfer,
+                         old IS NOT NULL AND coalesce(old.lock_cnt, 0) = 0 AS first_lock,
+                         coalesce(old.tombstone, $none) AS before
                     MERGE (f)-[r:REPLICA]->(rse)
                       ON CREATE SET r.state = 'COPYING', r.bytes = row.bytes, r.rse_id = rse.id, r.path = row.path, r.lock_cnt = 1,
                                     r.created_at = $now, r.updated_at = $now
-                      ON MATCH SET r.lock_cnt = coalesce(r.lock_cnt, 0) + 1, r.tombstone = null,
+                      ON MATCH SET r.prelock_tombstone = CASE WHEN first_lock THEN before ELSE r.prelock_tombstone END,
+                                   r.lock_cnt = coalesce(r.lock_cnt, 0) + 1, r.tombstone = null,
                                    r.state = CASE WHEN r.state IN ['AVAILABLE', 'COPYING'] THEN r.state ELSE 'COPYING' END,
                                    r.updated_at = $now
                     CREATE (rule)-[:LOCK {rse_id: row.rse_id, rse: row.rse, bytes: row.bytes, created_at: $now,
@@ -157,7 +164,7 @@ public final class RuleStore {
                                           state: CASE WHEN r.state = 'AVAILABLE' THEN 'OK' ELSE 'REPLICATING' END}]->(f)
                     WITH row, rse, transfer WHERE transfer
                     RETURN row.i AS i, coalesce(rse.staging_area, false) AS staging_area
-                    """, Map.of("rule", ruleId, "rows", rows, "now", now))
+                    """, Map.of("rule", ruleId, "rows", rows, "now", now, "none", NO_TOMBSTONE))
                     .list(r -> transfer(sourced.get(r.get("i").asInt()), r.get("staging_area").asBoolean())),
                     () -> new Duplicate("A copy of the rule's files would be at a physical path that another file's "
                             + "replica already holds on its RSE"));
@@ -288,6 +295,24 @@ public final class RuleStore {
     // ---- releasing ----------------------------------------------------------------------------------------------
 
     /**
+     * The tombstone of a replica ({@code rel}) whose last lock just went: a lock that ends never leaves a replica more
+     * deletable than it was before its first lock (seen: raw files registered without a rule, their only copy, deleted
+     * right after a task's pin on them ended). A replica that existed before it was first locked returns to the
+     * tombstone it had then ({@code prelock_tombstone}, {@link #NO_TOMBSTONE} for none), or to OBSOLETE when it had one
+     * and the rule purges; only a replica a rule brought (no {@code prelock_tombstone}) gets a new one: OBSOLETE when
+     * the rule purges or the copy never became available, else an LRU tombstone at its last access (else last change).
+     * Uses the parameters {@code $purge}, {@code $now}.
+     */
+    static String unlockedTombstone(String rel) {
+        return """
+                CASE WHEN rel.prelock_tombstone = %1$d THEN null
+                     WHEN rel.prelock_tombstone IS NOT NULL THEN CASE WHEN $purge THEN %2$d ELSE rel.prelock_tombstone END
+                     WHEN $purge OR rel.state <> 'AVAILABLE' THEN %2$d
+                     ELSE coalesce(rel.accessed_at, rel.updated_at, rel.created_at, $now) END""".formatted(NO_TOMBSTONE,
+                Tombstones.OBSOLETE).replace("rel.", rel + ".");
+    }
+
+    /**
      * Each replica a rule's locks hold (on {@code fileKeys}, or all when null) loses one lock; one left without any
      * gets its tombstone, and its transfer, if not under way, is cancelled ({@link TransferQueue#cancelPending}, one
      * call for them all). Stuck locks hold no replica's lock: those planned stuck never took one, those whose
@@ -306,10 +331,10 @@ public final class RuleStore {
                 SET r.lock_cnt = CASE WHEN r.lock_cnt > 0 THEN r.lock_cnt - 1 ELSE 0 END
                 WITH f, r, rse
                 WHERE r.lock_cnt = 0
-                SET r.tombstone = CASE WHEN $purge OR r.state <> 'AVAILABLE' THEN 0
-                                       ELSE coalesce(r.accessed_at, r.updated_at, r.created_at, $now) END
+                SET r.tombstone = %s
+                REMOVE r.prelock_tombstone
                 RETURN f.key AS key, rse.id AS rse_id
-                """, params).list(r -> new TransferQueue.FileAtRse(r.get("key").asString(), r.get("rse_id").asString()));
+                """.formatted(unlockedTombstone("r")), params).list(r -> new TransferQueue.FileAtRse(r.get("key").asString(), r.get("rse_id").asString()));
         transfers.cancelPending(tx, unlocked);
     }
 
@@ -361,12 +386,12 @@ public final class RuleStore {
                 SET rep.lock_cnt = CASE WHEN rep.lock_cnt > released THEN rep.lock_cnt - released ELSE 0 END,
                     rep.updated_at = $now
                 WITH per_rule, rep
-                SET rep.tombstone = CASE WHEN rep.lock_cnt > 0 THEN rep.tombstone
-                                         WHEN rep.state <> 'AVAILABLE' THEN 0
-                                         ELSE coalesce(rep.accessed_at, rep.updated_at, rep.created_at, $now) END
+                FOREACH (_ IN CASE WHEN rep.lock_cnt = 0 THEN [1] ELSE [] END |
+                  SET rep.tombstone = %s
+                  REMOVE rep.prelock_tombstone)
                 WITH per_rule UNWIND per_rule AS rule_n
                 RETURN rule_n[0] AS id, sum(rule_n[1]) AS n
-                """, Map.of("rows", fileRseError, "now", now)).list(r -> Map.entry(r.get("id").asString(), r.get("n").asLong()))
+                """.formatted(unlockedTombstone("rep")), Map.of("rows", fileRseError, "now", now, "purge", false, "none", NO_TOMBSTONE)).list(r -> Map.entry(r.get("id").asString(), r.get("n").asLong()))
                 .stream().map(e -> {
                     addCounts(tx, e.getKey(), new Counts(0, -e.getValue(), e.getValue()), now);
                     return e.getKey();

@@ -10,6 +10,7 @@ import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.did.Did;
 import org.stevedore.catalog.did.DidType;
 import org.stevedore.catalog.did.UpdatedDidQueue;
+import org.stevedore.catalog.replica.Tombstones;
 import org.stevedore.catalog.store.Store;
 
 /**
@@ -22,9 +23,14 @@ import org.stevedore.catalog.store.Store;
  * <ul>
  *   <li>a dataset or container is deleted with its content links; the files and collections it contained stay
  *       (they may be in other collections, and their replicas are the reaper's business);</li>
- *   <li>a file with replicas stays for the reaper, which needs it to find and delete those replicas; it loses its
- *       expiry and metadata. A file with no replica left is deleted, with its finished transfers (through
- *       {@link TransferQueue#forgetFiles}).</li>
+ *   <li>a file with replicas stays for the reaper, which needs it to find and delete those replicas: its unlocked
+ *       replicas get OBSOLETE tombstones, it loses its metadata but keeps its expiry, and a later cycle deletes it once
+ *       the reaper took its replicas (files that only wait for the reaper are not picked meanwhile). A file with no
+ *       replica left is deleted, with its finished transfers (through {@link TransferQueue#forgetFiles});</li>
+ *   <li>the files of an expired dataset that are in no other collection lose their replicas the same way (the
+ *       replicas no rule locks any more get OBSOLETE tombstones; a replica another rule still locks gets it when that
+ *       rule's lock ends): an intermediate dataset leaves the disk with its lifetime, while a file another dataset
+ *       holds, or a replica a later step still locks, stays as long as it is needed.</li>
  * </ul>
  * A DID is ready when no rule is left on it, no parent contains it and no queued re-evaluation still names it as a
  * detached child (the re-evaluator needs it, and a collection's content, to find the locks to drop). A DID that is
@@ -56,6 +62,19 @@ public final class UndertakerStore {
         }
     }
 
+    /** A replica {@link #MAKE_OBSOLETE} would change. */
+    private static final String NOT_YET_OBSOLETE = """
+            CASE WHEN coalesce(r.lock_cnt, 0) = 0 THEN r.tombstone IS NULL OR r.tombstone <> $obsolete
+                 ELSE r.prelock_tombstone IS NULL OR r.prelock_tombstone <> $obsolete END""";
+    /**
+     * Makes a replica go: at once when no lock holds it; else when its last lock ends (the tombstone it returns to,
+     * see {@code RuleStore.unlockedTombstone}), so that a step still reading it keeps it meanwhile.
+     */
+    private static final String MAKE_OBSOLETE = """
+            SET r.tombstone = CASE WHEN coalesce(r.lock_cnt, 0) = 0 THEN $obsolete ELSE r.tombstone END,
+                r.prelock_tombstone = CASE WHEN coalesce(r.lock_cnt, 0) = 0 THEN r.prelock_tombstone ELSE $obsolete END,
+                r.updated_at = $now""";
+
     private final Store store;
     private final UpdatedDidQueue updatedDids;
     private final Clock clock;
@@ -81,6 +100,9 @@ public final class UndertakerStore {
         return store.read(tx -> tx.run("""
                 MATCH (d:Did) WHERE d.expired_at <= $now AND %s
                   AND NOT EXISTS { MATCH (r:Rule {did_key: d.key}) WHERE r.locked = true }
+                  AND NOT (coalesce(d.awaiting_reaper, false) AND EXISTS { MATCH (d)-[rep:REPLICA]->() }
+                           AND NOT EXISTS { MATCH (d)-[rep:REPLICA]->()
+                                            WHERE rep.tombstone IS NULL OR rep.tombstone <> 0 })
                 RETURN d.key AS key, d.scope AS scope, d.name AS name, d.did_type AS type
                 ORDER BY d.expired_at, d.key LIMIT $limit
                 """.formatted(partition.cypherFilter("d")), params).list(r -> new Expired(r.get("key").asString(),
@@ -128,6 +150,21 @@ public final class UndertakerStore {
                     AND NOT EXISTS { MATCH (:Did)-[:CONTAINS]->(d) }
                     AND NOT EXISTS { MATCH (u:UpdatedDid) WHERE d.key IN u.children }
                     """;
+            // What an expired DID held on disk is to go (Rucio's OBSOLETE): the replicas of the files of a dataset
+            // about to go that are in no other collection, and those of an expired file. A replica another rule still
+            // locks stays until that rule ends.
+            int tombstoned = tx.run("""
+                    UNWIND $keys AS k
+                    MATCH (d:Did {key: k})
+                    WHERE %s AND d.did_type = 'DATASET'
+                    MATCH (d)-[:CONTAINS]->(f:Did {did_type: 'FILE'})
+                    WHERE NOT EXISTS { MATCH (p:Did)-[:CONTAINS]->(f) WHERE p <> d }
+                    MATCH (f)-[r:REPLICA]->()
+                    WHERE %s
+                    %s
+                    RETURN count(r) AS n
+                    """.formatted(ready, NOT_YET_OBSOLETE, MAKE_OBSOLETE), obsoleteParams(didKeys, now))
+                    .single().get("n").asInt();
             int collections = 0;
             int files = 0;
             List<String> deletedFiles = new ArrayList<>();
@@ -148,17 +185,30 @@ public final class UndertakerStore {
             }
             // A deleted file's transfers go with it, in the same transaction: one call for the batch.
             transfers.forgetFiles(tx, deletedFiles);
+            // A file with replicas keeps its expiry: once the reaper took them, a later cycle deletes it. Only files
+            // whose replicas got their tombstone now count, so files that wait for the reaper do not make work.
             int kept = tx.run("""
                     UNWIND $keys AS k
                     MATCH (d:Did {key: k})
                     WHERE %s AND d.did_type = 'FILE'
-                    REMOVE d.expired_at, d.meta, d.hash_bucket
+                    REMOVE d.meta
+                    SET d.awaiting_reaper = true
+                    WITH d
+                    OPTIONAL MATCH (d)-[r:REPLICA]->()
+                    WHERE %s
+                    %s
+                    WITH d, count(r) AS n WHERE n > 0
                     SET d.updated_at = $now
                     RETURN count(d) AS n
-                    """.formatted(ready), params).single().get("n").asInt();
+                    """.formatted(ready, NOT_YET_OBSOLETE, MAKE_OBSOLETE), obsoleteParams(didKeys, now))
+                    .single().get("n").asInt();
             int deferred = didKeys.size() - collections - files - kept;
-            return new Burial(detached, collections, files, kept, deferred);
+            return new Burial(detached, collections, files, kept + tombstoned, deferred);
         });
+    }
+
+    private static Map<String, Object> obsoleteParams(List<String> didKeys, long now) {
+        return Map.of("keys", didKeys, "now", now, "obsolete", Tombstones.OBSOLETE);
     }
 
     /** Removes the links from every parent to these DIDs, fixes the parents' counters and queues DETACH changes. */

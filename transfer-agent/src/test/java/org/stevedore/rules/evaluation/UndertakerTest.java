@@ -13,6 +13,7 @@ import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.did.DidType;
 import org.stevedore.catalog.did.NewDid;
 import org.stevedore.catalog.did.UpdatedDidQueue;
+import org.stevedore.catalog.replica.NewReplica;
 import org.stevedore.catalog.replica.Replica;
 import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.catalog.testing.StoreTest;
@@ -153,15 +154,43 @@ class UndertakerTest extends StoreTest {
         Rule rule = f.queries.get(datasetRule);
         assertThat(rule.locksOk()).isEqualTo(1);
         assertThat(replica(gone, "SRC").lockCnt()).isZero();
-        assertThat(replica(gone, "SRC").tombstone()).isNotNull();
+        // The dataset rule's lock ending leaves the registered replica as it was before: without a tombstone.
+        assertThat(replica(gone, "SRC").tombstone()).isNull();
 
         assertThat(undertaker.runOnce(Partition.whole()).didWork()).isTrue();
-        // It has a replica, so the file stays for the reaper, without expiry or metadata.
+        // It has a replica, so the file stays for the reaper, without metadata; its replica is OBSOLETE, and it keeps
+        // its expiry so that it goes once the reaper took the replica.
         assertThat(exists(gone)).isTrue();
-        assertThat(f.dids.get("s", gone).expiredAt()).isNull();
+        assertThat(replica(gone, "SRC").tombstone()).isEqualTo(Instant.EPOCH);
+        assertThat(f.dids.get("s", gone).expiredAt()).isNotNull();
         assertThat(f.dids.meta("s", gone)).isEmpty();
         assertThat(replica(files.get(1), "SRC").lockCnt()).isEqualTo(1);
+        assertThat(replica(files.get(1), "SRC").tombstone()).isNull();
         assertThat(undertaker.runOnce(Partition.whole()).didWork()).isFalse();
+
+        // The reaper's part: the replica goes; then the file goes too.
+        store.run("MATCH (:Did {key: $k})-[r:REPLICA]->() DELETE r", Map.of("k", "s:" + gone));
+        assertThat(undertaker.runOnce(Partition.whole()).didWork()).isTrue();
+        assertThat(exists(gone)).isFalse();
+    }
+
+    @Test
+    void aFileWhoseLifetimeEndsWithNoRuleGetsAnObsoleteTombstoneAndGoesOnceItsReplicaIsGone() {
+        // Seen: such a file was kept without a tombstone, for ever, and lost its expiry.
+        f.dataset("logs", 1, 10, "SRC");
+        String log = "logs.f0";
+        f.replicas.add("SRC", List.of(NewReplica.of("s", "lonely.log", 10, "00000001")), "jdoe", true, null);
+        expire("lonely.log");
+
+        assertThat(undertaker.runOnce(Partition.whole()).didWork()).isTrue();
+
+        assertThat(replica("lonely.log", "SRC").tombstone()).isEqualTo(Instant.EPOCH);
+        assertThat(f.dids.get("s", "lonely.log").expiredAt()).isNotNull();
+        assertThat(replica(log, "SRC").tombstone()).as("not expired").isNull();
+        assertThat(undertaker.runOnce(Partition.whole()).didWork()).isFalse();
+        store.run("MATCH (:Did {key: 's:lonely.log'})-[r:REPLICA]->() DELETE r", Map.of());
+        undertaker.runOnce(Partition.whole());
+        assertThat(exists("lonely.log")).isFalse();
     }
 
     @Test

@@ -26,6 +26,21 @@ class PinsTest extends StoreTest {
     void grid() {
         f = new BridgeFixture(store, clock);
         files = f.files("f", 3, "DISK_A");
+        // Scratch copies that were already free for the reaper (an LRU tombstone) before any task pinned them: a pin
+        // that ends gives them back that tombstone. Raw files without one stay without (see the last test).
+        store.run("MATCH ()-[r:REPLICA]->(:Rse {rse: 'DISK_A'}) SET r.tombstone = 1000", Map.of());
+    }
+
+    @Test
+    void aPinThatEndsLeavesARawFileWithoutATombstoneAsItWas() {
+        // Seen: raw files registered without a rule, their only copy, deleted after a task that read them ended.
+        store.run("MATCH ()-[r:REPLICA]->(:Rse {rse: 'DISK_A'}) REMOVE r.tombstone", Map.of());
+        f.registrar.register(task("t1", List.of(files.get(0), files.get(1)), 3600), "jdoe");
+        assertThat(pins(files.get(0))).isEqualTo(1L);
+
+        f.ender.cancel("t1");
+
+        assertThat(List.of(pins(files.get(0)), pins(files.get(1)), pins(files.get(2)))).containsExactly(0L, 0L, 0L);
     }
 
     /** Locks the replica of a file on DISK_A holds, or -1 when it has a tombstone (free for the reaper). */
