@@ -17,7 +17,7 @@ import org.stevedore.catalog.error.AccessDenied;
  *   <li>the namespace (DIDs, attachments, metadata): the owner of the scope;</li>
  *   <li>registering replicas: admins, and on an RSE with {@code user_registration} the owner of the scope whose
  *       directory holds the path ({@link #requireRegistration});</li>
- *   <li>setting tombstones, deleting replicas, RSEs, accounts, identities and limits: admins only;</li>
+ *   <li>deleting DIDs at once, setting tombstones, deleting replicas, RSEs, accounts, identities and limits: admins only;</li>
  *   <li>a scope: for oneself; a rule: for oneself on one's own scope, or with a production FQAN on the VO's
  *       scopes; deleting a rule: its owner; changing a rule: its owner, except the options of
  *       {@link #ADMIN_RULE_OPTIONS}; approving or denying a rule: the accounts its RSEs name in their
@@ -55,6 +55,8 @@ public final class PermissionPolicy {
         table.put(Action.DETACH, scopeOwner);
         table.put(Action.SET_DID_METADATA, scopeOwner);
         table.put(Action.SET_DID_STATUS, scopeOwner);
+        // Deleting a DID at once (its rules, its replicas' bytes) is an admin's; users give it a lifetime instead.
+        table.put(Action.DELETE_DID, adminOnly);
         // As in Rucio, registering replicas is for admins; where users may, is decided per path (requireRegistration).
         table.put(Action.ADD_REPLICAS, adminOnly);
         table.put(Action.DELETE_REPLICAS, adminOnly);

@@ -52,7 +52,7 @@ class PermissionPolicyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Action.class, names = {"ADD_REPLICAS", "DELETE_REPLICAS", "SET_TOMBSTONE", "ADD_RSE", "UPDATE_RSE", "DELETE_RSE",
+    @EnumSource(value = Action.class, names = {"DELETE_DID", "ADD_REPLICAS", "DELETE_REPLICAS", "SET_TOMBSTONE", "ADD_RSE", "UPDATE_RSE", "DELETE_RSE",
             "SET_RSE_ATTRIBUTE", "SET_RSE_LIMIT", "ADD_ACCOUNT", "UPDATE_ACCOUNT", "DELETE_ACCOUNT",
             "SET_ACCOUNT_ATTRIBUTE", "ADD_IDENTITY", "DELETE_IDENTITY", "SET_ACCOUNT_LIMIT"})
     void adminActionsAreRefusedToEveryoneElseEvenOnTheirOwnThings(Action action) {
@@ -174,7 +174,7 @@ class PermissionPolicyTest {
     @Test
     void everyActionIsCoveredByOneOfTheTestsAbove() {
         EnumSet<Action> covered = EnumSet.of(Action.ADD_DID, Action.ATTACH, Action.DETACH, Action.SET_DID_METADATA,
-                Action.SET_DID_STATUS, Action.ADD_REPLICAS, Action.DELETE_REPLICAS, Action.SET_TOMBSTONE, Action.ADD_RSE,
+                Action.SET_DID_STATUS, Action.DELETE_DID, Action.ADD_REPLICAS, Action.DELETE_REPLICAS, Action.SET_TOMBSTONE, Action.ADD_RSE,
                 Action.UPDATE_RSE, Action.DELETE_RSE, Action.SET_RSE_ATTRIBUTE, Action.SET_RSE_LIMIT, Action.ADD_ACCOUNT,
                 Action.UPDATE_ACCOUNT, Action.DELETE_ACCOUNT, Action.SET_ACCOUNT_ATTRIBUTE, Action.ADD_IDENTITY,
                 Action.DELETE_IDENTITY, Action.SET_ACCOUNT_LIMIT, Action.ADD_SCOPE, Action.ADD_RULE,

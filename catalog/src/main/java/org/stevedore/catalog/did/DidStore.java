@@ -34,6 +34,9 @@ import org.stevedore.catalog.time.Lifetimes;
  */
 public final class DidStore {
 
+    /** The metadata key that sets a DID's lifetime, as in Rucio. */
+    public static final String LIFETIME = "lifetime";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_NAMES_IN_MESSAGE = 5;
 
@@ -286,16 +289,28 @@ public final class DidStore {
         return store.read(tx -> readMeta(tx, ref));
     }
 
-    /** Merges metadata into a DID's; a {@code null} value removes the key. */
+    /**
+     * Merges metadata into a DID's; a {@code null} value removes the key. The key {@value #LIFETIME} is Rucio's: not
+     * stored as metadata but setting the DID's expiry to now plus that many seconds ({@code rucio erase} sends 86400;
+     * {@code null} removes the expiry), bounded as every lifetime is ({@link Lifetimes}); the undertaker removes the
+     * DID when it ends. All checked before anything is written.
+     */
     public void setMeta(String scope, String name, Map<String, Object> values) {
         DidRef ref = DidRef.of(scope, name);
         if (values == null || values.isEmpty()) {
             throw new InvalidObject("No metadata given for '" + ref + "'");
         }
         values.keySet().forEach(k -> Names.key("metadata key", k));
+        boolean lifetime = values.containsKey(LIFETIME);
+        long now = clock.millis();
+        Long expiredAt = !lifetime || values.get(LIFETIME) == null ? null
+                : now + Lifetimes.seconds(LIFETIME, values.get(LIFETIME)) * 1000;
         store.write(tx -> {
             Map<String, Object> meta = readMeta(tx, ref);
             values.forEach((k, v) -> {
+                if (k.equals(LIFETIME)) {
+                    return;
+                }
                 if (v == null) {
                     meta.remove(k);
                 } else {
@@ -303,6 +318,13 @@ public final class DidStore {
                 }
             });
             writeMeta(tx, ref, meta);
+            if (lifetime) {
+                Map<String, Object> params = new HashMap<>();
+                params.put("key", ref.key());
+                params.put("at", expiredAt);
+                tx.run("MATCH (d:Did {key: $key}) SET d.expired_at = $at, d.awaiting_reaper = null",
+                        params).consume();
+            }
             return null;
         });
     }

@@ -25,6 +25,7 @@ import org.stevedore.catalog.store.Store;
 public final class ReplicaStore {
 
     private final Store store;
+    private final Clock clock;
     private final ReplicaAvailability availability;
     private final ReplicaRegistration registration;
     private final ReplicaListing listing;
@@ -42,6 +43,7 @@ public final class ReplicaStore {
     public ReplicaStore(Store store, Clock clock, DidStore dids, AttachmentStore attachments,
                         ReplicaAvailability availability) {
         this.store = store;
+        this.clock = clock;
         this.availability = availability;
         this.registration = new ReplicaRegistration(store, clock, dids, attachments);
         this.listing = new ReplicaListing(store);
@@ -113,7 +115,11 @@ public final class ReplicaStore {
         return store.read(tx -> registration.placements(tx, rse, files));
     }
 
-    /** Removes replicas from the catalog (not from storage), all or none; replicas still locked by rules are refused. */
+    /**
+     * Deletes replicas, all or none, through the reaper: each gets an OBSOLETE tombstone and leaves the listings at once
+     * (BEING_DELETED), and the reaper removes its file and then its row, so no file is left on storage without a
+     * catalog entry. Replicas still locked by rules are refused, and one already being deleted is not found.
+     */
     public void delete(String rse, List<DidRef> files) {
         if (files == null || files.isEmpty()) {
             throw new InvalidObject("No replicas given");
@@ -124,7 +130,8 @@ public final class ReplicaStore {
             List<Record> rows = tx.run("""
                     UNWIND $keys AS k
                     OPTIONAL MATCH (:Did {key: k})-[rel:REPLICA]->(:Rse {id: $rse})
-                    RETURN k, rel IS NOT NULL AS present, coalesce(rel.lock_cnt, 0) AS locks
+                    RETURN k, rel IS NOT NULL AND rel.state <> 'BEING_DELETED' AS present,
+                           coalesce(rel.lock_cnt, 0) AS locks
                     """, Map.of("keys", keys, "rse", target.id())).list();
             for (Record r : rows) {
                 if (!r.get("present").asBoolean()) {
@@ -138,8 +145,9 @@ public final class ReplicaStore {
             tx.run("""
                     UNWIND $keys AS k
                     MATCH (:Did {key: k})-[rel:REPLICA]->(:Rse {id: $rse})
-                    DELETE rel
-                    """, Map.of("keys", keys, "rse", target.id())).consume();
+                    SET rel.state = 'BEING_DELETED', rel.tombstone = $obsolete, rel.updated_at = $now
+                    """, Map.of("keys", keys, "rse", target.id(), "obsolete", Tombstones.OBSOLETE, "now", clock.millis()))
+                    .consume();
             return null;
         });
     }

@@ -55,9 +55,11 @@ public class DidController {
     private final ObjectMapper mapper;
     private final DidGateway gateway;
     private final RequestLimits limits;
+    private final DidEraser eraser;
 
     public DidController(DidStore dids, AttachmentStore attachments, ReplicaGateway replicas, ObjectMapper mapper,
-                         DidGateway gateway, RequestLimits limits) {
+                         DidGateway gateway, RequestLimits limits, DidEraser eraser) {
+        this.eraser = eraser;
         this.limits = limits;
         this.gateway = gateway;
         this.dids = dids;
@@ -247,6 +249,12 @@ public class DidController {
             default:
                 throw new InvalidObject("Unknown metadata plugin '" + plugin + "' (expected DID_COLUMN, JSON or ALL)");
         }
+    }
+
+    /** An admin's deletion of a DID at once; users give a DID a lifetime ({@code meta/lifetime}) instead. */
+    @DeleteMapping("/{scope}/{name}")
+    public void delete(@PathVariable String scope, @PathVariable String name, Caller caller) {
+        eraser.erase(caller, scope, name);
     }
 
     @PostMapping("/{scope}/{name}/meta")
