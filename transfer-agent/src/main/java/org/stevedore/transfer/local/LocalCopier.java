@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
@@ -40,7 +42,10 @@ import org.stevedore.transfer.storage.StorageException;
 public final class LocalCopier implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalCopier.class);
-    private static final String TEMPORARY_SUFFIX = ".stevedore-part";
+    /** The ending of a copy's temporary name; the reaper removes orphaned ones ({@code PartFileSweeper}). */
+    public static final String TEMPORARY_SUFFIX = ".stevedore-part";
+    /** Temporary files that copies of this process are writing or placing: never an orphan to sweep. */
+    private static final Set<Path> WRITING = ConcurrentHashMap.newKeySet();
     /**
      * Files made durable at once by default. fsync threads mostly wait; on ext4 (virtio disk, 2 cores) 8 to 16
      * concurrent fsyncs of written files took about a third of the time of the same fsyncs one after the other.
@@ -151,6 +156,7 @@ public final class LocalCopier implements AutoCloseable {
             }
             Files.createDirectories(destination.getParent());
             temporary = destination.resolveSibling("." + destination.getFileName() + "." + UUID.randomUUID() + TEMPORARY_SUFFIX);
+            WRITING.add(temporary.toAbsolutePath().normalize());
             CopyWriter.Result written = writer.write(source, temporary);
             out = written.channel();
             long bytes = written.bytes();
@@ -166,9 +172,10 @@ public final class LocalCopier implements AutoCloseable {
             CompletableFuture<CopyResult> placed =
                     placer.place(new Placer.Written(request, out, temporary, destination, bytes, adler32));
             // The placer owns the temporary file from here on.
+            Path placing = temporary.toAbsolutePath().normalize();
             out = null;
             temporary = null;
-            return placed;
+            return placed.whenComplete((result, error) -> WRITING.remove(placing));
         } catch (IOException | RuntimeException e) {
             return finished(Placer.failed(request, "copy failed: " + e));
         } finally {
@@ -177,8 +184,14 @@ public final class LocalCopier implements AutoCloseable {
             }
             if (temporary != null) {
                 Placer.deleteQuietly(temporary);
+                WRITING.remove(temporary.toAbsolutePath().normalize());
             }
         }
+    }
+
+    /** Whether a copy of this process is writing or placing this temporary file. */
+    public static boolean writing(Path temporary) {
+        return WRITING.contains(temporary.toAbsolutePath().normalize());
     }
 
     private CompletableFuture<CopyResult> finished(CopyResult result) {

@@ -1,7 +1,12 @@
 package org.stevedore.transfer.reaper;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stevedore.catalog.daemon.Partition;
@@ -25,30 +30,56 @@ import org.stevedore.transfer.store.ReaperStore.Victim;
  * RSE is measured on its file system ({@link SpaceProbe}) every cycle, and every deletion moves the recorded usage.
  * A replica's row goes only once the storage confirmed the deletion (or said the file was not there); a failed
  * deletion stays BEING_DELETED and is tried first next time. A replica whose path another replica claims loses its
- * row without its file being deleted ({@link ReaperStore#claimObsolete}).
+ * row without its file being deleted ({@link ReaperStore#claimObsolete}). Orphaned partial copies of local
+ * transfers ({@code .stevedore-part}) under posix prefixes are removed at start and every hour ({@link PartFileSweeper}).
  */
 public final class Reaper implements Worker {
 
     private static final Logger log = LoggerFactory.getLogger(Reaper.class);
+    /** A partial copy this old is no copy's any more: a local copy writes or places its file within seconds. */
+    public static final Duration PART_FILE_MIN_AGE = Duration.ofMinutes(30);
+    public static final Duration SWEEP_EVERY = Duration.ofHours(1);
 
     private final ReaperStore reaper;
     private final RseProtocolStore protocols;
     private final StorageProtocols storage;
     private final int batch;
     private final SpaceProbe probe;
+    private final PartFileSweeper sweeper;
+    private final Duration sweepEvery;
+    private final Clock clock;
+    /** RSE name -> when its prefix was last swept for orphaned partial copies; empty at start, so start sweeps. */
+    private final Map<String, Instant> swept = new HashMap<>();
 
-    /** A reaper that measures posix RSEs itself. */
+    /**
+     * A reaper that measures posix RSEs itself and removes orphaned {@code .stevedore-part} files under their prefix
+     * (older than {@link #PART_FILE_MIN_AGE}) at start and every {@link #SWEEP_EVERY}.
+     */
     public Reaper(ReaperStore reaper, RseProtocolStore protocols, StorageProtocols storage, int batch) {
-        this(reaper, protocols, storage, batch, SpaceProbe.POSIX);
+        this(reaper, protocols, storage, batch, SpaceProbe.POSIX,
+                new PartFileSweeper(Clock.systemUTC(), PART_FILE_MIN_AGE), SWEEP_EVERY, Clock.systemUTC());
     }
 
+    /** A reaper with the given space probe, that sweeps no partial copies. */
     public Reaper(ReaperStore reaper, RseProtocolStore protocols, StorageProtocols storage, int batch,
                   SpaceProbe probe) {
+        this(reaper, protocols, storage, batch, probe, null, SWEEP_EVERY, Clock.systemUTC());
+    }
+
+    /**
+     * @param sweeper    removes orphaned partial copies under posix prefixes (null: none)
+     * @param sweepEvery how often each RSE is swept after the first cycle
+     */
+    public Reaper(ReaperStore reaper, RseProtocolStore protocols, StorageProtocols storage, int batch,
+                  SpaceProbe probe, PartFileSweeper sweeper, Duration sweepEvery, Clock clock) {
         this.reaper = reaper;
         this.protocols = protocols;
         this.storage = storage;
         this.batch = batch;
         this.probe = probe;
+        this.sweeper = sweeper;
+        this.sweepEvery = sweepEvery;
+        this.clock = clock;
     }
 
     @Override
@@ -68,6 +99,7 @@ public final class Reaper implements Worker {
             if (protocol == null) {
                 continue;
             }
+            sweep(listed.rse(), protocol);
             measure(listed, protocol);
             int obsolete = delete(listed, protocol, reaper.claimObsolete(listed.rseId(), batch));
             if (obsolete > 0) {
@@ -81,6 +113,18 @@ public final class Reaper implements Worker {
             }
         }
         return WorkResult.of(deleted);
+    }
+
+    private void sweep(String rse, RseProtocol protocol) {
+        if (sweeper == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        Instant last = swept.get(rse);
+        if (last == null || !now.isBefore(last.plus(sweepEvery))) {
+            swept.put(rse, now);
+            sweeper.sweep(rse, protocol);
+        }
     }
 
     private void measure(Space space, RseProtocol protocol) {
