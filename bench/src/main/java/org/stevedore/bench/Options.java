@@ -39,6 +39,7 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
     static final String TRANSFER_PIPELINE = "transfer-pipeline";
     static final String LOCAL_COPY = "local-copy";
     static final String BRIDGE_RELEASE = "bridge-release";
+    static final String REAPER = "reaper";
     static final List<String> SCENARIOS = List.of(
             CATALOG_INGEST,
             LIST_REPLICAS,
@@ -50,7 +51,8 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
             WEBHOOK_DELIVERY,
             TRANSFER_PIPELINE,
             LOCAL_COPY,
-            BRIDGE_RELEASE);
+            BRIDGE_RELEASE,
+            REAPER);
 
     static final String USAGE = """
             usage: java -jar stevedore-bench.jar SCENARIO [options]
@@ -81,6 +83,8 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                 bridge-release   a workload bridge task of N one-file jobs whose transfers finish at --rate files/s
                                  through the request store; latency from a replica committed AVAILABLE to its job
                                  committed RELEASED (webhook delivery written in the same transaction); p50/p99 ms
+                reaper           N real files of 1 KiB on a posix RSE with OBSOLETE tombstones; time until the
+                                 reaper (--batch replicas per claim) deleted them all; deletions/s, bytes freed
               options:
                 --files N          files (default 100000; 10000 for list-replicas, webhook-delivery and
                                    bridge-release; 20000 for tape-recall; 500 for local-copy)

@@ -39,6 +39,11 @@ final class TempStore implements AutoCloseable {
         }
     }
 
+    /** The temporary directory, removed on close: where a scenario may put files of its own. */
+    Path home() {
+        return home;
+    }
+
     Store store() {
         return store;
     }

@@ -96,6 +96,21 @@ class BenchTest {
     }
 
     @Test
+    void reaperDeletesEveryObsoleteReplicaFromAPosixRseAndCountsTheBytesFreed(@TempDir Path dir) throws Exception {
+        JsonNode f = singleJsonLine(run("reaper", "--files", "300", "--dataset-size", "100", "--batch", "120",
+                "--data-dir", dir.toString(), "--page-cache-mb", "32"));
+        assertThat(f.get("scenario").asText()).isEqualTo("reaper");
+        assertThat(f.get("verified").asBoolean()).isTrue();
+        // 120 per claim: 300 files take three cycles.
+        assertThat(f.get("cycles").asInt()).isEqualTo(3);
+        assertThat(f.get("bytes_freed").asLong()).isEqualTo(300L * 1_024);
+        assertThat(f.get("deletions_per_s").asDouble()).isPositive();
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
     void listReplicasPrintsOrderedPercentiles(@TempDir Path dir) throws Exception {
         JsonNode f = singleJsonLine(run("list-replicas", "--files", "300", "--dataset-size", "100", "--repeat", "5",
                 "--warmup", "1", "--data-dir", dir.toString(), "--page-cache-mb", "32"));

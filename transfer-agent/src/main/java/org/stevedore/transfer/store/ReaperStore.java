@@ -136,8 +136,9 @@ public final class ReaperStore {
                 WITH f, r, rse ORDER BY %s
                 LIMIT $limit
                 WITH collect({f: f, r: r}) AS rows, rse
-                WITH rse, rows, reduce(acc = [0], x IN rows | acc + (acc[size(acc) - 1] + coalesce(x.r.bytes, 0)))
-                     AS before
+                WITH rse, rows, CASE WHEN $bytes < 0 THEN []
+                                     ELSE reduce(acc = [0], x IN rows | acc + (acc[size(acc) - 1] + coalesce(x.r.bytes, 0)))
+                                END AS before
                 WITH rse, [i IN range(0, size(rows) - 1) WHERE $bytes < 0 OR before[i] < $bytes | rows[i]] AS needed
                 UNWIND needed AS row
                 WITH rse, row.f AS f, row.r AS r
