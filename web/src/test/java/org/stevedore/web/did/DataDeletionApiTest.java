@@ -162,6 +162,22 @@ class DataDeletionApiTest extends ApiTest {
     }
 
     @Test
+    void aDidWithALockedRuleIsNotDeletedAndNothingIsWritten() throws Exception {
+        assertThat(jdoe.post("/dids/user.jdoe/held", Map.of("type", "DATASET")).statusCode()).isEqualTo(201);
+        onDisk("h1", "held");
+        HttpResponse<String> rule = api.post("/rules/", Map.of("dids", dids("user.jdoe", "held"), "copies", 1,
+                "rse_expression", DISK, "locked", true));
+        assertThat(rule.statusCode()).as(rule.body()).isEqualTo(201);
+        long size = graphSize();
+
+        assertError(api.delete("/dids/user.jdoe/held", null), 409, "UnsupportedOperation", "locked");
+
+        assertThat(graphSize()).isEqualTo(size);
+        assertThat(dids.get("user.jdoe", "held").expiredAt()).isNull();
+        assertThat(tombstone("h1")).isEqualTo("none");
+    }
+
+    @Test
     void anAdminsReplicaDeletionRemovesTheBytesThroughTheReaperNotOnlyTheRow() throws Exception {
         Path f = onDisk("f3", null);
         assertThat(api.delete("/replicas", Map.of("rse", DISK, "files", dids("user.jdoe", "f3"))).statusCode())
