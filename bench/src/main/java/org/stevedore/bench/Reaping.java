@@ -5,15 +5,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.stevedore.catalog.daemon.Partition;
-import org.stevedore.catalog.replica.NewReplica;
-import org.stevedore.catalog.replica.ReplicaState;
+import org.stevedore.catalog.replica.Tombstones;
 import org.stevedore.catalog.rse.Lfn2Pfn;
 import org.stevedore.catalog.rse.RseProtocolStore;
 import org.stevedore.catalog.store.Store;
@@ -25,13 +24,14 @@ import org.stevedore.transfer.store.ReaperStore;
 
 /**
  * {@code reaper}: N real files of {@value #FILE_BYTES} bytes on a posix RSE (a directory under the temporary store),
- * registered in datasets of {@code --dataset-size} with OBSOLETE tombstones; timed from the first reaper cycle (batch
+ * registered (raw batches, untimed) with OBSOLETE tombstones; timed from the first reaper cycle (batch
  * {@code --batch}, the posix RSE measured each cycle) until none is left. Verified: no replica row and no file left on
  * disk, and the bytes freed are the bytes registered.
  */
 final class Reaping {
 
     static final int FILE_BYTES = 1_024;
+    private static final int SETUP_BATCH = 5_000;
 
     private final Options options;
     private final Clock clock;
@@ -58,14 +58,24 @@ final class Reaping {
 
             long setup = System.nanoTime();
             byte[] content = new byte[FILE_BYTES];
-            for (int d = 0; d < w.datasets(); d++) {
-                List<NewReplica> replicas = new ArrayList<>(w.end(d) - w.first(d));
-                for (int i = w.first(d); i < w.end(d); i++) {
-                    write(prefix.resolve(Lfn2Pfn.hash(w.scope(), w.fileName(i))), content);
-                    replicas.add(new NewReplica(w.scope(), w.fileName(i), (long) FILE_BYTES, w.adler32(i), null, null,
-                            ReplicaState.AVAILABLE, Instant.EPOCH, null, null));
+            String rseId = store.read(tx -> tx.run("MATCH (r:Rse {rse: $rse}) RETURN r.id", Map.of("rse", w.rse()))
+                    .single().get(0).asString());
+            long now = clock.millis();
+            // The catalog rows as registration writes them, in raw batches: the reaper is what is timed, not setup.
+            for (int from = 0; from < w.files(); from += SETUP_BATCH) {
+                List<Map<String, Object>> rows = new ArrayList<>(SETUP_BATCH);
+                for (int i = from; i < Math.min(w.files(), from + SETUP_BATCH); i++) {
+                    String path = Lfn2Pfn.path(Lfn2Pfn.HASH, w.scope(), w.fileName(i));
+                    write(prefix.resolve(path), content);
+                    rows.add(row(w, i, rseId, path, now));
                 }
-                catalog.replicas().add(w.rse(), replicas, w.account(), false, null);
+                store.write(tx -> tx.run("""
+                        UNWIND $rows AS row
+                        CREATE (f:Did) SET f = row.did
+                        WITH f, row
+                        MATCH (rse:Rse {id: row.rel.rse_id})
+                        CREATE (f)-[r:REPLICA]->(rse) SET r = row.rel
+                        """, Map.of("rows", rows)).consume());
             }
             f.put("setup_s", seconds(System.nanoTime() - setup));
 
@@ -104,6 +114,29 @@ final class Reaping {
             f.put("verified", true);
             return f;
         }
+    }
+
+    private static Map<String, Object> row(Workload w, int i, String rseId, String path, long now) {
+        Map<String, Object> did = new HashMap<>();
+        did.put("key", w.scope() + ":" + w.fileName(i));
+        did.put("scope", w.scope());
+        did.put("name", w.fileName(i));
+        did.put("did_type", "FILE");
+        did.put("account", w.account());
+        did.put("bytes", (long) FILE_BYTES);
+        did.put("adler32", w.adler32(i));
+        did.put("created_at", now);
+        did.put("updated_at", now);
+        Map<String, Object> rel = new HashMap<>();
+        rel.put("state", "AVAILABLE");
+        rel.put("bytes", (long) FILE_BYTES);
+        rel.put("rse_id", rseId);
+        rel.put("path", path);
+        rel.put("lock_cnt", 0L);
+        rel.put("tombstone", Tombstones.OBSOLETE);
+        rel.put("created_at", now);
+        rel.put("updated_at", now);
+        return Map.of("did", did, "rel", rel);
     }
 
     private static void write(Path file, byte[] content) {
