@@ -135,7 +135,8 @@ public final class Schema {
                     "CREATE INDEX bad_replica_replica IF NOT EXISTS FOR (b:BadReplica) ON (b.key, b.rse_id)",
                     "CREATE INDEX bad_replica_state IF NOT EXISTS FOR (b:BadReplica) ON (b.state, b.created_at)",
                     "CREATE INDEX consistency_run_rse IF NOT EXISTS FOR (c:ConsistencyRun) ON (c.rse_id, c.started_at)",
-                    "CREATE INDEX dark_file_rse IF NOT EXISTS FOR (d:DarkFile) ON (d.rse_id, d.path)")));
+                    "CREATE INDEX dark_file_rse IF NOT EXISTS FOR (d:DarkFile) ON (d.rse_id, d.path)",
+                    "CREATE INDEX consistency_finding_run IF NOT EXISTS FOR (f:ConsistencyFinding) ON (f.run_id, f.kind)")));
 
     public static int latestVersion() {
         return MIGRATIONS.get(MIGRATIONS.size() - 1).version();
