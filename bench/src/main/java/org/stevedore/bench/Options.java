@@ -39,6 +39,7 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
     static final String TRANSFER_PIPELINE = "transfer-pipeline";
     static final String LOCAL_COPY = "local-copy";
     static final String BRIDGE_RELEASE = "bridge-release";
+    static final String CONSISTENCY = "consistency";
     static final List<String> SCENARIOS = List.of(
             CATALOG_INGEST,
             LIST_REPLICAS,
@@ -50,7 +51,8 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
             WEBHOOK_DELIVERY,
             TRANSFER_PIPELINE,
             LOCAL_COPY,
-            BRIDGE_RELEASE);
+            BRIDGE_RELEASE,
+            CONSISTENCY);
 
     static final String USAGE = """
             usage: java -jar stevedore-bench.jar SCENARIO [options]
@@ -81,6 +83,9 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                 bridge-release   a workload bridge task of N one-file jobs whose transfers finish at --rate files/s
                                  through the request store; latency from a replica committed AVAILABLE to its job
                                  committed RELEASED (webhook delivery written in the same transaction); p50/p99 ms
+                consistency      an RSE of N replicas checked against a storage dump of N lines (shuffled, 0.1%
+                                 missing, 0.1% dark): sort on disk, merge with the catalog in path order,
+                                 missing declared bad; files compared/s
               options:
                 --files N          files (default 100000; 10000 for list-replicas, webhook-delivery and
                                    bridge-release; 20000 for tape-recall; 500 for local-copy)
