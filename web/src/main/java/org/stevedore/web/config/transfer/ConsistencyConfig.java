@@ -19,6 +19,7 @@ import org.stevedore.transfer.consistency.ConsistencyChecker;
 import org.stevedore.transfer.consistency.ConsistencyStore;
 import org.stevedore.transfer.consistency.ListingSources;
 import org.stevedore.transfer.storage.StorageProtocols;
+import org.stevedore.transfer.storage.WebDavSettings;
 import org.stevedore.web.config.DaemonConfig.DaemonLifecycle;
 
 /** The consistency check of RSEs: {@code stevedore.consistency.*}. */
@@ -37,10 +38,12 @@ public class ConsistencyConfig {
                 new ConsistencyCheck.Settings(p.darkGrace(), p.deleteDark(), p.findingsKept(), 5_000));
     }
 
-    @Bean
+    /** Its WebDAV walks use the reaper's storage settings (the defaults, as {@code storageProtocols}). */
+    @Bean(destroyMethod = "close")
     ListingSources listingSources(RseProtocolStore protocols, Clock clock, ConsistencyProperties p) {
         Path dumps = p.dumpDirectory() == null || p.dumpDirectory().isBlank() ? null : Path.of(p.dumpDirectory());
-        return new ListingSources(protocols, dumps, Path.of(System.getProperty("java.io.tmpdir")), clock);
+        return new ListingSources(protocols, dumps, Path.of(System.getProperty("java.io.tmpdir")), clock,
+                WebDavSettings.defaults());
     }
 
     @Bean
