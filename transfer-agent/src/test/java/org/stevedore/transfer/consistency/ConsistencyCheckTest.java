@@ -128,6 +128,22 @@ class ConsistencyCheckTest extends StoreTest {
     }
 
     @Test
+    void theAuditorChecksEachRseOncePerPeriodFromItsPosixProtocol() throws Exception {
+        try (ListingSources sources = new ListingSources(new RseProtocolStore(store), null, tmp, clock,
+                org.stevedore.transfer.storage.WebDavSettings.defaults())) {
+            ConsistencyChecker auditor = new ConsistencyChecker(new RseStore(store, clock), new ConsistencyStore(store),
+                    check, sources, clock, Duration.ofHours(24));
+            assertThat(auditor.runOnce(org.stevedore.catalog.daemon.Partition.whole()).items()).isEqualTo(1);
+            assertThat(auditor.runOnce(org.stevedore.catalog.daemon.Partition.whole()).didWork()).isFalse();
+            clock.advance(Duration.ofHours(25));
+            assertThat(auditor.runOnce(org.stevedore.catalog.daemon.Partition.whole()).items()).isEqualTo(1);
+            ConsistencyStore cs = new ConsistencyStore(store);
+            assertThat(cs.runs(cs.rseId("POSIX"), 10)).extracting(ConsistencyStore.Run::source)
+                    .containsExactly("posix", "posix");
+        }
+    }
+
+    @Test
     void theWalkListsInTheCatalogsPathOrder() throws IOException {
         write("a/b");
         write("a.b");
