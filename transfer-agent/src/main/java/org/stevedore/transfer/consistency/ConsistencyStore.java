@@ -27,6 +27,17 @@ public final class ConsistencyStore {
                       long darkDeleted, long refused, String error) {
     }
 
+    /**
+     * A page of an RSE's replicas in path order: a seek of the {@code replica_path} index read in its order. Ordered by
+     * both of the index's properties, as the planner needs to see to take the index's order instead of sorting every
+     * later path of the RSE for each page.
+     */
+    static final String PAGE = """
+            MATCH (f:Did)-[r:REPLICA]->() WHERE r.rse_id = $rse AND r.path > $after
+            RETURN r.path AS path, f.key AS key, r.state AS state, coalesce(r.created_at, 0) AS created
+            ORDER BY r.rse_id, r.path LIMIT $limit
+            """;
+
     private final Store store;
 
     public ConsistencyStore(Store store) {
@@ -46,11 +57,7 @@ public final class ConsistencyStore {
 
     /** Up to {@code limit} replicas of the RSE with a path after {@code after}, in path order. */
     public List<CatalogEntry> page(String rseId, String after, int limit) {
-        return store.read(tx -> tx.run("""
-                MATCH (f:Did)-[r:REPLICA]->() WHERE r.rse_id = $rse AND r.path > $after
-                RETURN r.path AS path, f.key AS key, r.state AS state, coalesce(r.created_at, 0) AS created
-                ORDER BY r.path LIMIT $limit
-                """, Map.of("rse", rseId, "after", after, "limit", limit)).list(r -> new CatalogEntry(
+        return store.read(tx -> tx.run(PAGE, Map.of("rse", rseId, "after", after, "limit", limit)).list(r -> new CatalogEntry(
                 r.get("path").asString(), r.get("key").asString(), r.get("state").asString("AVAILABLE"),
                 r.get("created").asLong())));
     }

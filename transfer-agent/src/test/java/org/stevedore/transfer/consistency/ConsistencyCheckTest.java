@@ -144,6 +144,13 @@ class ConsistencyCheckTest extends StoreTest {
     }
 
     @Test
+    void theCatalogIsReadInPathOrderFromTheIndexWithoutSorting() {
+        String plan = store.read(tx -> tx.run("EXPLAIN " + ConsistencyStore.PAGE,
+                Map.of("rse", "x", "after", "", "limit", 10)).consume().plan().toString());
+        assertThat(plan).contains("REPLICA(rse_id, path)").doesNotContain("Top@").doesNotContain("Sort@");
+    }
+
+    @Test
     void theWalkListsInTheCatalogsPathOrder() throws IOException {
         write("a/b");
         write("a.b");
