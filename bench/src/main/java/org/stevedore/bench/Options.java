@@ -40,6 +40,7 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
     static final String LOCAL_COPY = "local-copy";
     static final String BRIDGE_RELEASE = "bridge-release";
     static final String REAPER = "reaper";
+    static final String CONSISTENCY = "consistency";
     static final List<String> SCENARIOS = List.of(
             CATALOG_INGEST,
             LIST_REPLICAS,
@@ -52,7 +53,8 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
             TRANSFER_PIPELINE,
             LOCAL_COPY,
             BRIDGE_RELEASE,
-            REAPER);
+            REAPER,
+            CONSISTENCY);
 
     static final String USAGE = """
             usage: java -jar stevedore-bench.jar SCENARIO [options]
@@ -85,6 +87,9 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                                  committed RELEASED (webhook delivery written in the same transaction); p50/p99 ms
                 reaper           N real files of 1 KiB on a posix RSE with OBSOLETE tombstones; time until the
                                  reaper (--batch replicas per claim) deleted them all; deletions/s, bytes freed
+                consistency      an RSE of N replicas checked against a storage dump of N lines (shuffled, 0.1%
+                                 missing, 0.1% dark): sort on disk, merge with the catalog in path order,
+                                 missing declared bad; files compared/s
               options:
                 --files N          files (default 100000; 10000 for list-replicas, webhook-delivery and
                                    bridge-release; 20000 for tape-recall; 500 for local-copy)

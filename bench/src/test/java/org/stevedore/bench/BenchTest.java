@@ -111,6 +111,20 @@ class BenchTest {
     }
 
     @Test
+    void consistencyComparesADumpWithTheCatalogAndVerifiesWhatItFound(@TempDir Path dir) throws Exception {
+        JsonNode f = singleJsonLine(run("consistency", "--files", "3000", "--batch", "1000",
+                "--data-dir", dir.toString(), "--page-cache-mb", "32"));
+        assertThat(f.get("scenario").asText()).isEqualTo("consistency");
+        assertThat(f.get("missing").asInt()).isEqualTo(3);
+        assertThat(f.get("dark").asInt()).isEqualTo(3);
+        assertThat(f.get("verified").asBoolean()).isTrue();
+        assertThat(f.get("files_compared_per_s").asDouble()).isPositive();
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
     void listReplicasPrintsOrderedPercentiles(@TempDir Path dir) throws Exception {
         JsonNode f = singleJsonLine(run("list-replicas", "--files", "300", "--dataset-size", "100", "--repeat", "5",
                 "--warmup", "1", "--data-dir", dir.toString(), "--page-cache-mb", "32"));

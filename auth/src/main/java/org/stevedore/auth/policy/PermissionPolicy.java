@@ -61,6 +61,11 @@ public final class PermissionPolicy {
         table.put(Action.ADD_REPLICAS, adminOnly);
         table.put(Action.DELETE_REPLICAS, adminOnly);
         table.put(Action.SET_TOMBSTONE, adminOnly);
+        // Rucio's generic policy: declaring replicas bad (or unavailable, by PFN) is for admins; suspicious, for anyone
+        // authenticated (a reader's report; it takes several to make a replica bad).
+        table.put(Action.DECLARE_BAD_FILE_REPLICAS, adminOnly);
+        table.put(Action.ADD_BAD_PFNS, adminOnly);
+        table.put(Action.DECLARE_SUSPICIOUS_FILE_REPLICAS, (s, t) -> true);
 
         table.put(Action.ADD_RULE, forOneself.and(scopeOwner.or(this::production)));
         table.put(Action.UPDATE_RULE, (s, t) -> ownsRule(s, t)

@@ -54,7 +54,8 @@ class PermissionPolicyTest {
     @ParameterizedTest
     @EnumSource(value = Action.class, names = {"DELETE_DID", "ADD_REPLICAS", "DELETE_REPLICAS", "SET_TOMBSTONE", "ADD_RSE", "UPDATE_RSE", "DELETE_RSE",
             "SET_RSE_ATTRIBUTE", "SET_RSE_LIMIT", "ADD_ACCOUNT", "UPDATE_ACCOUNT", "DELETE_ACCOUNT",
-            "SET_ACCOUNT_ATTRIBUTE", "ADD_IDENTITY", "DELETE_IDENTITY", "SET_ACCOUNT_LIMIT"})
+            "SET_ACCOUNT_ATTRIBUTE", "ADD_IDENTITY", "DELETE_IDENTITY", "SET_ACCOUNT_LIMIT",
+            "DECLARE_BAD_FILE_REPLICAS", "ADD_BAD_PFNS"})
     void adminActionsAreRefusedToEveryoneElseEvenOnTheirOwnThings(Action action) {
         assertThat(permits(ALICE, action, new Target("bmn_run8", "alice", "alice", "LOCAL_DISK_A"))).isFalse();
         assertThat(permits(PRODUCER, action, new Target("bmn_run8", "prod", "prod", "LOCAL_DISK_A"))).isFalse();
@@ -172,6 +173,12 @@ class PermissionPolicyTest {
     }
 
     @Test
+    void anyAccountMayDeclareReplicasSuspicious() {
+        assertThat(permits(ALICE, Action.DECLARE_SUSPICIOUS_FILE_REPLICAS, Target.none())).isTrue();
+        assertThat(permits(BOB, Action.DECLARE_SUSPICIOUS_FILE_REPLICAS, Target.none())).isTrue();
+    }
+
+    @Test
     void everyActionIsCoveredByOneOfTheTestsAbove() {
         EnumSet<Action> covered = EnumSet.of(Action.ADD_DID, Action.ATTACH, Action.DETACH, Action.SET_DID_METADATA,
                 Action.SET_DID_STATUS, Action.DELETE_DID, Action.ADD_REPLICAS, Action.DELETE_REPLICAS, Action.SET_TOMBSTONE, Action.ADD_RSE,
@@ -180,7 +187,8 @@ class PermissionPolicyTest {
                 Action.DELETE_IDENTITY, Action.SET_ACCOUNT_LIMIT, Action.ADD_SCOPE, Action.ADD_RULE,
                 Action.UPDATE_RULE, Action.APPROVE_RULE, Action.DELETE_RULE, Action.SUBMIT_CAMPAIGN,
                 Action.CANCEL_CAMPAIGN, Action.REGISTER_TASK, Action.REPORT_JOB, Action.CANCEL_TASK,
-                Action.VIEW_TASK_DELIVERIES);
+                Action.VIEW_TASK_DELIVERIES, Action.DECLARE_BAD_FILE_REPLICAS, Action.ADD_BAD_PFNS,
+                Action.DECLARE_SUSPICIOUS_FILE_REPLICAS);
         assertThat(covered).containsExactlyInAnyOrder(Action.values());
     }
 

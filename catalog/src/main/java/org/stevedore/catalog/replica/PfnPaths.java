@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,6 +37,21 @@ final class PfnPaths {
 
     /** The stored path (relative to the prefix, no leading '/') of {@code key}'s replica at {@code pfn}. */
     static String relative(String pfn, String key, String rse, List<RseProtocol> protocols) {
+        String best = under(pfn, key, protocols);
+        if (best == null) {
+            throw refused(pfn, key, "is not under any protocol of RSE '" + rse + "' (its places: "
+                    + (protocols.isEmpty() ? "none, the RSE has no protocol" : String.join(", ",
+                    protocols.stream().map(p -> Lfn2Pfn.pfn(p, "")).toList())) + ")");
+        }
+        return best;
+    }
+
+    /**
+     * The stored path {@code pfn} names under one of {@code protocols} (the longest prefix wins), or null when it is
+     * under none of them; a malformed PFN is refused whatever the protocols (a declaration of a bad PFN looks for
+     * its RSE among all of them). {@code key} names the PFN's file in messages (null when not known).
+     */
+    static String under(String pfn, String key, List<RseProtocol> protocols) {
         Matcher m = URL.matcher(pfn);
         if (!m.matches()) {
             throw refused(pfn, key, "is not a URL of the form scheme://host[:port]/path");
@@ -53,12 +67,10 @@ final class PfnPaths {
         if (rest.indexOf('#') >= 0) {
             throw refused(pfn, key, "has a fragment");
         }
-        List<String> places = new ArrayList<>();
         String best = null;
         int bestPrefix = -1;
         for (RseProtocol p : protocols) {
             String service = servicePath(p);
-            places.add(Lfn2Pfn.pfn(p, ""));
             if (!p.scheme().equals(scheme) || !hostMatches(p, host) || !portMatches(p, scheme, port)) {
                 continue;
             }
@@ -93,8 +105,6 @@ final class PfnPaths {
             // Checked here too, so that a PFN with a dot segment is named for it whichever protocol it claims.
             int query = rest.indexOf('?');
             decodedPath(pfn, key, query < 0 ? rest : rest.substring(0, query));
-            throw refused(pfn, key, "is not under any protocol of RSE '" + rse + "' (its places: "
-                    + (places.isEmpty() ? "none, the RSE has no protocol" : String.join(", ", places)) + ")");
         }
         return best;
     }
@@ -210,6 +220,6 @@ final class PfnPaths {
     }
 
     private static InvalidObject refused(String pfn, String key, String why) {
-        return new InvalidObject("PFN '" + pfn + "' of '" + key + "' " + why);
+        return new InvalidObject("PFN '" + pfn + "'" + (key == null ? "" : " of '" + key + "'") + " " + why);
     }
 }

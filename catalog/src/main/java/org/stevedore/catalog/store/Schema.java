@@ -128,7 +128,15 @@ public final class Schema {
                     """,
                     // Registration, the rules engine and the reaper rely on it: a second claim on a path is refused
                     // by the store itself, whichever writer makes it, and the reaper never deletes a shared file.
-                    "CREATE CONSTRAINT replica_path IF NOT EXISTS FOR ()-[r:REPLICA]-() REQUIRE (r.rse_id, r.path) IS UNIQUE")));
+                    "CREATE CONSTRAINT replica_path IF NOT EXISTS FOR ()-[r:REPLICA]-() REQUIRE (r.rse_id, r.path) IS UNIQUE")),
+            new Migration(13, "declarations about replicas, consistency runs", List.of(
+                    "CREATE CONSTRAINT bad_replica_id IF NOT EXISTS FOR (b:BadReplica) REQUIRE b.id IS UNIQUE",
+                    // A replica's declarations (already declared? suspicious how often?) and the recovery's queue.
+                    "CREATE INDEX bad_replica_replica IF NOT EXISTS FOR (b:BadReplica) ON (b.key, b.rse_id)",
+                    "CREATE INDEX bad_replica_state IF NOT EXISTS FOR (b:BadReplica) ON (b.state, b.created_at)",
+                    "CREATE INDEX consistency_run_rse IF NOT EXISTS FOR (c:ConsistencyRun) ON (c.rse_id, c.started_at)",
+                    "CREATE INDEX dark_file_rse IF NOT EXISTS FOR (d:DarkFile) ON (d.rse_id, d.path)",
+                    "CREATE INDEX consistency_finding_run IF NOT EXISTS FOR (f:ConsistencyFinding) ON (f.run_id, f.kind)")));
 
     public static int latestVersion() {
         return MIGRATIONS.get(MIGRATIONS.size() - 1).version();

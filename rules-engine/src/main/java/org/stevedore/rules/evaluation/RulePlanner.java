@@ -142,7 +142,8 @@ final class RulePlanner {
         boolean source = false;
         for (ReplicaInfo r : replicas) {
             if (r.rseId().equals(target.id())) {
-                onTarget = true;
+                // A replica declared bad is no copy to lock: it needs a source like a missing one.
+                onTarget = onTarget || !"BAD".equals(r.state());
             } else if ("AVAILABLE".equals(r.state()) && sourceRses.contains(r.rseId())) {
                 source = true;
             }

@@ -193,7 +193,7 @@ public final class RuleStore {
     }
 
     /** What the rule asks of the transfers of its copies, read once per batch of locks rather than once per copy. */
-    private static TransferQueue.Origin origin(TransactionContext tx, String ruleId) {
+    static TransferQueue.Origin origin(TransactionContext tx, String ruleId) {
         Record r = tx.run("""
                 MATCH (r:Rule {id: $id})
                 RETURN r.activity AS activity, r.priority AS priority, r.source_replica_expression AS source

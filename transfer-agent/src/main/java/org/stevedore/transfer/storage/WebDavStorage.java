@@ -199,7 +199,7 @@ public final class WebDavStorage implements StorageProtocol, AutoCloseable {
      * PFNs are built unencoded by {@code Lfn2Pfn}; the multi-argument URI constructor percent-encodes what a path may
      * not contain, so a name with a space or '%' reaches the right resource.
      */
-    static URI uri(String pfn) {
+    public static URI uri(String pfn) {
         int separator = pfn == null ? -1 : pfn.indexOf("://");
         if (separator <= 0) {
             throw new FatalStorageException("Not a WebDAV/HTTP PFN: '" + pfn + "'", pfn);

@@ -17,15 +17,19 @@ import org.stevedore.catalog.store.Store;
 import org.stevedore.rules.evaluation.RuleMaintenance;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.store.LockAudit;
+import org.stevedore.rules.store.ReplicaRecovery;
 import org.stevedore.rules.store.RuleQueries;
+import org.stevedore.rules.store.RuleStore;
 import org.stevedore.rules.store.TransferQueue;
 import org.stevedore.rules.store.UndertakerStore;
 import org.stevedore.rules.workers.LockAuditor;
+import org.stevedore.rules.workers.Necromancer;
 import org.stevedore.rules.workers.RuleCleaner;
 import org.stevedore.rules.workers.RuleInjector;
 import org.stevedore.rules.workers.RuleReevaluator;
 import org.stevedore.rules.workers.RuleRepairer;
 import org.stevedore.rules.workers.Undertaker;
+import org.stevedore.web.config.recovery.RecoveryProperties;
 import org.stevedore.web.config.rules.UndertakerProperties;
 
 /** The background workers of this process, on the catalog's daemon framework; started after the web server. */
@@ -69,6 +73,16 @@ public class DaemonConfig {
         Undertaker undertaker = new Undertaker(new UndertakerStore(store, queue, clock, transfers), service, clock,
                 properties.batchSize(), properties.pause());
         return new DaemonLifecycle(List.of(new Daemon(List.of(undertaker), heartbeats, DaemonSettings.defaults()
+                .withIdleSleep(properties.idleSleep()).withStopTimeout(Duration.ofSeconds(5)))));
+    }
+
+    /** Resolves replicas declared bad and ends temporary unavailabilities; {@code stevedore.recovery.*}. */
+    @Bean
+    @ConditionalOnProperty(name = "stevedore.recovery.enabled", matchIfMissing = true)
+    DaemonLifecycle necromancerDaemon(RuleStore rules, TransferQueue transfers, Clock clock, HeartbeatStore heartbeats,
+                                      RecoveryProperties properties) {
+        Necromancer necromancer = new Necromancer(new ReplicaRecovery(rules, transfers, clock), properties.batchSize());
+        return new DaemonLifecycle(List.of(new Daemon(List.of(necromancer), heartbeats, DaemonSettings.defaults()
                 .withIdleSleep(properties.idleSleep()).withStopTimeout(Duration.ofSeconds(5)))));
     }
 

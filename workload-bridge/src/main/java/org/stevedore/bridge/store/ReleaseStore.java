@@ -148,7 +148,7 @@ public final class ReleaseStore {
                 WITH t, jobs, base
                 UNWIND range(0, size(jobs) - 1) AS i
                 WITH t, jobs[i] AS j, base + i + 1 AS seq
-                SET j.state = 'RELEASED', j.seq = seq, j.released_at = $now, j.updated_at = $now
+                SET j.state = 'RELEASED', j.seq = seq, j.released_at = $now, j.updated_at = $now, j.held_reason = null
                 WITH t, j, seq ORDER BY seq
                 RETURN t.id AS task, collect(j.id) AS jobs, min(seq) AS from, max(seq) AS to
                 """, params).list(r -> new Released(r.get("task").asString(), r.get("jobs").asList(Value::asString),

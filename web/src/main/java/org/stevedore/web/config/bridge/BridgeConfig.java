@@ -8,6 +8,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.stevedore.bridge.gate.InputLossWorker;
 import org.stevedore.bridge.gate.ReleaseGate;
 import org.stevedore.bridge.gate.ReleaseListener;
 import org.stevedore.bridge.gate.ReleaseNotifier;
@@ -16,6 +17,7 @@ import org.stevedore.bridge.output.OutputRegistrar;
 import org.stevedore.bridge.pin.LeaseExpirer;
 import org.stevedore.bridge.pin.TaskPins;
 import org.stevedore.bridge.store.BridgeStore;
+import org.stevedore.bridge.store.InputLossStore;
 import org.stevedore.bridge.store.JobOutputs;
 import org.stevedore.bridge.store.LeaseStore;
 import org.stevedore.bridge.store.ReleaseStore;
@@ -179,12 +181,15 @@ public class BridgeConfig {
 
     @Bean
     DaemonLifecycle bridgeDaemons(LeaseStore leases, TaskEnder ender, ReleaseWorker release, Clock clock,
-                                  BridgeProperties p, HeartbeatStore heartbeats) {
+                                  BridgeProperties p, HeartbeatStore heartbeats, Store store, Events events) {
         // The release worker's cycles wait for the next fallback themselves, so the daemon need not sleep.
         DaemonSettings settings = DaemonSettings.defaults().withStopTimeout(Duration.ofSeconds(5));
         return new DaemonLifecycle(List.of(
                 new Daemon(List.of(release), heartbeats, settings.withIdleSleep(Duration.ZERO)),
                 new Daemon(List.of(new LeaseExpirer(leases, ender, clock, 100)), heartbeats,
-                        settings.withIdleSleep(p.leaseCheck()))));
+                        settings.withIdleSleep(p.leaseCheck())),
+                // Released jobs whose inputs were declared bad or lost are held again.
+                new Daemon(List.of(new InputLossWorker(new InputLossStore(store), events, clock)), heartbeats,
+                        settings.withIdleSleep(Duration.ofSeconds(5)))));
     }
 }

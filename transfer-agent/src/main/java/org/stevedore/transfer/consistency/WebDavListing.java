@@ -1,0 +1,237 @@
+package org.stevedore.transfer.consistency;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+
+/**
+ * A walk of a WebDAV storage's prefix by {@code PROPFIND} with {@code Depth: 1}, one collection at a time (RFC 4918
+ * multistatus, read as a stream), depth first in the catalog's path order (as {@link PosixListing}). A collection the
+ * storage does not answer with 207 fails the listing (an IOException from the cursor): a check must stop rather than
+ * take a partial listing for the truth, and so must a truncated or malformed answer. Within a 207, a response whose
+ * own status is not 2xx (a member gone meanwhile) is passed over; a member without a {@code resourcetype} in a 200
+ * propstat (a 404 propstat for it) is a file, as RFC 4918 makes a non-collection's resourcetype empty. Members whose
+ * href is not directly under the collection asked about are refused (counted), never listed.
+ */
+public final class WebDavListing implements StorageListing {
+
+    private static final String PROPFIND_BODY = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <D:propfind xmlns:D="DAV:"><D:prop><D:resourcetype/></D:prop></D:propfind>
+            """;
+
+    private final CloseableHttpClient client;
+    private final URI prefix;
+    private final Instant listedAt;
+
+    /** @param prefix the collection of the RSE's prefix, {@code https://host:port/prefix/} */
+    public WebDavListing(CloseableHttpClient client, URI prefix, Instant listedAt) {
+        this.client = client;
+        String path = prefix.getRawPath();
+        this.prefix = path.endsWith("/") ? prefix : prefix.resolve(path + "/");
+        this.listedAt = listedAt;
+    }
+
+    @Override
+    public String source() {
+        return "webdav";
+    }
+
+    @Override
+    public Instant listedAt() {
+        return listedAt;
+    }
+
+    private record Member(String key, String path, boolean collection) {
+    }
+
+    @Override
+    public Paths open() throws IOException {
+        Deque<Iterator<Member>> stack = new ArrayDeque<>();
+        long[] refused = {0};
+        stack.push(members("", refused).iterator());
+        return new Paths() {
+            private String next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && !stack.isEmpty()) {
+                    Iterator<Member> top = stack.peek();
+                    if (!top.hasNext()) {
+                        stack.pop();
+                        continue;
+                    }
+                    Member m = top.next();
+                    if (m.collection()) {
+                        try {
+                            stack.push(members(m.path() + "/", refused).iterator());
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    } else {
+                        next = m.path();
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public String next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                String out = next;
+                next = null;
+                return out;
+            }
+
+            @Override
+            public long refused() {
+                return refused[0];
+            }
+
+            @Override
+            public void close() {
+                stack.clear();
+            }
+        };
+    }
+
+    /** The members of collection {@code dir} (relative, '' or ending in '/'), in walk order. */
+    private List<Member> members(String dir, long[] refused) throws IOException {
+        URI collection = dir.isEmpty() ? prefix : prefix.resolve(encode(dir));
+        HttpUriRequestBase propfind = new HttpUriRequestBase("PROPFIND", collection);
+        propfind.addHeader("Depth", "1");
+        propfind.setEntity(new StringEntity(PROPFIND_BODY, ContentType.create("application/xml", "UTF-8")));
+        List<Member> out = client.execute(propfind, response -> {
+            if (response.getCode() != 207 || response.getEntity() == null) {
+                throw new IOException("PROPFIND " + collection + ": HTTP " + response.getCode() + " "
+                        + response.getReasonPhrase());
+            }
+            try (InputStream body = response.getEntity().getContent()) {
+                return parse(body, collection, dir, refused);
+            }
+        });
+        out.sort(Comparator.comparing(Member::key));
+        return out;
+    }
+
+    private static String encode(String relative) {
+        try {
+            return new URI(null, null, relative, null).getRawPath();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private List<Member> parse(InputStream body, URI collection, String dir, long[] refused) throws IOException {
+        XMLInputFactory factory = XMLInputFactory.newFactory();
+        // The answer comes from a remote server: no DTDs, no external entities.
+        factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        factory.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
+        List<Member> out = new ArrayList<>();
+        String base = prefix.getPath() + dir;
+        try {
+            XMLStreamReader xml = factory.createXMLStreamReader(body);
+            String href = null;
+            String responseStatus = null;
+            String propstatStatus = null;
+            boolean inPropstat = false;
+            boolean collectionSeen = false;
+            boolean collectionOk = false;
+            boolean sawMultistatus = false;
+            while (xml.hasNext()) {
+                int event = xml.next();
+                if (event == XMLStreamConstants.START_ELEMENT && "DAV:".equals(xml.getNamespaceURI())) {
+                    switch (xml.getLocalName()) {
+                        case "multistatus" -> sawMultistatus = true;
+                        case "response" -> {
+                            href = null;
+                            responseStatus = null;
+                            collectionOk = false;
+                        }
+                        case "href" -> href = xml.getElementText().strip();
+                        case "propstat" -> {
+                            inPropstat = true;
+                            propstatStatus = null;
+                            collectionSeen = false;
+                        }
+                        case "status" -> {
+                            String status = xml.getElementText().strip();
+                            if (inPropstat) {
+                                propstatStatus = status;
+                            } else {
+                                responseStatus = status;
+                            }
+                        }
+                        case "collection" -> collectionSeen = true;
+                        default -> { }
+                    }
+                } else if (event == XMLStreamConstants.END_ELEMENT && "DAV:".equals(xml.getNamespaceURI())) {
+                    if (xml.getLocalName().equals("propstat")) {
+                        inPropstat = false;
+                        if (collectionSeen && isOk(propstatStatus)) {
+                            collectionOk = true;
+                        }
+                    } else if (xml.getLocalName().equals("response")) {
+                        if (href != null && (responseStatus == null || isOk(responseStatus))) {
+                            Member m = member(collection, base, dir, href, collectionOk);
+                            if (m == null) {
+                                if (!collection.resolve(href).getPath().replaceAll("/$", "")
+                                        .equals(base.replaceAll("/$", ""))) {
+                                    refused[0]++;
+                                }
+                            } else {
+                                out.add(m);
+                            }
+                        }
+                    }
+                }
+            }
+            if (!sawMultistatus) {
+                throw new IOException("PROPFIND " + collection + ": the 207 answer is no DAV:multistatus");
+            }
+        } catch (XMLStreamException | IllegalArgumentException e) {
+            throw new IOException("PROPFIND " + collection + ": unreadable multistatus: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private static boolean isOk(String status) {
+        return status != null && status.matches("HTTP/\\S+ 2\\d\\d.*");
+    }
+
+    /** The member an href names directly under {@code base}, or null (the collection itself, or elsewhere). */
+    private static Member member(URI collection, String base, String dir, String href, boolean isCollection) {
+        String path = collection.resolve(href).getPath();
+        if (!path.startsWith(base)) {
+            return null;
+        }
+        String name = path.substring(base.length());
+        if (name.endsWith("/")) {
+            name = name.substring(0, name.length() - 1);
+        }
+        if (name.isEmpty() || name.contains("/") || !RelativePaths.safe(dir + name)) {
+            return null;
+        }
+        return new Member(isCollection ? name + "/" : name, dir + name, isCollection);
+    }
+}
