@@ -48,6 +48,7 @@ public final class Bench {
                 case Options.TRANSFER_PIPELINE -> new TransferPipeline(options, clock).run();
                 case Options.LOCAL_COPY -> new LocalCopy(options).run();
                 case Options.BRIDGE_RELEASE -> new BridgeRelease(options).run();
+                case Options.BLOCKING -> new BlockingBench(options).run();
                 default -> throw new IllegalStateException("Scenario without an implementation: " + options.scenario());
             };
             out.println(json.writeValueAsString(figures));

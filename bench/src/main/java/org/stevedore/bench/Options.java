@@ -39,6 +39,7 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
     static final String TRANSFER_PIPELINE = "transfer-pipeline";
     static final String LOCAL_COPY = "local-copy";
     static final String BRIDGE_RELEASE = "bridge-release";
+    static final String BLOCKING = "blocking";
     static final List<String> SCENARIOS = List.of(
             CATALOG_INGEST,
             LIST_REPLICAS,
@@ -50,7 +51,8 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
             WEBHOOK_DELIVERY,
             TRANSFER_PIPELINE,
             LOCAL_COPY,
-            BRIDGE_RELEASE);
+            BRIDGE_RELEASE,
+            BLOCKING);
 
     static final String USAGE = """
             usage: java -jar stevedore-bench.jar SCENARIO [options]
@@ -81,9 +83,12 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                 bridge-release   a workload bridge task of N one-file jobs whose transfers finish at --rate files/s
                                  through the request store; latency from a replica committed AVAILABLE to its job
                                  committed RELEASED (webhook delivery written in the same transaction); p50/p99 ms
+                blocking         a workload bridge task of N one-file HELD jobs, its inputs queued, submitted,
+                                 stuck, lost or without replica; "what blocks this task" (one graph query) asked
+                                 --repeat times after --warmup; p50/max ms and files per reason
               options:
-                --files N          files (default 100000; 10000 for list-replicas, webhook-delivery and
-                                   bridge-release; 20000 for tape-recall; 500 for local-copy)
+                --files N          files (default 100000; 10000 for list-replicas, webhook-delivery,
+                                   bridge-release and blocking; 20000 for tape-recall; 500 for local-copy)
                 --jobs N           bridge-release: the same as --files (one file per job)
                 --rate N           bridge-release: transfers finishing per second (default 1000)
                 --dataset-size N   files per dataset and per bulk request (default 1000)
@@ -112,7 +117,7 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
             throw new UsageException("unknown scenario '" + scenario + "'");
         }
         int files = scenario.equals(LIST_REPLICAS) || scenario.equals(WEBHOOK_DELIVERY)
-                || scenario.equals(BRIDGE_RELEASE) ? 10_000
+                || scenario.equals(BRIDGE_RELEASE) || scenario.equals(BLOCKING) ? 10_000
                 : scenario.equals(TAPE_RECALL) ? 20_000 : scenario.equals(LOCAL_COPY) ? 500 : 100_000;
         int rate = 1_000;
         int datasetSize = 1_000;

@@ -2,21 +2,24 @@ package org.stevedore.bridge.task;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.stevedore.bridge.error.InvalidJobState;
 import org.stevedore.bridge.error.JobNotFound;
-import org.stevedore.bridge.error.JobNotReady;
 import org.stevedore.bridge.error.TaskNotFound;
 import org.stevedore.bridge.gate.ReleaseNotifier;
+import org.stevedore.bridge.store.BlockingStore;
+import org.stevedore.bridge.store.BlockingStore.Blocker;
 import org.stevedore.bridge.store.BridgeStore;
 import org.stevedore.bridge.store.BridgeStore.Job;
 import org.stevedore.bridge.store.BridgeStore.JobReplica;
 import org.stevedore.bridge.store.BridgeStore.Task;
 import org.stevedore.bridge.store.LeaseStore;
 import org.stevedore.catalog.error.InvalidObject;
+import org.stevedore.tape.campaign.CampaignProgress;
 
 /**
  * The workload bridge's reads: a task, its jobs and their job feed (each call renews the task's lease), and a released
@@ -32,11 +35,31 @@ public final class BridgeService {
     public record Page(String taskId, List<Job> jobs, String cursor) {
     }
 
-    /** A released job with the replicas of its inputs it may read. */
-    public record ReadyJob(Job job, List<JobReplica> replicas) {
+    /**
+     * What {@code /ready} tells of a job: READY (released; its replicas), WAITING (held while its inputs are on their
+     * way), BLOCKED (held by an input no worker will bring by itself: lost, missing or stuck), GONE (the job or its
+     * task was cancelled, failed or expired: it is not to be run).
+     */
+    public enum Readiness { READY, WAITING, BLOCKED, GONE }
+
+    /**
+     * A job's readiness with its task; the replicas of its inputs it may read when READY, else the inputs that hold it
+     * (with the ETA of each campaign staging some of them, when the campaign knows one).
+     */
+    public record ReadyJob(Readiness readiness, Job job, Task task, List<JobReplica> replicas, List<Blocker> blockers,
+                           Map<String, Duration> campaignEtas) {
     }
 
+    /** Job states and task states in which a job is not to be run. */
+    private static final Set<String> GONE_JOB_STATES = Set.of("CANCELLED", "FAILED");
+    private static final Set<String> GONE_TASK_STATES = Set.of("CANCELLED", "EXPIRED");
+    private static final List<String> TASK_STATES = List.of("ACTIVE", "FINISHED", "CANCELLED", "EXPIRED");
+    private static final List<String> REASONS = List.of("LOST", "MISSING", "STUCK", "TRANSFER", "CAMPAIGN", "WAITING");
+    /** Jobs named per blocking file in the task's view (their count is always given). */
+    private static final int JOBS_PER_FILE = 20;
+
     private final BridgeStore store;
+    private final BlockingStore blocking;
     private final LeaseStore leases;
     private final ReleaseNotifier notifier;
     private final Clock clock;
@@ -53,6 +76,7 @@ public final class BridgeService {
                          BridgeSettings settings, TaskCampaigns campaigns) {
         this.campaigns = campaigns;
         this.store = store;
+        this.blocking = new BlockingStore(store.store());
         this.leases = leases;
         this.notifier = notifier;
         this.clock = clock;
@@ -87,8 +111,18 @@ public final class BridgeService {
     }
 
     /** The progress of the task's tape campaign, when it has one. */
-    public Optional<org.stevedore.tape.campaign.CampaignProgress> campaign(Task task) {
+    public Optional<CampaignProgress> campaign(Task task) {
         return campaigns == null ? Optional.empty() : campaigns.progress(task.campaignId());
+    }
+
+    /** Tasks by id after {@code after}; {@code account} and {@code state} filter when given. Renews no lease. */
+    public List<Task> tasks(String account, String state, String after, int limit) {
+        String st = state == null || state.isBlank() ? null : state.trim().toUpperCase(Locale.ROOT);
+        if (st != null && !TASK_STATES.contains(st)) {
+            throw new InvalidObject("Unknown task state '" + state + "' (" + String.join(", ", TASK_STATES) + ")");
+        }
+        int pageSize = limit <= 0 ? settings.feedLimit() : Math.min(limit, settings.feedLimit());
+        return store.tasks(account == null || account.isBlank() ? null : account.trim(), st, after, pageSize);
     }
 
     public TaskWithJobs withJobs(String taskId) {
@@ -146,18 +180,65 @@ public final class BridgeService {
         return new Page(taskId, jobs, cursor);
     }
 
-    /** A released job with its input replicas; {@link JobNotReady} while it is HELD. Renews its task's lease. */
+    /**
+     * A job's readiness: a released job with its input replicas, a held one with what holds it, or GONE for a job that
+     * was cancelled or failed or whose task was cancelled or expired (its pins are going or gone: running it would
+     * read files nobody keeps). Renews its task's lease.
+     */
     public ReadyJob ready(String jobId) {
         Job job = job(jobId);
         touch(job.taskId());
-        if (job.seq() == null) {
-            if (BridgeStore.HELD.equals(job.state())) {
-                throw new JobNotReady("Job '" + jobId + "' is not released yet");
-            }
-            throw new InvalidJobState("Job '" + jobId + "' was " + job.state().toLowerCase(Locale.ROOT)
-                    + " before it was released");
+        Task task = require(job.taskId());
+        if (GONE_JOB_STATES.contains(job.state()) || GONE_TASK_STATES.contains(task.state())) {
+            return new ReadyJob(Readiness.GONE, job, task, List.of(), List.of(), Map.of());
         }
-        return new ReadyJob(job, store.replicas(jobId));
+        if (job.seq() == null) {
+            List<Blocker> blockers = blocking.ofJob(jobId);
+            boolean blocked = blockers.stream().anyMatch(b -> BlockingStore.BLOCKED.contains(b.reason()));
+            return new ReadyJob(blocked ? Readiness.BLOCKED : Readiness.WAITING, job, task, List.of(), blockers,
+                    etas(blockers));
+        }
+        return new ReadyJob(Readiness.READY, job, task, store.replicas(jobId), List.of(), Map.of());
+    }
+
+    /** The inputs of a HELD job that hold it, with campaign ETAs; empty for a job in another state. */
+    public ReadyJob held(Job job) {
+        if (!BridgeStore.HELD.equals(job.state())) {
+            return new ReadyJob(Readiness.READY, job, null, List.of(), List.of(), Map.of());
+        }
+        List<Blocker> blockers = blocking.ofJob(job.id());
+        boolean blocked = blockers.stream().anyMatch(b -> BlockingStore.BLOCKED.contains(b.reason()));
+        return new ReadyJob(blocked ? Readiness.BLOCKED : Readiness.WAITING, job, null, List.of(), blockers,
+                etas(blockers));
+    }
+
+    /**
+     * What holds the HELD jobs of a task, grouped by reason (see {@link BlockingStore#ofTask}); {@code reason} and
+     * {@code after} page through one reason's files. Renews the task's lease.
+     */
+    public List<BlockingStore.Group> blocking(String taskId, String reason, String after, int limit) {
+        String r = reason == null || reason.isBlank() ? null : reason.trim().toUpperCase(Locale.ROOT);
+        if (r != null && !REASONS.contains(r)) {
+            throw new InvalidObject("Unknown reason '" + reason + "' (one of " + String.join(", ", REASONS) + ")");
+        }
+        if (after != null && !after.isBlank() && r == null) {
+            throw new InvalidObject("'after' pages through one reason's files: give 'reason' too");
+        }
+        int pageSize = limit <= 0 ? settings.feedLimit() : Math.min(limit, settings.feedLimit());
+        task(taskId);
+        return blocking.ofTask(taskId, r, after, pageSize, JOBS_PER_FILE);
+    }
+
+    /** The ETA of each campaign staging some of the files, when it has one. */
+    private Map<String, Duration> etas(List<Blocker> blockers) {
+        Map<String, Duration> etas = new LinkedHashMap<>();
+        blockers.stream().filter(b -> b.campaign() != null && b.campaign().campaignId() != null)
+                .map(b -> b.campaign().campaignId()).distinct().forEach(id -> {
+                    if (campaigns != null) {
+                        campaigns.progress(id).map(CampaignProgress::eta).ifPresent(eta -> etas.put(id, eta));
+                    }
+                });
+        return etas;
     }
 
     public Job job(String jobId) {
