@@ -18,6 +18,10 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.stevedore.bridge.error.JobBlocked;
+import org.stevedore.bridge.error.JobGone;
+import org.stevedore.bridge.error.JobNotReady;
+import org.stevedore.bridge.store.BlockingStore;
 import org.stevedore.bridge.store.BridgeStore;
 import org.stevedore.bridge.store.BridgeStore.Job;
 import org.stevedore.bridge.store.BridgeStore.JobReplica;
@@ -155,9 +159,9 @@ public class BridgeController {
         Job job = service.job(id);
         Map<String, Object> doc = job(job);
         if (BridgeStore.HELD.equals(job.state())) {
-            BridgeService.ReadyJob held = service.held(job);
-            doc.put("blocked", held.readiness() == BridgeService.Readiness.BLOCKED);
-            doc.put("waitingFor", HeldDocs.inputs(held.blockers(), held.campaignEtas()));
+            BlockingStore.Holding holding = service.holding(job);
+            doc.put("blocked", holding.blocked());
+            doc.put("waitingFor", HeldDocs.inputs(holding));
         }
         return doc;
     }
@@ -171,31 +175,29 @@ public class BridgeController {
      */
     @GetMapping("/bridge/jobs/{id}/ready")
     public ResponseEntity<Map<String, Object>> ready(@PathVariable String id) {
-        BridgeService.ReadyJob ready = service.ready(id);
-        Job job = ready.job();
-        return switch (ready.readiness()) {
-            case READY -> ResponseEntity.ok(released(ready));
-            case GONE -> Errors.entity(HttpStatus.GONE, "JobGone", "Job '" + id + "' is " + lower(job.state())
-                    + " and its task " + lower(ready.task().state()) + ": it is not to be run",
-                    held(job, ready, false));
-            case BLOCKED -> Errors.entity(HttpStatus.CONFLICT, "JobBlocked", "Job '" + id + "' is held and will not be"
-                    + " released without action: " + HeldDocs.summary(ready.blockers()), held(job, ready, true));
-            case WAITING -> Errors.entity(HttpStatus.NOT_FOUND, "JobNotReady", "Job '" + id + "' is not released yet: "
-                    + HeldDocs.summary(ready.blockers()), held(job, ready, true));
-        };
-    }
-
-    private Map<String, Object> held(Job job, BridgeService.ReadyJob ready, boolean inputs) {
-        Map<String, Object> doc = job(job);
-        doc.put("taskState", ready.task().state());
-        if (inputs) {
-            doc.put("waitingFor", HeldDocs.inputs(ready.blockers(), ready.campaignEtas()));
+        BridgeService.ReadyJob ready;
+        try {
+            ready = service.ready(id);
+        } catch (JobGone e) {
+            return Errors.entity(HttpStatus.GONE, "JobGone", e.getMessage(), states(id, e.jobState(), e.taskState()));
+        } catch (JobNotReady e) {
+            if (e.holding() == null) {
+                throw e;
+            }
+            Map<String, Object> doc = states(id, e.jobState(), e.taskState());
+            doc.put("waitingFor", HeldDocs.inputs(e.holding()));
+            return Errors.entity(Errors.status(e.kind()), e instanceof JobBlocked ? "JobBlocked" : "JobNotReady",
+                    e.getMessage(), doc);
         }
-        return doc;
+        return ResponseEntity.ok(released(ready));
     }
 
-    private static String lower(String state) {
-        return state.toLowerCase(Locale.ROOT);
+    private static Map<String, Object> states(String jobId, String jobState, String taskState) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("jobId", jobId);
+        doc.put("state", jobState);
+        doc.put("taskState", taskState);
+        return doc;
     }
 
     private Map<String, Object> released(BridgeService.ReadyJob ready) {

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.stevedore.bridge.store.BlockingStore.Blocker;
 import org.stevedore.bridge.store.BlockingStore.Group;
+import org.stevedore.bridge.store.BlockingStore.Holding;
 
 /**
  * The documents that say why jobs are held: per input file its reason and what is known of its way (the transfer's
@@ -20,9 +20,9 @@ final class HeldDocs {
     }
 
     /** The blocking inputs of one job, each without its job list (the job is the one asked about). */
-    static List<Map<String, Object>> inputs(List<Blocker> blockers, Map<String, Duration> etas) {
-        return blockers.stream().map(b -> {
-            Map<String, Object> doc = file(b, etas);
+    static List<Map<String, Object>> inputs(Holding holding) {
+        return holding.inputs().stream().map(b -> {
+            Map<String, Object> doc = file(b, holding.campaignEtas());
             doc.remove("jobs");
             doc.remove("jobCount");
             return doc;
@@ -44,28 +44,6 @@ final class HeldDocs {
             return r;
         }).toList());
         return doc;
-    }
-
-    /** One sentence on what holds a job, for ExceptionMessage: e.g. "1 STUCK, 2 TRANSFER". */
-    static String summary(List<Blocker> blockers) {
-        if (blockers.isEmpty()) {
-            return "every input is on disk; the release is on its way";
-        }
-        return blockers.stream().collect(Collectors.groupingBy(Blocker::reason, LinkedHashMap::new,
-                Collectors.counting())).entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
-                .collect(Collectors.joining(", ")) + " (" + blockers.get(0).file() + ": " + describe(blockers.get(0)) + ")";
-    }
-
-    private static String describe(Blocker b) {
-        return switch (b.reason()) {
-            case "LOST" -> "declared lost";
-            case "MISSING" -> "no replica anywhere";
-            case "STUCK" -> "stuck: " + (b.error() == null ? "no reason given" : b.error());
-            case "TRANSFER" -> "transfer " + (b.request() == null ? "queued" : b.request().state().toLowerCase()
-                    + ", attempts " + b.request().attempts());
-            case "CAMPAIGN" -> "staging from tape";
-            default -> "waiting for its rule";
-        };
     }
 
     private static Map<String, Object> file(Blocker b, Map<String, Duration> etas) {

@@ -40,40 +40,55 @@ public final class BlockingStore {
     public record CampaignFile(String campaignId, String campaignState, String fileState) {
     }
 
+    /**
+     * The inputs that hold one job, and the ETA of each campaign staging some of them (when it knows one).
+     * {@link #blocked()}: one of them will not come without someone acting.
+     */
+    public record Holding(List<Blocker> inputs, Map<String, java.time.Duration> campaignEtas) {
+        public boolean blocked() {
+            return inputs.stream().anyMatch(b -> BLOCKED.contains(b.reason()));
+        }
+    }
+
     /** Held files of a task with one reason: how many, how many jobs they hold, and a page of them. */
     public record Group(String reason, long files, long jobs, List<Blocker> page, String next) {
     }
 
     /**
-     * From rows {@code (t, f, jobs)} with {@code f} not AVAILABLE on a disk RSE of {@code t}: the reason and the
-     * document of each file.
+     * From rows {@code (f, jobs, rses, rule)} (a file, the ids of the held jobs that need it, the task's disk RSE ids
+     * and its pin rule): those not AVAILABLE on a disk RSE of the task, with their reason, the task's lock on them and,
+     * for a file without one, the campaign file staging it. Only what the reason needs is read for every file; the
+     * rest ({@link #DOCUMENT}) only for the files shown.
      */
-    private static final String CLASSIFY = """
-            WHERE NOT EXISTS { MATCH (f)-[:REPLICA {state: 'AVAILABLE'}]->(r:Rse) WHERE r.id IN t.rse_ids }
-            OPTIONAL MATCH (f)<-[l:LOCK]-(:Rule {id: t.rule_id})
-            WITH t, f, jobs, head(collect(l)) AS l
-            OPTIONAL MATCH (q:Request {key: f.key + '|' + l.rse_id})
-            CALL {
-              WITH f
-              OPTIONAL MATCH (cf:CampaignFile {did_key: f.key})
-              OPTIONAL MATCH (c:Campaign {id: cf.campaign_id})
-              RETURN cf, c
-              ORDER BY CASE WHEN c.state IN ['RUNNING', 'PAUSED'] THEN 0 ELSE 1 END, cf.key DESC LIMIT 1
-            }
-            WITH f, jobs, l, q, cf, c, EXISTS { MATCH (f)-[:REPLICA {state: 'AVAILABLE'}]->(:Rse) } AS anywhere
-            WITH f, jobs, l, q, cf, c, CASE
+    private static final String REASON = """
+            WHERE NOT EXISTS { MATCH (f)-[:REPLICA {state: 'AVAILABLE'}]->(r:Rse) WHERE r.id IN rses }
+            OPTIONAL MATCH (f)<-[l:LOCK]-(rule)
+            WITH f, jobs, head(collect(l)) AS l
+            WITH f, jobs, l, CASE WHEN l IS NULL THEN head(COLLECT {
+                MATCH (cf:CampaignFile {did_key: f.key})
+                OPTIONAL MATCH (c:Campaign {id: cf.campaign_id})
+                RETURN cf ORDER BY CASE WHEN c.state IN ['RUNNING', 'PAUSED'] THEN 0 ELSE 1 END, cf.key DESC
+              }) END AS cf
+            WITH f, jobs, l, cf, CASE
                 WHEN l.state = 'STUCK' AND toLower(coalesce(l.error, '')) STARTS WITH 'lost' THEN 'LOST'
-                WHEN NOT anywhere THEN 'MISSING'
+                WHEN NOT EXISTS { MATCH (f)-[:REPLICA {state: 'AVAILABLE'}]->(:Rse) } THEN 'MISSING'
                 WHEN l.state = 'STUCK' THEN 'STUCK'
                 WHEN l IS NULL AND cf.state = 'FAILED' THEN 'STUCK'
                 WHEN l.state = 'REPLICATING' THEN 'TRANSFER'
                 WHEN l IS NULL AND cf IS NOT NULL THEN 'CAMPAIGN'
                 ELSE 'WAITING' END AS reason
-            WITH f, jobs, reason, {file: f.key, reason: reason, rse: l.rse, error: coalesce(l.error, cf.reason),
+            """;
+
+    /** From rows {@code (f, jobs, l, cf, reason)}: the document of the file, its jobs sorted and cut to a page. */
+    private static final String DOCUMENT = """
+            OPTIONAL MATCH (q:Request {key: f.key + '|' + l.rse_id})
+            OPTIONAL MATCH (c:Campaign {id: cf.campaign_id})
+            WITH f, jobs, l, cf, reason, q, c, COLLECT { UNWIND jobs AS jid RETURN jid ORDER BY jid } AS sorted
+            WITH f, {file: f.key, reason: reason, rse: l.rse, error: coalesce(l.error, cf.reason),
                  request: CASE WHEN q IS NULL THEN null ELSE {state: q.state, error: q.error,
                      attempts: coalesce(q.retry_count, 0) + CASE WHEN q.state = 'SUBMITTED' THEN 1 ELSE 0 END} END,
                  campaign: CASE WHEN cf IS NULL THEN null ELSE {id: c.id, state: c.state, fileState: cf.state} END,
-                 jobs: jobs[0..$jobsPerFile], jobCount: size(jobs)} AS doc
+                 jobs: sorted[0..$jobsPerFile], jobCount: size(jobs)} AS doc
             """;
 
     private final Store store;
@@ -85,9 +100,12 @@ public final class BlockingStore {
     /** The inputs of one job that are not yet on a disk RSE of its task, by file key. */
     public List<Blocker> ofJob(String jobId) {
         return store.read(tx -> tx.run("""
-                MATCH (t:BridgeTask)-[:HAS_JOB]->(j:BridgeJob {id: $id})-[:NEEDS]->(f:Did)
-                WITH t, f, [j.id] AS jobs
-                """ + CLASSIFY + " RETURN doc ORDER BY f.key", Map.of("id", jobId, "jobsPerFile", 1))
+                MATCH (t:BridgeTask)-[:HAS_JOB]->(j:BridgeJob {id: $id})
+                OPTIONAL MATCH (rule:Rule {id: t.rule_id})
+                WITH j, t.rse_ids AS rses, rule
+                MATCH (j)-[:NEEDS]->(f:Did)
+                WITH f, [j.id] AS jobs, rses, rule
+                """ + REASON + DOCUMENT + " RETURN doc ORDER BY f.key", Map.of("id", jobId, "jobsPerFile", 1))
                 .list(r -> blocker(r.get("doc"))));
     }
 
@@ -104,18 +122,28 @@ public final class BlockingStore {
         params.put("limit", limit);
         params.put("jobsPerFile", jobsPerFile);
         return store.read(tx -> tx.run("""
-                MATCH (t:BridgeTask {id: $id})-[:HAS_JOB]->(j:BridgeJob {state: 'HELD'})-[:NEEDS]->(f:Did)
-                WITH t, f, j ORDER BY j.id
-                WITH t, f, collect(j.id) AS jobs
-                """ + CLASSIFY + """
-                WITH f, jobs, reason, doc WHERE $reason IS NULL OR reason = $reason
+                MATCH (t:BridgeTask {id: $id})
+                OPTIONAL MATCH (rule:Rule {id: t.rule_id})
+                WITH t, t.rse_ids AS rses, rule
+                MATCH (t)-[:HAS_JOB]->(j:BridgeJob {state: 'HELD'})-[:NEEDS]->(f:Did)
+                WITH f, collect(j.id) AS jobs, rses, rule
+                """ + REASON + """
+                WITH f, jobs, l, cf, reason WHERE $reason IS NULL OR reason = $reason
                 ORDER BY f.key
                 WITH reason, count(*) AS files, collect(jobs) AS held,
-                     collect(CASE WHEN f.key > $after THEN doc END)[0..$limit + 1] AS page
+                     collect(CASE WHEN f.key > $after THEN {f: f, jobs: jobs, l: l, cf: cf} END)[0..$limit + 1] AS shown
                 CALL {
                   WITH held
                   UNWIND held AS js UNWIND js AS jid
                   RETURN count(DISTINCT jid) AS jobs
+                }
+                CALL {
+                  WITH shown, reason
+                  UNWIND shown AS s
+                  WITH s.f AS f, s.jobs AS jobs, s.l AS l, s.cf AS cf, reason
+                  """ + DOCUMENT + """
+                  WITH doc ORDER BY doc.file
+                  RETURN collect(doc) AS page
                 }
                 RETURN reason, files, jobs, page ORDER BY files DESC, reason
                 """, params).list(r -> group(r, limit)));

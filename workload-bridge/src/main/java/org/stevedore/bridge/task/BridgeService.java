@@ -8,11 +8,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.stevedore.bridge.error.JobBlocked;
+import org.stevedore.bridge.error.JobGone;
 import org.stevedore.bridge.error.JobNotFound;
+import org.stevedore.bridge.error.JobNotReady;
 import org.stevedore.bridge.error.TaskNotFound;
 import org.stevedore.bridge.gate.ReleaseNotifier;
 import org.stevedore.bridge.store.BlockingStore;
 import org.stevedore.bridge.store.BlockingStore.Blocker;
+import org.stevedore.bridge.store.BlockingStore.Holding;
 import org.stevedore.bridge.store.BridgeStore;
 import org.stevedore.bridge.store.BridgeStore.Job;
 import org.stevedore.bridge.store.BridgeStore.JobReplica;
@@ -35,19 +39,8 @@ public final class BridgeService {
     public record Page(String taskId, List<Job> jobs, String cursor) {
     }
 
-    /**
-     * What {@code /ready} tells of a job: READY (released; its replicas), WAITING (held while its inputs are on their
-     * way), BLOCKED (held by an input no worker will bring by itself: lost, missing or stuck), GONE (the job or its
-     * task was cancelled, failed or expired: it is not to be run).
-     */
-    public enum Readiness { READY, WAITING, BLOCKED, GONE }
-
-    /**
-     * A job's readiness with its task; the replicas of its inputs it may read when READY, else the inputs that hold it
-     * (with the ETA of each campaign staging some of them, when the campaign knows one).
-     */
-    public record ReadyJob(Readiness readiness, Job job, Task task, List<JobReplica> replicas, List<Blocker> blockers,
-                           Map<String, Duration> campaignEtas) {
+    /** A released job with the replicas of its inputs it may read. */
+    public record ReadyJob(Job job, List<JobReplica> replicas) {
     }
 
     /** Job states and task states in which a job is not to be run. */
@@ -181,35 +174,69 @@ public final class BridgeService {
     }
 
     /**
-     * A job's readiness: a released job with its input replicas, a held one with what holds it, or GONE for a job that
-     * was cancelled or failed or whose task was cancelled or expired (its pins are going or gone: running it would
-     * read files nobody keeps). Renews its task's lease.
+     * A released job with its input replicas. Renews its task's lease. Otherwise: {@link JobGone} for a job cancelled
+     * or failed or of a task cancelled or expired (running it would read files nobody keeps); {@link JobNotReady}
+     * while it is held with its inputs on their way, {@link JobBlocked} when one will not come without someone acting,
+     * both with what holds it.
      */
     public ReadyJob ready(String jobId) {
         Job job = job(jobId);
         touch(job.taskId());
         Task task = require(job.taskId());
         if (GONE_JOB_STATES.contains(job.state()) || GONE_TASK_STATES.contains(task.state())) {
-            return new ReadyJob(Readiness.GONE, job, task, List.of(), List.of(), Map.of());
+            throw new JobGone("Job '" + jobId + "' is " + lower(job.state()) + " and its task " + lower(task.state())
+                    + ": it is not to be run", job.state(), task.state());
         }
         if (job.seq() == null) {
-            List<Blocker> blockers = blocking.ofJob(jobId);
-            boolean blocked = blockers.stream().anyMatch(b -> BlockingStore.BLOCKED.contains(b.reason()));
-            return new ReadyJob(blocked ? Readiness.BLOCKED : Readiness.WAITING, job, task, List.of(), blockers,
-                    etas(blockers));
+            Holding holding = holding(job);
+            if (holding.blocked()) {
+                throw new JobBlocked("Job '" + jobId + "' is held and will not be released without action: "
+                        + summary(holding), job.state(), task.state(), holding);
+            }
+            throw new JobNotReady("Job '" + jobId + "' is not released yet: " + summary(holding), job.state(),
+                    task.state(), holding);
         }
-        return new ReadyJob(Readiness.READY, job, task, store.replicas(jobId), List.of(), Map.of());
+        return new ReadyJob(job, store.replicas(jobId));
     }
 
-    /** The inputs of a HELD job that hold it, with campaign ETAs; empty for a job in another state. */
-    public ReadyJob held(Job job) {
+    /** The inputs that hold a HELD job and why (none for a job in another state), with campaign ETAs. */
+    public Holding holding(Job job) {
         if (!BridgeStore.HELD.equals(job.state())) {
-            return new ReadyJob(Readiness.READY, job, null, List.of(), List.of(), Map.of());
+            return new Holding(List.of(), Map.of());
         }
         List<Blocker> blockers = blocking.ofJob(job.id());
-        boolean blocked = blockers.stream().anyMatch(b -> BlockingStore.BLOCKED.contains(b.reason()));
-        return new ReadyJob(blocked ? Readiness.BLOCKED : Readiness.WAITING, job, null, List.of(), blockers,
-                etas(blockers));
+        return new Holding(blockers, etas(blockers));
+    }
+
+    /** One sentence on what holds a job: e.g. "1 STUCK, 2 TRANSFER (s:f1: stuck: checksum mismatch)". */
+    static String summary(Holding holding) {
+        List<Blocker> blockers = holding.inputs();
+        if (blockers.isEmpty()) {
+            return "every input is on disk; its release is on its way";
+        }
+        Blocker first = blockers.stream().filter(b -> BlockingStore.BLOCKED.contains(b.reason())).findFirst()
+                .orElse(blockers.get(0));
+        Map<String, Long> counts = new LinkedHashMap<>();
+        blockers.forEach(b -> counts.merge(b.reason(), 1L, Long::sum));
+        StringBuilder s = new StringBuilder();
+        counts.forEach((reason, n) -> s.append(s.isEmpty() ? "" : ", ").append(n).append(' ').append(reason));
+        return s + " (" + first.file() + ": " + describe(first) + ")";
+    }
+
+    private static String describe(Blocker b) {
+        return switch (b.reason()) {
+            case "LOST" -> "declared lost";
+            case "MISSING" -> "no replica anywhere";
+            case "STUCK" -> "stuck: " + (b.error() == null ? "no reason given" : b.error());
+            case "TRANSFER" -> "transfer " + (b.request() == null ? "queued"
+                    : lower(b.request().state()) + ", attempts " + b.request().attempts());
+            case "CAMPAIGN" -> "staging from tape";
+            default -> "waiting for its rule";
+        };
+    }
+
+    private static String lower(String state) {
+        return state.toLowerCase(Locale.ROOT);
     }
 
     /**
