@@ -55,15 +55,14 @@ public final class BlockingStore {
     }
 
     /**
-     * From rows {@code (f, jobs, rses, rule)} (a file, the ids of the held jobs that need it, the task's disk RSE ids
-     * and its pin rule): those not AVAILABLE on a disk RSE of the task, with their reason, the task's lock on them and,
-     * for a file without one, the campaign file staging it. Only what the reason needs is read for every file; the
+     * From rows {@code (f, jobs, rses, ruleId)} (a file, the ids of the held jobs that need it, the task's disk RSE
+     * ids and its pin rule's id): those not AVAILABLE on a disk RSE of the task, with their reason, the task's lock
+     * on them and, for a file without one, the campaign file staging it. Only what the reason needs is read for every file; the
      * rest ({@link #DOCUMENT}) only for the files shown.
      */
     private static final String REASON = """
             WHERE NOT EXISTS { MATCH (f)-[:REPLICA {state: 'AVAILABLE'}]->(r:Rse) WHERE r.id IN rses }
-            OPTIONAL MATCH (f)<-[l:LOCK]-(rule)
-            WITH f, jobs, head(collect(l)) AS l
+            WITH f, jobs, [(f)<-[l:LOCK]-(r:Rule) WHERE r.id = ruleId | l][0] AS l
             WITH f, jobs, l, CASE WHEN l IS NULL THEN head(COLLECT {
                 MATCH (cf:CampaignFile {did_key: f.key})
                 OPTIONAL MATCH (c:Campaign {id: cf.campaign_id})
@@ -100,11 +99,8 @@ public final class BlockingStore {
     /** The inputs of one job that are not yet on a disk RSE of its task, by file key. */
     public List<Blocker> ofJob(String jobId) {
         return store.read(tx -> tx.run("""
-                MATCH (t:BridgeTask)-[:HAS_JOB]->(j:BridgeJob {id: $id})
-                OPTIONAL MATCH (rule:Rule {id: t.rule_id})
-                WITH j, t.rse_ids AS rses, rule
-                MATCH (j)-[:NEEDS]->(f:Did)
-                WITH f, [j.id] AS jobs, rses, rule
+                MATCH (t:BridgeTask)-[:HAS_JOB]->(j:BridgeJob {id: $id})-[:NEEDS]->(f:Did)
+                WITH f, [j.id] AS jobs, t.rse_ids AS rses, t.rule_id AS ruleId
                 """ + REASON + DOCUMENT + " RETURN doc ORDER BY f.key", Map.of("id", jobId, "jobsPerFile", 1))
                 .list(r -> blocker(r.get("doc"))));
     }
@@ -123,10 +119,9 @@ public final class BlockingStore {
         params.put("jobsPerFile", jobsPerFile);
         return store.read(tx -> tx.run("""
                 MATCH (t:BridgeTask {id: $id})
-                OPTIONAL MATCH (rule:Rule {id: t.rule_id})
-                WITH t, t.rse_ids AS rses, rule
+                WITH t, t.rse_ids AS rses, t.rule_id AS ruleId
                 MATCH (t)-[:HAS_JOB]->(j:BridgeJob {state: 'HELD'})-[:NEEDS]->(f:Did)
-                WITH f, collect(j.id) AS jobs, rses, rule
+                WITH f, collect(j.id) AS jobs, rses, ruleId
                 """ + REASON + """
                 WITH f, jobs, l, cf, reason WHERE $reason IS NULL OR reason = $reason
                 ORDER BY f.key
