@@ -5,7 +5,8 @@ Checks each delivery's signature and timestamp, processes it once per idempotenc
 Stevedore stops retrying. Stevedore delivers at least once: the same key can arrive again (after a timeout, a
 lost answer, a restart), and the consumer must not act twice.
 
-    WEBHOOK_SECRET=s3cret python3 webhook_consumer.py --port 8099 --db deliveries.sqlite
+    WEBHOOK_SECRET=s3cret python3 webhook_consumer.py --port 8099 --db deliveries.sqlite   # listens on 127.0.0.1
+    WEBHOOK_SECRET=s3cret python3 webhook_consumer.py --host 0.0.0.0 --port 8099            # reachable from others
 
 Signature scheme: X-Stevedore-Signature is "sha256=" + hex(HMAC-SHA256(secret, f"{timestamp}.{body}")), where
 timestamp is the X-Stevedore-Timestamp header (Unix seconds of this attempt) and body the raw request bytes.
@@ -75,6 +76,9 @@ class Handler(BaseHTTPRequestHandler):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    # Loopback unless told otherwise: exposing the consumer to the network is a decision, not a default.
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)")
     parser.add_argument("--port", type=int, default=8099)
     parser.add_argument("--db", default="deliveries.sqlite", help="where processed idempotency keys are kept")
     args = parser.parse_args()
@@ -83,7 +87,7 @@ def main() -> None:
         sys.exit("set WEBHOOK_SECRET to the secret given at task registration")
     Handler.secret, Handler.db_path = secret.encode(), args.db
     # One request at a time: the check-handle-record sequence below must not interleave for the same key.
-    HTTPServer(("0.0.0.0", args.port), Handler).serve_forever()
+    HTTPServer((args.host, args.port), Handler).serve_forever()
 
 
 if __name__ == "__main__":

@@ -50,6 +50,7 @@ public final class Bench {
                 case Options.BRIDGE_RELEASE -> new BridgeRelease(options).run();
                 case Options.REAPER -> new Reaping(options, clock).run();
                 case Options.CONSISTENCY -> new ConsistencyBench(options, clock).run();
+                case Options.BLOCKING -> new BlockingBench(options).run();
                 default -> throw new IllegalStateException("Scenario without an implementation: " + options.scenario());
             };
             out.println(json.writeValueAsString(figures));

@@ -57,7 +57,9 @@ import org.stevedore.transfer.store.RequestQueue;
  * delivery) whose inputs are copied to the task's disk RSE; the transfers finish through the request store at a set
  * rate, in batches as the poller finishes them, and the release worker runs on its daemon thread, woken by the
  * finisher's commits. For each job: the time from {@code RequestOutcomes.finish} returning (its replica committed
- * AVAILABLE) to the release transaction of its job having committed (its webhook delivery written with it).
+ * AVAILABLE) to the release transaction of its job having committed (its webhook delivery written with it); and, as
+ * a workflow sees it, from the file landing on disk (files land at the rate; the poller finds them every
+ * {@code --poll-ms}) to the job showing up in a client's long-poll of the task's cursor feed.
  *
  * <p>A warm-up task of {@value #WARM_UP_FILES} jobs goes through the same path before the clock starts, so the
  * figures are the steady state's. The output's {@code breakdown} ({@link Breakdown}) says where the time of the
@@ -165,6 +167,12 @@ final class BridgeRelease {
             long gcBefore;
             Map<String, Long> availableAt = new HashMap<>(n * 2);
             long started;
+            Map<String, Long> landedAt = new HashMap<>(n * 2);
+            // The workflow's side: a client following the task's cursor feed with long-polls, as a pull loop does.
+            Map<String, Long> seenAt = new ConcurrentHashMap<>(n * 2);
+            Thread feed = new Thread(() -> follow(tasks, n, seenAt), "bench-feed");
+            feed.setDaemon(true);
+            feed.start();
             try (Daemon daemon = new Daemon(List.of(worker), new HeartbeatStore(store, clock),
                     DaemonSettings.defaults().withIdleSleep(Duration.ZERO).withStopTimeout(Duration.ofSeconds(5)));
                  ReleaseWorker.WakeThread wake = worker.startWakeThread()) {
@@ -188,30 +196,55 @@ final class BridgeRelease {
                 breakdown.reset();
                 gcBefore = Breakdown.gcMillis();
                 started = System.nanoTime();
-                long intervalNanos = (long) (FINISH_BATCH * 1e9 / options.rate());
-                long next = System.nanoTime();
-                for (int from = 0; from < claimed.size(); from += FINISH_BATCH) {
-                    List<RequestClaims.Claimed> batch = claimed.subList(from, Math.min(claimed.size(), from + FINISH_BATCH));
-                    long wait = next - System.nanoTime();
+                // Files land on disk at the rate, one after the other; each poll of the transfer tool (every
+                // --poll-ms, by default the time FINISH_BATCH files take to land) finishes those landed since the
+                // last, FINISH_BATCH per request-store call, as the poller does.
+                long pollNanos = pollNanos(options);
+                double landNanos = 1e9 / options.rate();
+                for (int p = 0; p < claimed.size(); p++) {
+                    landedAt.put(claimed.get(p).didKey(), started + (long) ((p + 1) * landNanos));
+                }
+                int done = 0;
+                for (long tick = started + pollNanos; done < claimed.size(); tick += pollNanos) {
+                    long wait = tick - System.nanoTime();
                     if (wait > 0) {
                         sleep(wait);
                     }
-                    next += intervalNanos;
-                    outcomes.finish(batch.stream().map(c -> new RequestOutcomes.Outcome(c.key(), true, null)).toList(),
-                            3);
-                    long committed = System.nanoTime();
-                    batch.forEach(c -> availableAt.put(c.didKey(), committed));
+                    int landed = (int) Math.min(claimed.size(), (long) ((tick - started) / landNanos));
+                    for (int from = done; from < landed; from += FINISH_BATCH) {
+                        List<RequestClaims.Claimed> batch =
+                                claimed.subList(from, Math.min(landed, from + FINISH_BATCH));
+                        outcomes.finish(batch.stream().map(c -> new RequestOutcomes.Outcome(c.key(), true, null))
+                                .toList(), 3);
+                        long committed = System.nanoTime();
+                        batch.forEach(c -> availableAt.put(c.didKey(), committed));
+                    }
+                    done = Math.max(done, landed);
                 }
                 long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-                while (releasedAt.size() < n && System.nanoTime() < deadline) {
+                while ((releasedAt.size() < n || seenAt.size() < n) && System.nanoTime() < deadline) {
                     sleep(10_000_000L);
                 }
+            } finally {
+                feed.interrupt();
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             long gcMillis = Breakdown.gcMillis() - gcBefore;
             if (releasedAt.size() != n) {
                 throw new BenchmarkFailed("only " + releasedAt.size() + " of " + n + " jobs were released");
             }
+            if (seenAt.size() != n) {
+                throw new BenchmarkFailed("the feed showed only " + seenAt.size() + " of " + n + " released jobs");
+            }
+            long[] seen = new long[n];
+            long[] diskToSeen = new long[n];
+            for (int i = 0; i < n; i++) {
+                String job = "bench-task-" + (i + 1);
+                seen[i] = seenAt.get(job) - availableAt.get("bench:f" + i);
+                diskToSeen[i] = seenAt.get(job) - landedAt.get("bench:f" + i);
+            }
+            java.util.Arrays.sort(seen);
+            java.util.Arrays.sort(diskToSeen);
             long[] latencies = new long[n];
             List<Breakdown.Release> timeline = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
@@ -237,11 +270,38 @@ final class BridgeRelease {
             f.put("release_p50_ms", ListReplicas.percentileMillis(latencies, 50));
             f.put("release_p99_ms", ListReplicas.percentileMillis(latencies, 99));
             f.put("release_max_ms", ListReplicas.percentileMillis(latencies, 100));
+            // As the workflow sees it: the long-poll of the cursor feed answering with the job.
+            f.put("poll_ms", pollNanos(options) / 1_000_000.0);
+            f.put("commit_to_feed_p50_ms", ListReplicas.percentileMillis(seen, 50));
+            f.put("commit_to_feed_p99_ms", ListReplicas.percentileMillis(seen, 99));
+            f.put("disk_to_feed_p50_ms", ListReplicas.percentileMillis(diskToSeen, 50));
+            f.put("disk_to_feed_p99_ms", ListReplicas.percentileMillis(diskToSeen, 99));
+            f.put("disk_to_feed_max_ms", ListReplicas.percentileMillis(diskToSeen, 100));
             f.put("warm_up_jobs", WARM_UP_FILES);
             f.put("webhook_deliveries_jobs", deliveries - WARM_UP_FILES);
             f.put("gc_ms", gcMillis);
             f.put("breakdown", breakdown.summary(timeline));
             return f;
+        }
+    }
+
+    /** How often the emulated poller finishes what landed: --poll-ms, or the time FINISH_BATCH files take to land. */
+    private static long pollNanos(Options options) {
+        return options.pollMs() > 0 ? options.pollMs() * 1_000_000L : (long) (FINISH_BATCH * 1e9 / options.rate());
+    }
+
+    /** Follows the task's feed with 30 s long-polls until {@code n} jobs were seen, noting when each showed up. */
+    private static void follow(BridgeService tasks, int n, Map<String, Long> seenAt) {
+        String cursor = "0";
+        try {
+            while (seenAt.size() < n) {
+                BridgeService.Page page = tasks.jobs("bench-task", null, cursor, Duration.ofSeconds(30), 0);
+                long now = System.nanoTime();
+                page.jobs().forEach(j -> seenAt.putIfAbsent(j.id(), now));
+                cursor = page.cursor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

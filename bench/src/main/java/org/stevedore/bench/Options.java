@@ -23,10 +23,12 @@ import org.stevedore.transfer.local.LocalCopier;
  * @param rate        bridge-release: files whose transfers finish per second
  * @param rounds      timed rounds of each path (local-copy)
  * @param fsyncs      files the local copier makes durable at once (local-copy)
+ * @param pollMs      bridge-release: how often the emulated poller finishes the transfers landed since (0: every 50
+ *                    files' worth of the rate)
  */
 record Options(String scenario, int files, int datasetSize, int batch, int repeat, int warmup, int warmupFiles,
                Path dataDir, int pageCacheMb, int window, long size, int threads,
-               int rate, int rounds, int fsyncs) {
+               int rate, int rounds, int fsyncs, int pollMs) {
 
     static final String CATALOG_INGEST = "catalog-ingest";
     static final String LIST_REPLICAS = "list-replicas";
@@ -41,6 +43,7 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
     static final String BRIDGE_RELEASE = "bridge-release";
     static final String REAPER = "reaper";
     static final String CONSISTENCY = "consistency";
+    static final String BLOCKING = "blocking";
     static final List<String> SCENARIOS = List.of(
             CATALOG_INGEST,
             LIST_REPLICAS,
@@ -54,7 +57,8 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
             LOCAL_COPY,
             BRIDGE_RELEASE,
             REAPER,
-            CONSISTENCY);
+            CONSISTENCY,
+            BLOCKING);
 
     static final String USAGE = """
             usage: java -jar stevedore-bench.jar SCENARIO [options]
@@ -84,17 +88,23 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                                  cp (then sync) in the same run; both rates and their ratio
                 bridge-release   a workload bridge task of N one-file jobs whose transfers finish at --rate files/s
                                  through the request store; latency from a replica committed AVAILABLE to its job
-                                 committed RELEASED (webhook delivery written in the same transaction); p50/p99 ms
+                                 committed RELEASED (webhook delivery written in the same transaction); p50/p99 ms;
+                                 and file landed on disk -> job seen by a long-poll of the feed, p50/p99/max ms
                 reaper           N real files of 1 KiB on a posix RSE with OBSOLETE tombstones; time until the
                                  reaper (--batch replicas per claim) deleted them all; deletions/s, bytes freed
                 consistency      an RSE of N replicas checked against a storage dump of N lines (shuffled, 0.1%
                                  missing, 0.1% dark): sort on disk, merge with the catalog in path order,
                                  missing declared bad; files compared/s
+                blocking         a workload bridge task of N one-file HELD jobs, its inputs queued, submitted,
+                                 stuck, lost or without replica; "what blocks this task" (one graph query) asked
+                                 --repeat times after --warmup; p50/max ms and files per reason
               options:
-                --files N          files (default 100000; 10000 for list-replicas, webhook-delivery and
-                                   bridge-release; 20000 for tape-recall; 500 for local-copy)
+                --files N          files (default 100000; 10000 for list-replicas, webhook-delivery,
+                                   bridge-release and blocking; 20000 for tape-recall; 500 for local-copy)
                 --jobs N           bridge-release: the same as --files (one file per job)
                 --rate N           bridge-release: transfers finishing per second (default 1000)
+                --poll-ms N        bridge-release: the poller finishes what landed every N ms (default 0: every
+                                   50 files' worth of the rate); the conveyor's idle sleep is 1000
                 --dataset-size N   files per dataset and per bulk request (default 1000)
                 --batch N          rows per raw UNWIND statement (default 10000); undertaker: DIDs per cycle
                 --repeat N         timed listings (default 50)
@@ -121,7 +131,7 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
             throw new UsageException("unknown scenario '" + scenario + "'");
         }
         int files = scenario.equals(LIST_REPLICAS) || scenario.equals(WEBHOOK_DELIVERY)
-                || scenario.equals(BRIDGE_RELEASE) ? 10_000
+                || scenario.equals(BRIDGE_RELEASE) || scenario.equals(BLOCKING) ? 10_000
                 : scenario.equals(TAPE_RECALL) ? 20_000 : scenario.equals(LOCAL_COPY) ? 500 : 100_000;
         int rate = 1_000;
         int datasetSize = 1_000;
@@ -136,6 +146,7 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
         int threads = 4;
         int rounds = 5;
         int fsyncs = LocalCopier.DEFAULT_FSYNCS;
+        int pollMs = 0;
         for (int i = 1; i < args.length; i++) {
             String option = args[i];
             if (i + 1 >= args.length) {
@@ -157,11 +168,12 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                 case "--threads" -> threads = positive(option, value);
                 case "--fsyncs" -> fsyncs = positive(option, value);
                 case "--rounds" -> rounds = positive(option, value);
+                case "--poll-ms" -> pollMs = nonNegative(option, value);
                 default -> throw new UsageException("unknown option '" + option + "'");
             }
         }
         return new Options(scenario, files, datasetSize, batch, repeat, warmup, warmupFiles, dataDir, pageCacheMb, window,
-                size, threads, rate, rounds, fsyncs);
+                size, threads, rate, rounds, fsyncs, pollMs);
     }
 
     private static int positive(String option, String value) {

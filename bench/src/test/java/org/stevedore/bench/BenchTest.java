@@ -56,6 +56,21 @@ class BenchTest {
     }
 
     @Test
+    void blockingGroupsEveryHeldInputByItsReasonInOneQuery(@TempDir Path dir) throws Exception {
+        JsonNode f = singleJsonLine(run("blocking", "--files", "300", "--repeat", "3", "--warmup", "1",
+                "--data-dir", dir.toString(), "--page-cache-mb", "32"));
+        assertThat(f.get("scenario").asText()).isEqualTo("blocking");
+        assertThat(f.get("held_jobs").asInt()).isEqualTo(300);
+        // Checked by the scenario against what it set up: 6 lost, 6 missing, 30 stuck, the rest on their way.
+        assertThat(f.get("files_per_reason").get("TRANSFER").asInt()).isEqualTo(258);
+        assertThat(f.get("files_per_reason").get("STUCK").asInt()).isEqualTo(30);
+        assertThat(f.get("blocking_max_ms").asDouble()).isGreaterThanOrEqualTo(f.get("blocking_p50_ms").asDouble());
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
     void catalogIngestPrintsBothRatesForAVerifiedStoreAndRemovesItsStores(@TempDir Path dir) throws Exception {
         // 2,500 files: two full datasets and a partial one; raw batches of two datasets.
         JsonNode f = singleJsonLine(run("catalog-ingest", "--files", "2500", "--batch", "2000", "--warmup-files", "500",

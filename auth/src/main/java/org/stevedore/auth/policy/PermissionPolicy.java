@@ -96,6 +96,8 @@ public final class PermissionPolicy {
         table.put(Action.CANCEL_TASK, taskOwner.or(scopeOwner).or(this::production));
         // What a task's webhook consumer answered is the registering account's business alone.
         table.put(Action.VIEW_TASK_DELIVERIES, taskOwner);
+        // Listing tasks: an account's own (admins: anyone's); what others run is theirs to tell.
+        table.put(Action.LIST_TASKS, taskOwner);
 
         for (Action action : Action.values()) {
             if (!table.containsKey(action)) {

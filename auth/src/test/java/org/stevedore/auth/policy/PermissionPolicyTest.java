@@ -179,6 +179,14 @@ class PermissionPolicyTest {
     }
 
     @Test
+    void anAccountListsOnlyItsOwnTasks() {
+        assertThat(permits(BOB, Action.LIST_TASKS, Target.task("bob", null))).isTrue();
+        assertThat(permits(ALICE, Action.LIST_TASKS, Target.task("bob", null))).isFalse();
+        assertThat(permits(PRODUCER, Action.LIST_TASKS, Target.task("bob", null))).isFalse();
+        assertThat(permits(ALICE, Action.LIST_TASKS, Target.task(null, null))).isFalse();
+    }
+
+    @Test
     void everyActionIsCoveredByOneOfTheTestsAbove() {
         EnumSet<Action> covered = EnumSet.of(Action.ADD_DID, Action.ATTACH, Action.DETACH, Action.SET_DID_METADATA,
                 Action.SET_DID_STATUS, Action.DELETE_DID, Action.ADD_REPLICAS, Action.DELETE_REPLICAS, Action.SET_TOMBSTONE, Action.ADD_RSE,
@@ -188,7 +196,7 @@ class PermissionPolicyTest {
                 Action.UPDATE_RULE, Action.APPROVE_RULE, Action.DELETE_RULE, Action.SUBMIT_CAMPAIGN,
                 Action.CANCEL_CAMPAIGN, Action.REGISTER_TASK, Action.REPORT_JOB, Action.CANCEL_TASK,
                 Action.VIEW_TASK_DELIVERIES, Action.DECLARE_BAD_FILE_REPLICAS, Action.ADD_BAD_PFNS,
-                Action.DECLARE_SUSPICIOUS_FILE_REPLICAS);
+                Action.DECLARE_SUSPICIOUS_FILE_REPLICAS, Action.LIST_TASKS);
         assertThat(covered).containsExactlyInAnyOrder(Action.values());
     }
 

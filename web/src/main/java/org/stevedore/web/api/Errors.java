@@ -3,6 +3,8 @@ package org.stevedore.web.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -44,6 +46,23 @@ public final class Errors {
                 .header("ExceptionMessage", headerSafe(message))
                 .contentType(MediaType.APPLICATION_JSON)
                 .body(new ErrorBody(exceptionClass, message));
+    }
+
+    /**
+     * An error in Rucio's shape whose body also carries {@code details} after {@code ExceptionClass} and
+     * {@code ExceptionMessage}: a refusal that says more than a sentence (e.g. why a job is held).
+     */
+    public static ResponseEntity<Map<String, Object>> entity(HttpStatus status, String exceptionClass, String message,
+                                                             Map<String, Object> details) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ExceptionClass", exceptionClass);
+        body.put("ExceptionMessage", message);
+        body.putAll(details);
+        return ResponseEntity.status(status)
+                .header("ExceptionClass", exceptionClass)
+                .header("ExceptionMessage", headerSafe(message))
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(body);
     }
 
     /** For filters, which run before Spring MVC's exception handling. */

@@ -18,6 +18,11 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.stevedore.bridge.error.JobBlocked;
+import org.stevedore.bridge.error.JobGone;
+import org.stevedore.bridge.error.JobNotReady;
+import org.stevedore.bridge.store.BlockingStore;
+import org.stevedore.bridge.store.BridgeStore;
 import org.stevedore.bridge.store.BridgeStore.Job;
 import org.stevedore.bridge.store.BridgeStore.JobReplica;
 import org.stevedore.bridge.store.BridgeStore.Task;
@@ -30,13 +35,15 @@ import org.stevedore.catalog.error.InvalidObject;
 import org.stevedore.catalog.replica.ReplicaState;
 import org.stevedore.catalog.replica.ReplicaStore;
 import org.stevedore.tape.campaign.CampaignProgress;
+import org.stevedore.web.api.Errors;
 import org.stevedore.web.api.RequestLimits;
 import org.stevedore.web.auth.Caller;
 import org.stevedore.web.replica.PfnResolver;
 
 /**
- * The workload bridge's REST API: tasks, their job feed (cursor and long-poll), the 404-until-released readiness of a
- * job (what Airflow's stock HttpSensor waits on), job end reports and cancelling. Every call about a task renews its
+ * The workload bridge's REST API: tasks (listed, and what blocks them), their job feed (cursor and long-poll), the
+ * readiness of a job (404 while on its way, as Airflow's stock HttpSensor waits on, with the reasons), job end reports
+ * and cancelling. Every call about a task renews its
  * lease.
  */
 @RestController
@@ -88,6 +95,35 @@ public class BridgeController {
     }
 
     /**
+     * Tasks by id, a page at a time ({@code after}: the last task id of the previous page, also the answer's
+     * {@code cursor}); {@code account} and {@code state} filter. Non-admins see their own account's tasks only.
+     */
+    @GetMapping("/bridge/tasks")
+    public Map<String, Object> list(@RequestParam(required = false) String account,
+                                    @RequestParam(required = false) String state,
+                                    @RequestParam(required = false) String after,
+                                    @RequestParam(required = false, defaultValue = "0") int limit, Caller caller) {
+        List<Task> tasks = gateway.tasks(caller, account, state, after, limit);
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("cursor", tasks.isEmpty() ? (after == null ? "" : after) : tasks.get(tasks.size() - 1).id());
+        doc.put("tasks", tasks.stream().map(this::task).toList());
+        return doc;
+    }
+
+    /**
+     * What holds the task's HELD jobs, in one graph query: per reason (LOST, MISSING, STUCK, TRANSFER, CAMPAIGN,
+     * WAITING) the number of files and of jobs they hold, and the first {@code limit} files with their jobs;
+     * {@code reason} and {@code after} (a group's {@code next}) page through one reason's files.
+     */
+    @GetMapping("/bridge/tasks/{id}/blocking")
+    public Map<String, Object> blocking(@PathVariable String id, @RequestParam(required = false) String reason,
+                                        @RequestParam(required = false) String after,
+                                        @RequestParam(required = false, defaultValue = "100") int limit) {
+        var groups = service.blocking(id, reason, after, limit);
+        return HeldDocs.groups(id, service.peek(id).jobCounts().getOrDefault(BridgeStore.HELD, 0L), groups);
+    }
+
+    /**
      * The task's jobs. {@code state=RELEASED} (the default) is the cursor feed: pass the answer's {@code cursor} as
      * {@code after} to get only jobs released since, never one twice; {@code wait} (e.g. {@code 30s}) holds the answer
      * until something is released or the time is up.
@@ -117,15 +153,54 @@ public class BridgeController {
         return cancel(id, caller);
     }
 
+    /** A job; a HELD one with the inputs that hold it and why ({@code waitingFor}). */
     @GetMapping("/bridge/jobs/{id}")
     public Map<String, Object> getJob(@PathVariable String id) {
-        return job(service.job(id));
+        Job job = service.job(id);
+        Map<String, Object> doc = job(job);
+        if (BridgeStore.HELD.equals(job.state())) {
+            BlockingStore.Holding holding = service.holding(job);
+            doc.put("blocked", holding.blocked());
+            doc.put("waitingFor", HeldDocs.inputs(holding));
+        }
+        return doc;
     }
 
-    /** 404 while the job is held; 200 with its input replicas and their PFNs once released. */
+    /**
+     * 200 with the job's input replicas and their PFNs once released. While it is held: 404 {@code JobNotReady} (what
+     * pollers such as Airflow's HttpSensor take for "not yet") when every input is on its way, 409 {@code JobBlocked}
+     * when an input is lost, missing or stuck (nothing will release it without someone acting: a poller should stop
+     * and tell); both with the inputs that hold it and why ({@code waitingFor}). 410 {@code JobGone} for a job
+     * cancelled or failed, or of a task cancelled or expired, with the job's and the task's state.
+     */
     @GetMapping("/bridge/jobs/{id}/ready")
-    public Map<String, Object> ready(@PathVariable String id) {
-        BridgeService.ReadyJob ready = service.ready(id);
+    public ResponseEntity<Map<String, Object>> ready(@PathVariable String id) {
+        BridgeService.ReadyJob ready;
+        try {
+            ready = service.ready(id);
+        } catch (JobGone e) {
+            return Errors.entity(HttpStatus.GONE, "JobGone", e.getMessage(), states(id, e.jobState(), e.taskState()));
+        } catch (JobNotReady e) {
+            if (e.holding() == null) {
+                throw e;
+            }
+            Map<String, Object> doc = states(id, e.jobState(), e.taskState());
+            doc.put("waitingFor", HeldDocs.inputs(e.holding()));
+            return Errors.entity(Errors.status(e.kind()), e instanceof JobBlocked ? "JobBlocked" : "JobNotReady",
+                    e.getMessage(), doc);
+        }
+        return ResponseEntity.ok(released(ready));
+    }
+
+    private static Map<String, Object> states(String jobId, String jobState, String taskState) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("jobId", jobId);
+        doc.put("state", jobState);
+        doc.put("taskState", taskState);
+        return doc;
+    }
+
+    private Map<String, Object> released(BridgeService.ReadyJob ready) {
         Map<String, Object> doc = job(ready.job());
         PfnResolver.Session session = pfns.session(null);
         Map<String, Map<String, Object>> files = new LinkedHashMap<>();

@@ -20,6 +20,7 @@ import org.stevedore.bridge.task.TaskEnder;
 import org.stevedore.bridge.task.TaskRegistrar;
 import org.stevedore.bridge.task.TaskRegistration;
 import org.stevedore.bridge.webhook.WebhookTargets;
+import org.stevedore.catalog.error.AccessDenied;
 import org.stevedore.catalog.replica.NewReplica;
 import org.stevedore.catalog.replica.ReplicaState;
 import org.stevedore.web.auth.Caller;
@@ -70,6 +71,25 @@ public class BridgeGateway {
             webhookTargets.check(request.webhook().url());
         }
         return registrar.register(request, caller.account());
+    }
+
+    /**
+     * list_tasks: an account lists its own tasks (no {@code account} given: the caller's), admins anyone's (no
+     * {@code account}: everyone's).
+     */
+    public List<Task> tasks(Caller caller, String account, String state, String after, int limit) {
+        String of = account == null || account.isBlank() ? null : account.trim();
+        if (of == null) {
+            try {
+                permissions.require(caller, Action.LIST_TASKS, Target.task(null, null));
+            } catch (AccessDenied e) {
+                of = caller.account();
+            }
+        }
+        if (of != null) {
+            permissions.require(caller, Action.LIST_TASKS, Target.task(of, null));
+        }
+        return service.tasks(of, state, after, limit);
     }
 
     /** view_task_deliveries on the task (404 before 403), then its webhook deliveries. */

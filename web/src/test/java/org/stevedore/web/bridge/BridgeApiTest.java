@@ -144,7 +144,7 @@ class BridgeApiTest extends ApiTest {
         var cancelled = api.post("/bridge/tasks/t-held/cancel", Map.of());
         assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
         assertThat(ApiClient.json(cancelled)).containsEntry("state", "CANCELLED");
-        assertError(api.get("/bridge/jobs/held-1/ready"), 409, "InvalidJobState", "cancelled");
+        assertError(api.get("/bridge/jobs/held-1/ready"), 410, "JobGone", "cancelled");
     }
 
     @Test

@@ -84,14 +84,40 @@ public final class BridgeStore {
         Map<String, Long> counts = new HashMap<>();
         tx.run("MATCH (:BridgeTask {id: $id})-[:HAS_JOB]->(j) RETURN j.state AS state, count(*) AS n", Map.of("id", id))
                 .list().forEach(r -> counts.put(r.get("state").asString(), r.get("n").asLong()));
-        Record r = rows.get(0);
-        return Optional.of(new Task(r.get("id").asString(), r.get("account").asString(), r.get("state").asString(),
+        return Optional.of(task(rows.get(0), counts));
+    }
+
+    /**
+     * Tasks by id after {@code afterId}, of one account and in one state when given (null: any): one query, with
+     * their job counts.
+     */
+    public List<Task> tasks(String account, String state, String afterId, int limit) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("account", account);
+        params.put("state", state);
+        params.put("after", afterId == null ? "" : afterId);
+        params.put("limit", limit);
+        return store.read(tx -> tx.run("""
+                MATCH (t:BridgeTask) WHERE t.id > $after AND ($account IS NULL OR t.account = $account)
+                  AND ($state IS NULL OR t.state = $state)
+                WITH t ORDER BY t.id LIMIT $limit
+                RETURN %s, COLLECT { MATCH (t)-[:HAS_JOB]->(j) WITH j.state AS s, count(*) AS n RETURN [s, n] } AS counts
+                ORDER BY id
+                """.formatted(TASK_COLUMNS), params).list(r -> {
+            Map<String, Long> counts = new HashMap<>();
+            r.get("counts").asList(v -> v).forEach(c -> counts.put(c.get(0).asString(), c.get(1).asLong()));
+            return task(r, counts);
+        }));
+    }
+
+    private static Task task(Record r, Map<String, Long> counts) {
+        return new Task(r.get("id").asString(), r.get("account").asString(), r.get("state").asString(),
                 r.get("rse_expression").asString(), r.get("rse_ids").asList(Value::asString), r.get("pin").asLong(),
                 r.get("priority").asInt(), Values.str(r.get("rule_id")), r.get("dataset_key").asString(),
                 Values.str(r.get("fingerprint")), r.get("release_seq").asLong(0), Times.instant(r.get("lease")),
                 Times.instant(r.get("created_at")), Times.instant(r.get("updated_at")), Map.copyOf(counts),
                 Values.str(r.get("webhook_url")), strings(r.get("scopes")), strings(r.get("outputs")),
-                Values.str(r.get("campaign_id"))));
+                Values.str(r.get("campaign_id")));
     }
 
     private static List<String> strings(Value v) {

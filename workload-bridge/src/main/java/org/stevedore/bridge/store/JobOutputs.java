@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Set;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.TransactionContext;
+import org.neo4j.driver.exceptions.ClientException;
 import org.stevedore.catalog.did.AttachmentStore;
 import org.stevedore.catalog.did.Checksums;
 import org.stevedore.catalog.did.DidRef;
@@ -23,6 +24,7 @@ import org.stevedore.catalog.error.UnsupportedOperation;
 import org.stevedore.catalog.replica.NewReplica;
 import org.stevedore.catalog.replica.ReplicaState;
 import org.stevedore.catalog.replica.ReplicaStore;
+import org.stevedore.catalog.store.Constraints;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.store.Values;
 
@@ -42,6 +44,9 @@ public final class JobOutputs {
     public record Registered(String scope, String dataset, boolean datasetCreated, int replicasAdded,
                              int alreadyRegistered) {
     }
+
+    /** Attempts of a registration that lost a race on a uniqueness constraint (each loser finds the winner's node). */
+    private static final int RACE_ATTEMPTS = 5;
 
     private final Store store;
     private final DidStore dids;
@@ -69,7 +74,27 @@ public final class JobOutputs {
         List<Map<String, Object>> datasetRow = dids.rows(List.of(NewDid.collection(scope, dataset, DidType.DATASET,
                 account)));
         List<ReplicaStore.MadeAvailable> madeAvailable = new ArrayList<>();
-        Registered registered = store.write(tx -> {
+        Registered registered = null;
+        for (int attempt = 1; registered == null; attempt++) {
+            try {
+                registered = write(account, scope, dataset, datasetRef, checked, datasetRow, madeAvailable);
+            } catch (ClientException e) {
+                // Jobs of one task ending at once create the same dataset (or the same file, when retried): the
+                // one that loses the race on the uniqueness constraint tries again and finds what the winner made.
+                if (!Constraints.isUniquenessViolation(e) || attempt >= RACE_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+        // After the commit: outputs may be the inputs of another task's HELD jobs.
+        madeAvailable.forEach(replicas::announce);
+        return registered;
+    }
+
+    /** One attempt of {@link #register}: one transaction. */
+    private Registered write(String account, String scope, String dataset, DidRef datasetRef, List<Output> checked,
+                             List<Map<String, Object>> datasetRow, List<ReplicaStore.MadeAvailable> madeAvailable) {
+        return store.write(tx -> {
             madeAvailable.clear();
             boolean created = ensureDataset(tx, datasetRef, datasetRow);
             Map<String, Record> existing = existing(tx, datasetRef, checked);
@@ -101,9 +126,6 @@ public final class JobOutputs {
             int added = byRse.values().stream().mapToInt(List::size).sum();
             return new Registered(scope, dataset, created, added, already);
         });
-        // After the commit: outputs may be the inputs of another task's HELD jobs.
-        madeAvailable.forEach(replicas::announce);
-        return registered;
     }
 
     /** Closes the output dataset at the end of its task; closing a closed dataset again is fine. */

@@ -39,10 +39,12 @@ public final class TaskEndStore {
 
     /** Remembers an output dataset of a task (scope:name), to be closed when the task ends. */
     public void addOutputDataset(String taskId, String datasetKey) {
+        // The task's write lock first, then the read: jobs ending at once must not add the dataset twice.
         store.write(tx -> tx.run("""
-                MATCH (t:BridgeTask {id: $id}) WHERE NOT $key IN coalesce(t.output_datasets, [])
+                MATCH (t:BridgeTask {id: $id}) SET t.locked_at = $now
+                WITH t WHERE NOT $key IN coalesce(t.output_datasets, [])
                 SET t.output_datasets = coalesce(t.output_datasets, []) + $key
-                """, Map.of("id", taskId, "key", datasetKey)).consume());
+                """, Map.of("id", taskId, "key", datasetKey, "now", System.currentTimeMillis())).consume());
     }
 
     /**

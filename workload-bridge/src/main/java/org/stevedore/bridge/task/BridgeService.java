@@ -2,21 +2,28 @@ package org.stevedore.bridge.task;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.stevedore.bridge.error.InvalidJobState;
+import org.stevedore.bridge.error.JobBlocked;
+import org.stevedore.bridge.error.JobGone;
 import org.stevedore.bridge.error.JobNotFound;
 import org.stevedore.bridge.error.JobNotReady;
 import org.stevedore.bridge.error.TaskNotFound;
 import org.stevedore.bridge.gate.ReleaseNotifier;
+import org.stevedore.bridge.store.BlockingStore;
+import org.stevedore.bridge.store.BlockingStore.Blocker;
+import org.stevedore.bridge.store.BlockingStore.Holding;
 import org.stevedore.bridge.store.BridgeStore;
 import org.stevedore.bridge.store.BridgeStore.Job;
 import org.stevedore.bridge.store.BridgeStore.JobReplica;
 import org.stevedore.bridge.store.BridgeStore.Task;
 import org.stevedore.bridge.store.LeaseStore;
 import org.stevedore.catalog.error.InvalidObject;
+import org.stevedore.tape.campaign.CampaignProgress;
 
 /**
  * The workload bridge's reads: a task, its jobs and their job feed (each call renews the task's lease), and a released
@@ -36,7 +43,16 @@ public final class BridgeService {
     public record ReadyJob(Job job, List<JobReplica> replicas) {
     }
 
+    /** Job states and task states in which a job is not to be run. */
+    private static final Set<String> GONE_JOB_STATES = Set.of("CANCELLED", "FAILED");
+    private static final Set<String> GONE_TASK_STATES = Set.of("CANCELLED", "EXPIRED");
+    private static final List<String> TASK_STATES = List.of("ACTIVE", "FINISHED", "CANCELLED", "EXPIRED");
+    private static final List<String> REASONS = List.of("LOST", "MISSING", "STUCK", "TRANSFER", "CAMPAIGN", "WAITING");
+    /** Jobs named per blocking file in the task's view (their count is always given). */
+    private static final int JOBS_PER_FILE = 20;
+
     private final BridgeStore store;
+    private final BlockingStore blocking;
     private final LeaseStore leases;
     private final ReleaseNotifier notifier;
     private final Clock clock;
@@ -53,6 +69,7 @@ public final class BridgeService {
                          BridgeSettings settings, TaskCampaigns campaigns) {
         this.campaigns = campaigns;
         this.store = store;
+        this.blocking = new BlockingStore(store.store());
         this.leases = leases;
         this.notifier = notifier;
         this.clock = clock;
@@ -87,8 +104,18 @@ public final class BridgeService {
     }
 
     /** The progress of the task's tape campaign, when it has one. */
-    public Optional<org.stevedore.tape.campaign.CampaignProgress> campaign(Task task) {
+    public Optional<CampaignProgress> campaign(Task task) {
         return campaigns == null ? Optional.empty() : campaigns.progress(task.campaignId());
+    }
+
+    /** Tasks by id after {@code after}; {@code account} and {@code state} filter when given. Renews no lease. */
+    public List<Task> tasks(String account, String state, String after, int limit) {
+        String st = state == null || state.isBlank() ? null : state.trim().toUpperCase(Locale.ROOT);
+        if (st != null && !TASK_STATES.contains(st)) {
+            throw new InvalidObject("Unknown task state '" + state + "' (" + String.join(", ", TASK_STATES) + ")");
+        }
+        int pageSize = limit <= 0 ? settings.feedLimit() : Math.min(limit, settings.feedLimit());
+        return store.tasks(account == null || account.isBlank() ? null : account.trim(), st, after, pageSize);
     }
 
     public TaskWithJobs withJobs(String taskId) {
@@ -146,18 +173,99 @@ public final class BridgeService {
         return new Page(taskId, jobs, cursor);
     }
 
-    /** A released job with its input replicas; {@link JobNotReady} while it is HELD. Renews its task's lease. */
+    /**
+     * A released job with its input replicas. Renews its task's lease. Otherwise: {@link JobGone} for a job cancelled
+     * or failed or of a task cancelled or expired (running it would read files nobody keeps); {@link JobNotReady}
+     * while it is held with its inputs on their way, {@link JobBlocked} when one will not come without someone acting,
+     * both with what holds it.
+     */
     public ReadyJob ready(String jobId) {
         Job job = job(jobId);
         touch(job.taskId());
+        Task task = require(job.taskId());
+        if (GONE_JOB_STATES.contains(job.state()) || GONE_TASK_STATES.contains(task.state())) {
+            throw new JobGone("Job '" + jobId + "' is " + lower(job.state()) + " and its task " + lower(task.state())
+                    + ": it is not to be run", job.state(), task.state());
+        }
         if (job.seq() == null) {
-            if (BridgeStore.HELD.equals(job.state())) {
-                throw new JobNotReady("Job '" + jobId + "' is not released yet");
+            Holding holding = holding(job);
+            if (holding.blocked()) {
+                throw new JobBlocked("Job '" + jobId + "' is held and will not be released without action: "
+                        + summary(holding), job.state(), task.state(), holding);
             }
-            throw new InvalidJobState("Job '" + jobId + "' was " + job.state().toLowerCase(Locale.ROOT)
-                    + " before it was released");
+            throw new JobNotReady("Job '" + jobId + "' is not released yet: " + summary(holding), job.state(),
+                    task.state(), holding);
         }
         return new ReadyJob(job, store.replicas(jobId));
+    }
+
+    /** The inputs that hold a HELD job and why (none for a job in another state), with campaign ETAs. */
+    public Holding holding(Job job) {
+        if (!BridgeStore.HELD.equals(job.state())) {
+            return new Holding(List.of(), Map.of());
+        }
+        List<Blocker> blockers = blocking.ofJob(job.id());
+        return new Holding(blockers, etas(blockers));
+    }
+
+    /** One sentence on what holds a job: e.g. "1 STUCK, 2 TRANSFER (s:f1: stuck: checksum mismatch)". */
+    static String summary(Holding holding) {
+        List<Blocker> blockers = holding.inputs();
+        if (blockers.isEmpty()) {
+            return "every input is on disk; its release is on its way";
+        }
+        Blocker first = blockers.stream().filter(b -> BlockingStore.BLOCKED.contains(b.reason())).findFirst()
+                .orElse(blockers.get(0));
+        Map<String, Long> counts = new LinkedHashMap<>();
+        blockers.forEach(b -> counts.merge(b.reason(), 1L, Long::sum));
+        StringBuilder s = new StringBuilder();
+        counts.forEach((reason, n) -> s.append(s.isEmpty() ? "" : ", ").append(n).append(' ').append(reason));
+        return s + " (" + first.file() + ": " + describe(first) + ")";
+    }
+
+    private static String describe(Blocker b) {
+        return switch (b.reason()) {
+            case "LOST" -> "declared lost";
+            case "MISSING" -> "no replica anywhere";
+            case "STUCK" -> "stuck: " + (b.error() == null ? "no reason given" : b.error());
+            case "TRANSFER" -> "transfer " + (b.request() == null ? "queued"
+                    : lower(b.request().state()) + ", attempts " + b.request().attempts());
+            case "CAMPAIGN" -> "staging from tape";
+            default -> "waiting for its rule";
+        };
+    }
+
+    private static String lower(String state) {
+        return state.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * What holds the HELD jobs of a task, grouped by reason (see {@link BlockingStore#ofTask}); {@code reason} and
+     * {@code after} page through one reason's files. Renews the task's lease.
+     */
+    public List<BlockingStore.Group> blocking(String taskId, String reason, String after, int limit) {
+        String r = reason == null || reason.isBlank() ? null : reason.trim().toUpperCase(Locale.ROOT);
+        if (r != null && !REASONS.contains(r)) {
+            throw new InvalidObject("Unknown reason '" + reason + "' (one of " + String.join(", ", REASONS) + ")");
+        }
+        if (after != null && !after.isBlank() && r == null) {
+            throw new InvalidObject("'after' pages through one reason's files: give 'reason' too");
+        }
+        int pageSize = limit <= 0 ? settings.feedLimit() : Math.min(limit, settings.feedLimit());
+        task(taskId);
+        return blocking.ofTask(taskId, r, after, pageSize, JOBS_PER_FILE);
+    }
+
+    /** The ETA of each campaign staging some of the files, when it has one. */
+    private Map<String, Duration> etas(List<Blocker> blockers) {
+        Map<String, Duration> etas = new LinkedHashMap<>();
+        blockers.stream().filter(b -> b.campaign() != null && b.campaign().campaignId() != null)
+                .map(b -> b.campaign().campaignId()).distinct().forEach(id -> {
+                    if (campaigns != null) {
+                        campaigns.progress(id).map(CampaignProgress::eta).ifPresent(eta -> etas.put(id, eta));
+                    }
+                });
+        return etas;
     }
 
     public Job job(String jobId) {

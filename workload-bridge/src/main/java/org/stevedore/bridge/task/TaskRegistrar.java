@@ -116,8 +116,10 @@ public final class TaskRegistrar {
             throw new InvalidRSEExpression("RSE expression '" + expression + "' selects no disk RSE");
         }
         String webhookUrl = webhookUrl(request.webhook());
-        List<String> files = files(inputs);
-        List<NewJob> jobs = jobs(taskId, request, files);
+        List<String> inputFiles = files(inputs);
+        List<NewJob> jobs = jobs(taskId, request, inputFiles);
+        // Chunks: a task whose jobs name some files of big datasets pins, copies and recalls only those.
+        List<String> files = needed(inputFiles, jobs);
         DidRef dataset = new DidRef(settings.scope(), datasetName(taskId));
         ensureScope();
         // Inputs on tape only, behind a tape endpoint, join the task's dataset once their campaign has staged them.
@@ -228,6 +230,13 @@ public final class TaskRegistrar {
             throw new InvalidObject("The task's inputs hold no files");
         }
         return List.copyOf(files);
+    }
+
+    /** Of the input files (in input order), those some job reads. */
+    private static List<String> needed(List<String> files, List<NewJob> jobs) {
+        Set<String> named = new HashSet<>();
+        jobs.forEach(j -> named.addAll(j.fileKeys()));
+        return files.stream().filter(named::contains).toList();
     }
 
     private List<NewJob> jobs(String taskId, TaskRegistration request, List<String> files) {
