@@ -107,6 +107,9 @@ public final class CampaignJobs {
                 .next(new StepBuilder("finish", repository)
                         .tasklet((contribution, context) -> {
                             boolean complete = campaigns.completeIfDone(campaignId);
+                            if (complete) {
+                                campaigns.copies().endOwnedRule(campaignId);
+                            }
                             log.info("Campaign {} staging ended; {}", campaignId, complete ? "COMPLETED" : "not complete");
                             return RepeatStatus.FINISHED;
                         }, transactions)
