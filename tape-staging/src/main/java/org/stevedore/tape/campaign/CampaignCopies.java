@@ -20,8 +20,10 @@ import org.stevedore.tape.store.NewCampaign;
 /**
  * The copy of a campaign's staged files on to its destination, through the rules engine. A campaign whose destination
  * expression selects a non-TAPE RSE owns a dataset, {@code <scope of its first input>:campaign.<id>}, and one rule on
- * it: to the destination's disk RSEs, for the pin lifetime, activity {@value #ACTIVITY}, the campaign's account, with
- * the tape RSEs as its only sources. Staged files are attached to that dataset as they settle, so the rules engine
+ * it: to the destination's disk RSEs, activity {@value #ACTIVITY}, the campaign's account, with the tape RSEs as its
+ * only sources. Its lifetime runs from each file's staging, not from the submission: made without an expiry, it is
+ * given the pin lifetime from each staging as files are attached ({@code CampaignCopyStore}), and expires at once if
+ * the campaign ends with none. Staged files are attached to that dataset as they settle, so the rules engine
  * locks them and the conveyor copies them from the tape buffer; the rule's locks say which copies landed. A
  * destination of tape RSEs only (the tape's own buffer) needs no copy.
  */
@@ -68,7 +70,7 @@ public final class CampaignCopies {
         DidRef dataset = dataset(campaignId, request);
         dids.add(List.of(NewDid.collection(dataset.scope(), dataset.name(), DidType.DATASET, request.account())));
         RuleRequest rule = new RuleRequest(List.of(dataset), request.account(), 1, expression, null,
-                request.pinLifetime().toSeconds(), "NONE", false, tapes.isEmpty() ? null : tapes, ACTIVITY, null, false,
+                null, "NONE", false, tapes.isEmpty() ? null : tapes, ACTIVITY, null, false,
                 false, "copies of pre-staging campaign " + campaignId, false, null, null, null);
         String ruleId;
         try {

@@ -54,7 +54,9 @@ final class CampaignEnding {
                         failure.getMessage());
             }
         })));
-        return campaigns.files().failOpen(campaignId, reason);
+        int failed = campaigns.files().failOpen(campaignId, reason);
+        campaigns.copies().endOwnedRule(campaignId);
+        return failed;
     }
 
     private static Map<String, Map<String, List<String>>> byEndpointAndRequest(List<CampaignFile> files) {

@@ -89,7 +89,7 @@ public final class CampaignJobs {
 
     public Job job(String campaignId) {
         StageChunkReader reader = new StageChunkReader(campaignId, campaigns, scheduler, tracker, settings, clock, waits,
-                new CampaignEnding(campaigns, endpoints, tracker));
+                new CampaignEnding(campaigns, endpoints, tracker), new SubmissionRecovery(campaignId, campaigns, endpoints));
         StageChunkWriter writer = new StageChunkWriter(campaignId, campaigns, endpoints, scheduler, settings, waits,
                 lifetimes);
         return new JobBuilder(JOB, repository)
@@ -107,6 +107,9 @@ public final class CampaignJobs {
                 .next(new StepBuilder("finish", repository)
                         .tasklet((contribution, context) -> {
                             boolean complete = campaigns.completeIfDone(campaignId);
+                            if (complete) {
+                                campaigns.copies().endOwnedRule(campaignId);
+                            }
                             log.info("Campaign {} staging ended; {}", campaignId, complete ? "COMPLETED" : "not complete");
                             return RepeatStatus.FINISHED;
                         }, transactions)

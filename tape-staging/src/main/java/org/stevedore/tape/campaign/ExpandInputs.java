@@ -54,6 +54,11 @@ final class ExpandInputs implements Tasklet {
             }
         });
         added[0] += campaigns.files().addFiles(campaignId, files);
+        // Files another running campaign already asks for wait on it, in its window (a crash before this: asked here).
+        int joined = campaigns.joins().joinRunning(campaignId);
+        if (joined > 0) {
+            log.info("Campaign {}: {} files already being staged by other campaigns wait on them", campaignId, joined);
+        }
         campaigns.files().markExpanded(campaignId);
         contribution.incrementWriteCount(added[0]);
         log.info("Campaign {}: inputs expanded, {} files added", campaignId, added[0]);

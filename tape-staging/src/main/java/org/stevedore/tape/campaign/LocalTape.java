@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.stevedore.tape.emulator.TapeEmulator;
 import org.stevedore.tape.endpoint.ArchiveInfo;
@@ -38,6 +39,18 @@ public final class LocalTape implements TapeEndpoint {
     public synchronized String stage(List<StageFile> files) {
         files.forEach(f -> learn(absolute(f.path())));
         return emulator.stage(files.stream().map(f -> new StageFile(absolute(f.path()), f.diskLifetime())).toList());
+    }
+
+    @Override
+    public synchronized String stage(String submitId, List<StageFile> files) {
+        files.forEach(f -> learn(absolute(f.path())));
+        return emulator.stage(submitId, files.stream().map(f -> new StageFile(absolute(f.path()), f.diskLifetime()))
+                .toList());
+    }
+
+    @Override
+    public Optional<String> findStageRequest(String submitId) {
+        return emulator.findStageRequest(submitId);
     }
 
     @Override

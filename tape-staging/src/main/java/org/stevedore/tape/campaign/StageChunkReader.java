@@ -3,7 +3,9 @@ package org.stevedore.tape.campaign;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.JobInterruptedException;
@@ -36,12 +38,15 @@ final class StageChunkReader implements ItemStreamReader<StageChunk> {
     private final Clock clock;
     private final Sleeper waits;
     private final CampaignEnding ending;
+    private final SubmissionRecovery recovery;
     /** When the outstanding requests were last polled; null: not yet in this run. */
     private Long lastPoll;
 
     StageChunkReader(String campaignId, CampaignStore campaigns, StagingScheduler scheduler, StageTracker tracker,
-                     CampaignSettings settings, Clock clock, Sleeper waits, CampaignEnding ending) {
+                     CampaignSettings settings, Clock clock, Sleeper waits, CampaignEnding ending,
+                     SubmissionRecovery recovery) {
         this.ending = ending;
+        this.recovery = recovery;
         this.campaignId = campaignId;
         this.campaigns = campaigns;
         this.scheduler = scheduler;
@@ -53,9 +58,14 @@ final class StageChunkReader implements ItemStreamReader<StageChunk> {
 
     @Override
     public void open(ExecutionContext executionContext) {
+        // Before counting what is in flight: requests an earlier run left half-recorded are settled first.
+        recovery.recover();
         Campaign c = campaigns.get(campaignId);
+        // Where files wait on another campaign too: they come back here if it lets them go.
+        Map<String, Counts> pending = new LinkedHashMap<>(campaigns.files().pendingByTapeRse(campaignId));
+        campaigns.joins().rses(campaignId).forEach(rse -> pending.putIfAbsent(rse, Counts.ZERO));
         scheduler.register(campaignId, c.priority(), c.deadline(), new Window(c.windowFiles(), c.windowBytes()),
-                campaigns.files().pendingByTapeRse(campaignId), campaigns.files().inFlightByTapeRse(campaignId));
+                pending, campaigns.files().inFlightByTapeRse(campaignId));
     }
 
     @Override
@@ -85,7 +95,7 @@ final class StageChunkReader implements ItemStreamReader<StageChunk> {
                     return chunk;
                 }
             }
-            if (scheduler.idle(campaignId)) {
+            if (scheduler.idle(campaignId) && campaigns.joins().waiting(campaignId) == 0) {
                 return null;
             }
             waits.sleep(settings.pollInterval());

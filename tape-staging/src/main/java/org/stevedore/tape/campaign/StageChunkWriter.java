@@ -1,6 +1,7 @@
 package org.stevedore.tape.campaign;
 
 import java.util.List;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.item.Chunk;
@@ -15,10 +16,12 @@ import org.stevedore.tape.store.Campaign.Counts;
 import org.stevedore.tape.store.CampaignStore;
 
 /**
- * Sends each granted chunk as one stage request and records, in one store transaction, that its files are REQUESTED
- * under the endpoint's request id; only then is the chunk done, so a restart never asks for them again. A transient
- * endpoint failure gives the files back (they are asked for later); a refusal fails them with the endpoint's reason;
- * anything else fails the step, to be restarted.
+ * Sends each granted chunk as one stage request, recorded on both sides of the call: before it, its files go
+ * SUBMITTING under a submission id made here (sent to the endpoint where it takes one); after it, REQUESTED under the
+ * endpoint's request id. A crash in between leaves them SUBMITTING, and the restarted campaign finds the request again
+ * or asks for them once more ({@link SubmissionRecovery}): none is lost. A transient endpoint failure gives the files
+ * back (they are asked for later); a refusal fails them with the endpoint's reason; anything else fails the step, to
+ * be restarted, with the files left SUBMITTING (whether the request went out is unknown).
  */
 final class StageChunkWriter implements ItemWriter<StageChunk> {
 
@@ -62,11 +65,18 @@ final class StageChunkWriter implements ItemWriter<StageChunk> {
                 campaign.pinLifetime());
         List<StageFile> files = chunk.files().stream()
                 .map(f -> new StageFile(f.path(), longer.getOrDefault(f.path(), campaign.pinLifetime()))).toList();
+        String submitId = UUID.randomUUID().toString();
+        int intended = campaigns.submissions().intend(campaignId, keys, submitId);
+        if (intended != keys.size()) {
+            log.warn("Campaign {}: submission {} holds {} of {} files (the others were no longer pending)",
+                    campaignId, submitId, intended, keys.size());
+        }
         String requestId;
         try {
-            requestId = endpoint.stage(files);
+            requestId = endpoint.stage(submitId, files);
         } catch (TapeEndpointException e) {
             if (e.isTransient()) {
+                campaigns.submissions().withdraw(campaignId, submitId);
                 scheduler.giveBack(campaignId, chunk.tapeRse(), keys.size(), chunk.bytes());
                 campaigns.setError(campaignId, "stage request to " + chunk.tapeRse() + " failed, retrying: " + e.getMessage());
                 log.warn("Campaign {}: stage request of {} files to {} failed, retrying later: {}", campaignId,
@@ -74,17 +84,17 @@ final class StageChunkWriter implements ItemWriter<StageChunk> {
                 waits.sleep(settings.pollInterval());
                 return;
             }
-            refused(chunk, "stage request refused by " + chunk.tapeRse() + ": " + e.getMessage());
+            Counts failed = campaigns.submissions().fail(campaignId, submitId,
+                    "stage request refused by " + chunk.tapeRse() + ": " + e.getMessage());
+            scheduler.settled(campaignId, chunk.tapeRse(), keys.size(), chunk.bytes());
+            log.warn("Campaign {}: {} files failed: stage request refused by {}: {}", campaignId, failed.files(),
+                    chunk.tapeRse(), e.getMessage());
             return;
         } catch (RuntimeException e) {
             scheduler.giveBack(campaignId, chunk.tapeRse(), keys.size(), chunk.bytes());
             throw e;
         }
-        int recorded = campaigns.files().requested(campaignId, keys, requestId);
-        if (recorded != keys.size()) {
-            log.warn("Campaign {}: request {} recorded for {} of {} files (the others were no longer pending)",
-                    campaignId, requestId, recorded, keys.size());
-        }
+        int recorded = campaigns.submissions().submitted(campaignId, submitId, requestId);
         log.debug("Campaign {}: stage request {} to {} with {} files", campaignId, requestId, chunk.tapeRse(), recorded);
     }
 

@@ -14,7 +14,10 @@ import org.stevedore.tape.endpoint.TapeEndpoints;
 import org.stevedore.tape.store.CampaignFile;
 import org.stevedore.tape.store.CampaignFileStore.Outcome;
 import org.stevedore.tape.store.CampaignFileStore.OutstandingRequest;
+import org.stevedore.tape.store.CampaignJoins;
+import org.stevedore.tape.store.CampaignJoins.Followed;
 import org.stevedore.tape.store.CampaignStore;
+import org.stevedore.tape.store.StageSubmissions.Forgotten;
 
 /**
  * Polls a campaign's outstanding stage requests (one status call per request, never per file) and settles the files
@@ -23,6 +26,8 @@ import org.stevedore.tape.store.CampaignStore;
 public final class StageTracker {
 
     private static final Logger log = LoggerFactory.getLogger(StageTracker.class);
+    /** How often a file whose stage request the endpoint forgot is asked for again before it fails. */
+    static final int MAX_REASKS = 3;
 
     private final CampaignStore campaigns;
     private final TapeEndpoints endpoints;
@@ -63,6 +68,10 @@ public final class StageTracker {
                             request.requestId(), request.tapeRse(), e.getMessage());
                     continue;
                 }
+                if (e.status() == 404) {
+                    forgotten(campaignId, request, e);
+                    continue;
+                }
                 ours.values().forEach(f -> outcomes.add(new Outcome(f.key(), false,
                         "stage request " + request.requestId() + " failed: " + e.getMessage())));
                 continue;
@@ -85,7 +94,35 @@ public final class StageTracker {
         Map<String, org.stevedore.tape.store.Campaign.Counts> freed = campaigns.files().settle(campaignId, outcomes);
         freed.forEach((rse, counts) -> scheduler.settled(campaignId, rse, counts.files(), counts.bytes()));
         goOnToTarget(campaignId, outcomes);
-        return outcomes.size();
+        return outcomes.size() + followJoined(campaignId);
+    }
+
+    /**
+     * The files this campaign left to another one: staged there, they are staged here too, under the same request
+     * (pinned with this campaign's hold, then on to its target); let go (see {@link CampaignJoins}), they are this
+     * campaign's to ask for again.
+     */
+    private int followJoined(String campaignId) {
+        Followed followed = campaigns.joins().follow(campaignId);
+        followed.fellBack().forEach((rse, counts) -> scheduler.added(campaignId, rse, counts.files(), counts.bytes()));
+        notifyStaged(campaignId, followed.staged());
+        int settled = campaigns.joins().settleStaged(campaignId, followed.staged());
+        goOnToTarget(campaignId, followed.staged().stream().map(f -> new Outcome(f.key(), true, null)).toList());
+        return settled;
+    }
+
+    /**
+     * The endpoint no longer knows the request (an emulator restarted with the service, a tape system that purged
+     * it): its files are not lost, they are asked for again, up to {@link #MAX_REASKS} times each.
+     */
+    private void forgotten(String campaignId, OutstandingRequest request, TapeEndpointException e) {
+        Forgotten f = campaigns.submissions().forgotten(campaignId, request.requestId(), MAX_REASKS,
+                "stage request " + request.requestId() + " unknown to " + request.tapeRse() + " (" + e.getMessage()
+                        + ") after " + MAX_REASKS + " requests");
+        scheduler.giveBack(campaignId, request.tapeRse(), f.pendingAgain().files(), f.pendingAgain().bytes());
+        scheduler.settled(campaignId, request.tapeRse(), f.failed().files(), f.failed().bytes());
+        log.warn("Campaign {}: stage request {} unknown to {}: {} files to be asked for again, {} failed", campaignId,
+                request.requestId(), request.tapeRse(), f.pendingAgain().files(), f.failed().files());
     }
 
     /** Before the settle: a listener that fails leaves the files REQUESTED, to be reported again. */

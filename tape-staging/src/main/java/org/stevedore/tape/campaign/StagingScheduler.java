@@ -128,6 +128,15 @@ public final class StagingScheduler {
         }
     }
 
+    /** Files that became pending (left by the campaign they waited on): they are the campaign's to ask for now. */
+    public synchronized void added(String campaignId, String tapeRse, long files, long bytes) {
+        Share s = share(campaignId, tapeRse);
+        if (s != null) {
+            s.pendingFiles += files;
+            s.pendingBytes += bytes;
+        }
+    }
+
     /** Files that left the flight (staged or failed). */
     public synchronized void settled(String campaignId, String tapeRse, long files, long bytes) {
         Share s = share(campaignId, tapeRse);

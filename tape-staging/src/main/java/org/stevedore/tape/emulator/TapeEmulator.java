@@ -65,6 +65,8 @@ public final class TapeEmulator implements TapeEndpoint {
     private final TapeDrives drives;
     private final Map<String, TapeFile> files = new HashMap<>();
     private final StageRequests requests;
+    /** The callers' submission ids of the requests made under one, so a repeat finds the request made first. */
+    private final Map<String, String> submitted = new HashMap<>();
     private Instant now;
     private int cartridges;
     private String fillingTape;
@@ -235,6 +237,23 @@ public final class TapeEmulator implements TapeEndpoint {
         String requestId = requests.stage(stageFiles, now);
         drives.dispatch(now);
         return requestId;
+    }
+
+    /** A repeat of a submission id answers the request made the first time, and asks for nothing again. */
+    @Override
+    public synchronized String stage(String submitId, List<StageFile> stageFiles) {
+        String made = submitted.get(submitId);
+        if (made != null) {
+            return made;
+        }
+        String requestId = stage(stageFiles);
+        submitted.put(submitId, requestId);
+        return requestId;
+    }
+
+    @Override
+    public synchronized Optional<String> findStageRequest(String submitId) {
+        return Optional.ofNullable(submitted.get(submitId));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.stevedore.tape.endpoint;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A tape system's staging interface (WLCG Tape REST API v1 semantics). Paths are the storage paths the tape system
@@ -16,6 +17,25 @@ public interface TapeEndpoint {
      * {@link #maxFilesPerStage()} files: more is refused (a non-transient {@link TapeEndpointException}, status 400).
      */
     String stage(List<StageFile> files);
+
+    /**
+     * {@link #stage(List)} under the caller's own id for this request ({@code submitId}, unique per request), made and
+     * recorded by the caller before the call. An endpoint that keeps it finds the request again by it
+     * ({@link #findStageRequest}) when the caller crashed before recording the answer. The WLCG Tape REST API v1 has no
+     * such id (a request is known only by the id the endpoint returns, and requests cannot be listed): by default the
+     * id is not sent.
+     */
+    default String stage(String submitId, List<StageFile> files) {
+        return stage(files);
+    }
+
+    /**
+     * The request made by {@link #stage(String, List)} under {@code submitId}, if the endpoint can find it; empty when
+     * it made none or cannot tell (the default, and the WLCG Tape REST API v1's case).
+     */
+    default Optional<String> findStageRequest(String submitId) {
+        return Optional.empty();
+    }
 
     /** The most files one {@link #stage} call takes; callers split larger sets. Unbounded unless an endpoint says. */
     default int maxFilesPerStage() {

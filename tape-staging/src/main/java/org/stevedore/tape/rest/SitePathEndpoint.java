@@ -1,6 +1,7 @@
 package org.stevedore.tape.rest;
 
 import java.util.List;
+import java.util.Optional;
 import org.stevedore.catalog.rse.Lfn2Pfn;
 import org.stevedore.catalog.rse.RseProtocol;
 import org.stevedore.tape.endpoint.ArchiveInfo;
@@ -67,6 +68,17 @@ public final class SitePathEndpoint implements TapeEndpoint {
     @Override
     public String stage(List<StageFile> files) {
         return delegate.stage(files.stream().map(f -> new StageFile(toSite(f.path()), f.diskLifetime())).toList());
+    }
+
+    @Override
+    public String stage(String submitId, List<StageFile> files) {
+        return delegate.stage(submitId, files.stream().map(f -> new StageFile(toSite(f.path()), f.diskLifetime()))
+                .toList());
+    }
+
+    @Override
+    public Optional<String> findStageRequest(String submitId) {
+        return delegate.findStageRequest(submitId);
     }
 
     @Override

@@ -20,6 +20,7 @@ import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.store.Values;
 import org.stevedore.rules.store.LockQueries;
 import org.stevedore.rules.store.LockState;
+import org.stevedore.rules.store.RuleExpiry;
 import org.stevedore.tape.store.Campaign.Counts;
 
 /**
@@ -30,6 +31,8 @@ import org.stevedore.tape.store.Campaign.Counts;
  * trip per batch of files. Reached through {@link CampaignStore#copies()}.
  */
 public final class CampaignCopyStore {
+
+    private static final RuleExpiry RULE_EXPIRY = new RuleExpiry();
 
     private final Store store;
     private final Clock clock;
@@ -83,7 +86,8 @@ public final class CampaignCopyStore {
                     UNWIND $keys AS k
                     MATCH (f:CampaignFile {key: k}) WHERE f.campaign_id = $id AND f.state = 'STAGED' AND f.copy IS NULL
                     """;
-            List<Record> staged = tx.run(select + "RETURN f.key AS key, f.did_key AS did", p).list();
+            List<Record> staged = tx.run(select + "RETURN f.key AS key, f.did_key AS did, f.staged_at AS staged_at", p)
+                    .list();
             Set<String> needed = task == null || !taskActive ? null
                     : demand.stillNeeded(tx, task, staged.stream().map(r -> r.get("did").asString()).toList());
             List<String> attach = new ArrayList<>();
@@ -101,6 +105,9 @@ public final class CampaignCopyStore {
             if (!attach.isEmpty()) {
                 attachments.attachIn(tx, new AttachmentStore.Attachment(DidRef.fromKey(dataset),
                         attach.stream().map(DidRef::fromKey).toList()), true);
+                long lastStaged = staged.stream().filter(r -> attachKeys.contains(r.get("key").asString()))
+                        .mapToLong(r -> r.get("staged_at").asLong(now)).max().orElse(now);
+                extendOwnedRule(tx, campaignId, lastStaged);
             }
             tx.run("""
                     UNWIND $rows AS row
@@ -114,6 +121,44 @@ public final class CampaignCopyStore {
         });
     }
 
+
+    /**
+     * The lifetime of a campaign's own rule runs from each file's staging: its expiry moves to {@code stagedAt} +
+     * the pin lifetime when that is later (never earlier), so every file attached stays locked at least the pin
+     * lifetime after it was staged, however long the campaign took to reach it. The rule is made without an expiry
+     * ({@code CampaignCopies}); a task's rule is the task's, and left alone.
+     */
+    private void extendOwnedRule(TransactionContext tx, String campaignId, long stagedAt) {
+        List<Record> r = tx.run("""
+                MATCH (c:Campaign {id: $id}) WHERE c.target_owned AND c.target_rule IS NOT NULL
+                WITH c, $staged + c.pin_lifetime_s * 1000 AS until
+                WHERE c.target_rule_expiry IS NULL OR c.target_rule_expiry < until
+                SET c.target_rule_expiry = until
+                RETURN c.target_rule AS rule, until
+                """, Map.of("id", campaignId, "staged", stagedAt)).list();
+        if (!r.isEmpty()) {
+            RULE_EXPIRY.set(tx, r.get(0).get("rule").asString(), r.get(0).get("until").asLong());
+        }
+    }
+
+    /**
+     * A campaign that ends without a file attached to its own rule: the rule, made without an expiry, expires now
+     * (its staged files, if any, keep the expiry their staging gave it).
+     */
+    public void endOwnedRule(String campaignId) {
+        store.write(tx -> {
+            List<Record> r = tx.run("""
+                    MATCH (c:Campaign {id: $id}) WHERE c.target_owned AND c.target_rule IS NOT NULL
+                      AND c.target_rule_expiry IS NULL
+                    SET c.target_rule_expiry = $now
+                    RETURN c.target_rule AS rule
+                    """, Map.of("id", campaignId, "now", clock.millis())).list();
+            if (!r.isEmpty()) {
+                RULE_EXPIRY.set(tx, r.get(0).get("rule").asString(), clock.millis());
+            }
+            return null;
+        });
+    }
 
     /** How many of the campaign's staged files are still on their way to its target (0 without one). */
     public long copiesOutstanding(String campaignId) {

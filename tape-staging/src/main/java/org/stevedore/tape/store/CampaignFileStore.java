@@ -139,17 +139,19 @@ public final class CampaignFileStore {
         return countsByTapeRse(campaignId, CampaignFileState.PENDING);
     }
 
-    /** REQUESTED (in flight) files and bytes per tape RSE. */
+    /** SUBMITTING and REQUESTED (in flight) files and bytes per tape RSE. */
     public Map<String, Counts> inFlightByTapeRse(String campaignId) {
-        return countsByTapeRse(campaignId, CampaignFileState.REQUESTED);
+        return countsByTapeRse(campaignId, CampaignFileState.SUBMITTING, CampaignFileState.REQUESTED);
     }
 
-    private Map<String, Counts> countsByTapeRse(String campaignId, CampaignFileState state) {
+    private Map<String, Counts> countsByTapeRse(String campaignId, CampaignFileState... states) {
         Map<String, Counts> counts = new LinkedHashMap<>();
+        List<String> names = java.util.Arrays.stream(states).map(Enum::name).toList();
         store.read(tx -> tx.run("""
-                MATCH (f:CampaignFile {campaign_id: $id, state: $state}) WHERE f.tape_rse IS NOT NULL AND f.path IS NOT NULL
+                MATCH (f:CampaignFile {campaign_id: $id}) WHERE f.state IN $states
+                  AND f.tape_rse IS NOT NULL AND f.path IS NOT NULL
                 RETURN f.tape_rse AS rse, count(f) AS files, sum(f.bytes) AS bytes ORDER BY rse
-                """, Map.of("id", campaignId, "state", state.name())).list()).forEach(r -> counts.put(
+                """, Map.of("id", campaignId, "states", names)).list()).forEach(r -> counts.put(
                 r.get("rse").asString(), new Counts(r.get("files").asLong(), r.get("bytes").asLong())));
         return counts;
     }
@@ -291,12 +293,15 @@ public final class CampaignFileStore {
                 """, Map.of("id", campaignId, "state", state.name(), "limit", (long) limit)).list(CampaignFileStore::file));
     }
 
-    /** Marks the campaign's PENDING and REQUESTED files FAILED with {@code reason} (cancelled, or past its deadline). */
+    /**
+     * Marks the campaign's PENDING, SUBMITTING, REQUESTED and JOINED files FAILED with {@code reason} (cancelled, or past its
+     * deadline).
+     */
     public int failOpen(String campaignId, String reason) {
         long now = clock.millis();
         return store.write(tx -> {
             Record r = tx.run("""
-                    MATCH (f:CampaignFile {campaign_id: $id}) WHERE f.state IN ['PENDING', 'REQUESTED']
+                    MATCH (f:CampaignFile {campaign_id: $id}) WHERE f.state IN ['PENDING', 'SUBMITTING', 'REQUESTED', 'JOINED']
                     SET f.state = 'FAILED', f.reason = $reason, f.settled_at = $now
                     RETURN count(f) AS files, coalesce(sum(f.bytes), 0) AS bytes
                     """, Map.of("id", campaignId, "reason", reason, "now", now)).single();
@@ -311,7 +316,7 @@ public final class CampaignFileStore {
 
     // ---- mapping ----------------------------------------------------------------------------------------------
 
-    private void bump(TransactionContext tx, String campaignId, Map<String, Long> deltas) {
+    void bump(TransactionContext tx, String campaignId, Map<String, Long> deltas) {
         StringBuilder set = new StringBuilder("c.updated_at = $now");
         Map<String, Object> p = new HashMap<>();
         p.put("id", campaignId);
@@ -330,6 +335,6 @@ public final class CampaignFileStore {
         return new CampaignFile(f.get("key").asString(), f.get("did_key").asString(), f.get("scope").asString(),
                 f.get("name").asString(), f.get("bytes").asLong(0), Values.str(f.get("tape_rse")),
                 Values.str(f.get("path")), CampaignFileState.valueOf(f.get("state").asString()),
-                Values.str(f.get("request_id")), Values.str(f.get("reason")));
+                Values.str(f.get("request_id")), Values.str(f.get("reason")), Values.str(f.get("submit_id")));
     }
 }

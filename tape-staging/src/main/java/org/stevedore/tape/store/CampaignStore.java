@@ -31,6 +31,8 @@ public final class CampaignStore {
     private final Clock clock;
     private final CampaignFileStore files;
     private final CampaignCopyStore copies;
+    private final StageSubmissions submissions;
+    private final CampaignJoins joins;
 
     /**
      * @param demand which staged files a campaign's bridge task still needs; {@link StagedFileDemand#none()} in a
@@ -41,11 +43,23 @@ public final class CampaignStore {
         this.clock = clock;
         this.files = new CampaignFileStore(store, clock);
         this.copies = new CampaignCopyStore(store, clock, demand);
+        this.submissions = new StageSubmissions(store, clock, files);
+        this.joins = new CampaignJoins(store, clock, files);
     }
 
     /** The campaigns' files: expansion, the staging queue and staging progress. */
     public CampaignFileStore files() {
         return files;
+    }
+
+    /** The record of each stage request around its call (crash safety). */
+    public StageSubmissions submissions() {
+        return submissions;
+    }
+
+    /** Files left to another campaign already staging them. */
+    public CampaignJoins joins() {
+        return joins;
     }
 
     /** The copy of campaigns' staged files on to their target dataset. */

@@ -74,7 +74,11 @@ class CampaignCopyTest extends StoreTest {
         assertThat(rule.account()).isEqualTo("prod");
         assertThat(rule.activity()).isEqualTo("Staging");
         assertThat(rule.sourceReplicaExpression()).isEqualTo(CopyFixture.TAPE);
-        assertThat(rule.expiresAt()).isEqualTo(done.createdAt().plus(Duration.ofDays(2)));
+        // Its lifetime runs from each file's staging (the last one's), not from the submission.
+        java.time.Instant lastStaged = f.campaigns.files().lastStaged(c.id());
+        assertThat(lastStaged).isAfter(done.createdAt());
+        assertThat(rule.expiresAt()).isEqualTo(lastStaged.plus(Duration.ofDays(2)))
+                .isAfter(done.createdAt().plus(Duration.ofDays(2)));
         assertThat(rule.locksOk()).isEqualTo(7);
         assertThat(f.count("MATCH (q:Request {state: 'DONE', source_rse: $tape}) RETURN count(q)",
                 Map.of("tape", CopyFixture.TAPE))).isEqualTo(7);

@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.h2.jdbcx.JdbcDataSource;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.core.task.SyncTaskExecutor;
+import org.springframework.core.task.TaskExecutor;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.stevedore.catalog.account.AccountStore;
 import org.stevedore.catalog.account.AccountType;
@@ -58,6 +59,11 @@ final class CampaignFixture {
     final TapeEndpoints endpoints;
 
     CampaignFixture(Store store, Window endpointWindow, CampaignSettings settings) {
+        this(store, endpointWindow, settings, new SyncTaskExecutor());
+    }
+
+    /** @param executor runs the campaign jobs: in the caller's thread (the default), or apart, for campaigns at once */
+    CampaignFixture(Store store, Window endpointWindow, CampaignSettings settings, TaskExecutor executor) {
         this.store = store;
         dids = new DidStore(store, clock);
         AttachmentStore attachments = new AttachmentStore(store, clock, new UpdatedDidQueue(store));
@@ -83,7 +89,7 @@ final class CampaignFixture {
         DataSourceTransactionManager transactions = new DataSourceTransactionManager(h2);
         repository = BatchRepositories.jobRepository(h2, transactions);
         Sleeper waits = (d, stop) -> clock.advance(d);
-        jobs = new CampaignJobs(repository, transactions, BatchRepositories.launcher(repository, new SyncTaskExecutor()),
+        jobs = new CampaignJobs(repository, transactions, BatchRepositories.launcher(repository, executor),
                 campaigns, endpoints, scheduler, settings, clock, waits, List.of(campaignPins));
         service = new CampaignService(campaigns, dids, expression -> rses.get(expression), jobs, endpoints, settings,
                 clock, campaignPins);

@@ -3,6 +3,7 @@ package org.stevedore.tape.campaign;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.neo4j.driver.Record;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.tape.endpoint.ArchiveInfo;
@@ -17,7 +18,8 @@ import org.stevedore.tape.endpoint.TapeEndpoint;
  */
 final class WatchedEndpoint implements TapeEndpoint {
 
-    private final TapeEndpoint delegate;
+    /** Replaceable: a test swaps in a fresh emulator, as a restarted service would have. */
+    TapeEndpoint delegate;
     private final Store store;
     private final Window window;
     final List<String> stagedPaths = new ArrayList<>();
@@ -29,6 +31,10 @@ final class WatchedEndpoint implements TapeEndpoint {
     /** Runs after the given number of stage calls (as an operator acting while the campaign runs). */
     int actAfter = -1;
     Runnable action = () -> { };
+    /** The stage call after which (its request made) the caller crashes before it can record the answer; 0: never. */
+    int crashAfterCall;
+    /** Whether submission ids are passed on (the emulator keeps them; a WLCG Tape REST endpoint has none). */
+    boolean findsRequests = true;
 
     WatchedEndpoint(TapeEndpoint delegate, Store store, StagingScheduler scheduler, Window window) {
         this.delegate = delegate;
@@ -38,6 +44,16 @@ final class WatchedEndpoint implements TapeEndpoint {
 
     @Override
     public synchronized String stage(List<StageFile> files) {
+        return stage(null, files);
+    }
+
+    @Override
+    public synchronized Optional<String> findStageRequest(String submitId) {
+        return findsRequests ? delegate.findStageRequest(submitId) : Optional.empty();
+    }
+
+    @Override
+    public synchronized String stage(String submitId, List<StageFile> files) {
         if (failAfter >= 0 && stageCalls >= failAfter) {
             failAfter = -1;
             throw new IllegalStateException("injected failure before stage call " + (stageCalls + 1));
@@ -46,7 +62,10 @@ final class WatchedEndpoint implements TapeEndpoint {
         check(paths);
         stageCalls++;
         stagedPaths.addAll(paths);
-        String id = delegate.stage(files);
+        String id = submitId == null || !findsRequests ? delegate.stage(files) : delegate.stage(submitId, files);
+        if (stageCalls == crashAfterCall) {
+            throw new IllegalStateException("injected crash after stage call " + stageCalls + " made request " + id);
+        }
         if (stageCalls == actAfter) {
             action.run();
         }
@@ -79,13 +98,13 @@ final class WatchedEndpoint implements TapeEndpoint {
         return delegate.archiveInfo(paths);
     }
 
-    /** In flight after this call: what the store has REQUESTED, plus the files being asked for now. */
+    /** In flight after this call: what the store has SUBMITTING or REQUESTED, plus the files being asked for now. */
     private void check(List<String> newPaths) {
         checks++;
         List<Record> rows = store.read(tx -> tx.run("""
                 MATCH (c:Campaign)
                 OPTIONAL MATCH (f:CampaignFile {campaign_id: c.id})
-                  WHERE f.state = 'REQUESTED' OR (f.state = 'PENDING' AND f.path IN $new)
+                  WHERE f.state IN ['SUBMITTING', 'REQUESTED'] OR (f.state = 'PENDING' AND f.path IN $new)
                 RETURN c.id AS id, c.window_files AS wf, c.window_bytes AS wb, count(f) AS files,
                        coalesce(sum(f.bytes), 0) AS bytes
                 """, Map.of("new", newPaths)).list());

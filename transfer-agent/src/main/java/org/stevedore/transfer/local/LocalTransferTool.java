@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.stevedore.transfer.tool.FileState;
@@ -17,6 +18,9 @@ import org.stevedore.transfer.tool.TransferTool;
 
 /**
  * The embedded default's transfer tool: copies between {@code file} PFNs in this process with the {@link LocalCopier}.
+ * A job from a TAPE RSE that a tape endpoint serves ({@link TapeSources}) is staged first, as FTS does with
+ * {@code bring_online}: its files are STAGING until the tape has them online, then copied from the disk buffer, then
+ * their pin is released.
  * Jobs live in memory, so a job this tool does not know died with an earlier process of the service: it is
  * INTERRUPTED, and the conveyor queues its requests again without counting the crash as an attempt (an FTS server's
  * jobs outlive our restarts; one it forgot is LOST, and that counts). The other way a job is unknown here is that
@@ -27,14 +31,26 @@ public final class LocalTransferTool implements TransferTool {
 
     public static final String HOST = "local";
 
-    private record Job(String id, List<TransferFile> files, List<CompletableFuture<CopyResult>> results) {
+    /**
+     * A submitted job: its files' copies (null while a file's source is being staged), and for a tape source the
+     * stage request they wait on and the files whose pin is released.
+     */
+    private record Job(String id, String sourceRse, List<TransferFile> files, List<CompletableFuture<CopyResult>> results,
+                       String stageRequest, Set<Integer> released) {
     }
 
     private final LocalCopier copier;
+    private final TapeSources tapes;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
 
     public LocalTransferTool(LocalCopier copier) {
+        this(copier, TapeSources.NONE);
+    }
+
+    /** @param tapes the tape endpoints sources on TAPE RSEs are staged through before they are copied */
+    public LocalTransferTool(LocalCopier copier, TapeSources tapes) {
         this.copier = copier;
+        this.tapes = tapes;
     }
 
     @Override
@@ -42,17 +58,65 @@ public final class LocalTransferTool implements TransferTool {
         List<SubmittedJob> out = new ArrayList<>(transferJobs.size());
         for (TransferJob tj : transferJobs) {
             // The job id is the transfer job's own deterministic id: submitting it twice runs it once.
-            jobs.computeIfAbsent(tj.id(), id -> {
-                List<CompletableFuture<CopyResult>> results = new ArrayList<>(tj.files().size());
-                for (TransferFile f : tj.files()) {
-                    results.add(copier.copyAsync(new CopyRequest(f.requestId(), f.sources().get(0), f.destination(),
-                            f.bytes(), f.adler32())));
-                }
-                return new Job(id, tj.files(), results);
-            });
+            jobs.computeIfAbsent(tj.id(), id -> start(tj));
             out.add(new SubmittedJob(tj.id(), HOST, tj.id(), tj.files().stream().map(TransferFile::requestId).toList()));
         }
         return out;
+    }
+
+    private Job start(TransferJob tj) {
+        List<CompletableFuture<CopyResult>> results = new ArrayList<>(tj.files().size());
+        if (tj.fromTapeSource() && tapes.stagesFrom(tj.sourceRse())) {
+            // From tape: nothing is read before the tape says the file is online (see query).
+            String request = tapes.stage(tj.sourceRse(), tj.files().stream().map(f -> f.sources().get(0)).toList(),
+                    tj.staging().copyPinLifetime());
+            tj.files().forEach(f -> results.add(null));
+            return new Job(tj.id(), tj.sourceRse(), tj.files(), results, request, ConcurrentHashMap.newKeySet());
+        }
+        for (TransferFile f : tj.files()) {
+            results.add(copy(f, f.sources().get(0)));
+        }
+        return new Job(tj.id(), tj.sourceRse(), tj.files(), results, null, Set.of());
+    }
+
+    private CompletableFuture<CopyResult> copy(TransferFile f, String source) {
+        return copier.copyAsync(new CopyRequest(f.requestId(), source, f.destination(), f.bytes(), f.adler32()));
+    }
+
+    /** A tape job: files now online start copying from the disk buffer, files the recall failed fail with its reason. */
+    private synchronized void advanceStaging(Job job) {
+        if (job.stageRequest() == null || job.results().stream().allMatch(java.util.Objects::nonNull)) {
+            return;
+        }
+        Map<String, TapeSources.Recall> recalls = tapes.status(job.sourceRse(), job.stageRequest());
+        for (int i = 0; i < job.files().size(); i++) {
+            if (job.results().get(i) != null) {
+                continue;
+            }
+            TransferFile f = job.files().get(i);
+            TapeSources.Recall r = recalls.get(f.sources().get(0));
+            if (r == null) {
+                continue;
+            }
+            if (r.error() != null) {
+                job.results().set(i, CompletableFuture.completedFuture(CopyResult.failed(new CopyRequest(f.requestId(),
+                        f.sources().get(0), f.destination(), f.bytes(), f.adler32()), "staging failed: " + r.error())));
+            } else if (r.online()) {
+                job.results().set(i, copy(f, r.readFrom() != null ? r.readFrom() : f.sources().get(0)));
+            }
+        }
+    }
+
+    /** A tape job's file whose copy ended: its pin on the disk buffer goes, once. */
+    private void releaseIfCopied(Job job, int i) {
+        if (job.stageRequest() != null && job.released().add(i)) {
+            try {
+                tapes.release(job.sourceRse(), job.stageRequest(), List.of(job.files().get(i).sources().get(0)));
+            } catch (RuntimeException e) {
+                // The pin runs out on its own at the end of its lifetime.
+                job.released().remove(i);
+            }
+        }
     }
 
     @Override
@@ -64,16 +128,26 @@ public final class LocalTransferTool implements TransferTool {
                 out.put(id, JobStatus.interrupted(id));
                 continue;
             }
+            try {
+                advanceStaging(job);
+            } catch (RuntimeException e) {
+                // The tape endpoint could not be asked now: the files stay in STAGING until it can.
+            }
             List<FileStatus> files = new ArrayList<>(job.files().size());
             int done = 0;
             int failed = 0;
             for (int i = 0; i < job.files().size(); i++) {
                 TransferFile f = job.files().get(i);
                 CompletableFuture<CopyResult> result = job.results().get(i);
+                if (result == null) {
+                    files.add(new FileStatus(f.requestId(), FileState.STAGING, "", f.sources().get(0), f.destination()));
+                    continue;
+                }
                 if (!result.isDone()) {
                     files.add(new FileStatus(f.requestId(), FileState.ACTIVE, "", f.sources().get(0), f.destination()));
                     continue;
                 }
+                releaseIfCopied(job, i);
                 CopyResult r = result.join();
                 if (r.isDone()) {
                     done++;

@@ -1,6 +1,8 @@
 package org.stevedore.bridge.task;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +11,9 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stevedore.catalog.did.DidRef;
+import org.stevedore.catalog.error.InvalidObject;
 import org.stevedore.catalog.error.UnsupportedOperation;
+import org.stevedore.catalog.time.Lifetimes;
 import org.stevedore.tape.campaign.CampaignProgress;
 import org.stevedore.tape.campaign.CampaignService;
 import org.stevedore.tape.endpoint.TapeEndpoints;
@@ -55,11 +59,56 @@ public final class TaskCampaigns {
         return out;
     }
 
-    /** Starts the task's campaign: its staged files go to the task's dataset under its pin rule. Answers its id. */
+    /**
+     * The window and deadline a registration asks of the task's campaign, checked before anything is written: each
+     * window from 1 to the service's (the default), the deadline an ISO-8601 instant in the future, within the bounds
+     * of {@link Lifetimes}.
+     */
+    public Window window(TaskRegistration.Staging asked, Instant now) {
+        if (asked == null) {
+            return new Window(windowFiles, windowBytes, null);
+        }
+        long files = bounded("staging.windowFiles", asked.windowFiles(), windowFiles);
+        long bytes = bounded("staging.windowBytes", asked.windowBytes(), windowBytes);
+        Instant deadline = null;
+        if (asked.deadline() != null) {
+            try {
+                deadline = Instant.parse(asked.deadline().strip());
+            } catch (DateTimeParseException e) {
+                throw new InvalidObject("'staging.deadline' must be an ISO-8601 instant such as 2026-03-01T00:00:00Z,"
+                        + " got '" + asked.deadline() + "'");
+            }
+            Lifetimes.instant("staging.deadline", deadline);
+            if (!deadline.isAfter(now)) {
+                throw new InvalidObject("'staging.deadline' " + deadline + " has passed");
+            }
+        }
+        return new Window(files, bytes, deadline);
+    }
+
+    private static long bounded(String what, Long asked, long max) {
+        if (asked == null) {
+            return max;
+        }
+        if (asked < 1 || asked > max) {
+            throw new InvalidObject("'" + what + "' must be from 1 to " + max + ", not " + asked);
+        }
+        return asked;
+    }
+
+    /** A task campaign's window per tape endpoint, and its deadline (null: none). */
+    public record Window(long files, long bytes, Instant deadline) {
+    }
+
+    /**
+     * Starts the task's campaign: its staged files go to the task's dataset under its pin rule; files another running
+     * campaign is staging wait on that one (see {@code CampaignJoins}). Answers its id.
+     */
     public String start(String taskId, String account, List<String> files, String rseExpression, long pinSeconds,
-                        int priority, DidRef dataset, String ruleId) {
-        NewCampaign request = new NewCampaign(account, files, rseExpression, Duration.ofSeconds(pinSeconds), windowFiles,
-                windowBytes, Math.max(NewCampaign.MIN_PRIORITY, Math.min(NewCampaign.MAX_PRIORITY, priority)), null);
+                        int priority, DidRef dataset, String ruleId, Window window) {
+        NewCampaign request = new NewCampaign(account, files, rseExpression, Duration.ofSeconds(pinSeconds),
+                window.files(), window.bytes(),
+                Math.max(NewCampaign.MIN_PRIORITY, Math.min(NewCampaign.MAX_PRIORITY, priority)), window.deadline());
         Campaign c = campaigns.submitChecked(request, CampaignTarget.ofTask(dataset.key(), ruleId, taskId));
         log.info("Task {}: {} input file(s) on tape come back through campaign {}", taskId, files.size(), c.id());
         return c.id();

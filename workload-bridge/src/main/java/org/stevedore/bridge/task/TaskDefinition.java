@@ -105,6 +105,10 @@ final class TaskDefinition {
         canonical.put("jobs", r.jobs());
         canonical.put("split", r.split());
         canonical.put("webhook", r.webhook());
+        if (r.staging() != null) {
+            // Only when given: the fingerprints of tasks registered before it existed stay the same.
+            canonical.put("staging", r.staging());
+        }
         try {
             return sha256(JSON.writeValueAsString(canonical));
         } catch (JsonProcessingException e) {

@@ -96,7 +96,7 @@ public final class TaskRegistrar {
         }
         String taskId = id("taskId", request.taskId());
         String fingerprint = fingerprint(request);
-        Optional<TaskWithJobs> existing = existing(taskId, fingerprint);
+        Optional<TaskWithJobs> existing = existing(taskId, fingerprint, request);
         if (existing.isPresent()) {
             return new Registered(existing.get(), false);
         }
@@ -116,6 +116,7 @@ public final class TaskRegistrar {
             throw new InvalidRSEExpression("RSE expression '" + expression + "' selects no disk RSE");
         }
         String webhookUrl = webhookUrl(request.webhook());
+        TaskCampaigns.Window window = campaigns == null ? null : campaigns.window(request.staging(), clock.instant());
         List<String> inputFiles = files(inputs);
         List<NewJob> jobs = jobs(taskId, request, inputFiles);
         // Chunks: a task whose jobs name some files of big datasets pins, copies and recalls only those.
@@ -132,12 +133,12 @@ public final class TaskRegistrar {
         } catch (ClientException e) {
             if (Constraints.isUniquenessViolation(e)) {
                 // Registered concurrently by another call: answer as a repeat does.
-                return new Registered(existing(taskId, fingerprint).orElseThrow(() -> e), false);
+                return new Registered(existing(taskId, fingerprint, request).orElseThrow(() -> e), false);
             }
             throw e;
         } catch (Duplicate e) {
             // Its job ids are taken: by this very task when a concurrent call registered it first.
-            Optional<TaskWithJobs> raced = existing(taskId, fingerprint);
+            Optional<TaskWithJobs> raced = existing(taskId, fingerprint, request);
             if (raced.isPresent()) {
                 return new Registered(raced.get(), false);
             }
@@ -155,7 +156,7 @@ public final class TaskRegistrar {
             String campaignId;
             try {
                 campaignId = campaigns.start(taskId, account, List.copyOf(staged), expression, pinSeconds, priority,
-                        dataset, ruleId);
+                        dataset, ruleId, window);
             } catch (RuntimeException e) {
                 pins.unpin(taskId, ruleId);
                 store.remove(taskId);
@@ -172,7 +173,7 @@ public final class TaskRegistrar {
         return new Registered(tasks.withJobs(taskId), true);
     }
 
-    private Optional<TaskWithJobs> existing(String taskId, String fingerprint) {
+    private Optional<TaskWithJobs> existing(String taskId, String fingerprint, TaskRegistration request) {
         Optional<Task> found = tasks.find(taskId);
         if (found.isEmpty()) {
             return Optional.empty();
@@ -181,7 +182,7 @@ public final class TaskRegistrar {
             throw new Duplicate("Task '" + taskId + "' is already registered with another definition");
         }
         tasks.touch(taskId);
-        resumeStaging(found.get());
+        resumeStaging(found.get(), request);
         return Optional.of(tasks.withJobs(taskId));
     }
 
@@ -190,7 +191,7 @@ public final class TaskRegistrar {
      * only that still wait to join the task's dataset, and no campaign to bring them. Workflow systems retry a
      * registration that got no answer, so the retry is where this is mended.
      */
-    private void resumeStaging(Task task) {
+    private void resumeStaging(Task task, TaskRegistration request) {
         if (campaigns == null || task.campaignId() != null || task.ruleId() == null || !"ACTIVE".equals(task.state())) {
             return;
         }
@@ -204,9 +205,16 @@ public final class TaskRegistrar {
                     task.id(), waiting.size());
             return;
         }
+        TaskCampaigns.Window window;
+        try {
+            window = campaigns.window(request.staging(), clock.instant());
+        } catch (InvalidObject e) {
+            log.warn("Task {}: its campaign cannot be started any more: {}", task.id(), e.getMessage());
+            return;
+        }
         DidRef dataset = DidRef.fromKey(task.datasetKey());
         String campaignId = campaigns.start(task.id(), task.account(), List.copyOf(stageable), task.rseExpression(),
-                task.pinLifetimeSeconds(), task.priority(), dataset, task.ruleId());
+                task.pinLifetimeSeconds(), task.priority(), dataset, task.ruleId(), window);
         if (store.setCampaignIfNone(task.id(), campaignId, clock.millis())) {
             log.info("Task {}: its registration had not recorded a campaign; campaign {} now brings back {} file(s)",
                     task.id(), campaignId, stageable.size());

@@ -8,9 +8,23 @@ import java.util.List;
  * by a splitting rule.
  *
  * @param pinLifetime seconds (a number or a string of digits) or an ISO-8601 duration such as {@code "PT12H"}
+ * @param staging     the window and deadline of the task's own tape campaign (null: the service's defaults)
  */
 public record TaskRegistration(String taskId, List<String> inputs, String rseExpression, Object pinLifetime,
-                               Integer priority, List<JobSpec> jobs, Split split, Webhook webhook) {
+                               Integer priority, List<JobSpec> jobs, Split split, Webhook webhook, Staging staging) {
+
+    public TaskRegistration(String taskId, List<String> inputs, String rseExpression, Object pinLifetime,
+                            Integer priority, List<JobSpec> jobs, Split split, Webhook webhook) {
+        this(taskId, inputs, rseExpression, pinLifetime, priority, jobs, split, webhook, null);
+    }
+
+    /**
+     * The task's own tape campaign, for inputs no running campaign stages already: at most {@code windowFiles} files
+     * and {@code windowBytes} bytes in flight per tape endpoint (each from 1 to the service's task window, which is
+     * also the default), ended at {@code deadline} (an ISO-8601 instant; null: none).
+     */
+    public record Staging(Long windowFiles, Long windowBytes, String deadline) {
+    }
 
     /** One job with the input files it reads ({@code "scope:name"}, each among the task's input files). */
     public record JobSpec(String jobId, List<String> files) {

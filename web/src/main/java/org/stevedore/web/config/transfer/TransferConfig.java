@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.stevedore.catalog.daemon.Backoff;
@@ -21,6 +22,7 @@ import org.stevedore.catalog.store.Store;
 import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.RuleStore;
+import org.stevedore.tape.endpoint.TapeEndpoints;
 import org.stevedore.transfer.conveyor.Poller;
 import org.stevedore.transfer.conveyor.Submitter;
 import org.stevedore.transfer.conveyor.TransferTools;
@@ -31,6 +33,7 @@ import org.stevedore.transfer.fts.TokenFile;
 import org.stevedore.transfer.fts.X509CredentialFiles;
 import org.stevedore.transfer.local.LocalCopier;
 import org.stevedore.transfer.local.LocalTransferTool;
+import org.stevedore.transfer.local.TapeSources;
 import org.stevedore.transfer.reaper.Reaper;
 import org.stevedore.transfer.storage.StorageProtocols;
 import org.stevedore.transfer.storage.WebDavSettings;
@@ -120,9 +123,13 @@ public class TransferConfig {
     }
 
     @Bean(destroyMethod = "close")
-    TransferTools transferTools(LocalCopier copier, Fts3Clients fts) {
-        return new TransferTools(Map.of(LocalTransferTool.HOST, new LocalTransferTool(copier)), LocalTransferTool.HOST,
-                fts::create);
+    TransferTools transferTools(LocalCopier copier, Fts3Clients fts, ObjectProvider<TapeEndpoints> tapeEndpoints,
+                                RseProtocolStore protocols) {
+        // Copies from a TAPE RSE with a tape endpoint stage, wait, copy from the buffer and release, as FTS's do.
+        TapeEndpoints endpoints = tapeEndpoints.getIfAvailable();
+        TapeSources tapes = endpoints == null ? TapeSources.NONE : new TapeEndpointSources(endpoints, protocols);
+        return new TransferTools(Map.of(LocalTransferTool.HOST, new LocalTransferTool(copier, tapes)),
+                LocalTransferTool.HOST, fts::create);
     }
 
     @Bean(destroyMethod = "close")
