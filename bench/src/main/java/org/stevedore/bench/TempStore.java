@@ -20,11 +20,6 @@ final class TempStore implements AutoCloseable {
         this.store = store;
     }
 
-    /** The directory the store lives in, removed with everything in it on close. */
-    Path home() {
-        return home;
-    }
-
     static TempStore open(Options options, String label) {
         Path home;
         try {
