@@ -10,11 +10,13 @@ import org.stevedore.catalog.store.Store;
  * What the store holds, in a few numbers: nodes per label, relationships per type, and an order-independent hash of
  * every node's and relationship's properties. Two equal fingerprints mean nothing was written between them. Left
  * out, as in {@code ApiTest.graphSize()}: what background workers write on their own schedule (heartbeats, the
- * updated-DID queue, outbox events and positions).
+ * updated-DID queue, outbox events and positions), and the {@code storage} usage figure the reaper measures on posix
+ * RSEs every cycle.
  */
 record StoreFingerprint(Map<String, Long> counts, long hash) {
 
-    private static final String KEPT = "NOT n:Heartbeat AND NOT n:UpdatedDid AND NOT n:Event AND NOT n:OutboxPosition";
+    private static final String KEPT = "NOT n:Heartbeat AND NOT n:UpdatedDid AND NOT n:Event AND NOT n:OutboxPosition"
+            + " AND NOT (n:RseUsage AND n.source = 'storage')";
 
     static StoreFingerprint of(Store store) {
         return store.read(tx -> {
@@ -26,7 +28,7 @@ record StoreFingerprint(Map<String, Long> counts, long hash) {
                 hash += fnv(labels + new TreeMap<>(r.get("p").asMap()));
             }
             for (Record r : tx.run("MATCH (n)-[x]->(m) WHERE " + KEPT + " AND NOT (m:Heartbeat OR m:UpdatedDid OR "
-                    + "m:Event OR m:OutboxPosition) RETURN type(x) AS t, properties(x) AS p, properties(n) AS a, "
+                    + "m:Event OR m:OutboxPosition OR (m:RseUsage AND m.source = 'storage')) RETURN type(x) AS t, properties(x) AS p, properties(n) AS a, "
                     + "properties(m) AS b").list()) {
                 String type = "-" + r.get("t").asString() + "->";
                 counts.merge(type, 1L, Long::sum);
