@@ -46,6 +46,9 @@ public abstract class ApiTest {
         registry.add("stevedore.neo4j.embedded-page-cache", () -> "64MB");
         // The release gate's full check runs once at start-up only: releases in tests come from events (wake-up, outbox).
         registry.add("stevedore.bridge.full-check", () -> "1h");
+        // The auditor checks every new RSE on its own schedule; the tests run the check on request (POST), and the
+        // auditor's own schedule is tested in transfer-agent.
+        registry.add("stevedore.consistency.enabled", () -> "false");
         // Webhook consumers of the tests run on this machine: allowed by name (literal loopback addresses stay refused).
         registry.add("stevedore.bridge.webhooks.allowed-hosts", () -> "localhost");
         // HTTPS on a free port, trusting the test PKI (revoked, expired and untrusted certificates included).
