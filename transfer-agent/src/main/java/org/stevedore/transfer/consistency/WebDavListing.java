@@ -2,16 +2,11 @@ package org.stevedore.transfer.consistency;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
@@ -59,77 +54,27 @@ public final class WebDavListing implements StorageListing {
         return listedAt;
     }
 
-    private record Member(String key, String path, boolean collection) {
-    }
-
     @Override
     public Paths open() throws IOException {
-        Deque<Iterator<Member>> stack = new ArrayDeque<>();
-        long[] refused = {0};
-        stack.push(members("", refused).iterator());
-        return new Paths() {
-            private String next;
-
-            @Override
-            public boolean hasNext() {
-                while (next == null && !stack.isEmpty()) {
-                    Iterator<Member> top = stack.peek();
-                    if (!top.hasNext()) {
-                        stack.pop();
-                        continue;
-                    }
-                    Member m = top.next();
-                    if (m.collection()) {
-                        try {
-                            stack.push(members(m.path() + "/", refused).iterator());
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    } else {
-                        next = m.path();
-                    }
-                }
-                return next != null;
-            }
-
-            @Override
-            public String next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                String out = next;
-                next = null;
-                return out;
-            }
-
-            @Override
-            public long refused() {
-                return refused[0];
-            }
-
-            @Override
-            public void close() {
-                stack.clear();
-            }
-        };
+        return new TreeWalk(this::members);
     }
 
     /** The members of collection {@code dir} (relative, '' or ending in '/'), in walk order. */
-    private List<Member> members(String dir, long[] refused) throws IOException {
+    private List<TreeWalk.Node> members(String dir, Runnable refuse) throws IOException {
         URI collection = dir.isEmpty() ? prefix : prefix.resolve(encode(dir));
         HttpUriRequestBase propfind = new HttpUriRequestBase("PROPFIND", collection);
         propfind.addHeader("Depth", "1");
         propfind.setEntity(new StringEntity(PROPFIND_BODY, ContentType.create("application/xml", "UTF-8")));
-        List<Member> out = client.execute(propfind, response -> {
+        List<TreeWalk.Node> out = client.execute(propfind, response -> {
             if (response.getCode() != 207 || response.getEntity() == null) {
                 throw new IOException("PROPFIND " + collection + ": HTTP " + response.getCode() + " "
                         + response.getReasonPhrase());
             }
             try (InputStream body = response.getEntity().getContent()) {
-                return parse(body, collection, dir, refused);
+                return parse(body, collection, dir, refuse);
             }
         });
-        out.sort(Comparator.comparing(Member::key));
+        out.sort(Comparator.comparing(TreeWalk.Node::key));
         return out;
     }
 
@@ -141,13 +86,13 @@ public final class WebDavListing implements StorageListing {
         }
     }
 
-    private List<Member> parse(InputStream body, URI collection, String dir, long[] refused) throws IOException {
+    private List<TreeWalk.Node> parse(InputStream body, URI collection, String dir, Runnable refuse) throws IOException {
         XMLInputFactory factory = XMLInputFactory.newFactory();
         // The answer comes from a remote server: no DTDs, no external entities.
         factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         factory.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
-        List<Member> out = new ArrayList<>();
+        List<TreeWalk.Node> out = new ArrayList<>();
         String base = prefix.getPath() + dir;
         try {
             XMLStreamReader xml = factory.createXMLStreamReader(body);
@@ -193,11 +138,11 @@ public final class WebDavListing implements StorageListing {
                         }
                     } else if (xml.getLocalName().equals("response")) {
                         if (href != null && (responseStatus == null || isOk(responseStatus))) {
-                            Member m = member(collection, base, dir, href, collectionOk);
+                            TreeWalk.Node m = member(collection, base, dir, href, collectionOk);
                             if (m == null) {
                                 if (!collection.resolve(href).getPath().replaceAll("/$", "")
                                         .equals(base.replaceAll("/$", ""))) {
-                                    refused[0]++;
+                                    refuse.run();
                                 }
                             } else {
                                 out.add(m);
@@ -220,7 +165,7 @@ public final class WebDavListing implements StorageListing {
     }
 
     /** The member an href names directly under {@code base}, or null (the collection itself, or elsewhere). */
-    private static Member member(URI collection, String base, String dir, String href, boolean isCollection) {
+    private static TreeWalk.Node member(URI collection, String base, String dir, String href, boolean isCollection) {
         String path = collection.resolve(href).getPath();
         if (!path.startsWith(base)) {
             return null;
@@ -232,6 +177,6 @@ public final class WebDavListing implements StorageListing {
         if (name.isEmpty() || name.contains("/") || !RelativePaths.safe(dir + name)) {
             return null;
         }
-        return new Member(isCollection ? name + "/" : name, dir + name, isCollection);
+        return new TreeWalk.Node(isCollection ? name + "/" : name, dir + name, isCollection);
     }
 }
