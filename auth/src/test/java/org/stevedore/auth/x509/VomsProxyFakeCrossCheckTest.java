@@ -14,11 +14,11 @@ import java.util.concurrent.TimeUnit;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMParser;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stevedore.auth.pki.PkiBuilder;
 import org.stevedore.auth.pki.TestPki;
+import org.stevedore.testsupport.Counterparts;
 
 /**
  * A VOMS proxy made by a real grid tool, {@code voms-proxy-fake} (Debian package {@code voms-clients}, installed by
@@ -37,7 +37,7 @@ class VomsProxyFakeCrossCheckTest {
             System.err.println("SKIPPED VomsProxyFakeCrossCheckTest: voms-proxy-fake is not installed "
                     + "(apt-get install voms-clients; .ci/run does this)");
         }
-        Assumptions.assumeTrue(tool != null, "voms-proxy-fake is not installed (Debian package voms-clients)");
+        Counterparts.require(tool != null, "voms-proxy-fake (Debian package voms-clients)");
 
         TestPki pki = TestPki.get();
         PkiBuilder.writeCertificates(dir.resolve("usercert.pem"), pki.user.certificate());

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -19,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stevedore.catalog.rse.Lfn2Pfn;
 import org.stevedore.catalog.rse.RseProtocol;
+import org.stevedore.testsupport.Counterparts;
 
 /**
  * The WebDAV client against a real WebDAV server (nginx with dav and dav_ext), over plain HTTP on loopback. nginx does
@@ -37,7 +37,8 @@ class WebDavStorageNginxTest {
     void startNginx(@TempDir Path work) throws Exception {
         Optional<String> unavailable = NginxDavServer.unavailableReason();
         unavailable.ifPresent(reason -> log.warn("SKIPPING the real WebDAV server tests: {}", reason));
-        Assumptions.assumeTrue(unavailable.isEmpty(), () -> "Real WebDAV server tests skipped: " + unavailable.orElse(""));
+        Counterparts.require(unavailable.isEmpty(), "nginx with dav_ext (Debian package nginx-extras): "
+                + unavailable.orElse(""));
         nginx = NginxDavServer.start(work);
         dav = new WebDavStorage(WebDavSettings.defaults().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10)));
         base = "dav://127.0.0.1:" + nginx.port();
