@@ -1,34 +1,29 @@
 package org.stevedore.transfer.fts;
 
+import eu.emi.security.authn.x509.proxy.CertificateExtension;
+import eu.emi.security.authn.x509.proxy.ProxyGenerator;
+import eu.emi.security.authn.x509.proxy.ProxyPolicy;
+import eu.emi.security.authn.x509.proxy.ProxyRequestOptions;
+import eu.emi.security.authn.x509.proxy.ProxyType;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Date;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.DERSequence;
-import org.bouncycastle.asn1.DERUTF8String;
-import org.bouncycastle.asn1.x500.RDN;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
@@ -37,6 +32,8 @@ import org.bouncycastle.pkcs.PKCSException;
  * Signs the certificate request FTS3 hands out for delegation as an RFC 3820 proxy of our own credential: issuer =
  * our subject, subject = issuer plus one {@code CN=<serial>}, the proxyCertInfo extension with the "inherit all"
  * policy, and an expiry within our chain (a proxy that outlives its issuer would be rejected by FTS's validation).
+ * canl's {@code ProxyGenerator} (the library that validates proxies on our HTTPS connector) builds the certificate;
+ * this class checks the request, bounds the validity and chooses the options.
  */
 public final class ProxySigner {
 
@@ -80,13 +77,6 @@ public final class ProxySigner {
                     .build(request.getSubjectPublicKeyInfo()))) {
                 throw new IllegalArgumentException("the delegation request's signature does not verify");
             }
-            X509Certificate issuerCert = signer.certificate();
-            X500Name issuer = X500Name.getInstance(issuerCert.getSubjectX500Principal().getEncoded());
-            BigInteger serial = new BigInteger(62, random).add(BigInteger.ONE);
-            RDN[] rdns = Arrays.copyOf(issuer.getRDNs(), issuer.getRDNs().length + 1);
-            rdns[rdns.length - 1] = new RDN(BCStyle.CN, new DERUTF8String(serial.toString()));
-            X500Name subject = new X500Name(rdns);
-
             Instant now = clock.instant();
             Instant notAfter = now.plus(lifetime);
             if (notAfter.isAfter(signer.notAfter())) {
@@ -96,33 +86,27 @@ public final class ProxySigner {
                 throw new IllegalStateException("the signing credential " + signer + " has expired");
             }
             Instant notBefore = now.minus(BACKDATE);
-            Instant issuerNotBefore = issuerCert.getNotBefore().toInstant();
+            Instant issuerNotBefore = signer.certificate().getNotBefore().toInstant();
             if (notBefore.isBefore(issuerNotBefore)) {
                 notBefore = issuerNotBefore;
             }
-
-            X509v3CertificateBuilder builder = new X509v3CertificateBuilder(issuer, serial, Date.from(notBefore),
-                    Date.from(notAfter), subject, request.getSubjectPublicKeyInfo());
-            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            builder.addExtension(Extension.keyUsage, true,
-                    new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-            // ProxyCertInfo ::= SEQUENCE { pCPathLenConstraint OPTIONAL (absent), proxyPolicy SEQUENCE { inheritAll } }
-            builder.addExtension(PROXY_CERT_INFO, true, new DERSequence(new DERSequence(INHERIT_ALL)));
-            ContentSigner contentSigner = new JcaContentSignerBuilder(signatureAlgorithm(signer))
-                    .build(signer.privateKey());
-            return new JcaX509CertificateConverter().getCertificate(builder.build(contentSigner));
-        } catch (OperatorCreationException | PKCSException | IOException | CertificateException e) {
+            // canl builds the RFC 3820 proxy: subject = issuer + CN=<serial>, critical proxyCertInfo with the policy,
+            // CA:false, the proxy key usage, signed with our key in our certificate's signature algorithm.
+            ProxyRequestOptions options = new ProxyRequestOptions(
+                    signer.chain().toArray(X509Certificate[]::new), request);
+            options.setType(ProxyType.RFC3820);
+            options.setSerialNumber(new BigInteger(62, random).add(BigInteger.ONE));
+            options.setValidityBounds(Date.from(notBefore), Date.from(notAfter));
+            options.setPolicy(new ProxyPolicy(INHERIT_ALL.getId()));
+            options.setProxyKeyUsageMask(KeyUsage.digitalSignature | KeyUsage.keyEncipherment);
+            // canl leaves basicConstraints out (RFC 3820 allows it); OpenSSL-based validators of older sites want an
+            // explicit, critical CA:false on an end-entity proxy.
+            options.addExtension(new CertificateExtension(Extension.basicConstraints.getId(),
+                    new BasicConstraints(false), true));
+            return ProxyGenerator.generate(options, signer.privateKey())[0];
+        } catch (OperatorCreationException | PKCSException | GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot sign the delegation request: " + e.getMessage(), e);
         }
-    }
-
-    private static String signatureAlgorithm(X509Credential signer) {
-        String keyAlgorithm = signer.privateKey().getAlgorithm();
-        return switch (keyAlgorithm) {
-            case "RSA" -> "SHA256withRSA";
-            case "EC", "ECDSA" -> "SHA256withECDSA";
-            default -> throw new IllegalStateException("unsupported key algorithm " + keyAlgorithm);
-        };
     }
 
     static PKCS10CertificationRequest parseRequest(String csrPem) {
