@@ -1,5 +1,6 @@
 package org.stevedore.web.config;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.annotation.Bean;
@@ -17,6 +18,7 @@ import org.stevedore.catalog.rse.RseUsageStore;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.store.StoreSettings;
 import org.stevedore.web.bootstrap.LocalRses;
+import org.stevedore.web.bootstrap.StartupSummary;
 
 /** The catalog store and its per-feature stores. */
 @Configuration(proxyBeanMethods = false)
@@ -39,6 +41,19 @@ public class CatalogConfig {
                 neo4j.embeddedBoltPort(),
                 neo4j.embeddedPageCache() == null ? 0 : neo4j.embeddedPageCache().toBytes(),
                 neo4j.batchSize()));
+    }
+
+    /** The start-up line a newcomer reads: the API's URLs, root's password file, the catalog. */
+    @Bean
+    StartupSummary startupSummary(StevedoreProperties properties) {
+        StevedoreProperties.Neo4j neo4j = properties.neo4j();
+        String store = neo4j.uri() == null || neo4j.uri().isBlank()
+                ? "embedded Neo4j under " + properties.dataDir().resolve("neo4j").toAbsolutePath()
+                : neo4j.uri() + " (database " + neo4j.database() + ")";
+        Path passwords = properties.auth().rootPasswordFile() != null
+                ? properties.auth().rootPasswordFile()
+                : properties.dataDir().resolve("root-password");
+        return new StartupSummary(passwords, store);
     }
 
     @Bean
