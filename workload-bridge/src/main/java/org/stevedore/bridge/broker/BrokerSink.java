@@ -3,6 +3,7 @@ package org.stevedore.bridge.broker;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stevedore.catalog.daemon.Partition;
@@ -20,7 +21,7 @@ import org.stevedore.catalog.outbox.Events;
  * in one transaction ({@link Events#delivered}). The overlap catches a transaction that committed after younger
  * events had been sent; the marks keep that window from being sent twice, across restarts too. A broker that is
  * down fails the batch: nothing is marked, the events wait in the outbox, and the sink keeps touching its position
- * so the purge keeps waiting for it (up to the outbox retention). Duplicates arise only where at-least-once allows
+ * (once a minute) so the purge keeps waiting for it (up to the outbox retention). Duplicates arise only where at-least-once allows
  * them: the broker took a batch but its confirmation was lost, or the marking transaction failed after it.
  *
  * <p>Singleton: only the worker holding partition 0 of the daemon's partitioning sends, so a broker sees one sender
@@ -29,6 +30,11 @@ import org.stevedore.catalog.outbox.Events;
 public final class BrokerSink implements Worker, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BrokerSink.class);
+    /**
+     * How often a sink that cannot move its position (nothing to send, broker down) still touches it, so the purge
+     * counts it alive: far below the purge's consumer timeout (a day by default), far above the poll interval.
+     */
+    private static final long TOUCH_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     /**
      * @param batch  events per publish (one broker confirmation, one marking transaction)
@@ -52,6 +58,8 @@ public final class BrokerSink implements Worker, AutoCloseable {
     private final Publisher publisher;
     private final Settings settings;
     private boolean down;
+    /** When the position was last touched while the sink could not move it ({@link System#nanoTime()}). */
+    private long touchedAt = System.nanoTime() - TOUCH_EVERY_NANOS;
 
     /** @param name the sink's name: its daemon executable and its outbox consumer, e.g. {@code broker-amqp} */
     public BrokerSink(String name, Events events, Publisher publisher, Settings settings) {
@@ -77,7 +85,7 @@ public final class BrokerSink implements Worker, AutoCloseable {
         List<Events.Event> page = events.undelivered(name, position - settings.overlap().toMillis(), settings.types(),
                 settings.batch());
         if (page.isEmpty()) {
-            events.advance(name, position);
+            touch(position);
             return WorkResult.nothing();
         }
         try {
@@ -89,7 +97,7 @@ public final class BrokerSink implements Worker, AutoCloseable {
                 down = true;
             }
             // Still alive, only blocked: the purge must keep waiting for this position.
-            events.advance(name, position);
+            touch(position);
             return WorkResult.nothing();
         }
         if (down) {
@@ -100,6 +108,14 @@ public final class BrokerSink implements Worker, AutoCloseable {
         events.delivered(name, page.stream().map(Events.Event::id).toList(), Math.max(position, newest));
         log.debug("Sent {} event(s) to {}", page.size(), publisher.describe());
         return WorkResult.of(page.size());
+    }
+
+    private void touch(long position) {
+        long now = System.nanoTime();
+        if (now - touchedAt >= TOUCH_EVERY_NANOS) {
+            events.advance(name, position);
+            touchedAt = now;
+        }
     }
 
     /** Closes the broker connection (the daemon stopping); a later cycle would open a new one. */
