@@ -46,7 +46,8 @@ public class TokenAuthenticationFilter extends OncePerRequestFilter {
      */
     public static boolean isOpen(String path) {
         return OPEN.contains(path) || path.equals("/actuator/health") || path.startsWith("/actuator/health/")
-                || path.equals("/v3/api-docs") || path.startsWith("/v3/api-docs/") || path.equals("/swagger-ui.html")
+                || path.equals("/v3/api-docs") || path.equals("/v3/api-docs.yaml") || path.startsWith("/v3/api-docs/")
+                || path.equals("/swagger-ui.html")
                 || path.startsWith("/swagger-ui/");
     }
 
