@@ -94,6 +94,44 @@ public final class Events {
                 """, Map.of("c", consumer, "at", createdAt, "now", clock.millis())).consume());
     }
 
+    /**
+     * Events created at or after {@code fromMillis} that {@code sink} has not yet marked delivered
+     * ({@link #delivered}), of the given types (all when empty), oldest first in (creation time, id) order, up to
+     * {@code limit}. What a sink that must not send twice in the window it re-reads (a broker) polls instead of
+     * {@link #since}: its marks, unlike an in-memory set, survive a restart.
+     */
+    public List<Event> undelivered(String sink, long fromMillis, List<String> types, int limit) {
+        return store.read(tx -> tx.run("""
+                MATCH (e:Event) WHERE e.created_at >= $from AND (size($types) = 0 OR e.type IN $types)
+                  AND NOT $sink IN coalesce(e.delivered_to, [])
+                RETURN e.id AS id, e.type AS type, e.payload AS payload, e.created_at AS created_at
+                ORDER BY e.created_at, e.id LIMIT $limit
+                """, Map.of("sink", sink, "from", fromMillis, "types", types, "limit", limit)).list(r -> new Event(
+                r.get("id").asString(), r.get("type").asString(), r.get("payload").asString(),
+                Times.instant(r.get("created_at")))));
+    }
+
+    /**
+     * Marks events delivered to {@code sink} and moves the sink's position to {@code position} (never back), in one
+     * transaction: the sink's durable cursor moves only together with the marks, after the receiver confirmed.
+     */
+    public void delivered(String sink, List<String> ids, long position) {
+        store.write(tx -> {
+            tx.run("""
+                    UNWIND $ids AS id MATCH (e:Event {id: id})
+                    WHERE NOT $sink IN coalesce(e.delivered_to, [])
+                    SET e.delivered_to = coalesce(e.delivered_to, []) + $sink
+                    """, Map.of("ids", ids, "sink", sink)).consume();
+            tx.run("""
+                    MERGE (p:OutboxPosition {consumer: $c})
+                    SET p.created_at = CASE WHEN p.created_at IS NULL OR p.created_at < $at THEN $at
+                                            ELSE p.created_at END,
+                        p.updated_at = $now
+                    """, Map.of("c", sink, "at", position, "now", clock.millis())).consume();
+            return null;
+        });
+    }
+
     /** A consumer's position: the creation time it has read up to, and when it last moved it. */
     public record Position(String consumer, long createdAt, long movedAt) {
     }

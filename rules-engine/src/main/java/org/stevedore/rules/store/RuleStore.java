@@ -257,8 +257,9 @@ public final class RuleStore {
         long ok = counts.ok();
         long replicating = counts.replicating();
         long stuck = counts.stuck();
-        Record before = tx.run("MATCH (r:Rule {id: $rule}) RETURN r.state AS state, r.notify AS notify",
-                Map.of("rule", ruleId)).single();
+        Record before = tx.run("""
+                MATCH (r:Rule {id: $rule}) RETURN r.state AS state, r.notify AS notify, r.scope AS scope, r.name AS name
+                """, Map.of("rule", ruleId)).single();
         RuleState current = RuleState.valueOf(before.get("state").asString());
         RuleState next = stuck > 0 ? RuleState.STUCK : replicating > 0 ? RuleState.REPLICATING : RuleState.OK;
         if (current == RuleState.INJECT || current == RuleState.WAITING_APPROVAL
@@ -282,7 +283,9 @@ public final class RuleStore {
                 """, params).consume();
         Notify notify = Notify.valueOf(before.get("notify").asString("N"));
         if (next == RuleState.OK && current != RuleState.OK && notify != Notify.N) {
-            Events.emit(tx, "RULE_OK", Map.of("rule_id", ruleId), now);
+            // Rucio's RULE_OK payload: the rule's DID and its id (what Hermes's consumers read).
+            Events.emit(tx, "RULE_OK", Map.of("scope", before.get("scope").asString(""),
+                    "name", before.get("name").asString(""), "rule_id", ruleId), now);
         }
         return RuleQueries.require(tx, ruleId);
     }

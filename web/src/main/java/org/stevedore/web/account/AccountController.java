@@ -32,6 +32,7 @@ import org.stevedore.catalog.scope.Scope;
 import org.stevedore.catalog.scope.ScopeStore;
 import org.stevedore.web.api.Created;
 import org.stevedore.web.api.JsonStream;
+import org.stevedore.web.api.RucioCompatible;
 import org.stevedore.web.api.RucioDates;
 import org.stevedore.web.auth.Caller;
 
@@ -39,6 +40,7 @@ import org.stevedore.web.auth.Caller;
  * Accounts, their scopes, identities and attributes, at Rucio's paths; whether a caller may change them is
  * {@link AccountGateway}'s to decide.
  */
+@RucioCompatible
 @RestController
 public class AccountController {
 

@@ -18,12 +18,14 @@ import org.stevedore.catalog.error.InvalidObject;
 import org.stevedore.catalog.naming.Names;
 import org.stevedore.web.api.Created;
 import org.stevedore.web.api.JsonStream;
+import org.stevedore.web.api.RucioCompatible;
 import org.stevedore.web.auth.Caller;
 
 /**
  * Account quotas per RSE and what the account's rules lock, at Rucio's paths; whether a caller may set a quota is
  * {@link AccountGateway}'s to decide.
  */
+@RucioCompatible
 @RestController
 public class AccountLimitController {
 

@@ -14,9 +14,11 @@ import org.stevedore.auth.session.Session;
 import org.stevedore.auth.x509.X509Principal;
 import org.stevedore.catalog.account.TokenRoles;
 import org.stevedore.catalog.error.CannotAuthenticate;
+import org.stevedore.web.api.RucioCompatible;
 import org.stevedore.web.api.RucioDates;
 
 /** Rucio's token endpoints. */
+@RucioCompatible
 @RestController
 @RequestMapping("/auth")
 public class AuthController {

@@ -15,8 +15,8 @@ import org.stevedore.catalog.error.CannotAuthenticate;
 import org.stevedore.web.api.Errors;
 
 /**
- * Every API call needs a valid {@code X-Rucio-Auth-Token}, except those that hand tokens out, {@code /ping} and the
- * health probe. The validated session becomes the request's {@link Caller}.
+ * Every API call needs a valid {@code X-Rucio-Auth-Token}, except those that hand tokens out, {@code /ping}, the
+ * health probe and the API description ({@link #isOpen}). The validated session becomes the request's {@link Caller}.
  */
 public class TokenAuthenticationFilter extends OncePerRequestFilter {
 
@@ -36,7 +36,19 @@ public class TokenAuthenticationFilter extends OncePerRequestFilter {
         if (path.length() > 1 && path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
-        return OPEN.contains(path) || path.equals("/actuator/health") || path.startsWith("/actuator/health/");
+        return isOpen(path);
+    }
+
+    /**
+     * Whether a path (without the context path) is served without a token: token issuers, {@code /ping}, the health
+     * probe, and the API's description and Swagger UI, which hold no data (they are generated from the code, the same
+     * for every deployment) and must load before the user has a token to paste into the UI's "Authorize" dialog.
+     */
+    public static boolean isOpen(String path) {
+        return OPEN.contains(path) || path.equals("/actuator/health") || path.startsWith("/actuator/health/")
+                || path.equals("/v3/api-docs") || path.equals("/v3/api-docs.yaml") || path.startsWith("/v3/api-docs/")
+                || path.equals("/swagger-ui.html")
+                || path.startsWith("/swagger-ui/");
     }
 
     /**

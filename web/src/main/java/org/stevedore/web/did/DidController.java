@@ -29,6 +29,7 @@ import org.stevedore.catalog.replica.NewReplica;
 import org.stevedore.web.api.Created;
 import org.stevedore.web.api.JsonStream;
 import org.stevedore.web.api.RequestLimits;
+import org.stevedore.web.api.RucioCompatible;
 import org.stevedore.web.auth.Caller;
 import org.stevedore.web.did.DidRequests.AttachBody;
 import org.stevedore.web.did.DidRequests.AttachmentItem;
@@ -45,6 +46,7 @@ import org.stevedore.web.replica.ReplicaGateway;
  * Rucio client sends them. Whether a caller may change a DID is {@link DidGateway}'s to decide, and whether it may
  * register the files it attaches with replicas {@link ReplicaGateway}'s.
  */
+@RucioCompatible
 @RestController
 @RequestMapping("/dids")
 public class DidController {

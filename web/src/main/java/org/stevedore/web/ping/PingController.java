@@ -5,8 +5,10 @@ import org.springframework.boot.info.BuildProperties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.stevedore.web.api.RucioCompatible;
 
 /** {@code GET /ping}: the server version, without authentication, as Rucio answers it. */
+@RucioCompatible
 @RestController
 public class PingController {
 

@@ -24,6 +24,7 @@ import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.web.api.Created;
 import org.stevedore.web.api.JsonStream;
 import org.stevedore.web.api.RequestLimits;
+import org.stevedore.web.api.RucioCompatible;
 import org.stevedore.web.api.RucioDates;
 import org.stevedore.web.auth.Caller;
 
@@ -32,6 +33,7 @@ import org.stevedore.web.auth.Caller;
  * {@code /replicas/suspicious}, {@code /replicas/bad/pfns}, {@code /replicas/bad/states},
  * {@code /replicas/bad/summary}); who may declare is {@link BadReplicaGateway}'s to decide.
  */
+@RucioCompatible
 @RestController
 @RequestMapping("/replicas")
 public class BadReplicaController {

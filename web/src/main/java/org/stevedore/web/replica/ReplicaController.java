@@ -24,12 +24,14 @@ import org.stevedore.catalog.time.Lifetimes;
 import org.stevedore.web.api.Created;
 import org.stevedore.web.api.JsonStream;
 import org.stevedore.web.api.RequestLimits;
+import org.stevedore.web.api.RucioCompatible;
 import org.stevedore.web.auth.Caller;
 
 /**
  * Replica registration, deletion and listing at Rucio's paths; whether a caller may register or delete is
  * {@link ReplicaGateway}'s to decide.
  */
+@RucioCompatible
 @RestController
 @RequestMapping("/replicas")
 public class ReplicaController {

@@ -27,6 +27,7 @@ import org.stevedore.catalog.rse.RseUsageStore;
 import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.web.api.Created;
 import org.stevedore.web.api.JsonStream;
+import org.stevedore.web.api.RucioCompatible;
 import org.stevedore.web.api.RucioDates;
 import org.stevedore.web.auth.Caller;
 
@@ -34,6 +35,7 @@ import org.stevedore.web.auth.Caller;
  * RSEs with their attributes, protocols, distances, limits and usage, at Rucio's paths; whether a caller may change
  * them is {@link RseGateway}'s to decide.
  */
+@RucioCompatible
 @RestController
 public class RseController {
 

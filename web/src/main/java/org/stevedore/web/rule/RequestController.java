@@ -14,9 +14,11 @@ import org.stevedore.catalog.error.InvalidObject;
 import org.stevedore.catalog.rse.RseStore;
 import org.stevedore.transfer.store.RequestStore;
 import org.stevedore.web.api.JsonStream;
+import org.stevedore.web.api.RucioCompatible;
 import org.stevedore.web.api.RucioDates;
 
 /** Transfer requests at Rucio's paths. */
+@RucioCompatible
 @RestController
 public class RequestController {
 

@@ -32,10 +32,12 @@ import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleState;
 import org.stevedore.web.api.JsonStream;
 import org.stevedore.web.api.RequestLimits;
+import org.stevedore.web.api.RucioCompatible;
 import org.stevedore.web.api.RucioDates;
 import org.stevedore.web.auth.Caller;
 
 /** Replication rules and locks at Rucio's paths; adding, changing and deleting go through {@link RuleGateway}. */
+@RucioCompatible
 @RestController
 public class RuleController {
 

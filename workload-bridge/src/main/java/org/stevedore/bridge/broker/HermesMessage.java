@@ -1,0 +1,66 @@
+package org.stevedore.bridge.broker;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import org.stevedore.catalog.outbox.Events;
+
+/**
+ * One outbox event as a broker message, in the shape Rucio's Hermes sends, so that consumers written for Rucio
+ * (iDDS, PanDA, monitoring) read it unchanged: the body {@code {"event_type": ..., "payload": {...}, "created_at":
+ * ...}} with the event type in lower case and the creation time as Python prints a naive UTC datetime
+ * ({@code 2026-12-07 14:05:00.123000}, no fraction when it is zero); the event type also as a header.
+ *
+ * @param eventId   the outbox event's id, sent as the message id so a consumer can drop the duplicates at-least-once
+ *                  delivery allows
+ * @param eventType the event type as sent (lower case)
+ * @param createdAt when the event was created (committed with its change)
+ * @param body      the JSON body, UTF-8
+ */
+public record HermesMessage(String eventId, String eventType, Instant createdAt, byte[] body) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+            .withZone(ZoneOffset.UTC);
+
+    /** The message for an outbox event. */
+    public static HermesMessage of(Events.Event event) {
+        String type = event.type().toLowerCase(Locale.ROOT);
+        ObjectNode body = JSON.createObjectNode();
+        body.put("event_type", type);
+        body.set("payload", payload(event));
+        body.put("created_at", pythonTime(event.createdAt()));
+        try {
+            return new HermesMessage(event.id(), type, event.createdAt(), JSON.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise event " + event.id(), e);
+        }
+    }
+
+    /** The body as text. */
+    public String text() {
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    /** {@code str(datetime)} of a naive UTC time in Python: microseconds only when not zero. */
+    static String pythonTime(Instant at) {
+        String seconds = SECONDS.format(at);
+        int micros = at.getNano() / 1_000;
+        return micros == 0 ? seconds : seconds + String.format(Locale.ROOT, ".%06d", micros);
+    }
+
+    private static JsonNode payload(Events.Event event) {
+        try {
+            return JSON.readTree(event.payload());
+        } catch (JsonProcessingException e) {
+            // Events.emit writes JSON; anything else is carried as text rather than blocking the sink forever.
+            return JSON.getNodeFactory().textNode(event.payload());
+        }
+    }
+}
