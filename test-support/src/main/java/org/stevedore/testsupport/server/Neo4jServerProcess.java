@@ -21,7 +21,7 @@ import org.stevedore.catalog.store.BoltPassword;
  */
 public final class Neo4jServerProcess implements AutoCloseable {
 
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
 
     private final Process process;
     private final Path home;
