@@ -25,10 +25,11 @@ import org.stevedore.transfer.local.LocalCopier;
  * @param fsyncs      files the local copier makes durable at once (local-copy)
  * @param pollMs      bridge-release: how often the emulated poller finishes the transfers landed since (0: every 50
  *                    files' worth of the rate)
+ * @param instances   scale-out: the most instances; the scenario runs 1, 2, ... up to this many
  */
 record Options(String scenario, int files, int datasetSize, int batch, int repeat, int warmup, int warmupFiles,
                Path dataDir, int pageCacheMb, int window, long size, int threads,
-               int rate, int rounds, int fsyncs, int pollMs) {
+               int rate, int rounds, int fsyncs, int pollMs, int instances) {
 
     static final String CATALOG_INGEST = "catalog-ingest";
     static final String LIST_REPLICAS = "list-replicas";
@@ -44,6 +45,7 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
     static final String REAPER = "reaper";
     static final String CONSISTENCY = "consistency";
     static final String BLOCKING = "blocking";
+    static final String SCALE_OUT = "scale-out";
     static final List<String> SCENARIOS = List.of(
             CATALOG_INGEST,
             LIST_REPLICAS,
@@ -58,7 +60,8 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
             BRIDGE_RELEASE,
             REAPER,
             CONSISTENCY,
-            BLOCKING);
+            BLOCKING,
+            SCALE_OUT);
 
     static final String USAGE = """
             usage: java -jar stevedore-bench.jar SCENARIO [options]
@@ -98,6 +101,10 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                 blocking         a workload bridge task of N one-file HELD jobs, its inputs queued, submitted,
                                  stuck, lost or without replica; "what blocks this task" (one graph query) asked
                                  --repeat times after --warmup; p50/max ms and files per reason
+                scale-out        one external Neo4j server in its own JVM; for 1, 2, ... --instances instances
+                                 (each its own driver, submitter and poller on its partition of the queue) a rule
+                                 of N files through the FTS3 emulator, QUEUED -> AVAILABLE; files/s per instance
+                                 count, the store process's CPU share, files submitted more than once
               options:
                 --files N          files (default 100000; 10000 for list-replicas, webhook-delivery,
                                    bridge-release and blocking; 20000 for tape-recall; 500 for local-copy)
@@ -120,6 +127,7 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                 --threads N        local-copy: parallel copies of the local copier (default 4)
                 --fsyncs N         local-copy: files the local copier makes durable at once (default 16)
                 --rounds N         local-copy: timed rounds of each path; medians count (default 5)
+                --instances N      scale-out: the most instances (default 3)
             One JSON line of figures goes to stdout; logs go to stderr.""";
 
     static Options parse(String[] args) {
@@ -147,6 +155,7 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
         int rounds = 5;
         int fsyncs = LocalCopier.DEFAULT_FSYNCS;
         int pollMs = 0;
+        int instances = 3;
         for (int i = 1; i < args.length; i++) {
             String option = args[i];
             if (i + 1 >= args.length) {
@@ -169,11 +178,12 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                 case "--fsyncs" -> fsyncs = positive(option, value);
                 case "--rounds" -> rounds = positive(option, value);
                 case "--poll-ms" -> pollMs = nonNegative(option, value);
+                case "--instances" -> instances = positive(option, value);
                 default -> throw new UsageException("unknown option '" + option + "'");
             }
         }
         return new Options(scenario, files, datasetSize, batch, repeat, warmup, warmupFiles, dataDir, pageCacheMb, window,
-                size, threads, rate, rounds, fsyncs, pollMs);
+                size, threads, rate, rounds, fsyncs, pollMs, instances);
     }
 
     private static int positive(String option, String value) {

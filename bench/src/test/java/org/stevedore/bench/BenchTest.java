@@ -223,12 +223,19 @@ class BenchTest {
                 new String[] {"catalog-ingest", "--fast", "1"}, new String[] {"catalog-ingest", "--files"},
                 new String[] {"list-replicas", "--files", "ten"}, new String[] {"list-replicas", "--files", "0"},
                 new String[] {"local-copy", "--size", "0"}, new String[] {"local-copy", "--rounds", "0"},
-                new String[] {"local-copy", "--fsyncs", "0"})) {
+                new String[] {"local-copy", "--fsyncs", "0"}, new String[] {"scale-out", "--instances", "0"})) {
             Outcome o = run(args);
             assertThat(o.code()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(o.out()).isEmpty();
             assertThat(o.err()).contains("usage:");
         }
+    }
+
+    @Test
+    void theCpuTimeOfAProcessIsReadFromProc() {
+        // The scale-out scenario's store share: this JVM has used some CPU by now; an unknown process has none.
+        assertThat(ScaleOutBench.processCpuNanos(ProcessHandle.current().pid())).isPositive();
+        assertThat(ScaleOutBench.processCpuNanos(Long.MAX_VALUE)).isEqualTo(-1);
     }
 
     @Test

@@ -2,11 +2,17 @@ package org.stevedore.catalog.store;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.neo4j.driver.AccessMode;
 import org.neo4j.driver.AuthToken;
 import org.neo4j.driver.AuthTokens;
+import org.neo4j.driver.Bookmark;
+import org.neo4j.driver.BookmarkManager;
+import org.neo4j.driver.BookmarkManagerConfig;
+import org.neo4j.driver.BookmarkManagers;
 import org.neo4j.driver.Config;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.GraphDatabase;
@@ -26,6 +32,13 @@ import org.stevedore.catalog.error.DatabaseException;
 /**
  * The catalog's only door to Neo4j: transactions through the Java driver, against the embedded server or an
  * external one alike. Every Cypher statement of the project runs through here, from the catalog's stores.
+ *
+ * <p>Ready for a cluster ({@code neo4j://} routing URI): reads run in read transactions, which the driver may send to
+ * secondaries, writes in write transactions, which go to the leader, both retried by the driver on transient errors
+ * (leader switch, deadlock). Every session of this process shares one {@link BookmarkManager}, so a read always sees
+ * what this process committed before it (causal chaining): without it, a secondary that has not yet applied the
+ * leader's latest transaction could answer a read with the state before a write this instance just made (a rule it
+ * just created, a request it just claimed). On a single server the bookmarks cost nothing.
  */
 public final class Store implements AutoCloseable {
 
@@ -37,6 +50,7 @@ public final class Store implements AutoCloseable {
     private final EmbeddedNeo4j embedded;
     private final StoreSettings settings;
     private final String uri;
+    private final BookmarkManager bookmarks = BookmarkManagers.defaultManager(BookmarkManagerConfig.builder().build());
 
     private Store(Driver driver, EmbeddedNeo4j embedded, StoreSettings settings, String uri) {
         this.driver = driver;
@@ -75,6 +89,11 @@ public final class Store implements AutoCloseable {
                 }
                 throw e;
             }
+            if (embedded == null) {
+                // Which server or cluster this instance works on: the operator's first question about an instance.
+                log.info("Catalog store on the external Neo4j at {} (database {}, user {})", uri, settings.database(),
+                        settings.username());
+            }
             Store store = new Store(driver, embedded, settings, uri);
             new SchemaMigrator(store).migrate();
             return store;
@@ -108,10 +127,22 @@ public final class Store implements AutoCloseable {
     }
 
     private Session session() {
+        return session(AccessMode.WRITE);
+    }
+
+    /** A session chained after everything this process committed (the shared bookmark manager). */
+    private Session session(AccessMode mode) {
         return driver.session(SessionConfig.builder()
                 .withDatabase(settings.database())
                 .withFetchSize(FETCH_SIZE)
+                .withDefaultAccessMode(mode)
+                .withBookmarkManager(bookmarks)
                 .build());
+    }
+
+    /** The bookmarks of this process's latest commits, which every new session waits for. */
+    public Set<Bookmark> bookmarks() {
+        return bookmarks.getBookmarks();
     }
 
     /**
@@ -126,9 +157,12 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /** Runs {@code work} in one read transaction. */
+    /**
+     * Runs {@code work} in one read transaction, retried by the driver on transient failures; in a cluster it may
+     * run on a secondary, which first catches up with this process's own writes (bookmarks).
+     */
     public <T> T read(Function<TransactionContext, T> work) {
-        try (Session session = session()) {
+        try (Session session = session(AccessMode.READ)) {
             return session.executeRead(work::apply);
         } catch (ServiceUnavailableException | SessionExpiredException e) {
             throw new DatabaseException("The catalog store is unavailable: " + e.getMessage());
@@ -154,10 +188,11 @@ public final class Store implements AutoCloseable {
 
     /**
      * Streams the rows of a read query to {@code sink} as the driver fetches them, a batch at a time, without
-     * holding the whole result. Not retried: rows already handed to the sink cannot be taken back.
+     * holding the whole result. Not retried: rows already handed to the sink cannot be taken back. A read
+     * transaction: in a cluster it may run on a secondary.
      */
     public void stream(String cypher, Map<String, Object> params, Consumer<Record> sink) {
-        try (Session session = session();
+        try (Session session = session(AccessMode.READ);
              Transaction tx = session.beginTransaction()) {
             Result result = tx.run(cypher, params);
             while (result.hasNext()) {

@@ -245,6 +245,10 @@ public final class RuleStore {
      * every lock: what keeps a rule of 100,000 files cheap to update a batch at a time.
      */
     public Rule addCounts(TransactionContext tx, String ruleId, Counts delta, long now) {
+        // The rule's write lock first (a SET takes it and holds it to commit), then the read: the read alone takes no
+        // lock, and two transactions that read the same counters and then wrote their sums lost one another's
+        // change, which happened whenever pollers of two instances finished files of one rule at once.
+        tx.run("MATCH (r:Rule {id: $rule}) SET r.updated_at = $now", Map.of("rule", ruleId, "now", now)).consume();
         Record r = tx.run("""
                 MATCH (r:Rule {id: $rule})
                 RETURN r.locks_ok_cnt AS ok, r.locks_replicating_cnt AS replicating, r.locks_stuck_cnt AS stuck

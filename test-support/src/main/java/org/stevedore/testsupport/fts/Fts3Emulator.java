@@ -113,6 +113,17 @@ public final class Fts3Emulator implements AutoCloseable {
         return jobs.size();
     }
 
+    /** Files submitted so far, over all jobs: more than the distinct ones when a file was submitted twice. */
+    public long submittedFiles() {
+        return jobs.values().stream().mapToLong(j -> j.files.size()).sum();
+    }
+
+    /** Distinct destinations submitted so far. */
+    public long distinctDestinations() {
+        return jobs.values().stream().flatMap(j -> j.files.stream()).map(EmulatedJob.File::destination).distinct()
+                .count();
+    }
+
     /** Fault injection: the next {@code count} requests are answered 503, as FTS does on a database pool timeout. */
     public void answerUnavailable(int count) {
         unavailableAnswersLeft.set(count);
