@@ -4,15 +4,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.stevedore.tape.endpoint.ArchiveInfo;
-import org.stevedore.tape.endpoint.Locality;
 import org.stevedore.tape.endpoint.TapeEndpoint;
 import org.stevedore.tape.endpoint.TapeEndpoints;
 import org.stevedore.transfer.archive.TapeArchives;
 
 /**
  * Archive confirmation over the RSEs' tape endpoints (the emulator or a WLCG Tape REST client): replica paths are
- * what the endpoints take. Locality TAPE or DISK_AND_TAPE is on tape; DISK (or UNAVAILABLE) not yet; LOST, or a
- * per-file error (the endpoint does not know the file), is a copy that did not make it.
+ * what the endpoints take; what a locality means is {@link ArchiveInfo#archived()} and {@link ArchiveInfo#failure()}.
  */
 final class TapeEndpointArchives implements TapeArchives {
 
@@ -39,18 +37,6 @@ final class TapeEndpointArchives implements TapeArchives {
     }
 
     static Archive archive(ArchiveInfo a) {
-        if (a.locality().onTape()) {
-            return new Archive(true, null);
-        }
-        if (a.locality() == Locality.LOST) {
-            return new Archive(false, a.error() != null ? a.error() : "the tape system reports the file LOST");
-        }
-        if (a.error() != null) {
-            return new Archive(false, a.error());
-        }
-        if (a.locality() == Locality.NONE) {
-            return new Archive(false, "the tape system has no copy of the file (locality NONE)");
-        }
-        return new Archive(false, null);
+        return new Archive(a.archived(), a.failure());
     }
 }
