@@ -4,12 +4,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.stevedore.tape.emulator.TapeEmulator;
 import org.stevedore.tape.endpoint.ArchiveInfo;
+import org.stevedore.tape.endpoint.Locality;
 import org.stevedore.tape.endpoint.StageFile;
 import org.stevedore.tape.endpoint.StageRequestStatus;
 import org.stevedore.tape.endpoint.TapeEndpoint;
@@ -24,11 +31,27 @@ public final class LocalTape implements TapeEndpoint {
 
     private final TapeEmulator emulator;
     private final Path root;
+    private final Clock clock;
+    private final Duration migrationDelay;
     private final Set<String> known = new HashSet<>();
+    /** Files found written under the root and not yet migrated, with when they were first seen. */
+    private final Map<String, Instant> written = new HashMap<>();
 
+    /** Files found under the root count as on tape at once. */
     public LocalTape(TapeEmulator emulator, Path root) {
+        this(emulator, root, Clock.systemUTC(), Duration.ZERO);
+    }
+
+    /**
+     * @param migrationDelay how long a file written under the root (a transfer's copy) stays DISK only for
+     *                       {@link #archiveInfo} before it counts as migrated to tape, from when archiveinfo first
+     *                       saw it; the delay a tape system's migration puts between a write and its confirmation
+     */
+    public LocalTape(TapeEmulator emulator, Path root, Clock clock, Duration migrationDelay) {
         this.emulator = emulator;
         this.root = root;
+        this.clock = clock;
+        this.migrationDelay = migrationDelay;
     }
 
     public TapeEmulator emulator() {
@@ -76,10 +99,35 @@ public final class LocalTape implements TapeEndpoint {
         emulator.forget(requestId);
     }
 
+    /**
+     * A file the emulator does not know yet but that sits under the root was written there (a transfer's copy): it is
+     * DISK only until the migration delay has passed since archiveinfo first saw it, then on tape for good.
+     */
     @Override
-    public List<ArchiveInfo> archiveInfo(List<String> paths) {
-        return emulator.archiveInfo(paths.stream().map(LocalTape::absolute).toList()).stream()
-                .map(a -> new ArchiveInfo(relative(a.path()), a.locality(), a.error())).toList();
+    public synchronized List<ArchiveInfo> archiveInfo(List<String> paths) {
+        Instant now = clock.instant();
+        List<ArchiveInfo> answers = new ArrayList<>(paths.size());
+        List<String> migrated = new ArrayList<>();
+        for (ArchiveInfo a : emulator.archiveInfo(paths.stream().map(LocalTape::absolute).toList())) {
+            String path = a.path();
+            if (a.error() == null || a.locality() != Locality.NONE || !Files.isRegularFile(root.resolve(path.substring(1)))) {
+                answers.add(new ArchiveInfo(relative(path), a.locality(), a.error()));
+                continue;
+            }
+            Instant seen = written.computeIfAbsent(path, k -> now);
+            if (now.isBefore(seen.plus(migrationDelay))) {
+                answers.add(new ArchiveInfo(relative(path), Locality.DISK, null));
+            } else {
+                written.remove(path);
+                learn(path);
+                migrated.add(path);
+            }
+        }
+        if (!migrated.isEmpty()) {
+            emulator.archiveInfo(migrated).forEach(a -> answers.add(new ArchiveInfo(relative(a.path()), a.locality(),
+                    a.error())));
+        }
+        return answers;
     }
 
     private void learn(String path) {

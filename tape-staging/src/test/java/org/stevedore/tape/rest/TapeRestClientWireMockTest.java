@@ -15,6 +15,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockRuntimeInfo;
@@ -140,9 +141,9 @@ class TapeRestClientWireMockTest {
         assertThat(status.startedAt()).isEqualTo(Instant.parse("2026-01-01T00:01:00Z"));
         assertThat(status.completedAt()).isNull();
         assertThat(status.files()).extracting(StagedFile::path, StagedFile::staged)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("/f1", true),
-                        org.assertj.core.groups.Tuple.tuple("/f2", false),
-                        org.assertj.core.groups.Tuple.tuple("/f3", true));
+                .containsExactly(tuple("/f1", true),
+                        tuple("/f2", false),
+                        tuple("/f3", true));
     }
 
     @Test
@@ -354,6 +355,35 @@ class TapeRestClientWireMockTest {
         client.forget("a/b c");
 
         verify(deleteRequestedFor(urlEqualTo(API + "/stage/a%2Fb%20c")));
+    }
+
+    @Test
+    void archiveConfirmationReadsTheWlcgAnswerPerFileAndAnEndpointDownIsTransient() {
+        // As the WLCG Tape REST API document answers POST /archiveinfo: per file a locality, or an error.
+        stubFor(post(urlEqualTo(API + "/archiveinfo")).willReturn(okJson("""
+                [{"path": "/migrating", "locality": "DISK"},
+                 {"path": "/migrated", "locality": "DISK_AND_TAPE"},
+                 {"path": "/evicted", "locality": "TAPE"},
+                 {"path": "/lost", "locality": "LOST"},
+                 {"path": "/unknown", "error": "USER ERROR: file does not exist or is not accessible to you"}]""")));
+
+        List<ArchiveInfo> infos = client.archiveInfo(List.of("/migrating", "/migrated", "/evicted", "/lost", "/unknown"));
+
+        assertThat(infos).extracting(ArchiveInfo::path, ArchiveInfo::archived, ArchiveInfo::failure).containsExactly(
+                tuple("/migrating", false, null),
+                tuple("/migrated", true, null),
+                tuple("/evicted", true, null),
+                tuple("/lost", false, "the tape system reports the file LOST"),
+                tuple("/unknown", false,
+                        "USER ERROR: file does not exist or is not accessible to you"));
+
+        // The endpoint down: after the client's retries, a transient failure (the archive worker asks again later).
+        stubFor(post(urlEqualTo(API + "/archiveinfo")).willReturn(aResponse().withStatus(503)));
+        assertThatThrownBy(() -> client.archiveInfo(List.of("/migrating")))
+                .isInstanceOfSatisfying(TapeEndpointException.class, e -> {
+                    assertThat(e.isTransient()).isTrue();
+                    assertThat(e.status()).isEqualTo(503);
+                });
     }
 
     @Test

@@ -1,5 +1,8 @@
 package org.stevedore.transfer.local;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,11 +39,12 @@ public final class LocalTransferTool implements TransferTool {
      * stage request they wait on and the files whose pin is released.
      */
     private record Job(String id, String sourceRse, List<TransferFile> files, List<CompletableFuture<CopyResult>> results,
-                       String stageRequest, Set<Integer> released) {
+                       String stageRequest, Set<Integer> released, Instant stagingDeadline, Duration bringOnline) {
     }
 
     private final LocalCopier copier;
     private final TapeSources tapes;
+    private final Clock clock;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
 
     public LocalTransferTool(LocalCopier copier) {
@@ -49,8 +53,14 @@ public final class LocalTransferTool implements TransferTool {
 
     /** @param tapes the tape endpoints sources on TAPE RSEs are staged through before they are copied */
     public LocalTransferTool(LocalCopier copier, TapeSources tapes) {
+        this(copier, tapes, Clock.systemUTC());
+    }
+
+    /** @param clock when a recall's {@code bring_online} timeout runs out */
+    public LocalTransferTool(LocalCopier copier, TapeSources tapes, Clock clock) {
         this.copier = copier;
         this.tapes = tapes;
+        this.clock = clock;
     }
 
     @Override
@@ -71,12 +81,45 @@ public final class LocalTransferTool implements TransferTool {
             String request = tapes.stage(tj.sourceRse(), tj.files().stream().map(f -> f.sources().get(0)).toList(),
                     tj.staging().copyPinLifetime());
             tj.files().forEach(f -> results.add(null));
-            return new Job(tj.id(), tj.sourceRse(), tj.files(), results, request, ConcurrentHashMap.newKeySet());
+            Duration bringOnline = tj.staging().bringOnline();
+            return new Job(tj.id(), tj.sourceRse(), tj.files(), results, request, ConcurrentHashMap.newKeySet(),
+                    clock.instant().plus(bringOnline), bringOnline);
         }
         for (TransferFile f : tj.files()) {
             results.add(copy(f, f.sources().get(0)));
         }
-        return new Job(tj.id(), tj.sourceRse(), tj.files(), results, null, Set.of());
+        return new Job(tj.id(), tj.sourceRse(), tj.files(), results, null, Set.of(), null, null);
+    }
+
+    /**
+     * A tape job's files still not online when its {@code bring_online} timeout has run out fail, as FTS fails them,
+     * with the reason (the conveyor counts the attempt and retries per its policy); their stage request's pin is
+     * released, so the tape system does not keep recalling or holding them for nobody.
+     */
+    private synchronized void expireStaging(Job job) {
+        if (job.stageRequest() == null || clock.instant().isBefore(job.stagingDeadline())) {
+            return;
+        }
+        List<String> given = new ArrayList<>();
+        for (int i = 0; i < job.files().size(); i++) {
+            if (job.results().get(i) != null) {
+                continue;
+            }
+            TransferFile f = job.files().get(i);
+            job.results().set(i, CompletableFuture.completedFuture(CopyResult.failed(new CopyRequest(f.requestId(),
+                    f.sources().get(0), f.destination(), f.bytes(), f.adler32()), "staging failed: the recall from "
+                    + job.sourceRse() + " did not finish within the bring_online timeout of " + job.bringOnline())));
+            // Released here, not again once the failure is reported.
+            job.released().add(i);
+            given.add(f.sources().get(0));
+        }
+        if (!given.isEmpty()) {
+            try {
+                tapes.release(job.sourceRse(), job.stageRequest(), given);
+            } catch (RuntimeException e) {
+                // The pin runs out on its own at the end of its lifetime.
+            }
+        }
     }
 
     private CompletableFuture<CopyResult> copy(TransferFile f, String source) {
@@ -131,8 +174,9 @@ public final class LocalTransferTool implements TransferTool {
             try {
                 advanceStaging(job);
             } catch (RuntimeException e) {
-                // The tape endpoint could not be asked now: the files stay in STAGING until it can.
+                // The tape endpoint could not be asked now: the files stay in STAGING until it can, or time out.
             }
+            expireStaging(job);
             List<FileStatus> files = new ArrayList<>(job.files().size());
             int done = 0;
             int failed = 0;

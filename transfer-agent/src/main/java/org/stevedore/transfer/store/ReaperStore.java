@@ -132,7 +132,7 @@ public final class ReaperStore {
                 MATCH (f:Did)-[r:REPLICA]->(rse:Rse {id: $rse})
                 WHERE r.tombstone IS NOT NULL AND r.tombstone <= $now AND coalesce(r.lock_cnt, 0) = 0 AND %s
                   AND NOT EXISTS { MATCH (q:Request) WHERE q.key STARTS WITH f.key + '|'
-                                       AND q.state IN ['QUEUED', 'SUBMITTING', 'SUBMITTED', 'WAITING'] }
+                                       AND q.state IN ['QUEUED', 'SUBMITTING', 'SUBMITTED', 'WAITING', 'ARCHIVING'] }
                 WITH f, r, rse ORDER BY %s
                 LIMIT $limit
                 WITH collect({f: f, r: r}) AS rows, rse

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.TransactionContext;
 import org.neo4j.driver.Value;
@@ -37,12 +38,24 @@ public final class RequestOutcomes {
     static final String FINISH_DONE = """
             UNWIND $rows AS row
             MATCH (q:Request {key: row.key}) USING INDEX SEEK q:Request(key)
-            WHERE q.state = 'SUBMITTED'
+            WHERE q.state IN ['SUBMITTED', 'ARCHIVING']
             MATCH (f:Did {key: q.did_key}) USING INDEX SEEK f:Did(key)
             MATCH (f)-[r:REPLICA]->(rse:Rse) WHERE rse.id = q.dest_rse_id
-            SET r.state = 'AVAILABLE', r.updated_at = $now,
-                q.state = 'DONE', q.transferred_at = $now, q.error = null
-            RETURN collect([q.did_key, q.dest_rse_id]) AS copies
+            WITH q, r, q.state = 'SUBMITTED' AND rse.rse IN $archiving AS archiving
+            SET r.state = CASE WHEN archiving THEN r.state ELSE 'AVAILABLE' END, r.updated_at = $now,
+                q.state = CASE WHEN archiving THEN 'ARCHIVING' ELSE 'DONE' END, q.error = null,
+                q.transferred_at = coalesce(q.transferred_at, $now),
+                q.archived_at = CASE WHEN archiving OR NOT $confirm THEN null ELSE $now END
+            RETURN collect(CASE WHEN archiving THEN null ELSE [q.did_key, q.dest_rse_id] END) AS copies
+            """;
+
+    /** Of the destinations of done requests, the TAPE RSEs by name (candidates for archive confirmation). */
+    private static final String TAPE_DESTINATIONS = """
+            UNWIND $rows AS row
+            MATCH (q:Request {key: row.key}) USING INDEX SEEK q:Request(key)
+            WHERE q.state = 'SUBMITTED'
+            MATCH (rse:Rse {id: q.dest_rse_id}) WHERE rse.rse_type = 'TAPE'
+            RETURN collect(DISTINCT rse.rse) AS rses
             """;
 
     /**
@@ -98,7 +111,7 @@ public final class RequestOutcomes {
     static final String FINISH_FAILED = """
             UNWIND $rows AS row
             MATCH (q:Request {key: row.key}) USING INDEX SEEK q:Request(key)
-            WHERE q.state = 'SUBMITTED'
+            WHERE q.state IN ['SUBMITTED', 'ARCHIVING']
             OPTIONAL MATCH (f:Did {key: q.did_key}) USING INDEX SEEK f:Did(key)
             OPTIONAL MATCH (f)-[rep:REPLICA]->(dest:Rse) WHERE dest.id = q.dest_rse_id
             WITH q, row, coalesce(q.retry_count, 0) + 1 AS retry, coalesce(rep.lock_cnt, 0) > 0 AS wanted
@@ -117,6 +130,7 @@ public final class RequestOutcomes {
     private final Clock clock;
     private final LockOutcomes locks;
     private final ReplicaAvailability availability;
+    private final Predicate<String> archiving;
 
     /** {@code locks}: where the outcomes go on to the rules' locks, in the finishing transaction. */
     public RequestOutcomes(Store store, Clock clock, LockOutcomes locks) {
@@ -125,10 +139,30 @@ public final class RequestOutcomes {
 
     /** {@code availability} hears, after each commit of {@link #finish}, which replicas became AVAILABLE. */
     public RequestOutcomes(Store store, Clock clock, LockOutcomes locks, ReplicaAvailability availability) {
+        this(store, clock, locks, availability, rse -> false);
+    }
+
+    /**
+     * @param archiving the TAPE RSEs whose tape system confirms archiving ({@code archiveinfo}): a copy written there
+     *                  is ARCHIVING, its replica COPYING and its locks REPLICATING, until {@link #archived} (the
+     *                  {@link org.stevedore.transfer.archive.ArchiveWorker}); elsewhere a copy is DONE on arrival
+     */
+    public RequestOutcomes(Store store, Clock clock, LockOutcomes locks, ReplicaAvailability availability,
+                           Predicate<String> archiving) {
         this.store = store;
         this.clock = clock;
         this.locks = locks;
         this.availability = availability;
+        this.archiving = archiving;
+    }
+
+    /**
+     * The tape system confirmed these ARCHIVING requests' files on tape: DONE, their replicas AVAILABLE and their
+     * locks OK, with the event and the announcement a finished copy has.
+     */
+    public void archived(List<String> requestKeys) {
+        finish(requestKeys.stream().map(k -> new Outcome(k, true, null)).toList(), RetryPolicy.defaults(), Map.of(),
+                Map.of(), true);
     }
 
     /**
@@ -181,6 +215,11 @@ public final class RequestOutcomes {
      */
     public int finish(List<Outcome> outcomes, RetryPolicy retry, Map<String, String> endedJobs,
                       Map<String, String> interruptedJobs) {
+        return finish(outcomes, retry, endedJobs, interruptedJobs, false);
+    }
+
+    private int finish(List<Outcome> outcomes, RetryPolicy retry, Map<String, String> endedJobs,
+                       Map<String, String> interruptedJobs, boolean confirm) {
         if (outcomes.isEmpty() && endedJobs.isEmpty() && interruptedJobs.isEmpty()) {
             return 0;
         }
@@ -210,8 +249,11 @@ public final class RequestOutcomes {
             Set<String> rseIds = new LinkedHashSet<>();
             List<LockOutcomes.Copy> arrived = new ArrayList<>();
             if (!done.isEmpty()) {
-                for (Value copy : tx.run(FINISH_DONE, Map.of("rows", done, "now", now)).single().get("copies")
-                        .values()) {
+                // Copies to a tape whose system confirms archiving wait for it (as FTS's ARCHIVING state).
+                List<String> archives = confirm ? List.of() : tx.run(TAPE_DESTINATIONS, Map.of("rows", done)).single()
+                        .get("rses").asList(Value::asString).stream().filter(archiving).toList();
+                for (Value copy : tx.run(FINISH_DONE, Map.of("rows", done, "now", now, "archiving", archives,
+                                "confirm", confirm)).single().get("copies").values()) {
                     String file = copy.get(0).asString();
                     String rseId = copy.get(1).asString();
                     files.add(file);

@@ -16,10 +16,11 @@ public final class RequestQueue implements TransferQueue {
 
     /**
      * The states of a request still on its way to an end: the submitter or the poller will move it on. Any other
-     * state (DONE, FAILED, or LOST and the like from older releases) is an end. SUBMITTING is no longer written but
+     * state (DONE, FAILED, or LOST and the like from older releases) is an end; ARCHIVING waits for the archive worker
+     * (its copy is on a tape RSE, not yet confirmed on tape). SUBMITTING is no longer written but
      * a store from before migration 10 may hold it until then.
      */
-    public static final List<String> LIVE_STATES = List.of("QUEUED", "WAITING", "SUBMITTING", "SUBMITTED");
+    public static final List<String> LIVE_STATES = List.of("QUEUED", "WAITING", "SUBMITTING", "SUBMITTED", "ARCHIVING");
 
     /**
      * A live request of the copy is kept as it is; one that ended is revived as a new attempt in the same statement:

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stevedore.catalog.testing.MutableClock;
 import org.stevedore.transfer.storage.Adler32Checksum;
 import org.stevedore.transfer.storage.FilePfn;
 import org.stevedore.transfer.tool.FileState;
@@ -99,6 +100,36 @@ class LocalTransferToolTapeTest {
         assertThat(end.state()).isEqualTo(JobState.FINISHED);
         assertThat(Files.readAllBytes(to)).isEqualTo(bytes);
         assertThat(tape.released).containsExactly(FilePfn.of(cartridge));
+    }
+
+    @Test
+    void aRecallThatDoesNotFinishWithinBringOnlineFailsTheFileWithTheReasonAndReleasesItsPin() throws Exception {
+        Path cartridge = Files.createDirectories(root.resolve("tape")).resolve("slow.raw");
+        Files.write(cartridge, "never online".getBytes());
+        Path to = Files.createDirectories(root.resolve("disk")).resolve("slow.raw");
+        FakeTape tape = new FakeTape();
+        tape.callsUntilOnline = Integer.MAX_VALUE;
+        MutableClock clock = MutableClock.at("2026-12-07T10:00:00Z");
+        LocalTransferTool tool = new LocalTransferTool(copier, tape, clock);
+        tool.submit(List.of(TransferJob.fromTape("job-3", "TAPE", "DISK", List.of(new TransferFile("r3",
+                List.of(FilePfn.of(cartridge)), FilePfn.of(to), 12, Adler32Checksum.of(cartridge), "Staging", 3)),
+                new TapeStaging(Duration.ofHours(1), Duration.ofHours(2)))));
+
+        clock.advance(Duration.ofMinutes(59));
+        assertThat(tool.query(List.of("job-3")).get("job-3").files()).singleElement()
+                .satisfies(f -> assertThat(f.state()).isEqualTo(FileState.STAGING));
+        assertThat(tape.released).isEmpty();
+
+        clock.advance(Duration.ofMinutes(2));
+        JobStatus end = tool.query(List.of("job-3")).get("job-3");
+        assertThat(end.state()).isEqualTo(JobState.FAILED);
+        assertThat(end.files()).singleElement().satisfies(f -> {
+            assertThat(f.state()).isEqualTo(FileState.FAILED);
+            assertThat(f.reason()).contains("bring_online timeout of PT1H").contains("TAPE");
+        });
+        // The stage request's pin goes once, and nothing was read from the cartridge.
+        assertThat(tape.released).containsExactly(FilePfn.of(cartridge));
+        assertThat(to).doesNotExist();
     }
 
     @Test

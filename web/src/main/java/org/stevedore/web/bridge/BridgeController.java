@@ -284,6 +284,7 @@ public class BridgeController {
         doc.put("leaseExpiresAt", iso(t.leaseExpiresAt()));
         doc.put("ruleId", t.ruleId());
         doc.put("dataset", t.datasetKey());
+        doc.put("streaming", t.streaming());
         doc.put("releaseCursor", Long.toString(t.releaseSeq()));
         Map<String, Long> counts = new LinkedHashMap<>();
         for (String s : List.of("HELD", "RELEASED", "DONE", "FAILED", "CANCELLED")) {

@@ -22,7 +22,7 @@ import org.stevedore.web.api.RucioDates;
 @RestController
 public class RequestController {
 
-    private static final List<String> STATES = List.of("QUEUED", "WAITING", "SUBMITTING", "SUBMITTED", "DONE", "FAILED", "LOST");
+    private static final List<String> STATES = List.of("QUEUED", "WAITING", "SUBMITTING", "SUBMITTED", "ARCHIVING", "DONE", "FAILED", "LOST");
 
     private final RequestStore requests;
     private final RseStore rses;

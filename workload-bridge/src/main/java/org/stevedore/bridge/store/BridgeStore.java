@@ -40,7 +40,7 @@ public final class BridgeStore {
                        long pinLifetimeSeconds, int priority, String ruleId, String datasetKey, String fingerprint,
                        long releaseSeq, Instant leaseExpiresAt, Instant createdAt, Instant updatedAt,
                        Map<String, Long> jobCounts, String webhookUrl, List<String> scopes,
-                       List<String> outputDatasets, String campaignId) {
+                       List<String> outputDatasets, String campaignId, boolean streaming) {
     }
 
     /** A job with the keys of its input files. */
@@ -70,7 +70,8 @@ public final class BridgeStore {
             t.pin_lifetime_s AS pin, t.priority AS priority, t.rule_id AS rule_id, t.dataset_key AS dataset_key,
             t.fingerprint AS fingerprint, t.release_seq AS release_seq, t.lease_expires_at AS lease,
             t.created_at AS created_at, t.updated_at AS updated_at, t.webhook_url AS webhook_url, t.scopes AS scopes,
-            t.output_datasets AS outputs, t.campaign_id AS campaign_id""";
+            t.output_datasets AS outputs, t.campaign_id AS campaign_id,
+            coalesce(t.streaming, false) AS streaming""";
 
     public Optional<Task> task(String id) {
         return store.read(tx -> task(tx, id));
@@ -117,7 +118,7 @@ public final class BridgeStore {
                 Values.str(r.get("fingerprint")), r.get("release_seq").asLong(0), Times.instant(r.get("lease")),
                 Times.instant(r.get("created_at")), Times.instant(r.get("updated_at")), Map.copyOf(counts),
                 Values.str(r.get("webhook_url")), strings(r.get("scopes")), strings(r.get("outputs")),
-                Values.str(r.get("campaign_id")));
+                Values.str(r.get("campaign_id")), r.get("streaming").asBoolean(false));
     }
 
     private static List<String> strings(Value v) {

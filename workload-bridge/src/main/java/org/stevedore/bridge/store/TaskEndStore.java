@@ -108,16 +108,9 @@ public final class TaskEndStore {
         return keys;
     }
 
+    /** A task FINISHES with its last job, unless it streams and its inputs may still bring files (StreamStore). */
     private static boolean finishIfDone(TransactionContext tx, String taskId, long now) {
-        return !tx.run("""
-                MATCH (t:BridgeTask {id: $id, state: 'ACTIVE'})
-                WHERE NOT EXISTS { MATCH (t)-[:HAS_JOB]->(j:BridgeJob) WHERE j.state IN ['HELD', 'RELEASED'] }
-                SET t.state = 'FINISHED', t.ended_at = $now, t.updated_at = $now
-                WITH t
-                OPTIONAL MATCH (d:Did {key: t.dataset_key})
-                SET d.is_open = false, d.updated_at = $now
-                RETURN t.id
-                """, Map.of("id", taskId, "now", now)).list().isEmpty();
+        return StreamStore.finishIfDone(tx, taskId, StreamStore.streamDone(tx, taskId), now);
     }
 
     /**

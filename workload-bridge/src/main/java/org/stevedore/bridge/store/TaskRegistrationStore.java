@@ -27,11 +27,19 @@ public final class TaskRegistrationStore {
      */
     public record NewTask(String id, String account, String fingerprint, String rseExpression, List<String> rseIds,
                           long pinLifetimeSeconds, int priority, DidRef dataset, String webhookUrl, String webhookSecret,
-                          List<NewJob> jobs, List<String> fileKeys, java.util.Set<String> stagedFileKeys) {
+                          List<NewJob> jobs, List<String> fileKeys, java.util.Set<String> stagedFileKeys,
+                          Stream stream) {
 
         public NewTask {
             stagedFileKeys = stagedFileKeys == null ? java.util.Set.of() : java.util.Set.copyOf(stagedFileKeys);
         }
+    }
+
+    /**
+     * A streaming task's following of its inputs: the input DIDs whose files it takes as they are attached, one job
+     * per {@code filesPerJob} of them (see {@link StreamStore}).
+     */
+    public record Stream(List<String> inputs, int filesPerJob) {
     }
 
     public record NewJob(String id, List<String> fileKeys) {
@@ -76,7 +84,16 @@ public final class TaskRegistrationStore {
         props.put("created_at", now);
         props.put("updated_at", now);
         props.put("hash_bucket", Partition.bucket(task.id()));
-        props.put("scopes", task.fileKeys().stream().map(k -> k.substring(0, k.indexOf(':'))).distinct().sorted().toList());
+        List<String> scoped = new ArrayList<>(task.fileKeys());
+        if (task.stream() != null) {
+            // A streaming task may start with no file: its inputs' scopes are its scopes from the start.
+            scoped.addAll(task.stream().inputs());
+            props.put("streaming", true);
+            props.put("inputs", task.stream().inputs());
+            props.put("files_per_job", (long) task.stream().filesPerJob());
+            props.put("job_seq", (long) task.jobs().size());
+        }
+        props.put("scopes", scoped.stream().map(k -> k.substring(0, k.indexOf(':'))).distinct().sorted().toList());
         int batch = store.batchSize();
         store.write(tx -> {
             List<String> taken = new ArrayList<>();
@@ -121,6 +138,15 @@ public final class TaskRegistrationStore {
                   AND NOT (ds)-[:CONTAINS]->(f)
                 RETURN DISTINCT f.key AS key ORDER BY key
                 """, Map.of("id", taskId)).list(r -> r.get("key").asString()));
+    }
+
+    /** Of {@code keys}, the collections that are still open (files are never open). */
+    public List<String> openInputs(List<String> keys) {
+        return store.read(tx -> tx.run("""
+                UNWIND $keys AS k
+                MATCH (d:Did {key: k}) WHERE d.did_type <> 'FILE' AND coalesce(d.is_open, false)
+                RETURN d.key AS key
+                """, Map.of("keys", keys)).list(r -> r.get("key").asString()));
     }
 
     /**

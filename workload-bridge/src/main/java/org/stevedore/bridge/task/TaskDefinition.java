@@ -109,6 +109,9 @@ final class TaskDefinition {
             // Only when given: the fingerprints of tasks registered before it existed stay the same.
             canonical.put("staging", r.staging());
         }
+        if (r.streams()) {
+            canonical.put("streaming", true);
+        }
         try {
             return sha256(JSON.writeValueAsString(canonical));
         } catch (JsonProcessingException e) {

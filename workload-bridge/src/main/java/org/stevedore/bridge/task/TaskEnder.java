@@ -114,6 +114,13 @@ public final class TaskEnder {
         return ended;
     }
 
+    /** What follows a streaming task's finishing (its inputs closed, every job ended; see StreamStore). */
+    public void streamFinished(Task task) {
+        taskEnded(task);
+        log.info("Task {} finished: its inputs are closed and every job ended; pin rule {} removed", task.id(),
+                task.ruleId());
+    }
+
     /**
      * What follows the end of a task, whichever way it ended: its tape campaign is cancelled, its pins go, its output
      * datasets close.

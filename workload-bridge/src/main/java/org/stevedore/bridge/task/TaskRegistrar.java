@@ -117,8 +117,15 @@ public final class TaskRegistrar {
         }
         String webhookUrl = webhookUrl(request.webhook());
         TaskCampaigns.Window window = campaigns == null ? null : campaigns.window(request.staging(), clock.instant());
-        List<String> inputFiles = files(inputs);
-        List<NewJob> jobs = jobs(taskId, request, inputFiles);
+        boolean streaming = request.streams();
+        if (streaming && request.split() == null) {
+            throw new InvalidObject("A streaming task needs 'split' ({\"filesPerJob\": N}), not 'jobs': its jobs are"
+                    + " made as files are attached to its inputs");
+        }
+        // A streaming task over open inputs leaves a last short chunk for the files still to come.
+        boolean following = streaming && !store.openInputs(inputs).isEmpty();
+        List<String> inputFiles = files(inputs, streaming);
+        List<NewJob> jobs = jobs(taskId, request, inputFiles, following);
         // Chunks: a task whose jobs name some files of big datasets pins, copies and recalls only those.
         List<String> files = needed(inputFiles, jobs);
         DidRef dataset = new DidRef(settings.scope(), datasetName(taskId));
@@ -127,7 +134,8 @@ public final class TaskRegistrar {
         Set<String> staged = campaigns == null ? Set.of() : campaigns.stageable(files, store.tapeOnly(files));
         NewTask task = new NewTask(taskId, account, fingerprint, expression, rseIds, pinSeconds, priority, dataset,
                 webhookUrl, webhookUrl == null || request.webhook().secret() == null || request.webhook().secret().isEmpty()
-                        ? null : request.webhook().secret(), jobs, files, staged);
+                        ? null : request.webhook().secret(), jobs, files, staged,
+                streaming ? new TaskRegistrationStore.Stream(inputs, request.split().filesPerJob()) : null);
         try {
             store.insert(task, clock.millis());
         } catch (ClientException e) {
@@ -224,7 +232,7 @@ public final class TaskRegistrar {
     }
 
     /** The input files, in input order (a collection's files by name); refuses inputs that do not exist. */
-    private List<String> files(List<String> inputs) {
+    private List<String> files(List<String> inputs, boolean mayBeEmpty) {
         Map<String, List<String>> expanded = store.expand(inputs);
         Set<String> files = new LinkedHashSet<>();
         for (String input : inputs) {
@@ -234,7 +242,7 @@ public final class TaskRegistrar {
             }
             under.stream().sorted().forEach(files::add);
         }
-        if (files.isEmpty()) {
+        if (files.isEmpty() && !mayBeEmpty) {
             throw new InvalidObject("The task's inputs hold no files");
         }
         return List.copyOf(files);
@@ -247,7 +255,8 @@ public final class TaskRegistrar {
         return files.stream().filter(named::contains).toList();
     }
 
-    private List<NewJob> jobs(String taskId, TaskRegistration request, List<String> files) {
+    /** The jobs; with {@code partialWaits}, a last chunk shorter than the split's waits for more files. */
+    private List<NewJob> jobs(String taskId, TaskRegistration request, List<String> files, boolean partialWaits) {
         boolean listed = request.jobs() != null;
         boolean split = request.split() != null;
         if (listed == split) {
@@ -260,7 +269,7 @@ public final class TaskRegistrar {
             if (n == null || n < 1) {
                 throw new InvalidObject("'split.filesPerJob' must be at least 1, not " + n);
             }
-            for (int from = 0, i = 1; from < files.size(); from += n, i++) {
+            for (int from = 0, i = 1; from < files.size() && !(partialWaits && from + n > files.size()); from += n, i++) {
                 jobs.add(new NewJob(taskId + "-" + i, files.subList(from, Math.min(files.size(), from + n))));
             }
         } else {

@@ -9,9 +9,23 @@ import java.util.List;
  *
  * @param pinLifetime seconds (a number or a string of digits) or an ISO-8601 duration such as {@code "PT12H"}
  * @param staging     the window and deadline of the task's own tape campaign (null: the service's defaults)
+ * @param streaming   true: the task follows its open input collections, a job per {@code split.filesPerJob} files
+ *                    attached later, until every input is closed (the SPD online filter); null or false: the jobs are
+ *                    made at registration from the files the inputs hold then
  */
 public record TaskRegistration(String taskId, List<String> inputs, String rseExpression, Object pinLifetime,
-                               Integer priority, List<JobSpec> jobs, Split split, Webhook webhook, Staging staging) {
+                               Integer priority, List<JobSpec> jobs, Split split, Webhook webhook, Staging staging,
+                               Boolean streaming) {
+
+    public TaskRegistration(String taskId, List<String> inputs, String rseExpression, Object pinLifetime,
+                            Integer priority, List<JobSpec> jobs, Split split, Webhook webhook, Staging staging) {
+        this(taskId, inputs, rseExpression, pinLifetime, priority, jobs, split, webhook, staging, null);
+    }
+
+    /** Whether the task follows its open inputs (see {@code streaming}). */
+    public boolean streams() {
+        return Boolean.TRUE.equals(streaming);
+    }
 
     public TaskRegistration(String taskId, List<String> inputs, String rseExpression, Object pinLifetime,
                             Integer priority, List<JobSpec> jobs, Split split, Webhook webhook) {

@@ -21,11 +21,13 @@ import org.stevedore.bridge.store.InputLossStore;
 import org.stevedore.bridge.store.JobOutputs;
 import org.stevedore.bridge.store.LeaseStore;
 import org.stevedore.bridge.store.ReleaseStore;
+import org.stevedore.bridge.store.StreamStore;
 import org.stevedore.bridge.store.TaskEndStore;
 import org.stevedore.bridge.store.TaskRegistrationStore;
 import org.stevedore.bridge.store.WebhookDeliveries;
 import org.stevedore.bridge.task.BridgeService;
 import org.stevedore.bridge.task.BridgeSettings;
+import org.stevedore.bridge.task.StreamWorker;
 import org.stevedore.bridge.task.TaskCampaigns;
 import org.stevedore.bridge.task.TaskEnder;
 import org.stevedore.bridge.task.TaskRegistrar;
@@ -76,6 +78,11 @@ public class BridgeConfig {
     @Bean
     TaskEndStore taskEndStore(Store store, AttachmentStore attachments) {
         return new TaskEndStore(store, attachments);
+    }
+
+    @Bean
+    StreamStore streamStore(Store store, AttachmentStore attachments) {
+        return new StreamStore(store, attachments);
     }
 
     @Bean
@@ -181,13 +188,17 @@ public class BridgeConfig {
 
     @Bean
     DaemonLifecycle bridgeDaemons(LeaseStore leases, TaskEnder ender, ReleaseWorker release, Clock clock,
-                                  BridgeProperties p, HeartbeatStore heartbeats, Store store, Events events) {
+                                  BridgeProperties p, HeartbeatStore heartbeats, Store store, Events events,
+                                  StreamStore streams, ReleaseGate gate) {
         // The release worker's cycles wait for the next fallback themselves, so the daemon need not sleep.
         DaemonSettings settings = DaemonSettings.defaults().withStopTimeout(Duration.ofSeconds(5));
         return new DaemonLifecycle(List.of(
                 new Daemon(List.of(release), heartbeats, settings.withIdleSleep(Duration.ZERO)),
                 new Daemon(List.of(new LeaseExpirer(leases, ender, clock, 100)), heartbeats,
                         settings.withIdleSleep(p.leaseCheck())),
+                // Streaming tasks: jobs for files newly attached to their open inputs, finishing once those close.
+                new Daemon(List.of(new StreamWorker(streams, gate, ender, clock, p.streamMaxFiles())), heartbeats,
+                        settings.withIdleSleep(p.streamPoll())),
                 // Released jobs whose inputs were declared bad or lost are held again.
                 new Daemon(List.of(new InputLossWorker(new InputLossStore(store), events, clock)), heartbeats,
                         settings.withIdleSleep(Duration.ofSeconds(5)))));

@@ -24,6 +24,8 @@ import org.springframework.validation.annotation.Validated;
  * @param outboxOverlap      how far behind its position the outbox is read again (transactions that committed late)
  * @param fullCheck          how often every HELD job is checked (replicas registered directly, expressions that changed)
  * @param leaseCheck         how often abandoned tasks are looked for
+ * @param streamPoll         how often streaming tasks look for files newly attached to their inputs
+ * @param streamMaxFiles     files one look at one streaming task turns into jobs at most (the rest at the next look)
  */
 @Validated
 @ConfigurationProperties("stevedore.bridge")
@@ -40,5 +42,7 @@ public record BridgeProperties(
         @DefaultValue("2s") Duration outboxPoll,
         @DefaultValue("60s") Duration outboxOverlap,
         @DefaultValue("30s") Duration fullCheck,
-        @DefaultValue("30s") Duration leaseCheck) {
+        @DefaultValue("30s") Duration leaseCheck,
+        @DefaultValue("2s") Duration streamPoll,
+        @DefaultValue("10000") @Min(1) int streamMaxFiles) {
 }

@@ -113,7 +113,8 @@ public class CampaignConfig {
             TapeEmulatorSettings settings = new TapeEmulatorSettings(local.drives(), local.mountLatency(),
                     local.driveBandwidth().toBytes(), java.time.Duration.ZERO, local.bufferCapacity().toBytes(),
                     TapeEmulatorSettings.quick().tapeCapacity());
-            byRse.put(LocalTapeRse.NAME, new LocalTape(TapeEmulator.onDirectories(settings, clock, root, buffer), root));
+            byRse.put(LocalTapeRse.NAME, new LocalTape(TapeEmulator.onDirectories(settings, clock, root, buffer), root,
+                    clock, local.migrationDelay()));
         }
         return new RseTapeEndpoints(byRse, rses, protocols, restClients::create, tape.rest().refresh(), clock);
     }

@@ -69,12 +69,14 @@ public record CampaignProperties(
      * @param mountLatency   how long a mount takes
      * @param driveBandwidth what one drive reads per second
      * @param bufferCapacity its disk buffer
+     * @param migrationDelay how long a file written to it stays DISK only (archiveinfo) before it is on tape
      */
     public record LocalTape(
             @DefaultValue("true") boolean enabled,
             @DefaultValue("2") @Min(1) int drives,
             @DefaultValue("2s") @NotNull Duration mountLatency,
             @DefaultValue("200MB") @NotNull DataSize driveBandwidth,
-            @DefaultValue("2GB") @NotNull DataSize bufferCapacity) {
+            @DefaultValue("2GB") @NotNull DataSize bufferCapacity,
+            @DefaultValue("3s") @NotNull Duration migrationDelay) {
     }
 }

@@ -23,6 +23,8 @@ import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.rules.store.LockOutcomes;
 import org.stevedore.rules.store.RuleStore;
 import org.stevedore.tape.endpoint.TapeEndpoints;
+import org.stevedore.transfer.archive.ArchiveWorker;
+import org.stevedore.transfer.archive.TapeArchives;
 import org.stevedore.transfer.conveyor.Poller;
 import org.stevedore.transfer.conveyor.Submitter;
 import org.stevedore.transfer.conveyor.TransferTools;
@@ -37,10 +39,12 @@ import org.stevedore.transfer.local.TapeSources;
 import org.stevedore.transfer.reaper.Reaper;
 import org.stevedore.transfer.storage.StorageProtocols;
 import org.stevedore.transfer.storage.WebDavSettings;
+import org.stevedore.transfer.store.ArchiveStore;
 import org.stevedore.transfer.store.ReaperStore;
 import org.stevedore.transfer.store.RequestClaims;
 import org.stevedore.transfer.store.RequestOutcomes;
 import org.stevedore.transfer.store.RequestStore;
+import org.stevedore.transfer.store.RetryPolicy;
 import org.stevedore.web.config.DaemonConfig.DaemonLifecycle;
 import org.stevedore.web.config.auth.X509Config.X509Paths;
 
@@ -66,8 +70,29 @@ public class TransferConfig {
 
     /** Announces replicas made AVAILABLE on {@code availability} after each commit (the bridge's release worker). */
     @Bean
-    RequestOutcomes requestOutcomes(Store store, Clock clock, RuleStore rules, ReplicaAvailability availability) {
-        return new RequestOutcomes(store, clock, new LockOutcomes(rules), availability);
+    RequestOutcomes requestOutcomes(Store store, Clock clock, RuleStore rules, ReplicaAvailability availability,
+                                    ObjectProvider<TapeEndpoints> tapeEndpoints, ArchiveConfirmationProperties archive) {
+        TapeArchives archives = archives(tapeEndpoints, archive);
+        return new RequestOutcomes(store, clock, new LockOutcomes(rules), availability, archives::confirms);
+    }
+
+    /** The tape systems asked to confirm copies to TAPE RSEs ({@link TapeArchives#NONE}: none, or switched off). */
+    private static TapeArchives archives(ObjectProvider<TapeEndpoints> tapeEndpoints,
+                                         ArchiveConfirmationProperties archive) {
+        TapeEndpoints endpoints = tapeEndpoints.getIfAvailable();
+        return endpoints == null || !archive.enabled() ? TapeArchives.NONE : new TapeEndpointArchives(endpoints);
+    }
+
+    /** Copies to a TAPE RSE are DONE once its tape system confirms them on tape (archiveinfo). */
+    @Bean
+    DaemonLifecycle archiveDaemon(Store store, RequestOutcomes outcomes, ObjectProvider<TapeEndpoints> tapeEndpoints,
+                                  ArchiveConfirmationProperties archive, TransferProperties properties,
+                                  HeartbeatStore heartbeats) {
+        RetryPolicy retry = new RetryPolicy(properties.maxRetries(), RetryPolicy.defaults().firstDelay(),
+                RetryPolicy.defaults().maxDelay());
+        return new DaemonLifecycle(List.of(new Daemon(List.of(new ArchiveWorker(new ArchiveStore(store), outcomes,
+                archives(tapeEndpoints, archive), retry, archive.batch())), heartbeats, DaemonSettings.defaults()
+                .withIdleSleep(archive.poll()).withStopTimeout(Duration.ofSeconds(5)))));
     }
 
     @Bean(destroyMethod = "close")
