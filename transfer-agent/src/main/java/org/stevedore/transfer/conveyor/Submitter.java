@@ -123,7 +123,7 @@ public final class Submitter implements Worker {
         Map<Link, List<TransferFile>> jobs = new TreeMap<>(Comparator.comparing(Link::host)
                 .thenComparing(Link::source).thenComparing(Link::destination).thenComparing(Link::overwrite));
         Map<String, String> sourceOf = new LinkedHashMap<>();
-        Map<String, Integer> attemptOf = new HashMap<>();
+        Map<String, String> attemptOf = new HashMap<>();
         List<String> noSource = new ArrayList<>();
         List<String> noTool = new ArrayList<>();
         for (Claimed c : claimed) {
@@ -148,7 +148,9 @@ public final class Submitter implements Worker {
                     c.activity() == null ? RequestStore.DEFAULT_ACTIVITY : c.activity(), c.priority());
             jobs.computeIfAbsent(new Link(host.get(), source.rse(), c.destRse(), tape, c.overwrite()), l -> new ArrayList<>()).add(file);
             sourceOf.put(c.key(), source.rse());
-            attemptOf.put(c.key(), c.retryCount());
+            // The request's id changes when an ended request is revived (a new attempt with all its retries, e.g. a
+            // recovery copy of the same file to the same RSE): its job must not be taken for the ended one's.
+            attemptOf.put(c.key(), c.id() + "#" + c.retryCount());
         }
         if (!noSource.isEmpty()) {
             requests.requeue(noSource, "No readable AVAILABLE source replica", requeueDelay);
@@ -173,7 +175,7 @@ public final class Submitter implements Worker {
     }
 
     private void submit(Link link, List<TransferFile> files, Map<String, String> sourceOf,
-                        Map<String, Integer> attemptOf, List<Map<String, Object>> rows) {
+                        Map<String, String> attemptOf, List<Map<String, Object>> rows) {
         TransferTool tool = tools.tool(link.host()).orElseThrow();
         String id = jobId(link, files, attemptOf);
         TransferJob job = new TransferJob(id, link.source(), link.destination(), files,
@@ -219,15 +221,15 @@ public final class Submitter implements Worker {
     }
 
     /**
-     * Stable for the same requests on the same link at the same attempt (each request's retry count), so a
-     * resubmission after a timeout is recognised; a retry after a failure is a new job, even with the same files over
-     * the same link, rather than the finished one FTS would answer 409 for.
+     * Stable for the same requests on the same link at the same attempt (each request's id and retry count), so a
+     * resubmission after a timeout is recognised; a retry after a failure, or a request revived after it ended, is a
+     * new job, even with the same files over the same link, rather than the finished one FTS would answer 409 for.
      */
-    static String jobId(Link link, List<TransferFile> files, Map<String, Integer> attemptOf) {
+    static String jobId(Link link, List<TransferFile> files, Map<String, String> attemptOf) {
         StringBuilder b = new StringBuilder(link.host()).append('|').append(link.source()).append('|')
                 .append(link.destination()).append(link.overwrite() ? "|overwrite" : "");
         files.stream().map(TransferFile::requestId).sorted()
-                .forEach(k -> b.append('|').append(k).append('#').append(attemptOf.getOrDefault(k, 0)));
+                .forEach(k -> b.append('|').append(k).append('#').append(attemptOf.getOrDefault(k, "")));
         return UUID.nameUUIDFromBytes(b.toString().getBytes(StandardCharsets.UTF_8)).toString();
     }
 }

@@ -184,6 +184,15 @@ class RecoveryInPlaceApiTest extends ApiTest {
                 assertThat(params.path("overwrite").isBoolean()).isTrue();
                 assertThat(params.path("overwrite").asBoolean()).as("a recovery transfer").isTrue();
             });
+
+            // Bad again later: the revived request is a new job, not taken for the finished recovery (FTS's 409).
+            Set<String> second = fts.jobIds();
+            declareBad("raw.0001", "FTS_B");
+            recover();
+            assertThat(waitForRule(id, "OK")).containsEntry("state", "OK");
+            assertThat(fts.jobIds().stream().filter(j -> !second.contains(j)).toList())
+                    .as("a second recovery is a job of its own").singleElement()
+                    .satisfies(job -> assertThat(fts.submittedParams(job).path("overwrite").asBoolean()).isTrue());
         }
     }
 }
