@@ -148,9 +148,10 @@ public final class ReplicaRecovery {
             for (int i : e.getValue()) {
                 Pending p = pending.get(i);
                 needed.add(new TransferQueue.Transfer(p.key(), p.rseId(), p.bytes(),
-                        Partition.bucket(p.key() + "|" + p.rseId()), p.stagingArea()));
+                        Partition.bucket(p.key() + "|" + p.rseId()), p.stagingArea(), true));
             }
             // A live request of the copy (another rule's, queued a moment ago) is kept; an ended one is replaced.
+            // Either way it may overwrite: the bad bytes may still lie at the replica's path (a corrupt file).
             transfers.queue(tx, RuleStore.origin(tx, e.getKey()), needed, now);
             rules.recount(tx, e.getKey(), now);
         }

@@ -22,9 +22,18 @@ public interface TransferQueue {
     /**
      * A file copy that needs a transfer: the file, its destination, the file's size, the partition bucket of the pair
      * ({@code Partition.bucket(fileKey + "|" + rseId)}) and whether the destination is a staging area (the transfer is
-     * a stage-in).
+     * a stage-in), and whether the copy may replace a file already at the destination path ({@code overwrite}).
+     *
+     * <p>{@code overwrite} is for recovery only: a replica declared bad (corrupt, or found wrong by the consistency
+     * check) is copied again to its own path, where the bad bytes may still lie. Ordinary copies never replace an
+     * existing different file, so that a stray file fails loudly instead of being lost.
      */
-    record Transfer(String fileKey, String rseId, long bytes, long hashBucket, boolean stagingArea) {
+    record Transfer(String fileKey, String rseId, long bytes, long hashBucket, boolean stagingArea, boolean overwrite) {
+
+        /** An ordinary copy: never replaces an existing different file. */
+        public Transfer(String fileKey, String rseId, long bytes, long hashBucket, boolean stagingArea) {
+            this(fileKey, rseId, bytes, hashBucket, stagingArea, false);
+        }
     }
 
     /**
@@ -44,7 +53,8 @@ public interface TransferQueue {
      * once); one that ended (failed for good, or done for a replica since lost) is replaced by a new attempt, with
      * all its retries; otherwise a new one is queued. Callers pass every copy whose replica is not AVAILABLE: only
      * the transfer agent knows whether a transfer is still under way, and a lock waiting for a copy nobody transfers
-     * waits for ever.
+     * waits for ever. A copy with {@code overwrite} marks its request (kept or new) so; one without leaves a live
+     * request's mark as it is and queues a new or revived request without it.
      */
     void queue(TransactionContext tx, Origin origin, List<Transfer> transfers, long now);
 

@@ -61,6 +61,8 @@ public final class Fts3Emulator implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final JobDocuments documents;
     private final ConcurrentHashMap<String, EmulatedJob> jobs = new ConcurrentHashMap<>();
+    /** Each accepted job's {@code params}, by job id: what a client asked of FTS (e.g. {@code overwrite}). */
+    private final ConcurrentHashMap<String, JsonNode> submittedParams = new ConcurrentHashMap<>();
     private final EmulatedDelegation delegation = new EmulatedDelegation();
     private final Random random;
     private final AtomicLong requests = new AtomicLong();
@@ -122,6 +124,16 @@ public final class Fts3Emulator implements AutoCloseable {
     public long distinctDestinations() {
         return jobs.values().stream().flatMap(j -> j.files.stream()).map(EmulatedJob.File::destination).distinct()
                 .count();
+    }
+
+    /** The {@code params} object of the accepted job's submission, or null for a job it does not know. */
+    public JsonNode submittedParams(String jobId) {
+        return submittedParams.get(jobId);
+    }
+
+    /** The ids of the jobs accepted so far. */
+    public Set<String> jobIds() {
+        return Set.copyOf(jobs.keySet());
     }
 
     /** Fault injection: the next {@code count} requests are answered 503, as FTS does on a database pool timeout. */
@@ -264,6 +276,7 @@ public final class Fts3Emulator implements AutoCloseable {
         if (jobs.putIfAbsent(jobId, job) != null) {
             return error(409, "Conflict", "The sid provided is already in use: job " + jobId + " exists");
         }
+        submittedParams.put(jobId, params.deepCopy());
         return ok(json.createObjectNode().put("job_id", jobId));
     }
 

@@ -62,11 +62,36 @@ public final class ConsistencyCheck {
         this.settings = settings;
     }
 
-    /** Checks RSE {@code rse} against {@code listing}; answers the run (also when it failed: state FAILED). */
+    /**
+     * Checks RSE {@code rse} against {@code listing} now, in this thread; answers the run (also when it failed: state
+     * FAILED), or {@link org.stevedore.catalog.error.Duplicate} when a run of the RSE is under way already.
+     */
     public ConsistencyStore.Run run(String rse, StorageListing listing) {
+        Started started = start(rse, listing);
+        return complete(started, listing);
+    }
+
+    /** A run recorded RUNNING, not yet done. */
+    public record Started(String runId, String rse, String rseId, long startedAt) {
+    }
+
+    /**
+     * Records a RUNNING run of the RSE, or {@link org.stevedore.catalog.error.Duplicate} when one is under way (a
+     * RUNNING run without a heartbeat for {@link #STALE} is ended FAILED first: its process died).
+     */
+    public Started start(String rse, StorageListing listing) {
         String rseId = store.rseId(rse);
         long start = clock.millis();
-        String runId = store.start(rseId, rse, listing.source(), listing.listedAt(), start);
+        String runId = store.start(rseId, rse, listing.source(), listing.listedAt(), start, start - STALE.toMillis());
+        return new Started(runId, rse, rseId, start);
+    }
+
+    /** Does the run {@link #start} recorded: lists, merges, declares, deletes, and records its end. */
+    public ConsistencyStore.Run complete(Started started, StorageListing listing) {
+        String rse = started.rse();
+        String rseId = started.rseId();
+        String runId = started.runId();
+        long start = started.startedAt();
         Counts counts = new Counts();
         String state = "DONE";
         String error = null;
@@ -85,8 +110,13 @@ public final class ConsistencyCheck {
         store.finish(runId, state, counts.asMap(), error, clock.millis());
         log.info("Consistency check of {} ({}): {} on storage, {} in the catalog, {} missing, {} dark, {} deleted",
                 rse, listing.source(), counts.storage, counts.catalog, counts.missing, counts.dark, counts.darkDeleted);
-        return store.runs(rseId, 1).get(0);
+        return store.run(rseId, runId).orElseThrow();
     }
+
+    /** A RUNNING run whose heartbeat is older than this was left by a process that died. */
+    public static final Duration STALE = Duration.ofMinutes(10);
+    /** How often a run says it is alive (at most; checked when it reads a page of the catalog). */
+    static final Duration HEARTBEAT = Duration.ofSeconds(30);
 
     private static final class Counts {
         long storage;
@@ -110,7 +140,7 @@ public final class ConsistencyCheck {
 
     private void merge(String rse, String rseId, String runId, StorageListing.Paths onStorage, long listedAt,
                        long now, Counts counts) {
-        CatalogCursor catalog = new CatalogCursor(rseId);
+        CatalogCursor catalog = new CatalogCursor(rseId, runId);
         List<ConsistencyStore.CatalogEntry> missing = new ArrayList<>();
         List<String> dark = new ArrayList<>();
         String s = onStorage.hasNext() ? onStorage.next() : null;
@@ -214,19 +244,27 @@ public final class ConsistencyCheck {
     /** The catalog's replicas of the RSE in path order, a page at a time. */
     private final class CatalogCursor {
         private final String rseId;
+        private final String runId;
         private List<ConsistencyStore.CatalogEntry> page = List.of();
         private int at;
         private String after = "";
         private boolean done;
+        private long lastBeat = clock.millis();
 
-        CatalogCursor(String rseId) {
+        CatalogCursor(String rseId, String runId) {
             this.rseId = rseId;
+            this.runId = runId;
         }
 
         ConsistencyStore.CatalogEntry next() {
             if (at >= page.size()) {
                 if (done) {
                     return null;
+                }
+                long now = clock.millis();
+                if (now - lastBeat >= HEARTBEAT.toMillis()) {
+                    store.heartbeat(runId, now);
+                    lastBeat = now;
                 }
                 page = store.page(rseId, after, settings.page());
                 at = 0;

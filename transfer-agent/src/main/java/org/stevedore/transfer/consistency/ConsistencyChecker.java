@@ -8,12 +8,13 @@ import java.util.Optional;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.daemon.WorkResult;
 import org.stevedore.catalog.daemon.Worker;
+import org.stevedore.catalog.error.Duplicate;
 import org.stevedore.catalog.rse.Rse;
 import org.stevedore.catalog.rse.RseStore;
 
 /**
  * Runs the consistency check of each RSE of its partition (by RSE id) once per {@code every}, one RSE per cycle, for
- * the RSEs that have a listing source ({@link ListingSources}).
+ * the RSEs that have a listing source ({@link ListingSources}); an RSE whose check is under way already is skipped.
  */
 public final class ConsistencyChecker implements Worker {
 
@@ -54,7 +55,12 @@ public final class ConsistencyChecker implements Worker {
             }
             Optional<StorageListing> listing = sources.forRse(rse.rse());
             if (listing.isPresent()) {
-                check.run(rse.rse(), listing.get());
+                try {
+                    check.run(rse.rse(), listing.get());
+                } catch (Duplicate running) {
+                    // An admin's run (or another process's) is under way: it is this RSE's check for now.
+                    continue;
+                }
                 return WorkResult.of(1);
             }
         }

@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import org.stevedore.catalog.error.Duplicate;
 import org.stevedore.catalog.error.RSENotFound;
 import org.stevedore.catalog.store.Store;
 
@@ -30,10 +32,12 @@ public final class ConsistencyStore {
     /**
      * A page of an RSE's replicas in path order: a seek of the {@code replica_path} index read in its order. Ordered by
      * both of the index's properties, as the planner needs to see to take the index's order instead of sorting every
-     * later path of the RSE for each page.
+     * later path of the RSE for each page. The seek is also forced: the planner's choice follows the statistics,
+     * and a plan that scans or sorts per page is harmless at a thousand replicas and quadratic at a million.
      */
     static final String PAGE = """
-            MATCH (f:Did)-[r:REPLICA]->() WHERE r.rse_id = $rse AND r.path > $after
+            MATCH (f:Did)-[r:REPLICA]->() USING INDEX SEEK r:REPLICA(rse_id, path)
+            WHERE r.rse_id = $rse AND r.path > $after
             RETURN r.path AS path, f.key AS key, r.state AS state, coalesce(r.created_at, 0) AS created
             ORDER BY r.rse_id, r.path LIMIT $limit
             """;
@@ -62,14 +66,54 @@ public final class ConsistencyStore {
                 r.get("created").asLong())));
     }
 
-    public String start(String rseId, String rse, String source, Instant listedAt, long now) {
+    /**
+     * Starts a run of the RSE (RUNNING), unless one is running already: then {@link Duplicate} naming it. A RUNNING run
+     * whose last sign of life ({@code heartbeat_at}, else {@code started_at}) is older than {@code staleBefore} was
+     * left by a process that died: it is ended FAILED first. The check and the creation hold the RSE's node lock, so
+     * two starts in any processes never both see no run.
+     */
+    public String start(String rseId, String rse, String source, Instant listedAt, long now, long staleBefore) {
         String id = UUID.randomUUID().toString();
-        store.write(tx -> tx.run("""
-                CREATE (:ConsistencyRun {id: $id, rse_id: $rse_id, rse: $rse, source: $source, state: 'RUNNING',
-                                         started_at: $now, listed_at: $listed})
-                """, Map.of("id", id, "rse_id", rseId, "rse", rse, "source", source, "now", now,
-                "listed", listedAt.toEpochMilli())).consume());
+        Map<String, Object> params = new HashMap<>();
+        params.put("id", id);
+        params.put("rse_id", rseId);
+        params.put("rse", rse);
+        params.put("source", source);
+        params.put("now", now);
+        params.put("listed", listedAt.toEpochMilli());
+        params.put("stale", staleBefore);
+        String running = store.write(tx -> {
+            // Setting and removing a property takes the RSE node's write lock, held to the commit, changing nothing.
+            tx.run("MATCH (r:Rse {id: $rse_id}) SET r.consistency_lock = true REMOVE r.consistency_lock",
+                    params).consume();
+            tx.run("""
+                    MATCH (c:ConsistencyRun {rse_id: $rse_id, state: 'RUNNING'})
+                    WHERE coalesce(c.heartbeat_at, c.started_at) < $stale
+                    SET c.state = 'FAILED', c.ended_at = $now,
+                        c.error = 'interrupted: the process running it stopped giving signs of life'
+                    """, params).consume();
+            List<String> live = tx.run("""
+                    MATCH (c:ConsistencyRun {rse_id: $rse_id, state: 'RUNNING'}) RETURN c.id AS id
+                    """, params).list(r -> r.get("id").asString());
+            if (!live.isEmpty()) {
+                return live.get(0);
+            }
+            tx.run("""
+                    CREATE (:ConsistencyRun {id: $id, rse_id: $rse_id, rse: $rse, source: $source, state: 'RUNNING',
+                                             started_at: $now, heartbeat_at: $now, listed_at: $listed})
+                    """, params).consume();
+            return null;
+        });
+        if (running != null) {
+            throw new Duplicate("A consistency check of RSE '" + rse + "' is running already: run " + running);
+        }
         return id;
+    }
+
+    /** The run is alive: a RUNNING run without a recent heartbeat is taken for one whose process died. */
+    public void heartbeat(String runId, long now) {
+        store.write(tx -> tx.run("MATCH (c:ConsistencyRun {id: $id}) SET c.heartbeat_at = $now",
+                Map.of("id", runId, "now", now)).consume());
     }
 
     public void finish(String runId, String state, Map<String, Long> counts, String error, long now) {
@@ -138,13 +182,21 @@ public final class ConsistencyStore {
         return store.read(tx -> tx.run("""
                 MATCH (c:ConsistencyRun) WHERE c.rse_id = $rse
                 RETURN c ORDER BY c.started_at DESC LIMIT $limit
-                """, Map.of("rse", rseId, "limit", limit)).list(r -> {
-            Map<String, Object> c = r.get("c").asMap();
-            return new Run((String) c.get("id"), (String) c.get("rse"), (String) c.get("source"),
-                    (String) c.get("state"), instant(c.get("started_at")), instant(c.get("ended_at")),
-                    instant(c.get("listed_at")), num(c, "storage_files"), num(c, "catalog_files"), num(c, "missing"),
-                    num(c, "dark"), num(c, "dark_deleted"), num(c, "refused"), (String) c.get("error"));
-        }));
+                """, Map.of("rse", rseId, "limit", limit)).list(r -> run(r.get("c").asMap())));
+    }
+
+    /** One run of the RSE, by id. */
+    public Optional<Run> run(String rseId, String runId) {
+        return store.read(tx -> tx.run("""
+                MATCH (c:ConsistencyRun {id: $id}) WHERE c.rse_id = $rse RETURN c
+                """, Map.of("rse", rseId, "id", runId)).list(r -> run(r.get("c").asMap()))).stream().findFirst();
+    }
+
+    private static Run run(Map<String, Object> c) {
+        return new Run((String) c.get("id"), (String) c.get("rse"), (String) c.get("source"),
+                (String) c.get("state"), instant(c.get("started_at")), instant(c.get("ended_at")),
+                instant(c.get("listed_at")), num(c, "storage_files"), num(c, "catalog_files"), num(c, "missing"),
+                num(c, "dark"), num(c, "dark_deleted"), num(c, "refused"), (String) c.get("error"));
     }
 
     /** When each of the RSEs given (by id) was last checked: null for never. */

@@ -61,7 +61,8 @@ public final class WebDavListing implements StorageListing {
 
     /** The members of collection {@code dir} (relative, '' or ending in '/'), in walk order. */
     private List<TreeWalk.Node> members(String dir, Runnable refuse) throws IOException {
-        URI collection = dir.isEmpty() ? prefix : prefix.resolve(encode(dir));
+        // "./": a first segment with a colon is a path, not a scheme.
+        URI collection = dir.isEmpty() ? prefix : prefix.resolve("./" + encode(dir));
         HttpUriRequestBase propfind = new HttpUriRequestBase("PROPFIND", collection);
         propfind.addHeader("Depth", "1");
         propfind.setEntity(new StringEntity(PROPFIND_BODY, ContentType.create("application/xml", "UTF-8")));
@@ -78,9 +79,10 @@ public final class WebDavListing implements StorageListing {
         return out;
     }
 
+    /** Percent-encodes a relative path for a request line: reserved characters, and non-ASCII ones as UTF-8. */
     private static String encode(String relative) {
         try {
-            return new URI(null, null, relative, null).getRawPath();
+            return new URI(null, null, relative, null).toASCIIString();
         } catch (java.net.URISyntaxException e) {
             throw new IllegalArgumentException(e);
         }
@@ -143,6 +145,9 @@ public final class WebDavListing implements StorageListing {
                                 if (!collection.resolve(href).getPath().replaceAll("/$", "")
                                         .equals(base.replaceAll("/$", ""))) {
                                     refuse.run();
+                                } else if (!collectionOk) {
+                                    // The resource asked about answered for itself, as a file: nothing to walk.
+                                    throw new IOException("PROPFIND " + collection + ": not a collection");
                                 }
                             } else {
                                 out.add(m);

@@ -107,7 +107,8 @@ public final class Submitter implements Worker {
 
     private static final String TAPE = "TAPE";
 
-    private record Link(String host, String source, String destination, boolean tape) {
+    /** What one job shares: FTS3's {@code overwrite} is a job parameter, so recovery copies go in jobs of their own. */
+    private record Link(String host, String source, String destination, boolean tape, boolean overwrite) {
     }
 
     @Override
@@ -120,9 +121,9 @@ public final class Submitter implements Worker {
         rses.listWithAttributes().forEach(r -> byName.put(r.rse().rse(), r));
         Map<String, List<RseProtocol>> protocolsByRse = protocols.listByRse(byName.keySet());
         Map<Link, List<TransferFile>> jobs = new TreeMap<>(Comparator.comparing(Link::host)
-                .thenComparing(Link::source).thenComparing(Link::destination));
+                .thenComparing(Link::source).thenComparing(Link::destination).thenComparing(Link::overwrite));
         Map<String, String> sourceOf = new LinkedHashMap<>();
-        Map<String, Integer> attemptOf = new HashMap<>();
+        Map<String, String> attemptOf = new HashMap<>();
         List<String> noSource = new ArrayList<>();
         List<String> noTool = new ArrayList<>();
         for (Claimed c : claimed) {
@@ -145,9 +146,11 @@ public final class Submitter implements Worker {
             String destPfn = tape && STAGEIN.equals(c.requestType()) ? sourcePfn : Lfn2Pfn.pfn(write, c.destPath());
             TransferFile file = new TransferFile(c.key(), List.of(sourcePfn), destPfn, c.bytes(), c.adler32(),
                     c.activity() == null ? RequestStore.DEFAULT_ACTIVITY : c.activity(), c.priority());
-            jobs.computeIfAbsent(new Link(host.get(), source.rse(), c.destRse(), tape), l -> new ArrayList<>()).add(file);
+            jobs.computeIfAbsent(new Link(host.get(), source.rse(), c.destRse(), tape, c.overwrite()), l -> new ArrayList<>()).add(file);
             sourceOf.put(c.key(), source.rse());
-            attemptOf.put(c.key(), c.retryCount());
+            // The request's id changes when an ended request is revived (a new attempt with all its retries, e.g. a
+            // recovery copy of the same file to the same RSE): its job must not be taken for the ended one's.
+            attemptOf.put(c.key(), c.id() + "#" + c.retryCount());
         }
         if (!noSource.isEmpty()) {
             requests.requeue(noSource, "No readable AVAILABLE source replica", requeueDelay);
@@ -172,12 +175,11 @@ public final class Submitter implements Worker {
     }
 
     private void submit(Link link, List<TransferFile> files, Map<String, String> sourceOf,
-                        Map<String, Integer> attemptOf, List<Map<String, Object>> rows) {
+                        Map<String, String> attemptOf, List<Map<String, Object>> rows) {
         TransferTool tool = tools.tool(link.host()).orElseThrow();
         String id = jobId(link, files, attemptOf);
-        TransferJob job = link.tape()
-                ? TransferJob.fromTape(id, link.source(), link.destination(), files, tapeStaging)
-                : TransferJob.fromDisk(id, link.source(), link.destination(), files);
+        TransferJob job = new TransferJob(id, link.source(), link.destination(), files,
+                link.tape() ? tapeStaging : null, true, link.overwrite());
         try {
             for (SubmittedJob s : tool.submit(List.of(job))) {
                 for (String key : s.requestIds()) {
@@ -219,15 +221,15 @@ public final class Submitter implements Worker {
     }
 
     /**
-     * Stable for the same requests on the same link at the same attempt (each request's retry count), so a
-     * resubmission after a timeout is recognised; a retry after a failure is a new job, even with the same files over
-     * the same link, rather than the finished one FTS would answer 409 for.
+     * Stable for the same requests on the same link at the same attempt (each request's id and retry count), so a
+     * resubmission after a timeout is recognised; a retry after a failure, or a request revived after it ended, is a
+     * new job, even with the same files over the same link, rather than the finished one FTS would answer 409 for.
      */
-    static String jobId(Link link, List<TransferFile> files, Map<String, Integer> attemptOf) {
+    static String jobId(Link link, List<TransferFile> files, Map<String, String> attemptOf) {
         StringBuilder b = new StringBuilder(link.host()).append('|').append(link.source()).append('|')
-                .append(link.destination());
+                .append(link.destination()).append(link.overwrite() ? "|overwrite" : "");
         files.stream().map(TransferFile::requestId).sorted()
-                .forEach(k -> b.append('|').append(k).append('#').append(attemptOf.getOrDefault(k, 0)));
+                .forEach(k -> b.append('|').append(k).append('#').append(attemptOf.getOrDefault(k, "")));
         return UUID.nameUUIDFromBytes(b.toString().getBytes(StandardCharsets.UTF_8)).toString();
     }
 }

@@ -3,6 +3,7 @@ package org.stevedore.transfer.local;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -151,8 +152,14 @@ public final class LocalCopier implements AutoCloseable {
         Path temporary = null;
         FileChannel out = null;
         try {
-            if (Files.exists(destination)) {
-                return finished(Placer.alreadyThere(request, destination));
+            if (Files.exists(destination, LinkOption.NOFOLLOW_LINKS)) {
+                // Overwriting: a different regular file is replaced by the placer once the new bytes are verified;
+                // never a directory, a link or anything else.
+                if (!request.overwrite() || !Files.isRegularFile(destination, LinkOption.NOFOLLOW_LINKS)
+                        || Placer.holdsExpected(request, destination)) {
+                    return finished(Placer.alreadyThere(request, destination));
+                }
+                log.info("{} holds a different file; replacing it for {}", request.destinationPfn(), request.id());
             }
             Files.createDirectories(destination.getParent());
             temporary = destination.resolveSibling("." + destination.getFileName() + "." + UUID.randomUUID() + TEMPORARY_SUFFIX);

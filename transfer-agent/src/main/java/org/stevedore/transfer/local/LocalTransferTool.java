@@ -36,10 +36,12 @@ public final class LocalTransferTool implements TransferTool {
 
     /**
      * A submitted job: its files' copies (null while a file's source is being staged), and for a tape source the
-     * stage request they wait on and the files whose pin is released.
+     * stage request they wait on and the files whose pin is released; whether its copies may replace a different
+     * file at the destination (the job's {@code overwrite}, for recovery).
      */
     private record Job(String id, String sourceRse, List<TransferFile> files, List<CompletableFuture<CopyResult>> results,
-                       String stageRequest, Set<Integer> released, Instant stagingDeadline, Duration bringOnline) {
+                       String stageRequest, Set<Integer> released, Instant stagingDeadline, Duration bringOnline,
+                       boolean overwrite) {
     }
 
     private final LocalCopier copier;
@@ -83,12 +85,12 @@ public final class LocalTransferTool implements TransferTool {
             tj.files().forEach(f -> results.add(null));
             Duration bringOnline = tj.staging().bringOnline();
             return new Job(tj.id(), tj.sourceRse(), tj.files(), results, request, ConcurrentHashMap.newKeySet(),
-                    clock.instant().plus(bringOnline), bringOnline);
+                    clock.instant().plus(bringOnline), bringOnline, tj.overwrite());
         }
         for (TransferFile f : tj.files()) {
-            results.add(copy(f, f.sources().get(0)));
+            results.add(copy(f, f.sources().get(0), tj.overwrite()));
         }
-        return new Job(tj.id(), tj.sourceRse(), tj.files(), results, null, Set.of(), null, null);
+        return new Job(tj.id(), tj.sourceRse(), tj.files(), results, null, Set.of(), null, null, tj.overwrite());
     }
 
     /**
@@ -122,8 +124,9 @@ public final class LocalTransferTool implements TransferTool {
         }
     }
 
-    private CompletableFuture<CopyResult> copy(TransferFile f, String source) {
-        return copier.copyAsync(new CopyRequest(f.requestId(), source, f.destination(), f.bytes(), f.adler32()));
+    private CompletableFuture<CopyResult> copy(TransferFile f, String source, boolean overwrite) {
+        return copier.copyAsync(new CopyRequest(f.requestId(), source, f.destination(), f.bytes(), f.adler32(),
+                overwrite));
     }
 
     /** A tape job: files now online start copying from the disk buffer, files the recall failed fail with its reason. */
@@ -145,7 +148,7 @@ public final class LocalTransferTool implements TransferTool {
                 job.results().set(i, CompletableFuture.completedFuture(CopyResult.failed(new CopyRequest(f.requestId(),
                         f.sources().get(0), f.destination(), f.bytes(), f.adler32()), "staging failed: " + r.error())));
             } else if (r.online()) {
-                job.results().set(i, copy(f, r.readFrom() != null ? r.readFrom() : f.sources().get(0)));
+                job.results().set(i, copy(f, r.readFrom() != null ? r.readFrom() : f.sources().get(0), job.overwrite()));
             }
         }
     }

@@ -138,7 +138,11 @@ final class Placer implements AutoCloseable {
                 // Durable before it gets its name: after a crash the final name holds the whole file or nothing.
                 forcer.force(channel);
             }
-            if (!link(w.temporary(), w.destination())) {
+            if (request.overwrite()) {
+                // Recovery: rename replaces the corrupt file at once; readers see the old file or the new, whole.
+                Files.move(w.temporary(), w.destination(), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            } else if (!link(w.temporary(), w.destination())) {
                 return alreadyThere(request, w.destination());
             }
             directories.sync(w.destination().getParent());
@@ -176,6 +180,12 @@ final class Placer implements AutoCloseable {
             Files.move(temporary, destination, StandardCopyOption.ATOMIC_MOVE);
             return true;
         }
+    }
+
+    /** Whether the regular file at {@code destination} has the expected size and adler32. */
+    static boolean holdsExpected(CopyRequest request, Path destination) throws IOException {
+        return Files.size(destination) == request.expectedBytes()
+                && request.expectedAdler32().equals(Adler32Checksum.of(destination));
     }
 
     /** The destination existed: DONE when it is the same file, FAILED (and untouched) when it is not. */

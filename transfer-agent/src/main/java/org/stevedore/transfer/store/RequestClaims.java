@@ -34,15 +34,25 @@ public final class RequestClaims {
      * @param failedSources names of the source RSEs earlier attempts failed from (tried last this time)
      * @param sources       the file's readable AVAILABLE replicas on other RSEs, with their distance to the
      *                      destination (null when none is set)
+     * @param overwrite     the copy may replace a different file at the destination path (recovery of a bad replica)
      */
     public record Claimed(String id, String key, String didKey, String scope, String name, long bytes, String adler32,
                           String destRseId, String destRse, String destPath, String activity, int priority,
                           int retryCount, String sourceReplicaExpression, String requestType,
-                          List<String> failedSources, List<Source> sources) {
+                          List<String> failedSources, List<Source> sources, boolean overwrite) {
 
         public Claimed {
             failedSources = failedSources == null ? List.of() : List.copyOf(failedSources);
             sources = sources == null ? List.of() : List.copyOf(sources);
+        }
+
+        /** An ordinary request: never overwrites. */
+        public Claimed(String id, String key, String didKey, String scope, String name, long bytes, String adler32,
+                       String destRseId, String destRse, String destPath, String activity, int priority,
+                       int retryCount, String sourceReplicaExpression, String requestType,
+                       List<String> failedSources, List<Source> sources) {
+            this(id, key, didKey, scope, name, bytes, adler32, destRseId, destRse, destPath, activity, priority,
+                    retryCount, sourceReplicaExpression, requestType, failedSources, sources, false);
         }
     }
 
@@ -78,7 +88,8 @@ public final class RequestClaims {
                    q.activity AS activity, q.priority AS priority,
                    q.retry_count AS retry_count, q.source_replica_expression AS source_expression,
                    coalesce(q.request_type, 'TRANSFER') AS request_type,
-                   coalesce(q.failed_sources, []) AS failed_sources, held, replicas
+                   coalesce(q.failed_sources, []) AS failed_sources, coalesce(q.overwrite, false) AS overwrite,
+                   held, replicas
             """;
 
     /** Claimed requests a transfer limit covers wait for the throttler. */
@@ -232,7 +243,8 @@ public final class RequestClaims {
                 Values.str(r.get("adler32")), dest, destRse == null ? null : destRse.rse(), destPath,
                 Values.str(r.get("activity")), r.get("priority").asInt(3), r.get("retry_count").asInt(0),
                 Values.str(r.get("source_expression")),
-                r.get("request_type").asString(), r.get("failed_sources").asList(Value::asString), sources);
+                r.get("request_type").asString(), r.get("failed_sources").asList(Value::asString), sources,
+                r.get("overwrite").asBoolean());
     }
 
     /**

@@ -26,7 +26,8 @@ public final class RequestQueue implements TransferQueue {
      * A live request of the copy is kept as it is; one that ended is revived as a new attempt in the same statement:
      * queued with the new origin, all its retries, a new creation time (hence a new id, see
      * {@link RequestStore#id}) and nothing of the ended attempt's job, sources or error. Without the revival, a lock
-     * queued onto a FAILED request waited for a transfer that nobody would ever make.
+     * queued onto a FAILED request waited for a transfer that nobody would ever make. {@code overwrite} (recovery of
+     * a bad replica at its own path) is set on the request whether it is new, revived or kept live.
      */
     static final String QUEUE = """
             UNWIND $rows AS row
@@ -36,12 +37,15 @@ public final class RequestQueue implements TransferQueue {
                             q.request_type = CASE WHEN row.staging_area THEN 'STAGEIN' ELSE null END,
                             q.priority = $priority, q.bytes = row.bytes,
                             q.source_replica_expression = $source,
-                            q.created_at = $now, q.hash_bucket = row.bucket
+                            q.created_at = $now, q.hash_bucket = row.bucket,
+                            q.overwrite = CASE WHEN row.overwrite THEN true ELSE null END
+            FOREACH (_ IN CASE WHEN row.overwrite AND q.state IN $live THEN [1] ELSE [] END | SET q.overwrite = true)
             WITH q, row WHERE NOT q.state IN $live
             SET q.did_key = row.key, q.dest_rse_id = row.rse_id, q.state = 'QUEUED', q.activity = $activity,
                 q.request_type = CASE WHEN row.staging_area THEN 'STAGEIN' ELSE null END,
                 q.priority = $priority, q.bytes = row.bytes, q.source_replica_expression = $source,
-                q.created_at = $now, q.hash_bucket = row.bucket
+                q.created_at = $now, q.hash_bucket = row.bucket,
+                q.overwrite = CASE WHEN row.overwrite THEN true ELSE null END
             REMOVE q.id, q.retry_count, q.error, q.external_id, q.external_host, q.source_rse, q.submitted_at,
                    q.transferred_at, q.failed_sources, q.not_before, q.released_at, q.updated_at
             """;
@@ -54,7 +58,7 @@ public final class RequestQueue implements TransferQueue {
         List<Map<String, Object>> rows = new ArrayList<>(transfers.size());
         for (Transfer t : transfers) {
             rows.add(Map.of("key", t.fileKey(), "rse_id", t.rseId(), "bytes", t.bytes(), "bucket", t.hashBucket(),
-                    "staging_area", t.stagingArea()));
+                    "staging_area", t.stagingArea(), "overwrite", t.overwrite()));
         }
         // A HashMap: activity, priority and source expression may be null, which Map.of refuses.
         Map<String, Object> params = new HashMap<>(8);

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * PROPFIND) with a generated configuration in a temporary directory, listening on a free port of 127.0.0.1 only.
  * It runs as one foreground process (no daemon, no master), so stopping the child process stops nginx entirely.
  */
-final class NginxDavServer implements AutoCloseable {
+public final class NginxDavServer implements AutoCloseable {
 
     private static final List<String> NGINX = List.of("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx");
     private static final List<String> DAV_EXT = List.of(
@@ -38,7 +38,7 @@ final class NginxDavServer implements AutoCloseable {
     }
 
     /** Why no server can be started here, or empty when one can. */
-    static Optional<String> unavailableReason() {
+    public static Optional<String> unavailableReason() {
         if (binary().isEmpty()) {
             return Optional.of("nginx is not installed (Debian: apt-get install nginx-extras; .ci/run does this on CI)");
         }
@@ -49,7 +49,7 @@ final class NginxDavServer implements AutoCloseable {
     }
 
     /** Starts nginx serving {@code workDir/data}; a port taken between choosing and binding is retried. */
-    static NginxDavServer start(Path workDir) throws IOException, InterruptedException {
+    public static NginxDavServer start(Path workDir) throws IOException, InterruptedException {
         Path root = Files.createDirectories(workDir.resolve("data"));
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
@@ -71,11 +71,11 @@ final class NginxDavServer implements AutoCloseable {
     }
 
     /** The directory nginx serves, to put files in and look at them behind the client's back. */
-    Path root() {
+    public Path root() {
         return root;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 

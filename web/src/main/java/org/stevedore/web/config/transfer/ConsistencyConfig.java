@@ -16,6 +16,7 @@ import org.stevedore.catalog.rse.RseStore;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.transfer.consistency.ConsistencyCheck;
 import org.stevedore.transfer.consistency.ConsistencyChecker;
+import org.stevedore.transfer.consistency.ConsistencyRuns;
 import org.stevedore.transfer.consistency.ConsistencyStore;
 import org.stevedore.transfer.consistency.ListingSources;
 import org.stevedore.transfer.storage.StorageProtocols;
@@ -36,6 +37,12 @@ public class ConsistencyConfig {
                                       StorageProtocols storage, Clock clock, ConsistencyProperties p) {
         return new ConsistencyCheck(store, declarations, protocols, storage, clock,
                 new ConsistencyCheck.Settings(p.darkGrace(), p.deleteDark(), p.findingsKept(), 5_000));
+    }
+
+    /** Runs asked for over the API, in the background: up to two RSEs at once. */
+    @Bean(destroyMethod = "close")
+    ConsistencyRuns consistencyRuns(ConsistencyCheck check, ConsistencyStore store, Clock clock) {
+        return new ConsistencyRuns(check, store, clock, 2);
     }
 
     /** Its WebDAV walks use the reaper's storage settings (the defaults, as {@code storageProtocols}). */
