@@ -181,7 +181,14 @@ public final class Submitter implements Worker {
         try {
             for (SubmittedJob s : tool.submit(List.of(job))) {
                 for (String key : s.requestIds()) {
-                    rows.add(Map.of("key", key, "job", s.jobId(), "host", s.externalHost(), "source", sourceOf.get(key)));
+                    Map<String, Object> row = new HashMap<>();
+                    row.put("key", key);
+                    row.put("job", s.jobId());
+                    row.put("host", s.externalHost());
+                    row.put("source", sourceOf.get(key));
+                    // The in-process tool's jobs belong to this instance: no other poller may take them for lost.
+                    row.put("owner", tool.owner());
+                    rows.add(row);
                 }
             }
             log.info("Submitted job {} on {}: {} file(s) {} -> {}", job.id(), link.host(), files.size(),

@@ -41,6 +41,7 @@ public final class LocalTransferTool implements TransferTool {
 
     private final LocalCopier copier;
     private final TapeSources tapes;
+    private final String owner;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
 
     public LocalTransferTool(LocalCopier copier) {
@@ -49,8 +50,22 @@ public final class LocalTransferTool implements TransferTool {
 
     /** @param tapes the tape endpoints sources on TAPE RSEs are staged through before they are copied */
     public LocalTransferTool(LocalCopier copier, TapeSources tapes) {
+        this(copier, tapes, null);
+    }
+
+    /**
+     * @param owner the key of the instance this process is ({@code Instance#key()}), recorded on its jobs so that
+     *              other instances of the service leave them alone while it lives; null for a service that runs alone
+     */
+    public LocalTransferTool(LocalCopier copier, TapeSources tapes, String owner) {
         this.copier = copier;
         this.tapes = tapes;
+        this.owner = owner;
+    }
+
+    @Override
+    public String owner() {
+        return owner;
     }
 
     @Override

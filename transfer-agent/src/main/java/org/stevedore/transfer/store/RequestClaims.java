@@ -95,14 +95,18 @@ public final class RequestClaims {
             MATCH (q:Request {key: row.key}) USING INDEX SEEK q:Request(key)
             WHERE q.state = 'QUEUED'
             SET q.state = 'SUBMITTED', q.external_id = row.job, q.external_host = row.host,
-                q.source_rse = row.source, q.submitted_at = $now
+                q.source_rse = row.source, q.submitted_at = $now, q.owner = row.owner
             """;
 
-    /** One TransferJob per job just recorded. */
+    /**
+     * One TransferJob per job just recorded; {@code owner} is the instance holding it in memory (the in-process tool's
+     * jobs), null for a job any poller may ask its tool about.
+     */
     static final String RECORD_JOBS = """
             UNWIND $jobs AS job
             MERGE (j:TransferJob {id: job.id})
-            ON CREATE SET j.host = job.host, j.files = job.files, j.submitted_at = $now, j.hash_bucket = job.bucket
+            ON CREATE SET j.host = job.host, j.files = job.files, j.submitted_at = $now, j.hash_bucket = job.bucket,
+                j.owner = job.owner
             """;
 
     /** Claimed requests back in the queue, not before a delay. */
@@ -236,7 +240,8 @@ public final class RequestClaims {
     }
 
     /**
-     * Records the job each request (by key) went into: rows of key, job, host, source. Each job becomes a
+     * Records the job each request (by key) went into: rows of key, job, host, source, and owner (the instance whose
+     * process holds the job, absent or null for a tool whose jobs outlive the service). Each job becomes a
      * {@code (:TransferJob {id, host})} the poller asks about, until the job ends.
      */
     public void submitted(List<Map<String, Object>> requestJobHostSource) {
@@ -249,6 +254,7 @@ public final class RequestClaims {
                 j.put("host", row.get("host"));
                 j.put("bucket", Partition.bucket(id));
                 j.put("files", 0L);
+                j.put("owner", row.get("owner"));
                 return j;
             });
             job.put("files", (Long) job.get("files") + 1);
