@@ -29,6 +29,8 @@ import org.stevedore.catalog.daemon.DaemonSettings;
 import org.stevedore.catalog.daemon.HeartbeatStore;
 import org.stevedore.catalog.daemon.Instance;
 import org.stevedore.catalog.daemon.Instances;
+import org.stevedore.catalog.daemon.Partition;
+import org.stevedore.catalog.daemon.WorkerId;
 import org.stevedore.catalog.did.AttachmentStore;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.did.DidStore;
@@ -58,6 +60,10 @@ import org.stevedore.transfer.store.RequestClaims;
 import org.stevedore.transfer.store.RequestOutcomes;
 import org.stevedore.transfer.store.RequestQueue;
 import org.stevedore.transfer.store.RetryPolicy;
+import org.stevedore.transfer.tool.JobStatus;
+import org.stevedore.transfer.tool.SubmittedJob;
+import org.stevedore.transfer.tool.TransferJob;
+import org.stevedore.transfer.tool.TransferTool;
 
 /**
  * Two instances of the service on one store, each with its own conveyor daemons, heartbeats and in-process copier:
@@ -77,6 +83,10 @@ class TwoInstancesLocalCopiesTest extends StoreTest {
     /** Copies started, per request key, by either instance. */
     private final Map<String, AtomicInteger> copiesStarted = new ConcurrentHashMap<>();
     private ReplicaStore replicas;
+    private RequestClaims claims;
+    private RseStore rses;
+    private RseProtocolStore protocols;
+    private RseExpressionResolver resolver;
     private RuleService service;
     private RuleQueries queries;
     private LocalCopier copierA;
@@ -89,8 +99,8 @@ class TwoInstancesLocalCopiesTest extends StoreTest {
         DidStore dids = new DidStore(store, clock);
         AttachmentStore attachments = new AttachmentStore(store, clock, new UpdatedDidQueue(store));
         replicas = new ReplicaStore(store, clock, dids, attachments);
-        RseStore rses = new RseStore(store, clock);
-        RseProtocolStore protocols = new RseProtocolStore(store);
+        rses = new RseStore(store, clock);
+        protocols = new RseProtocolStore(store);
         AccountStore accounts = new AccountStore(store, clock);
         accounts.add("jdoe", AccountType.USER, null);
         new ScopeStore(store, clock).add("s", "jdoe");
@@ -101,12 +111,12 @@ class TwoInstancesLocalCopiesTest extends StoreTest {
         }
         RuleStore rules = new RuleStore(store, clock, new RequestQueue());
         queries = new RuleQueries(store);
-        RseExpressionResolver resolver = new RseExpressionResolver(rses);
+        resolver = new RseExpressionResolver(rses);
         service = new RuleService(dids, rules, new RuleInputs(store), rses, accounts, new AccountLimitStore(store),
                 resolver::resolve, clock, RuleService.Settings.defaults(), RandomGenerator.of("L64X128MixRandom"));
         dids.add(List.of(NewDid.collection("s", "ds", DidType.DATASET, "jdoe")));
 
-        RequestClaims claims = new RequestClaims(store, clock);
+        claims = new RequestClaims(store, clock);
         RequestOutcomes outcomes = new RequestOutcomes(store, clock, new LockOutcomes(rules));
         // Instance A's copies start and then hang, as copies of a process that is about to die.
         copierA = new LocalCopier(2, 2, request -> {
@@ -129,8 +139,17 @@ class TwoInstancesLocalCopiesTest extends StoreTest {
         TransferTools tools = new TransferTools(Map.of(LocalTransferTool.HOST,
                 new LocalTransferTool(copier, TapeSources.NONE, instances.self().key())), LocalTransferTool.HOST);
         // One file per job: many jobs, so that the other instance's poller partition surely holds some of A's.
-        return new Daemon(List.of(new Submitter(claims, rses, protocols, tools, resolver::resolve, 1),
+        return new Daemon(List.of(submitter(tools, 1, instances),
                 new Poller(outcomes, tools, RetryPolicy.immediate(3), 100, instances)), heartbeats, settings);
+    }
+
+    private Submitter submitter(TransferTools tools, int batch, Instances instances) {
+        return new Submitter(claims, rses, protocols, tools, resolver::resolve, batch, Submitter.DEFAULT_TAPE_STAGING,
+                Submitter.DEFAULT_REQUEUE_DELAY, instances);
+    }
+
+    private static TransferTools tools(TransferTool tool) {
+        return new TransferTools(Map.of(LocalTransferTool.HOST, tool), LocalTransferTool.HOST);
     }
 
     @AfterEach
@@ -190,6 +209,59 @@ class TwoInstancesLocalCopiesTest extends StoreTest {
         assertThat(copiesStarted).hasSize(FILES);
         assertThat(copiesStarted.values().stream().mapToInt(AtomicInteger::get).sum())
                 .isEqualTo(FILES + Math.min(2, ofA));
+    }
+
+    @Test
+    void submittersWhosePartitionsOverlapForACycleCopyEachFileOnce() throws Exception {
+        aStuck.countDown();
+        HeartbeatStore heartbeats = new HeartbeatStore(store, clock, TIMEOUT);
+        Instances instanceA = new Instances(heartbeats, new Instance("node-a", 4101));
+        Instances instanceB = new Instances(heartbeats, new Instance("node-b", 977));
+        for (Instances i : List.of(instanceA, instanceB)) {
+            heartbeats.beat(new WorkerId("conveyor-submitter", i.self().host(), i.self().pid(), "conveyor-submitter-0"));
+        }
+        for (int i = 0; i < 6; i++) {
+            fileOnA("f" + i);
+        }
+        service.add(RuleRequest.of(List.of(new DidRef("s", "ds")), 1, "DISK_B"), "jdoe");
+        Submitter b = submitter(tools(new LocalTransferTool(copierB, TapeSources.NONE, instanceB.self().key())), 100,
+                instanceB);
+        LocalTransferTool ofA = new LocalTransferTool(copierA, TapeSources.NONE, instanceA.self().key());
+        // B, whose partition still covers everything (it has not seen A yet), runs its whole cycle after A claimed
+        // the same requests and before A's tool took them: the overlap an instance's start or death opens.
+        TransferTool overlapped = new TransferTool() {
+            @Override
+            public List<SubmittedJob> submit(List<TransferJob> jobs) {
+                b.runOnce(Partition.whole());
+                return ofA.submit(jobs);
+            }
+
+            @Override
+            public Map<String, JobStatus> query(List<String> jobIds) {
+                return ofA.query(jobIds);
+            }
+
+            @Override
+            public void cancel(List<String> jobIds) {
+                ofA.cancel(jobIds);
+            }
+
+            @Override
+            public void setPriority(String jobId, int priority) {
+            }
+
+            @Override
+            public String owner() {
+                return ofA.owner();
+            }
+        };
+        submitter(tools(overlapped), 100, instanceA).runOnce(Partition.whole());
+
+        runUntil(() -> Files.exists(root.resolve("disk_b").resolve(Lfn2Pfn.hash("s", "f5"))), () -> { });
+        Thread.sleep(200);
+        assertThat(copiesStarted).hasSize(6);
+        assertThat(copiesStarted.values()).as("each file copied once").allMatch(n -> n.get() == 1);
+        assertThat(count("MATCH (q:Request {state: 'SUBMITTED', owner: 'node-a|4101'}) RETURN count(q)")).isEqualTo(6);
     }
 
     private byte[] fileOnA(String name) throws IOException {

@@ -157,7 +157,8 @@ public class TransferConfig {
                 .withStopTimeout(Duration.ofSeconds(5));
         return new DaemonLifecycle(List.of(
                 new Daemon(List.of(new Submitter(claims, rses, protocols, tools, resolver::resolve,
-                        properties.submitterBatch(), Submitter.DEFAULT_TAPE_STAGING, properties.requeueDelay())),
+                        properties.submitterBatch(), Submitter.DEFAULT_TAPE_STAGING, properties.requeueDelay(),
+                        instances)),
                         heartbeats, settings),
                 new Daemon(List.of(new Poller(outcomes, tools, new RetryPolicy(properties.maxRetries(),
                         RetryPolicy.defaults().firstDelay(), RetryPolicy.defaults().maxDelay()),
