@@ -2,6 +2,7 @@ package org.stevedore.catalog.daemon;
 
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -29,6 +30,11 @@ public final class Instances {
         Set<String> live = new HashSet<>(heartbeats.liveInstanceKeys());
         live.add(self.key());
         return Set.copyOf(live);
+    }
+
+    /** Every live instance, with the partition each of its workers owns: what {@code GET /instances} shows. */
+    public List<InstanceStatus> report() {
+        return InstanceStatus.of(heartbeats.liveAll());
     }
 
     /** How long an instance may stay silent before the others take over its work. */
