@@ -5,6 +5,7 @@ import java.time.LocalDateTime;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -144,11 +145,14 @@ public final class CampaignJobs {
 
     /**
      * Starts the campaign's job, or restarts it where it stopped, once this instance owns the campaign. Answers null,
-     * launching nothing, when another live instance owns it: that instance's resumer launches it (see
-     * {@link #resumeAll()}).
+     * launching nothing, when another live instance owns it and its job is running there.
      */
     public synchronized JobExecution launch(String campaignId) {
-        if (!claim(campaignId, false)) {
+        // A campaign whose job runs nowhere (a new one, or one paused and now resumed through this instance) is taken
+        // whoever owned it last; one whose job runs is left to its owner while that one lives.
+        boolean runsSomewhere = instances != null && running(campaignId);
+        if (instances != null && !campaigns.claimOwner(campaignId, instances.self().key(),
+                runsSomewhere ? instances.liveKeys() : Set.of(), false)) {
             log.info("Campaign {} is run by another live instance; not launched here", campaignId);
             return null;
         }

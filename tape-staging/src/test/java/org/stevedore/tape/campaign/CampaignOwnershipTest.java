@@ -86,6 +86,33 @@ class CampaignOwnershipTest extends StoreTest {
         assertThat(f.campaigns.get(c.id()).state()).isEqualTo(CampaignState.COMPLETED);
     }
 
+    @Test
+    void aCampaignPausedOnOneInstanceAndResumedThroughAnotherRunsThere() {
+        CampaignFixture f = new CampaignFixture(store, new Window(100, 1_000_000), SETTINGS);
+        f.dataset("ds", 30, 1_000);
+        HeartbeatStore heartbeats = new HeartbeatStore(store, f.clock, TIMEOUT);
+        Instance a = new Instance("node-a", 4101);
+        Instance b = new Instance("node-b", 977);
+        CampaignJobs jobsA = f.jobsOf(new Instances(heartbeats, a));
+        CampaignJobs jobsB = f.jobsOf(new Instances(heartbeats, b));
+        Campaign c = f.campaigns.create(new NewCampaign("prod", List.of("run8:ds"), "DISK_1", Duration.ofDays(1), 30,
+                1_000_000, 5, null));
+        f.endpoint.actAfter = 1;
+        f.endpoint.action = () -> f.campaigns.transition(c.id(), java.util.EnumSet.of(CampaignState.RUNNING),
+                CampaignState.PAUSED);
+        assertThat(jobsA.launch(c.id())).isNotNull();
+        assertThat(f.campaigns.get(c.id()).state()).isEqualTo(CampaignState.PAUSED);
+
+        // A lives on; the campaign is resumed through B: its job runs nowhere, so B takes it.
+        heartbeats.beat(new WorkerId("campaign-resumer", a.host(), a.pid(), "campaign-resumer-0"));
+        f.campaigns.transition(c.id(), java.util.EnumSet.of(CampaignState.PAUSED), CampaignState.RUNNING);
+        assertThat(jobsB.launch(c.id())).isNotNull();
+
+        assertThat(f.campaigns.get(c.id()).state()).isEqualTo(CampaignState.COMPLETED);
+        assertThat(owner(c.id())).isEqualTo(b.key());
+        assertThat(f.endpoint.stagedPaths).hasSize(30).doesNotHaveDuplicates();
+    }
+
     private String owner(String campaignId) {
         return store.read(tx -> tx.run("MATCH (c:Campaign {id: $id}) RETURN c.owner AS owner",
                 Map.of("id", campaignId)).single().get("owner").asString(null));
