@@ -16,7 +16,7 @@ public enum Action {
     ADD_ACCOUNT, UPDATE_ACCOUNT, DELETE_ACCOUNT, SET_ACCOUNT_ATTRIBUTE, ADD_SCOPE,
     ADD_IDENTITY, DELETE_IDENTITY, SET_ACCOUNT_LIMIT,
     SUBMIT_CAMPAIGN, CANCEL_CAMPAIGN, REGISTER_TASK, REPORT_JOB, CANCEL_TASK, VIEW_TASK_DELIVERIES,
-    LIST_TASKS;
+    LIST_TASKS, LIST_HEARTBEATS;
 
     /** Rucio's spelling, used in refusals and configuration: {@code add_did}. */
     public String rucioName() {

@@ -98,6 +98,8 @@ public final class PermissionPolicy {
         table.put(Action.VIEW_TASK_DELIVERIES, taskOwner);
         // Listing tasks: an account's own (admins: anyone's); what others run is theirs to tell.
         table.put(Action.LIST_TASKS, taskOwner);
+        // Rucio's list_heartbeats: which hosts and processes run the service is for admins (GET /instances).
+        table.put(Action.LIST_HEARTBEATS, adminOnly);
 
         for (Action action : Action.values()) {
             if (!table.containsKey(action)) {

@@ -187,6 +187,13 @@ class PermissionPolicyTest {
     }
 
     @Test
+    void onlyAdminsListTheInstancesHeartbeats() {
+        assertThat(permits(ROOT, Action.LIST_HEARTBEATS, Target.none())).isTrue();
+        assertThat(permits(ALICE, Action.LIST_HEARTBEATS, Target.none())).isFalse();
+        assertThat(permits(PRODUCER, Action.LIST_HEARTBEATS, Target.none())).isFalse();
+    }
+
+    @Test
     void everyActionIsCoveredByOneOfTheTestsAbove() {
         EnumSet<Action> covered = EnumSet.of(Action.ADD_DID, Action.ATTACH, Action.DETACH, Action.SET_DID_METADATA,
                 Action.SET_DID_STATUS, Action.DELETE_DID, Action.ADD_REPLICAS, Action.DELETE_REPLICAS, Action.SET_TOMBSTONE, Action.ADD_RSE,
@@ -196,7 +203,7 @@ class PermissionPolicyTest {
                 Action.UPDATE_RULE, Action.APPROVE_RULE, Action.DELETE_RULE, Action.SUBMIT_CAMPAIGN,
                 Action.CANCEL_CAMPAIGN, Action.REGISTER_TASK, Action.REPORT_JOB, Action.CANCEL_TASK,
                 Action.VIEW_TASK_DELIVERIES, Action.DECLARE_BAD_FILE_REPLICAS, Action.ADD_BAD_PFNS,
-                Action.DECLARE_SUSPICIOUS_FILE_REPLICAS, Action.LIST_TASKS);
+                Action.DECLARE_SUSPICIOUS_FILE_REPLICAS, Action.LIST_TASKS, Action.LIST_HEARTBEATS);
         assertThat(covered).containsExactlyInAnyOrder(Action.values());
     }
 

@@ -5,14 +5,15 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.Value;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.store.Times;
 
 /**
- * Heartbeats of the daemons' workers, as {@code (:Heartbeat {key, executable, host, pid, thread, updated_at,
- * payload})} nodes ({@code updated_at} in epoch milliseconds). From the live heartbeats of one executable, sorted by
+ * Heartbeats of the daemons' workers, as {@code (:Heartbeat {key, executable, host, pid, thread, started_at,
+ * updated_at, payload})} nodes ({@code started_at}, the first beat, and {@code updated_at} in epoch milliseconds). From the live heartbeats of one executable, sorted by
  * key, each worker learns its partition; a worker whose heartbeat is older than the timeout counts as dead, drops out
  * of everyone's partition count, and its node is deleted by the next beat of that executable.
  *
@@ -74,6 +75,7 @@ public final class HeartbeatStore {
                     DETACH DELETE h""", params).consume();
             tx.run("""
                     MERGE (h:Heartbeat {key: $key})
+                    ON CREATE SET h.started_at = $now
                     SET h.executable = $executable, h.host = $host, h.pid = $pid, h.thread = $thread,
                         h.updated_at = $now, h.payload = $payload""", params).consume();
             return tx.run("""
@@ -100,6 +102,25 @@ public final class HeartbeatStore {
                 RETURN h ORDER BY h.key""", params).list(HeartbeatStore::toHeartbeat));
     }
 
+    /** Every live heartbeat, of any executable, sorted by key: what the instances report about themselves. */
+    public List<Heartbeat> liveAll() {
+        Map<String, Object> params = Map.of("cutoff", clock.millis() - timeout.toMillis());
+        return store.read(tx -> tx.run("""
+                MATCH (h:Heartbeat)
+                WHERE h.updated_at >= $cutoff
+                RETURN h ORDER BY h.key""", params).list(HeartbeatStore::toHeartbeat));
+    }
+
+    /** The {@link Instance#key()} of every instance with at least one live heartbeat. */
+    public Set<String> liveInstanceKeys() {
+        Map<String, Object> params = Map.of("cutoff", clock.millis() - timeout.toMillis());
+        return Set.copyOf(store.read(tx -> tx.run("""
+                MATCH (h:Heartbeat)
+                WHERE h.updated_at >= $cutoff
+                RETURN DISTINCT h.host AS host, h.pid AS pid""", params)
+                .list(r -> new Instance(r.get("host").asString(), r.get("pid").asLong()).key())));
+    }
+
     /** Deletes the heartbeat of a worker that is stopping, so the others take over its share at their next beat. */
     public void remove(WorkerId worker) {
         store.run("MATCH (h:Heartbeat {key: $key}) DETACH DELETE h", Map.of("key", worker.key()));
@@ -112,6 +133,7 @@ public final class HeartbeatStore {
                 new WorkerId(h.get("executable").asString(), h.get("host").asString(), h.get("pid").asLong(),
                         h.get("thread").asString()),
                 Times.instant(h.get("updated_at")),
-                payload.isNull() ? null : payload.asString());
+                payload.isNull() ? null : payload.asString(),
+                h.get("started_at").isNull() ? null : Times.instant(h.get("started_at")));
     }
 }

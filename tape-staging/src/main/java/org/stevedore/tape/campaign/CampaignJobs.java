@@ -4,6 +4,9 @@ import java.time.Clock;
 import java.time.LocalDateTime;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
@@ -19,6 +22,7 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.repeat.RepeatStatus;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.stevedore.catalog.daemon.Instances;
 import org.stevedore.catalog.time.Sleeper;
 import org.stevedore.tape.endpoint.TapeEndpoints;
 import org.stevedore.tape.store.CampaignState;
@@ -53,6 +57,10 @@ public final class CampaignJobs {
     private final CampaignSettings settings;
     private final Clock clock;
     private final Sleeper waits;
+    /** Which instance this is and which are alive; null for a service that runs alone (every campaign is its own). */
+    private final Instances instances;
+    /** The executions this process launched, by campaign: a campaign whose execution runs here is not launched again. */
+    private final Map<String, JobExecution> launched = new ConcurrentHashMap<>();
 
     public CampaignJobs(JobRepository repository, PlatformTransactionManager transactions, JobLauncher launcher,
                         CampaignStore campaigns, TapeEndpoints endpoints, StagingScheduler scheduler,
@@ -64,6 +72,20 @@ public final class CampaignJobs {
     public CampaignJobs(JobRepository repository, PlatformTransactionManager transactions, JobLauncher launcher,
                         CampaignStore campaigns, TapeEndpoints endpoints, StagingScheduler scheduler,
                         CampaignSettings settings, Clock clock, Sleeper waits, List<StagedListener> stagedListeners) {
+        this(repository, transactions, launcher, campaigns, endpoints, scheduler, settings, clock, waits,
+                stagedListeners, null);
+    }
+
+    /**
+     * @param instances this instance among those sharing the store and the job repository: a campaign's job runs on
+     *                  the instance that claimed it (its owner, on the campaign), and another resumes it only once
+     *                  that instance's heartbeats have expired; null for a service that runs alone
+     */
+    public CampaignJobs(JobRepository repository, PlatformTransactionManager transactions, JobLauncher launcher,
+                        CampaignStore campaigns, TapeEndpoints endpoints, StagingScheduler scheduler,
+                        CampaignSettings settings, Clock clock, Sleeper waits, List<StagedListener> stagedListeners,
+                        Instances instances) {
+        this.instances = instances;
         this.repository = repository;
         this.transactions = transactions;
         this.launcher = launcher;
@@ -121,34 +143,80 @@ public final class CampaignJobs {
         return new JobParametersBuilder().addString(CAMPAIGN_ID, campaignId).toJobParameters();
     }
 
-    /** Starts the campaign's job, or restarts it where it stopped. */
-    public JobExecution launch(String campaignId) {
+    /**
+     * Starts the campaign's job, or restarts it where it stopped, once this instance owns the campaign. Answers null,
+     * launching nothing, when another live instance owns it and its job is running there.
+     */
+    public synchronized JobExecution launch(String campaignId) {
+        // A campaign whose job runs nowhere (a new one, or one paused and now resumed through this instance) is taken
+        // whoever owned it last; one whose job runs is left to its owner while that one lives.
+        boolean runsSomewhere = instances != null && running(campaignId);
+        if (instances != null && !campaigns.claimOwner(campaignId, instances.self().key(),
+                runsSomewhere ? instances.liveKeys() : Set.of(), false)) {
+            log.info("Campaign {} is run by another live instance; not launched here", campaignId);
+            return null;
+        }
+        return start(campaignId);
+    }
+
+    private JobExecution start(String campaignId) {
         try {
-            return launcher.run(job(campaignId), parameters(campaignId));
+            JobExecution execution = launcher.run(job(campaignId), parameters(campaignId));
+            launched.put(campaignId, execution);
+            return execution;
         } catch (Exception e) {
             throw new IllegalStateException("Cannot launch the job of campaign " + campaignId + ": " + e.getMessage(), e);
         }
     }
 
-    /** Whether the campaign's job is running in this process (or was, when the process died). */
+    private boolean claim(String campaignId, boolean orphanedOnly) {
+        return instances == null
+                || campaigns.claimOwner(campaignId, instances.self().key(), instances.liveKeys(), orphanedOnly);
+    }
+
+    /** Whether the campaign's job is running (in any process sharing the job repository, or was when it died). */
     public boolean running(String campaignId) {
         JobExecution last = repository.getLastJobExecution(JOB, parameters(campaignId));
         return last != null && last.isRunning();
     }
 
+    /** Whether an execution this process launched for the campaign is still running. */
+    public boolean runningHere(String campaignId) {
+        JobExecution execution = launched.get(campaignId);
+        return execution != null && execution.isRunning();
+    }
+
     /**
-     * At start-up: the jobs of RUNNING campaigns that were running when the process died are marked FAILED (their
-     * execution cannot be running any more), then launched again, so they resume where they were.
+     * At start-up: every RUNNING campaign whose job does not run here and that this instance owns or may claim (no
+     * owner, its own from before a restart, or an owner whose heartbeats expired) is taken: an execution left running
+     * by a dead process is marked FAILED (it cannot be running any more), then the job is launched again, so it
+     * resumes where it was; stage requests already made are found again, not made twice ({@link SubmissionRecovery}).
+     * A campaign another live instance owns is left to it.
      */
     public int resumeAll() {
+        return resume(false);
+    }
+
+    /**
+     * Later, from the campaign resumer's cycles: only the RUNNING campaigns of instances that died are taken over, as
+     * {@link #resumeAll()} does. This instance's own campaigns whose job failed or stopped are not relaunched here.
+     */
+    public int takeOverOrphans() {
+        return instances == null ? 0 : resume(true);
+    }
+
+    private synchronized int resume(boolean orphanedOnly) {
         int resumed = 0;
         for (String id : campaigns.ids(EnumSet.of(CampaignState.RUNNING))) {
+            if (runningHere(id) || !claim(id, orphanedOnly)) {
+                continue;
+            }
             abandonStale(id);
-            launch(id);
+            start(id);
             resumed++;
         }
         if (resumed > 0) {
-            log.info("Resumed {} running campaigns", resumed);
+            log.info("{} {} running campaigns", orphanedOnly ? "Took over" : "Resumed", resumed);
         }
         return resumed;
     }

@@ -157,6 +157,30 @@ public final class CampaignStore {
     }
 
     /**
+     * Makes {@code self} the instance that runs a RUNNING campaign's job, if no instance does: the campaign has no
+     * owner, or {@code self} already is its owner, or its owner is not among the {@code live} instances (its heartbeats
+     * expired). Answers whether {@code self} owns it now. The first statement writes the campaign, so that of two
+     * instances claiming at once the second waits for the first's commit and then sees its owner.
+     *
+     * @param orphanedOnly only take the campaign of another instance that died, not one without an owner or our own
+     */
+    public boolean claimOwner(String id, String self, Set<String> live, boolean orphanedOnly) {
+        Map<String, Object> p = Map.of("id", id, "self", self, "live", List.copyOf(live), "now", clock.millis(),
+                "orphaned_only", orphanedOnly);
+        return store.write(tx -> {
+            tx.run("MATCH (c:Campaign {id: $id}) SET c.owner_checked_at = $now", p).consume();
+            return tx.run("""
+                    MATCH (c:Campaign {id: $id})
+                    WITH c, c.state = 'RUNNING' AND CASE
+                        WHEN c.owner IS NULL OR c.owner = $self THEN NOT $orphaned_only
+                        ELSE NOT c.owner IN $live END AS free
+                    SET c.owner = CASE WHEN free THEN $self ELSE c.owner END
+                    RETURN free
+                    """, p).list(r -> r.get("free").asBoolean()).stream().findFirst().orElse(false);
+        });
+    }
+
+    /**
      * Moves a campaign to {@code to} if it is in one of {@code from}; answers whether it moved.
      *
      * @throws CampaignNotFound when there is no such campaign

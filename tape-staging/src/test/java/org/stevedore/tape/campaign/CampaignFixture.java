@@ -12,6 +12,7 @@ import org.springframework.core.task.TaskExecutor;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.stevedore.catalog.account.AccountStore;
 import org.stevedore.catalog.account.AccountType;
+import org.stevedore.catalog.daemon.Instances;
 import org.stevedore.catalog.did.AttachmentStore;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.did.DidStore;
@@ -57,6 +58,9 @@ final class CampaignFixture {
     final PinStore pins;
     final CampaignPins campaignPins;
     final TapeEndpoints endpoints;
+    private final DataSourceTransactionManager transactions;
+    private final TaskExecutor executor;
+    private final CampaignSettings settings;
 
     CampaignFixture(Store store, Window endpointWindow, CampaignSettings settings) {
         this(store, endpointWindow, settings, new SyncTaskExecutor());
@@ -86,13 +90,21 @@ final class CampaignFixture {
         JdbcDataSource h2 = new JdbcDataSource();
         h2.setURL("jdbc:h2:mem:batch-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         BatchRepositories.initializeSchema(h2, "h2");
-        DataSourceTransactionManager transactions = new DataSourceTransactionManager(h2);
+        transactions = new DataSourceTransactionManager(h2);
+        this.executor = executor;
+        this.settings = settings;
         repository = BatchRepositories.jobRepository(h2, transactions);
         Sleeper waits = (d, stop) -> clock.advance(d);
         jobs = new CampaignJobs(repository, transactions, BatchRepositories.launcher(repository, executor),
                 campaigns, endpoints, scheduler, settings, clock, waits, List.of(campaignPins));
         service = new CampaignService(campaigns, dids, expression -> rses.get(expression), jobs, endpoints, settings,
                 clock, campaignPins);
+    }
+
+    /** The campaign jobs of another instance of the service on the same store and job repository. */
+    CampaignJobs jobsOf(Instances instances) {
+        return new CampaignJobs(repository, transactions, BatchRepositories.launcher(repository, executor), campaigns,
+                endpoints, scheduler, settings, clock, (d, stop) -> clock.advance(d), List.of(campaignPins), instances);
     }
 
     /** A dataset of {@code n} files of {@code bytes} each, on tape (registered with the emulator and the catalog). */

@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stevedore.catalog.daemon.Instances;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.daemon.WorkResult;
 import org.stevedore.catalog.daemon.Worker;
@@ -28,6 +30,11 @@ import org.stevedore.transfer.tool.TransferToolException;
  * job, not the ended one), until they are out of retries. A job that died with the tool's process (INTERRUPTED: the
  * in-process tool after a crash or restart of the service) is forgotten too and its requests queued again, but the
  * crash is not an attempt: their retries are not used up.
+ *
+ * <p>Several instances: a job of the in-process tool belongs to the instance whose process copies it (its owner, on
+ * the {@code TransferJob}); only that instance's poller asks about it, and when that instance has stopped (no live
+ * heartbeat) the poller whose partition holds the job takes it over: its requests are queued again like an
+ * INTERRUPTED job's, not counted as an attempt, and never FAILED for it.
  */
 public final class Poller implements Worker {
 
@@ -37,6 +44,8 @@ public final class Poller implements Worker {
     private static final String NO_FINAL_STATE = "The transfer tool ended the job without a final state for this file";
     private static final String INTERRUPTED =
             "The transfer tool's process restarted while the job ran; queued again, not counted as an attempt";
+    private static final String ORPHANED =
+            "The instance copying the file stopped while the job ran; queued again, not counted as an attempt";
 
     /**
      * Outcomes per finishing transaction (whole jobs, so about this many). One transaction for a whole cycle's
@@ -50,6 +59,7 @@ public final class Poller implements Worker {
     private final TransferTools tools;
     private final RetryPolicy retry;
     private final int batch;
+    private final Instances instances;
 
     /** Retries up to {@code maxRetries} times after {@link RetryPolicy#defaults()}' delays. */
     public Poller(RequestOutcomes requests, TransferTools tools, int maxRetries, int batch) {
@@ -59,10 +69,21 @@ public final class Poller implements Worker {
 
     /** @param batch jobs polled per cycle (in bulk requests of the tool's own size) */
     public Poller(RequestOutcomes requests, TransferTools tools, RetryPolicy retry, int batch) {
+        this(requests, tools, retry, batch, null);
+    }
+
+    /**
+     * @param instances which instance this is and which are alive, for jobs an instance holds in its memory (the
+     *                  in-process tool's): this poller asks about its own instance's, leaves those of live instances
+     *                  alone and takes over those of its partition whose instance has stopped; null for a service that
+     *                  runs alone, whose poller asks about every job of its partition
+     */
+    public Poller(RequestOutcomes requests, TransferTools tools, RetryPolicy retry, int batch, Instances instances) {
         this.requests = requests;
         this.tools = tools;
         this.retry = retry;
         this.batch = batch;
+        this.instances = instances;
     }
 
     @Override
@@ -73,8 +94,6 @@ public final class Poller implements Worker {
     @Override
     public WorkResult runOnce(Partition partition) {
         Map<String, List<String>> jobsByHost = new LinkedHashMap<>();
-        requests.jobsToPoll(partition, batch).forEach(e ->
-                jobsByHost.computeIfAbsent(e.getValue(), h -> new ArrayList<>()).add(e.getKey()));
         List<Outcome> outcomes = new ArrayList<>();
         int finished = 0;
         int requeued = 0;
@@ -82,6 +101,20 @@ public final class Poller implements Worker {
         Map<String, String> ended = new LinkedHashMap<>();
         // Jobs that died with the tool's process: their requests go back to the queue, no attempt counted.
         Map<String, String> interrupted = new LinkedHashMap<>();
+        List<RequestOutcomes.JobToPoll> jobs = instances == null
+                ? requests.jobsToPoll(partition, null, Set.of(), batch)
+                : requests.jobsToPoll(partition, instances.self().key(), instances.liveKeys(), batch);
+        for (RequestOutcomes.JobToPoll job : jobs) {
+            if (job.orphaned()) {
+                // Its copies died with the instance that ran them; asking our own tool would not know them either.
+                interrupted.put(job.id(), ORPHANED);
+            } else {
+                jobsByHost.computeIfAbsent(job.host(), h -> new ArrayList<>()).add(job.id());
+            }
+        }
+        if (!interrupted.isEmpty()) {
+            log.warn("{} job(s) of stopped instances taken over: their requests are queued again", interrupted.size());
+        }
         for (Map.Entry<String, List<String>> e : jobsByHost.entrySet()) {
             TransferTool tool = tools.tool(e.getKey()).orElse(null);
             if (tool == null) {

@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stevedore.catalog.daemon.Instances;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.daemon.WorkResult;
 import org.stevedore.catalog.daemon.Worker;
@@ -58,6 +59,7 @@ public final class Submitter implements Worker {
     private final int batch;
     private final TapeStaging tapeStaging;
     private final Duration requeueDelay;
+    private final Instances instances;
 
     /** With {@link #DEFAULT_TAPE_STAGING} for tape sources. */
     public Submitter(RequestClaims requests, RseStore rses, RseProtocolStore protocols, TransferTools tools,
@@ -81,6 +83,19 @@ public final class Submitter implements Worker {
     public Submitter(RequestClaims requests, RseStore rses, RseProtocolStore protocols, TransferTools tools,
                      Function<String, List<Rse>> resolver, int batch, TapeStaging tapeStaging,
                      Duration requeueDelay) {
+        this(requests, rses, protocols, tools, resolver, batch, tapeStaging, requeueDelay, null);
+    }
+
+    /**
+     * @param instances this instance among those sharing the store: requests for a tool whose jobs live in one
+     *                  instance's memory are marked as this instance's before they go to it, so that a submitter
+     *                  whose partition overlaps this one's (for a cycle, when an instance starts or dies) does not
+     *                  copy them too; null for a service that runs alone
+     */
+    public Submitter(RequestClaims requests, RseStore rses, RseProtocolStore protocols, TransferTools tools,
+                     Function<String, List<Rse>> resolver, int batch, TapeStaging tapeStaging,
+                     Duration requeueDelay, Instances instances) {
+        this.instances = instances;
         if (requeueDelay.isNegative()) {
             throw new IllegalArgumentException("requeueDelay must not be negative, not " + requeueDelay);
         }
@@ -177,13 +192,32 @@ public final class Submitter implements Worker {
     private void submit(Link link, List<TransferFile> files, Map<String, String> sourceOf,
                         Map<String, String> attemptOf, List<Map<String, Object>> rows) {
         TransferTool tool = tools.tool(link.host()).orElseThrow();
+        if (tool.owner() != null && instances != null) {
+            Set<String> mine = new HashSet<>(requests.markSubmitting(files.stream().map(TransferFile::requestId)
+                    .toList(), instances.self().key(), instances.liveKeys(), instances.timeout()));
+            if (mine.size() < files.size()) {
+                log.info("{} of {} request(s) {} -> {} are being submitted by another instance; left to it",
+                        files.size() - mine.size(), files.size(), link.source(), link.destination());
+                files = files.stream().filter(f -> mine.contains(f.requestId())).toList();
+            }
+            if (files.isEmpty()) {
+                return;
+            }
+        }
         String id = jobId(link, files, attemptOf);
         TransferJob job = new TransferJob(id, link.source(), link.destination(), files,
                 link.tape() ? tapeStaging : null, true, link.overwrite());
         try {
             for (SubmittedJob s : tool.submit(List.of(job))) {
                 for (String key : s.requestIds()) {
-                    rows.add(Map.of("key", key, "job", s.jobId(), "host", s.externalHost(), "source", sourceOf.get(key)));
+                    Map<String, Object> row = new HashMap<>();
+                    row.put("key", key);
+                    row.put("job", s.jobId());
+                    row.put("host", s.externalHost());
+                    row.put("source", sourceOf.get(key));
+                    // The in-process tool's jobs belong to this instance: no other poller may take them for lost.
+                    row.put("owner", tool.owner());
+                    rows.add(row);
                 }
             }
             log.info("Submitted job {} on {}: {} file(s) {} -> {}", job.id(), link.host(), files.size(),

@@ -47,6 +47,7 @@ public final class LocalTransferTool implements TransferTool {
     private final LocalCopier copier;
     private final TapeSources tapes;
     private final Clock clock;
+    private final String owner;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
 
     public LocalTransferTool(LocalCopier copier) {
@@ -55,14 +56,36 @@ public final class LocalTransferTool implements TransferTool {
 
     /** @param tapes the tape endpoints sources on TAPE RSEs are staged through before they are copied */
     public LocalTransferTool(LocalCopier copier, TapeSources tapes) {
-        this(copier, tapes, Clock.systemUTC());
+        this(copier, tapes, Clock.systemUTC(), null);
     }
 
     /** @param clock when a recall's {@code bring_online} timeout runs out */
     public LocalTransferTool(LocalCopier copier, TapeSources tapes, Clock clock) {
+        this(copier, tapes, clock, null);
+    }
+
+    /**
+     * @param owner the key of the instance this process is ({@code Instance#key()}), recorded on its jobs so that
+     *              other instances of the service leave them alone while it lives; null for a service that runs alone
+     */
+    public LocalTransferTool(LocalCopier copier, TapeSources tapes, String owner) {
+        this(copier, tapes, Clock.systemUTC(), owner);
+    }
+
+    /**
+     * @param clock when a recall's {@code bring_online} timeout runs out
+     * @param owner the key of the instance this process is, or null for a service that runs alone
+     */
+    public LocalTransferTool(LocalCopier copier, TapeSources tapes, Clock clock, String owner) {
         this.copier = copier;
         this.tapes = tapes;
         this.clock = clock;
+        this.owner = owner;
+    }
+
+    @Override
+    public String owner() {
+        return owner;
     }
 
     @Override

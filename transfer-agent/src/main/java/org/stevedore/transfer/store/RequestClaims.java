@@ -106,14 +106,19 @@ public final class RequestClaims {
             MATCH (q:Request {key: row.key}) USING INDEX SEEK q:Request(key)
             WHERE q.state = 'QUEUED'
             SET q.state = 'SUBMITTED', q.external_id = row.job, q.external_host = row.host,
-                q.source_rse = row.source, q.submitted_at = $now
+                q.source_rse = row.source, q.submitted_at = $now, q.owner = row.owner,
+                q.submitting_owner = null, q.submitting_at = null
             """;
 
-    /** One TransferJob per job just recorded. */
+    /**
+     * One TransferJob per job just recorded; {@code owner} is the instance holding it in memory (the in-process tool's
+     * jobs), null for a job any poller may ask its tool about.
+     */
     static final String RECORD_JOBS = """
             UNWIND $jobs AS job
             MERGE (j:TransferJob {id: job.id})
-            ON CREATE SET j.host = job.host, j.files = job.files, j.submitted_at = $now, j.hash_bucket = job.bucket
+            ON CREATE SET j.host = job.host, j.files = job.files, j.submitted_at = $now, j.hash_bucket = job.bucket,
+                j.owner = job.owner
             """;
 
     /** Claimed requests back in the queue, not before a delay. */
@@ -121,7 +126,7 @@ public final class RequestClaims {
             UNWIND $ids AS k
             MATCH (q:Request {key: k}) USING INDEX SEEK q:Request(key)
             SET q.state = 'QUEUED', q.error = $reason, q.updated_at = $now, q.released_at = null,
-                q.not_before = $not_before
+                q.not_before = $not_before, q.submitting_owner = null, q.submitting_at = null
             """;
 
     private final Store store;
@@ -248,7 +253,39 @@ public final class RequestClaims {
     }
 
     /**
-     * Records the job each request (by key) went into: rows of key, job, host, source. Each job becomes a
+     * Before requests go to a tool whose jobs live in one instance's memory (the in-process copier): marks those still
+     * QUEUED as being submitted by {@code self}, unless another live instance marked them less than {@code timeout}
+     * ago, and answers the keys marked. Partitions overlap for up to one cycle when an instance starts or dies, so
+     * two submitters may claim the same requests; this keeps the second from copying them again. The mark goes when
+     * the job is recorded ({@link #submitted}) or the request is put back ({@link #requeue}); one left by an instance
+     * that died, or older than {@code timeout}, counts for nothing. The first statement writes every request, so a
+     * second submitter waits for the first's commit and then sees its mark.
+     */
+    public List<String> markSubmitting(List<String> requestKeys, String self, Set<String> live, Duration timeout) {
+        long now = clock.millis();
+        Map<String, Object> params = Map.of("keys", requestKeys, "self", self, "live", List.copyOf(live), "now", now,
+                "stale", now - timeout.toMillis());
+        return store.write(tx -> {
+            tx.run("""
+                    UNWIND $keys AS k
+                    MATCH (q:Request {key: k}) USING INDEX SEEK q:Request(key)
+                    SET q.updated_at = $now
+                    """, params).consume();
+            return tx.run("""
+                    UNWIND $keys AS k
+                    MATCH (q:Request {key: k}) USING INDEX SEEK q:Request(key)
+                    WHERE q.state = 'QUEUED'
+                      AND (q.submitting_owner IS NULL OR q.submitting_owner = $self
+                           OR NOT q.submitting_owner IN $live OR q.submitting_at < $stale)
+                    SET q.submitting_owner = $self, q.submitting_at = $now
+                    RETURN q.key AS key
+                    """, params).list(r -> r.get("key").asString());
+        });
+    }
+
+    /**
+     * Records the job each request (by key) went into: rows of key, job, host, source, and owner (the instance whose
+     * process holds the job, absent or null for a tool whose jobs outlive the service). Each job becomes a
      * {@code (:TransferJob {id, host})} the poller asks about, until the job ends.
      */
     public void submitted(List<Map<String, Object>> requestJobHostSource) {
@@ -261,6 +298,7 @@ public final class RequestClaims {
                 j.put("host", row.get("host"));
                 j.put("bucket", Partition.bucket(id));
                 j.put("files", 0L);
+                j.put("owner", row.get("owner"));
                 return j;
             });
             job.put("files", (Long) job.get("files") + 1);

@@ -165,21 +165,53 @@ public final class RequestOutcomes {
                 Map.of(), true);
     }
 
+    /** A transfer job to ask its tool about; {@code orphaned}: its owner instance has stopped, nobody can answer. */
+    public record JobToPoll(String id, String host, boolean orphaned) {
+    }
+
+    /**
+     * Which jobs a poller asks about: a job without an owner (an FTS server's) by its id's bucket in the partition; a
+     * job an instance holds in memory (its owner, see {@code TransferTool#owner()}) by that instance alone while it is
+     * alive; one whose owner has stopped by the partition again, as orphaned. (%s: the partition filter on j.)
+     */
+    static final String JOBS_TO_POLL = """
+            MATCH (j:TransferJob)
+            WHERE CASE
+                WHEN j.owner IS NULL THEN %1$s
+                WHEN j.owner = $self THEN true
+                WHEN j.owner IN $live THEN false
+                ELSE %1$s END
+            WITH j ORDER BY coalesce(j.polled_at, 0), j.id LIMIT $limit
+            SET j.polled_at = $now
+            RETURN j.id AS job, j.host AS host, j.owner IS NOT NULL AND j.owner <> coalesce($self, '') AS orphaned
+            """;
+
     /**
      * Up to {@code limit} transfer jobs of a partition (by the job id's bucket) to ask their tool about, those asked
-     * least recently first, so that every job is asked in turn however many there are: (job id, host) pairs.
+     * least recently first, so that every job is asked in turn however many there are: (job id, host) pairs. For a
+     * service that runs alone: owners are not looked at.
      */
     public List<Map.Entry<String, String>> jobsToPoll(Partition partition, int limit) {
+        return jobsToPoll(partition, null, Set.of(), limit).stream()
+                .map(j -> Map.entry(j.id(), j.host())).toList();
+    }
+
+    /**
+     * Up to {@code limit} transfer jobs to ask their tool about, those asked least recently first: the partition's
+     * jobs without an owner, every job owned by {@code self} (only this instance's tool knows them), and the
+     * partition's jobs whose owner is not among the {@code live} instances, marked orphaned: their requests are to be
+     * queued again, not failed (see {@link #finish(List, RetryPolicy, Map, Map)}). {@code self} null: this instance
+     * owns nothing.
+     */
+    public List<JobToPoll> jobsToPoll(Partition partition, String self, Set<String> live, int limit) {
         Map<String, Object> params = new HashMap<>(partition.cypherParams());
         params.put("limit", limit);
         params.put("now", clock.millis());
-        return store.write(tx -> tx.run("""
-                MATCH (j:TransferJob) WHERE %s
-                WITH j ORDER BY coalesce(j.polled_at, 0), j.id LIMIT $limit
-                SET j.polled_at = $now
-                RETURN j.id AS job, j.host AS host
-                """.formatted(partition.cypherFilter("j")), params).list(r -> Map.entry(r.get("job").asString(),
-                r.get("host").asString())));
+        params.put("self", self);
+        params.put("live", List.copyOf(live));
+        return store.write(tx -> tx.run(JOBS_TO_POLL.formatted(partition.cypherFilter("j")), params)
+                .list(r -> new JobToPoll(r.get("job").asString(), r.get("host").asString(),
+                        r.get("orphaned").asBoolean())));
     }
 
     /** {@link #finish(List, RetryPolicy)} with retries that are not delayed. */

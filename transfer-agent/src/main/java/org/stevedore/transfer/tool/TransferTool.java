@@ -36,4 +36,14 @@ public interface TransferTool {
 
     /** Changes the priority of a queued job; the tool may clamp it to its own range. */
     void setPriority(String jobId, int priority);
+
+    /**
+     * The instance ({@code org.stevedore.catalog.daemon.Instance#key()}) whose process holds this tool's jobs, for a
+     * tool whose jobs live in the service's memory (the in-process copier): only that instance can answer for them,
+     * so the other instances' pollers leave them alone while it is alive and take them over when it has stopped.
+     * Null, the default, for a tool whose jobs outlive the service (an FTS server), which any poller may ask.
+     */
+    default String owner() {
+        return null;
+    }
 }

@@ -12,6 +12,8 @@ import org.stevedore.catalog.account.TokenStore;
 import org.stevedore.catalog.daemon.Daemon;
 import org.stevedore.catalog.daemon.DaemonSettings;
 import org.stevedore.catalog.daemon.HeartbeatStore;
+import org.stevedore.catalog.daemon.Instance;
+import org.stevedore.catalog.daemon.Instances;
 import org.stevedore.catalog.did.UpdatedDidQueue;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.rules.evaluation.RuleMaintenance;
@@ -39,6 +41,12 @@ public class DaemonConfig {
     @Bean
     HeartbeatStore heartbeatStore(Store store, Clock clock) {
         return new HeartbeatStore(store, clock);
+    }
+
+    /** This process among the service's instances: who owns in-process work, and which owners are alive. */
+    @Bean
+    Instances instances(HeartbeatStore heartbeats) {
+        return new Instances(heartbeats, Instance.current());
     }
 
     @Bean

@@ -2,6 +2,7 @@ package org.stevedore.web.config.tape;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,13 +12,17 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.launch.JobLauncher;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.SmartInitializingSingleton;
-import org.springframework.context.SmartLifecycle;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.stevedore.bridge.store.TaskFileDemand;
+import org.stevedore.catalog.daemon.Daemon;
+import org.stevedore.catalog.daemon.DaemonSettings;
+import org.stevedore.catalog.daemon.HeartbeatStore;
+import org.stevedore.catalog.daemon.Instances;
 import org.stevedore.catalog.did.DidStore;
 import org.stevedore.catalog.rse.RseDistanceStore;
 import org.stevedore.catalog.rse.RseProtocolStore;
@@ -30,6 +35,7 @@ import org.stevedore.tape.campaign.BatchRepositories;
 import org.stevedore.tape.campaign.CampaignCopies;
 import org.stevedore.tape.campaign.CampaignJobs;
 import org.stevedore.tape.campaign.CampaignPins;
+import org.stevedore.tape.campaign.CampaignResumer;
 import org.stevedore.tape.campaign.CampaignService;
 import org.stevedore.tape.campaign.CampaignSettings;
 import org.stevedore.tape.campaign.LocalTape;
@@ -44,6 +50,7 @@ import org.stevedore.tape.rest.TapeRestClients;
 import org.stevedore.tape.store.CampaignStore;
 import org.stevedore.web.bootstrap.LocalRses;
 import org.stevedore.web.bootstrap.LocalTapeRse;
+import org.stevedore.web.config.DaemonConfig.DaemonLifecycle;
 import org.stevedore.web.config.StevedoreProperties;
 
 /**
@@ -134,9 +141,11 @@ public class CampaignConfig {
 
     @Bean
     CampaignJobs campaignJobs(BatchInfrastructure batch, CampaignStore campaigns, TapeEndpoints endpoints,
-                              StagingScheduler scheduler, CampaignSettings settings, Clock clock, CampaignPins pins) {
+                              StagingScheduler scheduler, CampaignSettings settings, Clock clock, CampaignPins pins,
+                              Instances instances) {
+        // Each campaign runs on the instance that claimed it; another takes it over once that one's heartbeats expire.
         return new CampaignJobs(batch.repository(), batch.transactions(), batch.launcher(), campaigns, endpoints,
-                scheduler, settings, clock, Sleeper.real(), List.of(pins));
+                scheduler, settings, clock, Sleeper.real(), List.of(pins), instances);
     }
 
     /** Campaigns whose destination selects a disk RSE copy their staged files there through a rule of their own. */
@@ -169,29 +178,14 @@ public class CampaignConfig {
         };
     }
 
-    /** Resumes the campaigns that were RUNNING when the service stopped, once the application is up. */
+    /**
+     * Resumes the RUNNING campaigns no live instance runs: those this instance ran before it restarted, at start-up,
+     * and those of an instance that died, once its heartbeats expire (every idle sleep of the resumer's daemon).
+     */
     @Bean
-    SmartLifecycle campaignResumer(CampaignJobs jobs, CampaignProperties properties) {
-        return new SmartLifecycle() {
-            private volatile boolean running;
-
-            @Override
-            public void start() {
-                running = true;
-                if (properties.resumeOnStart()) {
-                    jobs.resumeAll();
-                }
-            }
-
-            @Override
-            public void stop() {
-                running = false;
-            }
-
-            @Override
-            public boolean isRunning() {
-                return running;
-            }
-        };
+    @ConditionalOnProperty(name = "stevedore.campaigns.resume-on-start", matchIfMissing = true)
+    DaemonLifecycle campaignResumer(CampaignJobs jobs, HeartbeatStore heartbeats) {
+        return new DaemonLifecycle(List.of(new Daemon(List.of(new CampaignResumer(jobs)), heartbeats,
+                DaemonSettings.defaults().withStopTimeout(Duration.ofSeconds(5)))));
     }
 }

@@ -15,6 +15,7 @@ import org.stevedore.catalog.daemon.Backoff;
 import org.stevedore.catalog.daemon.Daemon;
 import org.stevedore.catalog.daemon.DaemonSettings;
 import org.stevedore.catalog.daemon.HeartbeatStore;
+import org.stevedore.catalog.daemon.Instances;
 import org.stevedore.catalog.replica.ReplicaAvailability;
 import org.stevedore.catalog.rse.RseProtocolStore;
 import org.stevedore.catalog.rse.RseStore;
@@ -149,11 +150,12 @@ public class TransferConfig {
 
     @Bean(destroyMethod = "close")
     TransferTools transferTools(LocalCopier copier, Fts3Clients fts, ObjectProvider<TapeEndpoints> tapeEndpoints,
-                                RseProtocolStore protocols) {
+                                RseProtocolStore protocols, Instances instances) {
         // Copies from a TAPE RSE with a tape endpoint stage, wait, copy from the buffer and release, as FTS's do.
         TapeEndpoints endpoints = tapeEndpoints.getIfAvailable();
         TapeSources tapes = endpoints == null ? TapeSources.NONE : new TapeEndpointSources(endpoints, protocols);
-        return new TransferTools(Map.of(LocalTransferTool.HOST, new LocalTransferTool(copier, tapes)),
+        return new TransferTools(Map.of(LocalTransferTool.HOST, new LocalTransferTool(copier, tapes,
+                        instances.self().key())),
                 LocalTransferTool.HOST, fts::create);
     }
 
@@ -173,14 +175,18 @@ public class TransferConfig {
     @Bean
     DaemonLifecycle conveyorDaemons(RequestClaims claims, RequestOutcomes outcomes, RseStore rses,
                                     RseProtocolStore protocols, TransferTools tools, RseExpressionResolver resolver,
-                                    HeartbeatStore heartbeats, TransferProperties properties) {
+                                    HeartbeatStore heartbeats, TransferProperties properties,
+                                    Instances instances) {
         DaemonSettings settings = DaemonSettings.defaults().withIdleSleep(properties.conveyorIdleSleep())
                 .withStopTimeout(Duration.ofSeconds(5));
         return new DaemonLifecycle(List.of(
                 new Daemon(List.of(new Submitter(claims, rses, protocols, tools, resolver::resolve,
-                        properties.submitterBatch(), Submitter.DEFAULT_TAPE_STAGING, properties.requeueDelay())),
+                        properties.submitterBatch(), Submitter.DEFAULT_TAPE_STAGING, properties.requeueDelay(),
+                        instances)),
                         heartbeats, settings),
-                new Daemon(List.of(new Poller(outcomes, tools, properties.maxRetries(), properties.pollerBatch())),
+                new Daemon(List.of(new Poller(outcomes, tools, new RetryPolicy(properties.maxRetries(),
+                        RetryPolicy.defaults().firstDelay(), RetryPolicy.defaults().maxDelay()),
+                        properties.pollerBatch(), instances)),
                         heartbeats, settings)));
     }
 }
