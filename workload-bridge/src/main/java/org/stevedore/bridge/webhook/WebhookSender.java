@@ -38,6 +38,7 @@ import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.daemon.WorkResult;
 import org.stevedore.catalog.daemon.Worker;
 import org.stevedore.catalog.error.InvalidObject;
+import org.stevedore.catalog.metrics.StevedoreMetrics;
 
 /**
  * Sends the due webhook deliveries of its partition: a JSON POST to the task's URL with {@code Idempotency-Key} and,
@@ -130,6 +131,16 @@ public final class WebhookSender implements Worker {
         // Outcomes are judged here rather than on the HTTP client's threads, so their log lines carry this worker.
         List<Attempt> outcomes = sending.stream().map(CompletableFuture::join).map(this::judge).toList();
         deliveries.record(outcomes);
+        for (Attempt a : outcomes) {
+            String outcome = switch (a.state()) {
+                case DELIVERED -> "delivered";
+                case FAILED -> "failed";
+                default -> "retried";
+            };
+            StevedoreMetrics.counter(StevedoreMetrics.WEBHOOK_DELIVERIES,
+                    "Webhook delivery attempts by outcome: delivered, retried later, failed for good",
+                    StevedoreMetrics.OUTCOME, outcome).increment();
+        }
         return WorkResult.of(due.size());
     }
 
