@@ -2,6 +2,7 @@ package org.stevedore.catalog.daemon;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,6 +99,21 @@ public final class HeartbeatStore {
                 MATCH (h:Heartbeat {executable: $executable})
                 WHERE h.updated_at >= $cutoff
                 RETURN h ORDER BY h.key""", params).list(HeartbeatStore::toHeartbeat));
+    }
+
+    /**
+     * When each of {@code workers} last beat (absent: no heartbeat, never beaten or deleted as dead), in one read: what
+     * a health check compares with {@link #timeout()}.
+     */
+    public Map<String, Instant> lastBeats(List<WorkerId> workers) {
+        List<String> keys = workers.stream().map(WorkerId::key).toList();
+        Map<String, Instant> beats = new HashMap<>();
+        store.read(tx -> tx.run("""
+                UNWIND $keys AS k
+                MATCH (h:Heartbeat {key: k})
+                RETURN h.key AS key, h.updated_at AS at""", Map.of("keys", keys)).list())
+                .forEach(r -> beats.put(r.get("key").asString(), Times.instant(r.get("at"))));
+        return beats;
     }
 
     /** Deletes the heartbeat of a worker that is stopping, so the others take over its share at their next beat. */
