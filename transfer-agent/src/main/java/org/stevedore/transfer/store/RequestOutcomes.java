@@ -44,7 +44,7 @@ public final class RequestOutcomes {
                 q.state = 'DONE', q.transferred_at = $now, q.error = null
             RETURN collect([q.did_key, q.dest_rse_id]) AS copies,
                    collect([coalesce(q.source_rse, ''), rse.rse, coalesce(q.activity, $default_activity),
-                            coalesce(q.bytes, 0)]) AS moved
+                            coalesce(q.bytes, 0), q.key, coalesce(q.external_id, ''), q.id, q.created_at]) AS moved
             """;
 
     /**
@@ -68,7 +68,8 @@ public final class RequestOutcomes {
                 q.state = CASE WHEN retry > $max OR NOT wanted THEN 'FAILED' ELSE 'QUEUED' END
             RETURN q.did_key AS key, q.dest_rse_id AS rse_id, job.reason AS error, q.state = 'FAILED' AS given_up,
                    coalesce(q.source_rse, '') AS source, coalesce(dest.rse, q.dest_rse, '') AS destination,
-                   coalesce(q.activity, $default_activity) AS activity
+                   coalesce(q.activity, $default_activity) AS activity, q.key AS request_key, job.id AS job,
+                   q.id AS request_id, q.created_at AS created_at
             """;
 
     /**
@@ -115,7 +116,8 @@ public final class RequestOutcomes {
                     THEN q.failed_sources ELSE coalesce(q.failed_sources, []) + q.source_rse END
             RETURN q.did_key AS key, q.dest_rse_id AS rse_id, row.reason AS error, q.state = 'FAILED' AS given_up,
                    coalesce(q.source_rse, '') AS source, coalesce(dest.rse, q.dest_rse, '') AS destination,
-                   coalesce(q.activity, $default_activity) AS activity
+                   coalesce(q.activity, $default_activity) AS activity, q.key AS request_key,
+                   coalesce(q.external_id, '') AS job, q.id AS request_id, q.created_at AS created_at
             """;
 
     private final Store store;
