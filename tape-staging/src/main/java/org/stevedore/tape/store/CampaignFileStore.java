@@ -288,6 +288,8 @@ public final class CampaignFileStore {
                         StevedoreMetrics.RSE, rse).increment((Long) row[2]);
                 StevedoreMetrics.counter(StevedoreMetrics.CAMPAIGN_BYTES_STAGED, "Bytes campaigns staged from tape",
                         StevedoreMetrics.RSE, rse).increment((Long) row[3]);
+                // The failure count of a tape RSE that stages exists too, at 0, so a dashboard shows it.
+                failedOnTape(rse, 0);
             } else {
                 failedOnTape(rse, (Long) row[2]);
             }
