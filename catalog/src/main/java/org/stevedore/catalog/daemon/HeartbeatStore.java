@@ -2,6 +2,7 @@ package org.stevedore.catalog.daemon;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,6 +120,21 @@ public final class HeartbeatStore {
                 WHERE h.updated_at >= $cutoff
                 RETURN DISTINCT h.host AS host, h.pid AS pid""", params)
                 .list(r -> new Instance(r.get("host").asString(), r.get("pid").asLong()).key())));
+    }
+
+    /**
+     * When each of {@code workers} last beat (absent: no heartbeat, never beaten or deleted as dead), in one read: what
+     * a health check compares with {@link #timeout()}.
+     */
+    public Map<String, Instant> lastBeats(List<WorkerId> workers) {
+        List<String> keys = workers.stream().map(WorkerId::key).toList();
+        Map<String, Instant> beats = new HashMap<>();
+        store.read(tx -> tx.run("""
+                UNWIND $keys AS k
+                MATCH (h:Heartbeat {key: k})
+                RETURN h.key AS key, h.updated_at AS at""", Map.of("keys", keys)).list())
+                .forEach(r -> beats.put(r.get("key").asString(), Times.instant(r.get("at"))));
+        return beats;
     }
 
     /** Deletes the heartbeat of a worker that is stopping, so the others take over its share at their next beat. */

@@ -1,5 +1,6 @@
 package org.stevedore.catalog.daemon;
 
+import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -7,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.stevedore.catalog.metrics.StevedoreMetrics;
 import org.stevedore.catalog.time.Sleeper;
 
 /** The loop of one worker thread: beat, run one cycle on the partition, wait if idle or failing, until stopped. */
@@ -27,6 +29,10 @@ final class WorkerLoop implements Runnable {
     private final AtomicLong cycles = new AtomicLong();
     private final AtomicLong items = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    /** The same figures for the metrics, by executable: every worker of the framework counted in one place. */
+    private final Counter cycleCount;
+    private final Counter itemCount;
+    private final Counter errorCount;
     private volatile int consecutiveFailures;
     private volatile Partition partition;
 
@@ -38,6 +44,13 @@ final class WorkerLoop implements Runnable {
         this.settings = settings;
         this.sleeper = sleeper;
         this.stop = stop;
+        String executable = id.executable();
+        this.cycleCount = StevedoreMetrics.counter(StevedoreMetrics.WORKER_CYCLES, "Cycles a worker completed",
+                StevedoreMetrics.WORKER, executable);
+        this.itemCount = StevedoreMetrics.counter(StevedoreMetrics.WORKER_ITEMS, "Items a worker's cycles handled",
+                StevedoreMetrics.WORKER, executable);
+        this.errorCount = StevedoreMetrics.counter(StevedoreMetrics.WORKER_ERRORS, "Cycles of a worker that failed",
+                StevedoreMetrics.WORKER, executable);
     }
 
     WorkerId id() {
@@ -71,6 +84,8 @@ final class WorkerLoop implements Runnable {
             WorkResult result = worker.runOnce(current);
             cycles.incrementAndGet();
             items.addAndGet(result.items());
+            cycleCount.increment();
+            itemCount.increment(result.items());
             consecutiveFailures = 0;
             return result;
         } finally {
@@ -113,6 +128,7 @@ final class WorkerLoop implements Runnable {
                 throw new InterruptedException("interrupted during a cycle");
             }
             failures.incrementAndGet();
+            errorCount.increment();
             int streak = ++consecutiveFailures;
             Duration delay = settings.backoff().delay(streak, ThreadLocalRandom.current().nextDouble());
             if (streak == 1) {

@@ -1,5 +1,7 @@
 package org.stevedore.catalog.store;
 
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +30,7 @@ import org.neo4j.driver.exceptions.SessionExpiredException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stevedore.catalog.error.DatabaseException;
+import org.stevedore.catalog.metrics.StevedoreMetrics;
 
 /**
  * The catalog's only door to Neo4j: transactions through the Java driver, against the embedded server or an
@@ -45,6 +48,11 @@ public final class Store implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Store.class);
     /** Records pulled per round trip while streaming a result. */
     private static final int FETCH_SIZE = 2_000;
+    /** Transaction times, driver retries included, by kind and whether they committed: the store's health in figures. */
+    private static final Timer WRITE_OK = transactionTimer("write", "committed");
+    private static final Timer WRITE_ERROR = transactionTimer("write", "failed");
+    private static final Timer READ_OK = transactionTimer("read", "committed");
+    private static final Timer READ_ERROR = transactionTimer("read", "failed");
 
     private final Driver driver;
     private final EmbeddedNeo4j embedded;
@@ -150,10 +158,16 @@ public final class Store implements AutoCloseable {
      * must only touch the transaction). A domain exception thrown by {@code work} rolls everything back.
      */
     public <T> T write(Function<TransactionContext, T> work) {
+        long started = System.nanoTime();
+        boolean committed = false;
         try (Session session = session()) {
-            return session.executeWrite(work::apply);
+            T result = session.executeWrite(work::apply);
+            committed = true;
+            return result;
         } catch (ServiceUnavailableException | SessionExpiredException e) {
             throw new DatabaseException("The catalog store is unavailable: " + e.getMessage());
+        } finally {
+            (committed ? WRITE_OK : WRITE_ERROR).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -162,11 +176,23 @@ public final class Store implements AutoCloseable {
      * run on a secondary, which first catches up with this process's own writes (bookmarks).
      */
     public <T> T read(Function<TransactionContext, T> work) {
+        long started = System.nanoTime();
+        boolean committed = false;
         try (Session session = session(AccessMode.READ)) {
-            return session.executeRead(work::apply);
+            T result = session.executeRead(work::apply);
+            committed = true;
+            return result;
         } catch (ServiceUnavailableException | SessionExpiredException e) {
             throw new DatabaseException("The catalog store is unavailable: " + e.getMessage());
+        } finally {
+            (committed ? READ_OK : READ_ERROR).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
+    }
+
+    private static Timer transactionTimer(String kind, String outcome) {
+        return StevedoreMetrics.timer(StevedoreMetrics.STORE_TRANSACTIONS,
+                "Catalog store transactions, driver retries included", Duration.ofSeconds(60),
+                "kind", kind, StevedoreMetrics.OUTCOME, outcome);
     }
 
     /** One statement in its own write transaction. */

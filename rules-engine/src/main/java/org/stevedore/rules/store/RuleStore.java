@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.TransactionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.error.Duplicate;
 import org.stevedore.catalog.outbox.Events;
@@ -31,6 +33,8 @@ import org.stevedore.rules.error.DuplicateRule;
  * {@link RuleQueries}'.
  */
 public final class RuleStore {
+
+    private static final Logger log = LoggerFactory.getLogger(RuleStore.class);
 
     /** What {@code prelock_tombstone} holds for a replica that had no tombstone before its first lock. */
     static final long NO_TOMBSTONE = -1L;
@@ -285,6 +289,11 @@ public final class RuleStore {
                                       WHEN $state = 'STUCK' AND r.stuck_at IS NULL THEN $now ELSE r.stuck_at END,
                     r.error = CASE WHEN $state IN ['OK', 'REPLICATING'] THEN null ELSE r.error END
                 """, params).consume();
+        if (next != current && (next == RuleState.OK || next == RuleState.STUCK)) {
+            // In the transaction: a retried one may log it twice, a rolled back one once too often; rare, and the
+            // line says what the rule's counters were.
+            log.info("Rule {} is now {}: {} lock(s) OK, {} replicating, {} stuck", ruleId, next, ok, replicating, stuck);
+        }
         Notify notify = Notify.valueOf(before.get("notify").asString("N"));
         if (next == RuleState.OK && current != RuleState.OK && notify != Notify.N) {
             // Rucio's RULE_OK payload: the rule's DID and its id (what Hermes's consumers read).

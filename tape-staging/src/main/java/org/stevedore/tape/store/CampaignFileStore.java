@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.TransactionContext;
+import org.stevedore.catalog.metrics.StevedoreMetrics;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.store.Times;
 import org.stevedore.catalog.store.Values;
@@ -194,17 +195,26 @@ public final class CampaignFileStore {
      */
     public Counts failPending(String campaignId, List<String> keys, String reason) {
         long now = clock.millis();
-        return store.write(tx -> {
-            Record r = tx.run("""
+        Map<String, Long> perRse = new HashMap<>();
+        Counts failed = store.write(tx -> {
+            perRse.clear();
+            long[] sums = new long[2];
+            tx.run("""
                     UNWIND $keys AS k
                     MATCH (f:CampaignFile {key: k}) WHERE f.state = 'PENDING'
                     SET f.state = 'FAILED', f.reason = $reason, f.settled_at = $now
-                    RETURN count(f) AS files, coalesce(sum(f.bytes), 0) AS bytes
-                    """, Map.of("keys", keys, "reason", reason, "now", now)).single();
-            Counts failed = new Counts(r.get("files").asLong(), r.get("bytes").asLong());
-            bump(tx, campaignId, Map.of("failed_files", failed.files(), "failed_bytes", failed.bytes()));
-            return failed;
+                    RETURN coalesce(f.tape_rse, '?') AS rse, count(f) AS files, coalesce(sum(f.bytes), 0) AS bytes
+                    """, Map.of("keys", keys, "reason", reason, "now", now)).list().forEach(r -> {
+                perRse.merge(r.get("rse").asString(), r.get("files").asLong(), Long::sum);
+                sums[0] += r.get("files").asLong();
+                sums[1] += r.get("bytes").asLong();
+            });
+            Counts counts = new Counts(sums[0], sums[1]);
+            bump(tx, campaignId, Map.of("failed_files", counts.files(), "failed_bytes", counts.bytes()));
+            return counts;
         });
+        perRse.forEach(CampaignFileStore::failedOnTape);
+        return failed;
     }
 
     /** The distinct stage requests that still have REQUESTED files of the campaign. */
@@ -245,7 +255,10 @@ public final class CampaignFileStore {
             rows.add(row);
         }
         long now = clock.millis();
-        return store.write(tx -> {
+        // [tape RSE, staged?, files, bytes] per row, counted on the metrics once the transaction committed.
+        List<Object[]> settled = new ArrayList<>();
+        Map<String, Counts> result = store.write(tx -> {
+            settled.clear();
             Map<String, Counts> freed = new HashMap<>();
             long[] sums = new long[4];
             tx.run("""
@@ -258,6 +271,7 @@ public final class CampaignFileStore {
                 long files = r.get("files").asLong();
                 long bytes = r.get("bytes").asLong();
                 int at = r.get("staged").asBoolean() ? 0 : 2;
+                settled.add(new Object[] {r.get("rse").asString(), r.get("staged").asBoolean(), files, bytes});
                 sums[at] += files;
                 sums[at + 1] += bytes;
                 freed.merge(r.get("rse").asString(), new Counts(files, bytes),
@@ -267,6 +281,26 @@ public final class CampaignFileStore {
                     "failed_bytes", sums[3]));
             return freed;
         });
+        for (Object[] row : settled) {
+            String rse = (String) row[0];
+            if ((Boolean) row[1]) {
+                StevedoreMetrics.counter(StevedoreMetrics.CAMPAIGN_FILES_STAGED, "Files campaigns staged from tape",
+                        StevedoreMetrics.RSE, rse).increment((Long) row[2]);
+                StevedoreMetrics.counter(StevedoreMetrics.CAMPAIGN_BYTES_STAGED, "Bytes campaigns staged from tape",
+                        StevedoreMetrics.RSE, rse).increment((Long) row[3]);
+                // The failure count of a tape RSE that stages exists too, at 0, so a dashboard shows it.
+                failedOnTape(rse, 0);
+            } else {
+                failedOnTape(rse, (Long) row[2]);
+            }
+        }
+        return result;
+    }
+
+    private static void failedOnTape(String rse, long files) {
+        StevedoreMetrics.counter(StevedoreMetrics.CAMPAIGN_FILES_FAILED,
+                "Files campaigns could not stage (the endpoint failed or refused them, or none could take them)",
+                StevedoreMetrics.RSE, rse == null ? "?" : rse).increment(files);
     }
 
     /** Files and bytes of the campaign staged since {@code since}: the measured rate. */

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.daemon.WorkResult;
 import org.stevedore.catalog.daemon.Worker;
+import org.stevedore.catalog.metrics.StevedoreMetrics;
 import org.stevedore.catalog.rse.Lfn2Pfn;
 import org.stevedore.catalog.rse.RseProtocol;
 import org.stevedore.catalog.rse.RseProtocolStore;
@@ -173,6 +174,10 @@ public final class Reaper implements Worker {
         }
         reaper.deleted(gone);
         if (!gone.isEmpty()) {
+            StevedoreMetrics.counter(StevedoreMetrics.REAPER_DELETIONS, "Replicas the reaper deleted from storage",
+                    StevedoreMetrics.RSE, space.rse()).increment(gone.size());
+            StevedoreMetrics.counter(StevedoreMetrics.REAPER_BYTES_FREED, "Bytes of the replicas the reaper deleted",
+                    StevedoreMetrics.RSE, space.rse()).increment(bytes);
             log.info("Reaped {} replica(s), {} bytes, on {}", gone.size(), bytes, space.rse());
         }
         return gone.size() + kept;

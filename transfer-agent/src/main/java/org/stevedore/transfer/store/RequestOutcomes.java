@@ -41,12 +41,15 @@ public final class RequestOutcomes {
             WHERE q.state IN ['SUBMITTED', 'ARCHIVING']
             MATCH (f:Did {key: q.did_key}) USING INDEX SEEK f:Did(key)
             MATCH (f)-[r:REPLICA]->(rse:Rse) WHERE rse.id = q.dest_rse_id
-            WITH q, r, q.state = 'SUBMITTED' AND rse.rse IN $archiving AS archiving
+            WITH q, r, rse, q.state = 'SUBMITTED' AS fresh, q.state = 'SUBMITTED' AND rse.rse IN $archiving AS archiving
             SET r.state = CASE WHEN archiving THEN r.state ELSE 'AVAILABLE' END, r.updated_at = $now,
                 q.state = CASE WHEN archiving THEN 'ARCHIVING' ELSE 'DONE' END, q.error = null,
                 q.transferred_at = coalesce(q.transferred_at, $now),
                 q.archived_at = CASE WHEN archiving OR NOT $confirm THEN null ELSE $now END
-            RETURN collect(CASE WHEN archiving THEN null ELSE [q.did_key, q.dest_rse_id] END) AS copies
+            RETURN collect(CASE WHEN archiving THEN null ELSE [q.did_key, q.dest_rse_id] END) AS copies,
+                   collect(CASE WHEN fresh THEN [coalesce(q.source_rse, ''), rse.rse,
+                            coalesce(q.activity, $default_activity), coalesce(q.bytes, 0), q.key,
+                            coalesce(q.external_id, ''), q.id, q.created_at] END) AS moved
             """;
 
     /** Of the destinations of done requests, the TAPE RSEs by name (candidates for archive confirmation). */
@@ -74,10 +77,13 @@ public final class RequestOutcomes {
             UNWIND left AS q
             OPTIONAL MATCH (f:Did {key: q.did_key}) USING INDEX SEEK f:Did(key)
             OPTIONAL MATCH (f)-[rep:REPLICA]->(dest:Rse) WHERE dest.id = q.dest_rse_id
-            WITH q, job, coalesce(q.retry_count, 0) + 1 AS retry, coalesce(rep.lock_cnt, 0) > 0 AS wanted
+            WITH q, job, dest, coalesce(q.retry_count, 0) + 1 AS retry, coalesce(rep.lock_cnt, 0) > 0 AS wanted
             SET q.retry_count = retry, q.error = job.reason, q.updated_at = $now, q.released_at = null,
                 q.state = CASE WHEN retry > $max OR NOT wanted THEN 'FAILED' ELSE 'QUEUED' END
-            RETURN q.did_key AS key, q.dest_rse_id AS rse_id, job.reason AS error, q.state = 'FAILED' AS given_up
+            RETURN q.did_key AS key, q.dest_rse_id AS rse_id, job.reason AS error, q.state = 'FAILED' AS given_up,
+                   coalesce(q.source_rse, '') AS source, coalesce(dest.rse, q.dest_rse, '') AS destination,
+                   coalesce(q.activity, $default_activity) AS activity, q.key AS request_key, job.id AS job,
+                   q.id AS request_id, q.created_at AS created_at
             """;
 
     /**
@@ -114,16 +120,18 @@ public final class RequestOutcomes {
             WHERE q.state IN ['SUBMITTED', 'ARCHIVING']
             OPTIONAL MATCH (f:Did {key: q.did_key}) USING INDEX SEEK f:Did(key)
             OPTIONAL MATCH (f)-[rep:REPLICA]->(dest:Rse) WHERE dest.id = q.dest_rse_id
-            WITH q, row, coalesce(q.retry_count, 0) + 1 AS retry, coalesce(rep.lock_cnt, 0) > 0 AS wanted
-            WITH q, row, retry, retry > $max OR NOT wanted AS ended
+            WITH q, row, dest, coalesce(q.retry_count, 0) + 1 AS retry, coalesce(rep.lock_cnt, 0) > 0 AS wanted
+            WITH q, row, dest, retry, retry > $max OR NOT wanted AS ended
             SET q.retry_count = retry, q.error = row.reason, q.updated_at = $now, q.released_at = null,
                 q.state = CASE WHEN ended THEN 'FAILED' ELSE 'QUEUED' END,
                 q.not_before = CASE WHEN ended THEN null ELSE $now + $delays[retry] END,
                 q.failed_sources = CASE
                     WHEN q.source_rse IS NULL OR q.source_rse IN coalesce(q.failed_sources, [])
                     THEN q.failed_sources ELSE coalesce(q.failed_sources, []) + q.source_rse END
-            WITH q, row WHERE q.state = 'FAILED'
-            RETURN q.did_key AS key, q.dest_rse_id AS rse_id, row.reason AS error
+            RETURN q.did_key AS key, q.dest_rse_id AS rse_id, row.reason AS error, q.state = 'FAILED' AS given_up,
+                   coalesce(q.source_rse, '') AS source, coalesce(dest.rse, q.dest_rse, '') AS destination,
+                   coalesce(q.activity, $default_activity) AS activity, q.key AS request_key,
+                   coalesce(q.external_id, '') AS job, q.id AS request_id, q.created_at AS created_at
             """;
 
     private final Store store;
@@ -272,8 +280,11 @@ public final class RequestOutcomes {
             delays.add(n == 0 ? 0L : retry.delay(n).toMillis());
         }
         List<List<String>> madeAvailable = new ArrayList<>(2);
+        // What the transaction did to each link, counted once it committed (the driver may run it more than once).
+        TransferMetrics moved = new TransferMetrics();
         store.write(tx -> {
             madeAvailable.clear();
+            moved.clear();
             long now = clock.millis();
             // Two statements for the whole done side, one per batch each: the requests and replicas here, then the
             // locks of the copies made AVAILABLE, which the rules engine owns, each rule counted once.
@@ -284,8 +295,11 @@ public final class RequestOutcomes {
                 // Copies to a tape whose system confirms archiving wait for it (as FTS's ARCHIVING state).
                 List<String> archives = confirm ? List.of() : tx.run(TAPE_DESTINATIONS, Map.of("rows", done)).single()
                         .get("rses").asList(Value::asString).stream().filter(archiving).toList();
-                for (Value copy : tx.run(FINISH_DONE, Map.of("rows", done, "now", now, "archiving", archives,
-                                "confirm", confirm)).single().get("copies").values()) {
+                // A transfer counts as moved when its bytes land (SUBMITTED), not again when the tape confirms them.
+                Record finished = tx.run(FINISH_DONE, Map.of("rows", done, "now", now, "archiving", archives,
+                        "confirm", confirm, "default_activity", RequestStore.DEFAULT_ACTIVITY)).single();
+                finished.get("moved").values().forEach(moved::done);
+                for (Value copy : finished.get("copies").values()) {
                     String file = copy.get(0).asString();
                     String rseId = copy.get(1).asString();
                     files.add(file);
@@ -302,16 +316,17 @@ public final class RequestOutcomes {
                 madeAvailable.add(rses);
             }
             if (!failed.isEmpty()) {
-                failed(tx, failed, retry, delays, now);
+                failed(tx, failed, retry, delays, now, moved);
             }
             // Last: a request whose file failed above is QUEUED or FAILED by now, not left over.
-            requeued[0] = ended.isEmpty() ? 0 : forget(tx, ended, retry, now);
+            requeued[0] = ended.isEmpty() ? 0 : forget(tx, ended, retry, now, moved);
             if (!interrupted.isEmpty()) {
                 requeued[0] += tx.run(FORGET_INTERRUPTED_JOBS, Map.of("jobs", interrupted, "now", now)).single()
                         .get("requeued").asInt();
             }
             return null;
         });
+        moved.record();
         if (!madeAvailable.isEmpty()) {
             availability.announce(madeAvailable.get(0), madeAvailable.get(1));
         }
@@ -324,9 +339,11 @@ public final class RequestOutcomes {
     }
 
     /** Forgets the ended jobs, retrying their requests left SUBMITTED: how many were queued again. */
-    private int forget(TransactionContext tx, List<Map<String, Object>> ended, RetryPolicy retry, long now) {
-        List<Record> left = tx.run(FORGET_ENDED_JOBS, Map.of("jobs", ended, "now", now, "max", retry.maxRetries()))
-                .list();
+    private int forget(TransactionContext tx, List<Map<String, Object>> ended, RetryPolicy retry, long now,
+                       TransferMetrics moved) {
+        List<Record> left = tx.run(FORGET_ENDED_JOBS, Map.of("jobs", ended, "now", now, "max", retry.maxRetries(),
+                "default_activity", RequestStore.DEFAULT_ACTIVITY)).list();
+        left.forEach(moved::failed);
         List<LockOutcomes.FailedCopy> givenUp = left.stream().filter(r -> r.get("given_up").asBoolean())
                 .map(RequestOutcomes::givenUp).toList();
         locks.failed(tx, givenUp, now);
@@ -334,10 +351,13 @@ public final class RequestOutcomes {
     }
 
     private void failed(TransactionContext tx, List<Map<String, Object>> failed, RetryPolicy retry, List<Long> delays,
-                        long now) {
-        List<LockOutcomes.FailedCopy> givenUp = tx.run(FINISH_FAILED, Map.of("rows", failed, "now", now,
-                        "max", retry.maxRetries(), "delays", delays))
-                .list(RequestOutcomes::givenUp);
+                        long now, TransferMetrics moved) {
+        List<Record> attempts = tx.run(FINISH_FAILED, Map.of("rows", failed, "now", now,
+                        "max", retry.maxRetries(), "delays", delays, "default_activity", RequestStore.DEFAULT_ACTIVITY))
+                .list();
+        attempts.forEach(moved::failed);
+        List<LockOutcomes.FailedCopy> givenUp = attempts.stream().filter(r -> r.get("given_up").asBoolean())
+                .map(RequestOutcomes::givenUp).toList();
         locks.failed(tx, givenUp, now);
     }
 

@@ -103,6 +103,11 @@ public class DaemonConfig {
             this.daemons = daemons;
         }
 
+        /** The daemons, for the workers' health. */
+        public List<Daemon> daemons() {
+            return daemons;
+        }
+
         @Override
         public void start() {
             daemons.forEach(Daemon::start);

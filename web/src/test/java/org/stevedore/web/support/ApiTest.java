@@ -49,6 +49,8 @@ public abstract class ApiTest {
         // The auditor checks every new RSE on its own schedule; the tests run the check on request (POST), and the
         // auditor's own schedule is tested in transfer-agent.
         registry.add("stevedore.consistency.enabled", () -> "false");
+        // The requests, rules and locks by state are counted afresh at every scrape, so tests see what they did.
+        registry.add("stevedore.metrics.state-refresh", () -> "0s");
         // Webhook consumers of the tests run on this machine: allowed by name (literal loopback addresses stay refused).
         registry.add("stevedore.bridge.webhooks.allowed-hosts", () -> "localhost");
         // HTTPS on a free port, trusting the test PKI (revoked, expired and untrusted certificates included).

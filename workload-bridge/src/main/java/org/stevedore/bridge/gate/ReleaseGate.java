@@ -1,10 +1,13 @@
 package org.stevedore.bridge.gate;
 
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +15,7 @@ import org.stevedore.bridge.store.ReleaseStore;
 import org.stevedore.bridge.store.ReleaseStore.Released;
 import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.error.StevedoreException;
+import org.stevedore.catalog.metrics.StevedoreMetrics;
 
 /**
  * The release gate: a job goes from HELD to RELEASED only when every one of its files has an AVAILABLE replica on an
@@ -22,6 +26,9 @@ import org.stevedore.catalog.error.StevedoreException;
 public final class ReleaseGate {
 
     private static final Logger log = LoggerFactory.getLogger(ReleaseGate.class);
+    /** From a job's last input AVAILABLE on the task's RSEs to its release: what the gate adds to a job's wait. */
+    private static final Timer RELEASE_LATENCY = StevedoreMetrics.timer(StevedoreMetrics.BRIDGE_RELEASE_LATENCY,
+            "From a job's last input becoming AVAILABLE to the job's release", Duration.ofMinutes(10));
 
     private final ReleaseStore store;
     private final Clock clock;
@@ -110,6 +117,7 @@ public final class ReleaseGate {
         }
         for (Released r : released) {
             log.info("Task {}: released {} job(s), sequence {}..{}", r.taskId(), r.jobIds().size(), r.fromSeq(), r.toSeq());
+            r.waitedMillis().forEach(waited -> RELEASE_LATENCY.record(Math.max(0, waited), TimeUnit.MILLISECONDS));
         }
         for (ReleaseListener l : listeners) {
             try {

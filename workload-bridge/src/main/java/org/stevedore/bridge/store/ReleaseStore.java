@@ -18,8 +18,16 @@ import org.stevedore.catalog.store.Store;
  */
 public final class ReleaseStore {
 
-    /** Jobs of one task released in one transaction, with the range of release sequence numbers they took. */
-    public record Released(String taskId, List<String> jobIds, long fromSeq, long toSeq) {
+    /**
+     * Jobs of one task released in one transaction, with the range of release sequence numbers they took, and for
+     * each job how long it waited after its last input became AVAILABLE on one of the task's RSEs (milliseconds; the
+     * replica's last update stands for that moment).
+     */
+    public record Released(String taskId, List<String> jobIds, long fromSeq, long toSeq, List<Long> waitedMillis) {
+        public Released {
+            jobIds = List.copyOf(jobIds);
+            waitedMillis = List.copyOf(waitedMillis);
+        }
     }
 
     /** Called inside the release transaction, once per task per batch (webhook deliveries, for one). */
@@ -149,10 +157,21 @@ public final class ReleaseStore {
                 UNWIND range(0, size(jobs) - 1) AS i
                 WITH t, jobs[i] AS j, base + i + 1 AS seq
                 SET j.state = 'RELEASED', j.seq = seq, j.released_at = $now, j.updated_at = $now, j.held_reason = null
-                WITH t, j, seq ORDER BY seq
-                RETURN t.id AS task, collect(j.id) AS jobs, min(seq) AS from, max(seq) AS to
+                WITH t, j, seq
+                CALL {
+                  WITH t, j
+                  MATCH (j)-[:NEEDS]->(f:Did)
+                  CALL {
+                    WITH t, f
+                    MATCH (f)-[r:REPLICA {state: 'AVAILABLE'}]->(x:Rse) WHERE x.id IN t.rse_ids
+                    RETURN min(coalesce(r.updated_at, r.created_at, $now)) AS at
+                  }
+                  RETURN max(at) AS ready_at
+                }
+                WITH t, j, seq, $now - coalesce(ready_at, $now) AS waited ORDER BY seq
+                RETURN t.id AS task, collect(j.id) AS jobs, min(seq) AS from, max(seq) AS to, collect(waited) AS waited
                 """, params).list(r -> new Released(r.get("task").asString(), r.get("jobs").asList(Value::asString),
-                r.get("from").asLong(), r.get("to").asLong()));
+                r.get("from").asLong(), r.get("to").asLong(), r.get("waited").asList(Value::asLong)));
         for (Released r : released) {
             hook.released(tx, r, now);
         }

@@ -1,5 +1,6 @@
 package org.stevedore.bridge.webhook;
 
+import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -38,6 +39,7 @@ import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.daemon.WorkResult;
 import org.stevedore.catalog.daemon.Worker;
 import org.stevedore.catalog.error.InvalidObject;
+import org.stevedore.catalog.metrics.StevedoreMetrics;
 
 /**
  * Sends the due webhook deliveries of its partition: a JSON POST to the task's URL with {@code Idempotency-Key} and,
@@ -75,8 +77,16 @@ public final class WebhookSender implements Worker {
      * @param http    a client from {@link #httpClient}; its resolver is {@code targets}
      * @param targets where deliveries may go (checked again on every delivery)
      */
+    /** Delivery attempts by outcome; all three exist from the start, so a dashboard shows zeros, not nothing. */
+    private static Counter deliveriesBy(String outcome) {
+        return StevedoreMetrics.counter(StevedoreMetrics.WEBHOOK_DELIVERIES,
+                "Webhook delivery attempts by outcome: delivered, retried later, failed for good",
+                StevedoreMetrics.OUTCOME, outcome);
+    }
+
     public WebhookSender(WebhookDeliveries deliveries, OkHttpClient http, WebhookTargets targets,
                          WebhookSettings settings, Clock clock, DoubleSupplier random, WakeUpSleeper wakeUp) {
+        List.of("delivered", "retried", "failed").forEach(WebhookSender::deliveriesBy);
         this.deliveries = deliveries;
         this.http = http;
         this.targets = targets;
@@ -130,6 +140,13 @@ public final class WebhookSender implements Worker {
         // Outcomes are judged here rather than on the HTTP client's threads, so their log lines carry this worker.
         List<Attempt> outcomes = sending.stream().map(CompletableFuture::join).map(this::judge).toList();
         deliveries.record(outcomes);
+        for (Attempt a : outcomes) {
+            deliveriesBy(switch (a.state()) {
+                case DELIVERED -> "delivered";
+                case FAILED -> "failed";
+                default -> "retried";
+            }).increment();
+        }
         return WorkResult.of(due.size());
     }
 
