@@ -51,6 +51,10 @@ public abstract class ApiTest {
         registry.add("stevedore.consistency.enabled", () -> "false");
         // The requests, rules and locks by state are counted afresh at every scrape, so tests see what they did.
         registry.add("stevedore.metrics.state-refresh", () -> "0s");
+        // Copies to LOCAL_TAPE are confirmed on tape at the archive worker's next look, not after the emulated
+        // migration delay: tests writing to tape wait for OK; archive confirmation has tests of its own.
+        registry.add("stevedore.campaigns.local-tape.migration-delay", () -> "0s");
+        registry.add("stevedore.archive-confirmation.poll", () -> "500ms");
         // Webhook consumers of the tests run on this machine: allowed by name (literal loopback addresses stay refused).
         registry.add("stevedore.bridge.webhooks.allowed-hosts", () -> "localhost");
         // HTTPS on a free port, trusting the test PKI (revoked, expired and untrusted certificates included).
