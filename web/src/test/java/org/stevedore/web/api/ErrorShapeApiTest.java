@@ -92,7 +92,7 @@ class ErrorShapeApiTest extends ApiTest {
         assertRucioShape(raw().send("POST", "/rules/", "{}".getBytes(StandardCharsets.UTF_8), token,
                 "Content-Type: text/plain"), 415, "InvalidObject");
         assertRucioShape(raw().send("GET", "/nothing/here", null, token), 404, "NotFound");
-        assertRucioShape(raw().send("GET", "/actuator/health/liveness", null), 404, "NotFound");
+        assertRucioShape(raw().send("GET", "/actuator/health/nothing", null), 404, "NotFound");
         RawHttp.Answer trace = raw().send("TRACE", "/ping", null, token);
         assertRucioShape(trace, 405, "MethodNotAllowed");
         assertThat(trace.body()).doesNotContain(rootToken().substring(0, 10));
