@@ -5,11 +5,14 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -23,6 +26,7 @@ import org.stevedore.catalog.error.KeyNotFound;
 import org.stevedore.catalog.error.ScopeNotFound;
 import org.stevedore.catalog.error.UnsupportedOperation;
 import org.stevedore.catalog.naming.Names;
+import org.stevedore.catalog.outbox.Events;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.store.Times;
 import org.stevedore.catalog.store.Values;
@@ -33,6 +37,13 @@ import org.stevedore.catalog.time.Lifetimes;
  * a batch of rows per round trip, so a request either registers all its DIDs or none.
  */
 public final class DidStore {
+
+    /** Outbox type of a dataset created (Rucio's message of the same name). */
+    public static final String CREATE_DTS = "CREATE_DTS";
+    /** Outbox type of a container created. */
+    public static final String CREATE_CNT = "CREATE_CNT";
+    private static final DateTimeFormatter SECONDS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
     /** The metadata key that sets a DID's lifetime, as in Rucio. */
     public static final String LIFETIME = "lifetime";
@@ -168,6 +179,41 @@ public final class DidStore {
                     CREATE (d:Did) SET d = row, d.updated_at = row.created_at
                     """, Map.of("rows", rows.subList(from, Math.min(rows.size(), from + batch)))).consume();
         }
+        announceCollections(tx, rows);
+    }
+
+    /**
+     * Rucio's {@code CREATE_DTS} and {@code CREATE_CNT}: one outbox event per dataset or container created, with
+     * Rucio's payload ({@code account}, {@code scope}, {@code name}, {@code expired_at} as Python prints a datetime),
+     * committed with the collection. Files have none, as in Rucio.
+     */
+    private static void announceCollections(TransactionContext tx, List<Map<String, Object>> rows) {
+        List<Map<String, Object>> datasets = new ArrayList<>();
+        List<Map<String, Object>> containers = new ArrayList<>();
+        long now = 0;
+        for (Map<String, Object> row : rows) {
+            String type = (String) row.get("did_type");
+            if (DidType.FILE.name().equals(type)) {
+                continue;
+            }
+            now = (Long) row.get("created_at");
+            Map<String, Object> payload = new LinkedHashMap<>();
+            payload.put("account", row.get("account"));
+            payload.put("scope", row.get("scope"));
+            payload.put("name", row.get("name"));
+            Object expiry = row.get("expired_at");
+            payload.put("expired_at", expiry == null ? null : pythonTime((Long) expiry));
+            (DidType.CONTAINER.name().equals(type) ? containers : datasets).add(payload);
+        }
+        Events.emitEach(tx, CREATE_DTS, datasets, now);
+        Events.emitEach(tx, CREATE_CNT, containers, now);
+    }
+
+    /** {@code str(datetime)} in Python of a naive UTC time: microseconds only when not zero. */
+    private static String pythonTime(long millis) {
+        String seconds = SECONDS.format(Instant.ofEpochMilli(millis));
+        long ms = Math.floorMod(millis, 1000L);
+        return ms == 0 ? seconds : seconds + String.format(Locale.ROOT, ".%03d000", ms);
     }
 
     /** Checks, inside the caller's transaction, that the scope of every row exists. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -48,6 +49,26 @@ public final class Events {
         }
         tx.run("CREATE (:Event {id: $id, type: $type, payload: $payload, created_at: $now})",
                 Map.of("id", UUID.randomUUID().toString(), "type", type, "payload", json, "now", now)).consume();
+    }
+
+    /**
+     * Writes one event per payload, all of {@code type}, in one statement of the caller's transaction: for events
+     * that are one per thing (a dataset created), of which a request may make many.
+     */
+    public static void emitEach(TransactionContext tx, String type, List<Map<String, Object>> payloads, long now) {
+        if (payloads.isEmpty()) {
+            return;
+        }
+        List<Map<String, Object>> rows = new ArrayList<>(payloads.size());
+        for (Map<String, Object> payload : payloads) {
+            try {
+                rows.add(Map.of("id", UUID.randomUUID().toString(), "payload", JSON.writeValueAsString(payload)));
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("Event payload is not serialisable", e);
+            }
+        }
+        tx.run("UNWIND $rows AS row CREATE (:Event {id: row.id, type: $type, payload: row.payload, created_at: $now})",
+                Map.of("rows", rows, "type", type, "now", now)).consume();
     }
 
     /** The oldest events, up to {@code limit}. */

@@ -3,6 +3,7 @@ package org.stevedore.catalog.did;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +19,7 @@ import org.stevedore.catalog.error.InvalidObject;
 import org.stevedore.catalog.error.KeyNotFound;
 import org.stevedore.catalog.error.ScopeNotFound;
 import org.stevedore.catalog.error.UnsupportedOperation;
+import org.stevedore.catalog.outbox.Events;
 import org.stevedore.catalog.testing.Fixtures;
 import org.stevedore.catalog.testing.StoreTest;
 
@@ -52,6 +54,26 @@ class DidStoreTest extends StoreTest {
         assertThat(ds.monotonic()).isTrue();
         assertThat(ds.expiredAt()).isEqualTo(Instant.parse("2026-11-22T11:00:00Z"));
         assertThat(dids.meta("bmn_run8", "ds1")).containsEntry("run", 8);
+    }
+
+    @Test
+    void eachCollectionCreatedIsAnnouncedAsRucioDoesAndFilesAreNot() throws Exception {
+        dids.add(List.of(
+                NewDid.file("bmn_run8", "raw/f9.root", "jdoe", 1, "00000001"),
+                new NewDid("bmn_run8", "ds9", DidType.DATASET, "jdoe", null, null, null, null, null, true,
+                        Duration.ofHours(1), null),
+                NewDid.collection("bmn_run8", "cnt9", DidType.CONTAINER, "jdoe")));
+
+        Events events = new Events(store);
+        List<Events.Event> datasets = events.since(DidStore.CREATE_DTS, 0, "", 10);
+        List<Events.Event> containers = events.since(DidStore.CREATE_CNT, 0, "", 10);
+        ObjectMapper json = new ObjectMapper();
+        assertThat(datasets).singleElement().satisfies(e -> assertThat(json.readTree(e.payload())).isEqualTo(
+                json.readTree("{\"account\": \"jdoe\", \"scope\": \"bmn_run8\", \"name\": \"ds9\","
+                        + " \"expired_at\": \"2026-11-22 11:00:00\"}")));
+        assertThat(containers).singleElement().satisfies(e -> assertThat(json.readTree(e.payload()).get("name")
+                .asText()).isEqualTo("cnt9"));
+        assertThat(events.oldest(100)).as("no event for the file").hasSize(2);
     }
 
     @Test

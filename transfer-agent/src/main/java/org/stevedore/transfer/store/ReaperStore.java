@@ -2,9 +2,11 @@ package org.stevedore.transfer.store;
 
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.neo4j.driver.Record;
+import org.stevedore.catalog.outbox.Events;
 import org.stevedore.catalog.replica.Tombstones;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.store.Values;
@@ -28,6 +30,10 @@ import org.stevedore.catalog.store.Values;
  * row goes, so nothing can claim the path between the check and the storage's deletion.
  */
 public final class ReaperStore {
+
+    /** Outbox type of a slice of replicas the storage confirmed deleted; payload {@code {"deletions": [...]}}. */
+    public static final String DELETIONS_DONE = "DELETIONS_DONE";
+    private static final int DELETION_SLICE = 500;
 
     /**
      * A replica to delete.
@@ -166,6 +172,7 @@ public final class ReaperStore {
                 .map(v -> Map.<String, Object>of("key", v.fileKey(), "rse", v.rseId())).toList();
         Map<String, Long> freed = new HashMap<>();
         victims.forEach(v -> freed.merge(v.rseId(), v.bytes(), Long::sum));
+        List<Map<String, Object>> deletions = victims.stream().map(ReaperStore::deletionDone).toList();
         List<Map<String, Object>> usage = freed.entrySet().stream()
                 .map(e -> Map.<String, Object>of("rse", e.getKey(), "bytes", e.getValue())).toList();
         store.write(tx -> {
@@ -181,7 +188,29 @@ public final class ReaperStore {
                     SET u.free = CASE WHEN u.free IS NULL THEN null ELSE u.free + row.bytes END,
                         u.used = CASE WHEN coalesce(u.used, 0) > row.bytes THEN u.used - row.bytes ELSE 0 END
                     """, Map.of("rows", usage)).consume();
+            // Rucio's deletion-done, one event per slice: the brokers send one message per deleted replica.
+            long now = clock.millis();
+            for (int from = 0; from < deletions.size(); from += DELETION_SLICE) {
+                Events.emit(tx, DELETIONS_DONE, Map.of("deletions",
+                        deletions.subList(from, Math.min(deletions.size(), from + DELETION_SLICE))), now);
+            }
             return null;
         });
+    }
+
+    /** A deleted replica in the keys of Rucio's {@code deletion-done} message. */
+    private static Map<String, Object> deletionDone(Victim v) {
+        int colon = v.fileKey().indexOf(':');
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("scope", colon < 0 ? null : v.fileKey().substring(0, colon));
+        p.put("name", colon < 0 ? v.fileKey() : v.fileKey().substring(colon + 1));
+        p.put("rse", v.rse());
+        p.put("file-size", v.bytes());
+        p.put("bytes", v.bytes());
+        p.put("url", v.path());
+        p.put("protocol", null);
+        p.put("datatype", null);
+        p.put("duration", null);
+        return p;
     }
 }

@@ -41,7 +41,8 @@ public final class RequestOutcomes {
             WHERE q.state IN ['SUBMITTED', 'ARCHIVING']
             MATCH (f:Did {key: q.did_key}) USING INDEX SEEK f:Did(key)
             MATCH (f)-[r:REPLICA]->(rse:Rse) WHERE rse.id = q.dest_rse_id
-            WITH q, r, rse, q.state = 'SUBMITTED' AS fresh, q.state = 'SUBMITTED' AND rse.rse IN $archiving AS archiving
+            WITH q, r, rse, f, q.state = 'SUBMITTED' AS fresh,
+                 q.state = 'SUBMITTED' AND rse.rse IN $archiving AS archiving
             SET r.state = CASE WHEN archiving THEN r.state ELSE 'AVAILABLE' END, r.updated_at = $now,
                 q.state = CASE WHEN archiving THEN 'ARCHIVING' ELSE 'DONE' END, q.error = null,
                 q.transferred_at = coalesce(q.transferred_at, $now),
@@ -49,7 +50,8 @@ public final class RequestOutcomes {
             RETURN collect(CASE WHEN archiving THEN null ELSE [q.did_key, q.dest_rse_id] END) AS copies,
                    collect(CASE WHEN fresh THEN [coalesce(q.source_rse, ''), rse.rse,
                             coalesce(q.activity, $default_activity), coalesce(q.bytes, 0), q.key,
-                            coalesce(q.external_id, ''), q.id, q.created_at] END) AS moved
+                            coalesce(q.external_id, ''), q.id, q.created_at, q.did_key, coalesce(f.adler32, ''),
+                            coalesce(q.external_host, '')] END) AS moved
             """;
 
     /** Of the destinations of done requests, the TAPE RSEs by name (candidates for archive confirmation). */
@@ -83,7 +85,7 @@ public final class RequestOutcomes {
             RETURN q.did_key AS key, q.dest_rse_id AS rse_id, job.reason AS error, q.state = 'FAILED' AS given_up,
                    coalesce(q.source_rse, '') AS source, coalesce(dest.rse, q.dest_rse, '') AS destination,
                    coalesce(q.activity, $default_activity) AS activity, q.key AS request_key, job.id AS job,
-                   q.id AS request_id, q.created_at AS created_at
+                   q.id AS request_id, q.created_at AS created_at, coalesce(q.external_host, '') AS host
             """;
 
     /**
@@ -131,7 +133,8 @@ public final class RequestOutcomes {
             RETURN q.did_key AS key, q.dest_rse_id AS rse_id, row.reason AS error, q.state = 'FAILED' AS given_up,
                    coalesce(q.source_rse, '') AS source, coalesce(dest.rse, q.dest_rse, '') AS destination,
                    coalesce(q.activity, $default_activity) AS activity, q.key AS request_key,
-                   coalesce(q.external_id, '') AS job, q.id AS request_id, q.created_at AS created_at
+                   coalesce(q.external_id, '') AS job, q.id AS request_id, q.created_at AS created_at,
+                   coalesce(q.external_host, '') AS host
             """;
 
     private final Store store;
@@ -324,6 +327,9 @@ public final class RequestOutcomes {
                 requeued[0] += tx.run(FORGET_INTERRUPTED_JOBS, Map.of("jobs", interrupted, "now", now)).single()
                         .get("requeued").asInt();
             }
+            // Rucio's transfer-done and transfer-failed, one outbox event per slice of the batch (the brokers send
+            // one message per transfer), in this transaction: an outcome and its event commit together.
+            moved.emit(tx, now);
             return null;
         });
         moved.record();

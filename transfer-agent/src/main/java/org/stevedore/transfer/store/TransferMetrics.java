@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.neo4j.driver.Record;
+import org.neo4j.driver.TransactionContext;
 import org.neo4j.driver.Value;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,16 +28,20 @@ final class TransferMetrics {
     private final Map<Key, long[]> done = new HashMap<>();
     private final Map<Key, long[]> failed = new HashMap<>();
     private final List<Runnable> lines = new ArrayList<>();
+    private final List<Map<String, Object>> doneEvents = new ArrayList<>();
+    private final List<Map<String, Object>> failedEvents = new ArrayList<>();
 
     void clear() {
         done.clear();
         failed.clear();
         lines.clear();
+        doneEvents.clear();
+        failedEvents.clear();
     }
 
     /**
      * One row of FINISH_DONE's {@code moved}: [source, destination, activity, bytes, request key, job id, stored id,
-     * created at].
+     * created at, file key, adler32, transfer tool's host].
      */
     void done(Value moved) {
         List<Value> v = moved.asList(x -> x);
@@ -50,6 +55,8 @@ final class TransferMetrics {
         long bytes = v.get(3).asLong();
         lines.add(() -> log.info("Transfer done: request {} ({}) job {} {} activity '{}', {} bytes", requestId, key,
                 job, link, v.get(2).asString(), bytes));
+        doneEvents.add(TransferEvents.payload(requestId, v.get(8).asString(), v.get(0).asString(), v.get(1).asString(),
+                v.get(2).asString(), bytes, v.get(9).asString(), v.get(10).asString(), job, null, v.get(7)));
     }
 
     /** One failed attempt: a row with the request's ids, source, destination, activity, error and whether it ended. */
@@ -60,6 +67,9 @@ final class TransferMetrics {
         String key = r.get("request_key").asString();
         String job = r.get("job").asString();
         String error = r.get("error").asString("");
+        failedEvents.add(TransferEvents.payload(requestId, r.get("key").asString(), r.get("source").asString(),
+                r.get("destination").asString(), r.get("activity").asString(), null, null, r.get("host").asString(""),
+                job, error, r.get("created_at")));
         if (r.get("given_up").asBoolean()) {
             lines.add(() -> log.warn("Transfer failed for good: request {} ({}) job {} {}: {}", requestId, key, job,
                     link, error));
@@ -78,6 +88,12 @@ final class TransferMetrics {
     /** The id the API shows for the request ({@link RequestStore#id}); its key when it has no creation time. */
     private static String requestId(Value stored, String key, Value createdAt) {
         return stored.isNull() && createdAt.isNull() ? key : RequestStore.id(stored, key, createdAt);
+    }
+
+    /** Writes the transaction's transfer-done and transfer-failed events to the outbox, in slices. */
+    void emit(TransactionContext tx, long now) {
+        TransferEvents.emit(tx, TransferEvents.TRANSFERS_DONE, doneEvents, now);
+        TransferEvents.emit(tx, TransferEvents.TRANSFERS_FAILED, failedEvents, now);
     }
 
     void record() {

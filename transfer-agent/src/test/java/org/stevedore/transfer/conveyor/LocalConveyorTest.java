@@ -2,6 +2,8 @@ package org.stevedore.transfer.conveyor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +28,7 @@ import org.stevedore.catalog.did.DidStore;
 import org.stevedore.catalog.did.DidType;
 import org.stevedore.catalog.did.NewDid;
 import org.stevedore.catalog.did.UpdatedDidQueue;
+import org.stevedore.catalog.outbox.Events;
 import org.stevedore.catalog.replica.NewReplica;
 import org.stevedore.catalog.replica.ReplicaStore;
 import org.stevedore.catalog.rse.Lfn2Pfn;
@@ -48,6 +51,7 @@ import org.stevedore.transfer.local.LocalTransferTool;
 import org.stevedore.transfer.store.RequestClaims;
 import org.stevedore.transfer.store.RequestOutcomes;
 import org.stevedore.transfer.store.RequestQueue;
+import org.stevedore.transfer.store.TransferEvents;
 
 /** A rule across two posix RSEs, carried out by the submitter and poller with the local tool: real bytes move. */
 class LocalConveyorTest extends StoreTest {
@@ -169,6 +173,42 @@ class LocalConveyorTest extends StoreTest {
                 .single().get(0).asLong());
         assertThat(retries).isEqualTo(4);
         assertThat(Files.exists(root.resolve("disk_b").resolve(Lfn2Pfn.hash("s", "bad")))).isFalse();
+    }
+
+    @Test
+    void everyTransferAndEveryFailedAttemptIsAnnouncedInTheKeysOfRuciosMessages() throws Exception {
+        fileOnA("good", null);
+        fileOnA("bad", "00000001");
+        String id = service.add(RuleRequest.of(List.of(new DidRef("s", "ds")), 1, "DISK_B"), "jdoe").get(0);
+        runConveyorUntil(() -> queries.get(id).state() == RuleState.STUCK);
+
+        Events events = new Events(store);
+        List<JsonNode> done = transfers(events, TransferEvents.TRANSFERS_DONE);
+        assertThat(done).singleElement().satisfies(d -> {
+            assertThat(d.get("scope").asText()).isEqualTo("s");
+            assertThat(d.get("name").asText()).isEqualTo("good");
+            assertThat(d.get("src-rse").asText()).isEqualTo("DISK_A");
+            assertThat(d.get("dst-rse").asText()).isEqualTo("DISK_B");
+            assertThat(d.get("file-size").asLong()).isEqualTo(d.get("bytes").asLong()).isPositive();
+            assertThat(d.get("checksum-adler").asText()).hasSize(8);
+            assertThat(d.get("request-id").asText()).isNotBlank();
+            assertThat(d.get("transfer-id").asText()).isNotBlank();
+            assertThat(d.get("reason").isNull()).isTrue();
+        });
+        List<JsonNode> failed = transfers(events, TransferEvents.TRANSFERS_FAILED);
+        assertThat(failed).as("each of the 4 attempts").hasSize(4).allSatisfy(f -> {
+            assertThat(f.get("name").asText()).isEqualTo("bad");
+            assertThat(f.get("dst-rse").asText()).isEqualTo("DISK_B");
+            assertThat(f.get("reason").asText()).isNotBlank();
+        });
+    }
+
+    private static List<JsonNode> transfers(Events events, String type) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        for (Events.Event e : events.since(type, 0, "", 100)) {
+            new ObjectMapper().readTree(e.payload()).get(TransferEvents.LIST).forEach(out::add);
+        }
+        return out;
     }
 
     /** The conveyor of one process of the service, with its own local tool: its jobs live and die with it. */

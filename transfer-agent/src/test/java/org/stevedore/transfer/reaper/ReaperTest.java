@@ -2,6 +2,8 @@ package org.stevedore.transfer.reaper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,6 +19,7 @@ import org.stevedore.catalog.daemon.Partition;
 import org.stevedore.catalog.did.AttachmentStore;
 import org.stevedore.catalog.did.DidStore;
 import org.stevedore.catalog.did.UpdatedDidQueue;
+import org.stevedore.catalog.outbox.Events;
 import org.stevedore.catalog.replica.NewReplica;
 import org.stevedore.catalog.replica.ReplicaState;
 import org.stevedore.catalog.replica.ReplicaStore;
@@ -108,6 +111,25 @@ class ReaperTest extends StoreTest {
         assertThat(onDisk("newer")).isFalse();
         assertThat(onDisk("old")).as("LRU, and space is not needed").isTrue();
         assertThat(replicasLeft()).containsExactly("kept", "locked", "old", "source");
+    }
+
+    @Test
+    void eachDeletionIsAnnouncedInTheKeysOfRuciosDeletionDone() throws Exception {
+        tombstone("newer", Tombstones.OBSOLETE);
+
+        assertThat(reaper.runOnce(Partition.whole()).items()).isEqualTo(1);
+
+        List<Events.Event> events = new Events(store).since(ReaperStore.DELETIONS_DONE, 0, "", 10);
+        assertThat(events).hasSize(1);
+        JsonNode deletions = new ObjectMapper().readTree(events.get(0).payload()).get("deletions");
+        assertThat(deletions).hasSize(1);
+        JsonNode d = deletions.get(0);
+        assertThat(d.get("scope").asText()).isEqualTo("s");
+        assertThat(d.get("name").asText()).isEqualTo("newer");
+        assertThat(d.get("rse").asText()).isEqualTo("DISK");
+        assertThat(d.get("file-size").asLong()).isEqualTo(40);
+        assertThat(d.get("bytes").asLong()).isEqualTo(40);
+        assertThat(d.has("url") && d.has("protocol") && d.has("duration")).isTrue();
     }
 
     @Test

@@ -89,7 +89,7 @@ public final class BrokerSink implements Worker, AutoCloseable {
             return WorkResult.nothing();
         }
         try {
-            publisher.publish(page.stream().map(HermesMessage::of).toList());
+            publisher.publish(page.stream().flatMap(e -> HermesMessage.expand(e).stream()).toList());
         } catch (IOException e) {
             if (!down) {
                 log.warn("Broker {} did not take the batch; {} event(s) and later wait in the outbox from {}: {}",

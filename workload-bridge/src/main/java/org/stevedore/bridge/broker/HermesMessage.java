@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.stevedore.catalog.outbox.Events;
 
 /**
@@ -29,17 +32,46 @@ public record HermesMessage(String eventId, String eventType, Instant createdAt,
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneOffset.UTC);
 
-    /** The message for an outbox event. */
+    /**
+     * The outbox types that hold a slice of many of Rucio's messages, with the payload list they are in and the
+     * event type each element is sent as: one message per transfer or deletion, as Hermes sends them.
+     */
+    private static final Map<String, String[]> SLICES = Map.of(
+            "TRANSFERS_DONE", new String[] {"transfers", "transfer-done"},
+            "TRANSFERS_FAILED", new String[] {"transfers", "transfer-failed"},
+            "DELETIONS_DONE", new String[] {"deletions", "deletion-done"});
+
+    /**
+     * The messages for an outbox event: one, or one per element of an event that holds a slice of transfers or
+     * deletions, each with the message id {@code <event id>.<index>} (stable, so duplicates can still be dropped).
+     */
+    public static List<HermesMessage> expand(Events.Event event) {
+        String[] slice = SLICES.get(event.type());
+        if (slice == null) {
+            return List.of(of(event));
+        }
+        JsonNode elements = payload(event).path(slice[0]);
+        List<HermesMessage> out = new ArrayList<>(elements.size());
+        for (int i = 0; i < elements.size(); i++) {
+            out.add(message(event.id() + "." + i, slice[1], event.createdAt(), elements.get(i)));
+        }
+        return out;
+    }
+
+    /** The message for an outbox event, its payload as it is. */
     public static HermesMessage of(Events.Event event) {
-        String type = event.type().toLowerCase(Locale.ROOT);
+        return message(event.id(), event.type().toLowerCase(Locale.ROOT), event.createdAt(), payload(event));
+    }
+
+    private static HermesMessage message(String id, String type, Instant createdAt, JsonNode payload) {
         ObjectNode body = JSON.createObjectNode();
         body.put("event_type", type);
-        body.set("payload", payload(event));
-        body.put("created_at", pythonTime(event.createdAt()));
+        body.set("payload", payload);
+        body.put("created_at", pythonTime(createdAt));
         try {
-            return new HermesMessage(event.id(), type, event.createdAt(), JSON.writeValueAsBytes(body));
+            return new HermesMessage(id, type, createdAt, JSON.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise event " + event.id(), e);
+            throw new IllegalStateException("cannot serialise event " + id, e);
         }
     }
 

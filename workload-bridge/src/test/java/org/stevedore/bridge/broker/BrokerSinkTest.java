@@ -106,7 +106,9 @@ class BrokerSinkTest extends StoreTest {
                 null, null, null, null, "Y", null, null, null, null, null, null, null), "jdoe").get(0);
         f.submitAll();
         keys.forEach(k -> f.transferred(k, "DISK_A", true));
-        Set<String> outbox = ids(f.events.oldest(1_000));
+        // One message per outbox event, but one per transfer for an event holding a slice of transfers.
+        Set<String> outbox = new HashSet<>();
+        f.events.oldest(1_000).forEach(e -> HermesMessage.expand(e).forEach(m -> outbox.add(m.eventId())));
         assertThat(outbox).isNotEmpty();
 
         drain(amqp);
@@ -115,6 +117,22 @@ class BrokerSinkTest extends StoreTest {
         for (String queue : List.of(AMQP_QUEUE, STOMP_QUEUE)) {
             List<GetResponse> got = take(queue);
             assertThat(got).extracting(BrokerSinkTest::eventId).containsExactlyInAnyOrderElementsOf(outbox);
+            List<JsonNode> done = new ArrayList<>();
+            for (GetResponse g : got) {
+                if ("transfer-done".equals(header(g, "event_type"))) {
+                    done.add(JSON.readTree(g.getBody()).get("payload"));
+                }
+            }
+            assertThat(done).as("Rucio's transfer-done, one per file").hasSize(3);
+            assertThat(done).extracting(d -> d.get("scope").asText() + ":" + d.get("name").asText())
+                    .containsExactlyInAnyOrderElementsOf(keys);
+            assertThat(done).allSatisfy(d -> {
+                assertThat(d.get("dst-rse").asText()).isEqualTo("DISK_A");
+                assertThat(d.get("src-rse").asText()).isEqualTo("SRC");
+                assertThat(d.get("request-id").asText()).isNotEmpty();
+                assertThat(d.has("transfer-id") && d.has("file-size") && d.has("activity") && d.has("reason"))
+                        .isTrue();
+            });
             GetResponse ruleOk = got.stream().filter(g -> "rule_ok".equals(header(g, "event_type"))).findFirst()
                     .orElseThrow(() -> new AssertionError("no rule_ok message in " + queue));
             JsonNode body = JSON.readTree(ruleOk.getBody());
@@ -203,12 +221,6 @@ class BrokerSinkTest extends StoreTest {
         for (int i = 0; i < 100 && sink.runOnce(Partition.whole()).didWork(); i++) {
             // a batch per cycle until the outbox has nothing more for this sink
         }
-    }
-
-    private static Set<String> ids(List<Events.Event> events) {
-        Set<String> ids = new HashSet<>();
-        events.forEach(e -> ids.add(e.id()));
-        return ids;
     }
 
     private static String header(GetResponse g, String name) {
