@@ -2,8 +2,6 @@ package org.stevedore.web.campaign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +12,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.stevedore.catalog.rse.RseDistanceStore;
@@ -31,18 +28,7 @@ import org.stevedore.web.support.ApiTest;
  * ({@code stevedore.campaigns.batch.url=jdbc:postgresql://...}): the schema is created on a fresh database at
  * start-up and a campaign runs to its end with its job executions written there.
  */
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class CampaignOnPostgresApiTest extends ApiTest {
-
-    private static final Path OWN_DATA;
-
-    static {
-        try {
-            OWN_DATA = Files.createTempDirectory("stevedore-postgres-test");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private static PostgresProcess postgres;
 
@@ -60,9 +46,6 @@ class CampaignOnPostgresApiTest extends ApiTest {
 
     @DynamicPropertySource
     static void jobRepositoryOnPostgres(DynamicPropertyRegistry registry) {
-        // A context of its own (other settings), so a catalog of its own: the shared context's embedded Neo4j holds
-        // the lock on ApiTest's data directory. Closed after the class (@DirtiesContext) to free its Neo4j.
-        registry.add("stevedore.data-dir", () -> OWN_DATA.toString());
         registry.add("stevedore.campaigns.batch.url", () -> server().jdbcUrl());
         registry.add("stevedore.campaigns.batch.username", () -> server().username());
         registry.add("stevedore.campaigns.batch.password", () -> server().password());

@@ -8,16 +8,11 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.stevedore.catalog.outbox.Events;
@@ -29,18 +24,7 @@ import org.stevedore.web.support.ApiTest;
  * The service wired with both broker sinks on (stevedore.events.amqp/stomp): an event committed into the outbox
  * reaches RabbitMQ over AMQP and over STOMP by the sinks' own daemons, with the destinations configured.
  */
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class BrokerEventsRestTest extends ApiTest {
-
-    private static final Path OWN_DATA;
-
-    static {
-        try {
-            OWN_DATA = Files.createTempDirectory("stevedore-broker-test");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static RabbitNode node;
@@ -66,9 +50,6 @@ class BrokerEventsRestTest extends ApiTest {
 
     @DynamicPropertySource
     static void brokers(DynamicPropertyRegistry registry) {
-        // A context of its own (other settings), so a catalog of its own: the shared context's embedded Neo4j holds
-        // the lock on ApiTest's data directory. Closed after the class (@DirtiesContext) to free its Neo4j.
-        registry.add("stevedore.data-dir", () -> OWN_DATA.toString());
         registry.add("stevedore.events.poll-interval", () -> "200ms");
         registry.add("stevedore.events.amqp.enabled", () -> "true");
         registry.add("stevedore.events.amqp.host", () -> "127.0.0.1");
