@@ -52,6 +52,10 @@ final class Http {
         return send(request(path).header("Content-Type", "application/json").POST(body(body)));
     }
 
+    HttpResponse<String> put(String path, Object body) {
+        return send(request(path).header("Content-Type", "application/json").PUT(body(body)));
+    }
+
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120));
         if (token != null) {

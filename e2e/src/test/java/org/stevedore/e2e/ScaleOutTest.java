@@ -74,6 +74,9 @@ class ScaleOutTest {
         ScaleOutFixture.posixRse(root, "POSIX_A", a);
         ScaleOutFixture.posixRse(root, "POSIX_B", b);
         Http.expect(root.post("/accounts/root/scopes/scale", Map.of()), 201);
+        // At most 20 copies into POSIX_B at a time, released by the instances' throttlers: on an idle machine the
+        // 1,000 small copies would otherwise all be done before the kill, which must come mid-way.
+        Http.expect(root.put("/rses/POSIX_B/transfer_limits", Map.of("max_transfers", 20)), 200);
         List<TestFile> ruleFiles = ScaleOutFixture.files(root, "scale", "rule_ds", "r", RULE_FILES, FILE_BYTES, a,
                 "POSIX_A", b, 1);
         List<TestFile> taskFiles = ScaleOutFixture.files(root, "scale", "task_ds", "t", TASK_FILES, FILE_BYTES, a,
