@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.neo4j.driver.Record;
+import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.outbox.Events;
 import org.stevedore.catalog.replica.Tombstones;
 import org.stevedore.catalog.store.Store;
@@ -200,10 +201,10 @@ public final class ReaperStore {
 
     /** A deleted replica in the keys of Rucio's {@code deletion-done} message. */
     private static Map<String, Object> deletionDone(Victim v) {
-        int colon = v.fileKey().indexOf(':');
+        DidRef file = DidRef.fromKey(v.fileKey());
         Map<String, Object> p = new LinkedHashMap<>();
-        p.put("scope", colon < 0 ? null : v.fileKey().substring(0, colon));
-        p.put("name", colon < 0 ? v.fileKey() : v.fileKey().substring(colon + 1));
+        p.put("scope", file.scope());
+        p.put("name", file.name());
         p.put("rse", v.rse());
         p.put("file-size", v.bytes());
         p.put("bytes", v.bytes());

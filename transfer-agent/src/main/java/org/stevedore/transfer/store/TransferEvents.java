@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.neo4j.driver.TransactionContext;
 import org.neo4j.driver.Value;
+import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.outbox.Events;
 import org.stevedore.catalog.store.Times;
 
@@ -49,7 +50,7 @@ public final class TransferEvents {
     static Map<String, Object> payload(String requestId, String fileKey, String source, String destination,
                                        String activity, Long bytes, String adler32, String host, String job,
                                        String reason, Value createdAt) {
-        int colon = fileKey.indexOf(':');
+        DidRef file = DidRef.fromKey(fileKey);
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("activity", activity);
         p.put("request-id", requestId);
@@ -61,8 +62,8 @@ public final class TransferEvents {
         p.put("guid", null);
         p.put("previous-request-id", null);
         p.put("protocol", null);
-        p.put("scope", colon < 0 ? null : fileKey.substring(0, colon));
-        p.put("name", colon < 0 ? fileKey : fileKey.substring(colon + 1));
+        p.put("scope", file.scope());
+        p.put("name", file.name());
         p.put("dataset", null);
         p.put("datasetScope", null);
         p.put("src-type", null);
