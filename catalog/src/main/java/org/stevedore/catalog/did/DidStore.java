@@ -5,14 +5,11 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -31,6 +28,7 @@ import org.stevedore.catalog.store.Store;
 import org.stevedore.catalog.store.Times;
 import org.stevedore.catalog.store.Values;
 import org.stevedore.catalog.time.Lifetimes;
+import org.stevedore.catalog.time.PythonTimes;
 
 /**
  * DIDs and their metadata. Bulk registration validates everything before writing and writes in one transaction,
@@ -42,8 +40,6 @@ public final class DidStore {
     public static final String CREATE_DTS = "CREATE_DTS";
     /** Outbox type of a container created. */
     public static final String CREATE_CNT = "CREATE_CNT";
-    private static final DateTimeFormatter SECONDS =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
     /** The metadata key that sets a DID's lifetime, as in Rucio. */
     public static final String LIFETIME = "lifetime";
@@ -202,18 +198,11 @@ public final class DidStore {
             payload.put("scope", row.get("scope"));
             payload.put("name", row.get("name"));
             Object expiry = row.get("expired_at");
-            payload.put("expired_at", expiry == null ? null : pythonTime((Long) expiry));
+            payload.put("expired_at", expiry == null ? null : PythonTimes.str(Instant.ofEpochMilli((Long) expiry)));
             (DidType.CONTAINER.name().equals(type) ? containers : datasets).add(payload);
         }
         Events.emitEach(tx, CREATE_DTS, datasets, now);
         Events.emitEach(tx, CREATE_CNT, containers, now);
-    }
-
-    /** {@code str(datetime)} in Python of a naive UTC time: microseconds only when not zero. */
-    private static String pythonTime(long millis) {
-        String seconds = SECONDS.format(Instant.ofEpochMilli(millis));
-        long ms = Math.floorMod(millis, 1000L);
-        return ms == 0 ? seconds : seconds + String.format(Locale.ROOT, ".%03d000", ms);
     }
 
     /** Checks, inside the caller's transaction, that the scope of every row exists. */

@@ -6,13 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.stevedore.catalog.outbox.Events;
+import org.stevedore.catalog.time.PythonTimes;
 
 /**
  * One outbox event as a broker message, in the shape Rucio's Hermes sends, so that consumers written for Rucio
@@ -29,8 +28,6 @@ import org.stevedore.catalog.outbox.Events;
 public record HermesMessage(String eventId, String eventType, Instant createdAt, byte[] body) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-            .withZone(ZoneOffset.UTC);
 
     /**
      * The outbox types that hold a slice of many of Rucio's messages, with the payload list they are in and the
@@ -82,9 +79,7 @@ public record HermesMessage(String eventId, String eventType, Instant createdAt,
 
     /** {@code str(datetime)} of a naive UTC time in Python: microseconds only when not zero. */
     static String pythonTime(Instant at) {
-        String seconds = SECONDS.format(at);
-        int micros = at.getNano() / 1_000;
-        return micros == 0 ? seconds : seconds + String.format(Locale.ROOT, ".%06d", micros);
+        return PythonTimes.str(at);
     }
 
     private static JsonNode payload(Events.Event event) {
