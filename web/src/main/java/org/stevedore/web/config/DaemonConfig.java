@@ -38,9 +38,10 @@ import org.stevedore.web.config.rules.UndertakerProperties;
 @Configuration(proxyBeanMethods = false)
 public class DaemonConfig {
 
+    /** Liveness of every worker of every instance, with the deployment's timeout ({@code stevedore.instances.*}). */
     @Bean
-    HeartbeatStore heartbeatStore(Store store, Clock clock) {
-        return new HeartbeatStore(store, clock);
+    HeartbeatStore heartbeatStore(Store store, Clock clock, InstancesProperties instances) {
+        return new HeartbeatStore(store, clock, instances.heartbeatTimeout());
     }
 
     /** This process among the service's instances: who owns in-process work, and which owners are alive. */
