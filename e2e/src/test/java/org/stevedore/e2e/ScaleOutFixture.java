@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -25,12 +26,13 @@ import org.stevedore.testsupport.server.PostgresProcess;
 final class ScaleOutFixture {
 
     /**
-     * Settings of the instances' worker ownership (heartbeat interval, how long a silent instance keeps its
-     * partitions and in-process copies): short, so that a killed instance's work moves within seconds. Added with
-     * the ownership framework; extra ones can be given as {@code -Dstevedore.e2e.instance-args=k=v,k=v}.
+     * Settings of the instances' worker ownership: the heartbeat timeout (how long a silent instance keeps its
+     * partitions, in-process copies and campaigns) as short as allowed, so that a killed instance's work moves
+     * within half a minute; extra ones can be given as {@code -Dstevedore.e2e.instance-args=k=v,k=v}.
      */
     static Map<String, String> ownershipSettings() {
         Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("stevedore.instances.heartbeat-timeout", HEARTBEAT_TIMEOUT.toSeconds() + "s");
         String extra = System.getProperty("stevedore.e2e.instance-args", "");
         for (String pair : extra.split(",")) {
             int eq = pair.indexOf('=');
@@ -40,6 +42,13 @@ final class ScaleOutFixture {
         }
         return settings;
     }
+
+    /** The instances' heartbeat timeout: the shortest allowed, so that a killed instance's work moves soon. */
+    static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(31);
+    /** The bearer token the instances present to the test's Tape REST server. */
+    static final String TAPE_TOKEN = "e2e-tape-token";
+    /** Where the tape RSE's files live under its WAN protocol: the site paths the tape is asked for. */
+    static final String TAPE_PREFIX = "/tape/e2e/data";
 
     /** What every instance of the deployment is told, besides its port and data directory. */
     static Map<String, String> settings(String neo4jUri, Neo4jServerProcess neo4j, PostgresProcess postgres) {
@@ -56,6 +65,9 @@ final class ScaleOutFixture {
         s.put("stevedore.bridge.webhooks.allowed-hosts", "localhost");
         s.put("stevedore.bridge.webhooks.poll-interval", "500ms");
         s.put("stevedore.transfer.conveyor-idle-sleep", "200ms");
+        // Campaigns stage through the test's Tape REST server, which wants a token; stage requests polled often.
+        s.put("stevedore.tape.rest.token", TAPE_TOKEN);
+        s.put("stevedore.campaigns.poll-interval", "1s");
         s.putAll(ownershipSettings());
         return s;
     }
@@ -120,6 +132,34 @@ final class ScaleOutFixture {
                     Map.of("rse", sourceRse, "dids", batch)), 201);
         }
         return files;
+    }
+
+    /** A TAPE RSE behind a Tape REST endpoint: a WAN protocol naming the files' site paths and {@code tape_rest}. */
+    static void tapeRse(Http root, String rse, String tapeRestRoot) {
+        Http.expect(root.post("/rses/" + rse, Map.of("rse_type", "TAPE")), 201);
+        Http.expect(root.post("/rses/" + rse + "/protocols/davs", Map.of("hostname", "tape.e2e.invalid", "port", 2880,
+                "prefix", TAPE_PREFIX, "domains", Map.of("wan", Map.of("read", 1, "write", 1)))), 201);
+        Http.expect(root.post("/rses/" + rse + "/attr/tape_rest", Map.of("value", tapeRestRoot)), 201);
+    }
+
+    /** The site path under which the tape holds a file (the protocol's prefix and the deterministic path). */
+    static String sitePath(String scope, String name) {
+        return TAPE_PREFIX + "/" + Lfn2Pfn.hash(scope, name);
+    }
+
+    /** Registers {@code n} files of {@code bytes} on a tape RSE, attached to a new {@code scope:dataset}. */
+    static List<String> tapeFiles(Http root, String scope, String dataset, String prefix, int n, int bytes,
+                                  String tapeRse) {
+        Http.expect(root.post("/dids/" + scope + "/" + dataset, Map.of("type", "DATASET")), 201);
+        List<String> names = new ArrayList<>();
+        List<Map<String, Object>> dids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String name = "%s.%05d".formatted(prefix, i);
+            names.add(name);
+            dids.add(Map.of("scope", scope, "name", name, "bytes", bytes, "adler32", "%08x".formatted(i + 1)));
+        }
+        Http.expect(root.post("/dids/" + scope + "/" + dataset + "/dids", Map.of("rse", tapeRse, "dids", dids)), 201);
+        return names;
     }
 
     static String sha256(Path file) {
