@@ -54,7 +54,9 @@ import org.stevedore.transfer.store.RetryPolicy;
  * count, on a fresh graph: a rule of {@code --files} files between two RSEs served by the FTS3 emulator (zero
  * transfer time), timed from the first claim until the rule is OK. Reported: files/s, the store process's CPU
  * (from {@code /proc/<pid>/stat}) against the benchmark JVM's (all instances), and files submitted to FTS more than
- * once (duplicate work). On 2 cores shared by store and instances the point is the curve's shape, not its height.
+ * once (duplicate work). Then the release path the same way ({@link ScaleOutRelease}): jobs of the workload bridge
+ * released per second by 1 ... N instances, the store's CPU share, and jobs released more than once. On 2 cores
+ * shared by store and instances the point is the curves' shape, not their height.
  */
 final class ScaleOutBench {
 
@@ -103,6 +105,25 @@ final class ScaleOutBench {
             }
             f.put("speedup", speedup);
             f.put("duplicate_submissions", rounds.stream().mapToLong(r -> (Long) r.get("duplicate_submissions")).sum());
+            // The release path: the same instance counts releasing the bridge's jobs as their transfers finish.
+            if (warmup > 0) {
+                releaseRound(server, 1, warmup);
+            }
+            List<Map<String, Object>> releaseRounds = new ArrayList<>();
+            for (int n = 1; n <= options.instances(); n++) {
+                releaseRounds.add(releaseRound(server, n, options.files()));
+            }
+            f.put("release_tasks", ScaleOutRelease.TASKS);
+            f.put("release_rounds", releaseRounds);
+            double releaseBase = ((Number) releaseRounds.get(0).get("jobs_per_s")).doubleValue();
+            Map<String, Object> releaseSpeedup = new LinkedHashMap<>();
+            for (Map<String, Object> r : releaseRounds) {
+                releaseSpeedup.put(r.get("instances").toString(),
+                        Math.round(((Number) r.get("jobs_per_s")).doubleValue() / releaseBase * 100) / 100.0);
+            }
+            f.put("release_speedup", releaseSpeedup);
+            f.put("duplicate_releases", releaseRounds.stream().mapToLong(r -> (Long) r.get("duplicate_releases"))
+                    .sum());
             f.put("load_average", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             f.put("verified", true);
             return f;
@@ -170,8 +191,21 @@ final class ScaleOutBench {
         }
     }
 
+    private Map<String, Object> releaseRound(Neo4jServerProcess server, int instances, int jobs) {
+        List<Store> stores = new ArrayList<>();
+        try {
+            for (int i = 0; i <= instances; i++) {
+                stores.add(Store.open(new StoreSettings(server.boltUri(), server.username(), server.password(), null,
+                        null, 0, 0, 0)));
+            }
+            return new ScaleOutRelease(clock).round(stores, server.pid(), instances, jobs);
+        } finally {
+            stores.forEach(Store::close);
+        }
+    }
+
     /** A fresh graph for the round (the schema stays). */
-    private static void wipe(Store store) {
+    static void wipe(Store store) {
         store.runAutoCommit("MATCH (n) WHERE NOT n:SchemaVersion CALL { WITH n DETACH DELETE n } "
                 + "IN TRANSACTIONS OF 10000 ROWS");
     }

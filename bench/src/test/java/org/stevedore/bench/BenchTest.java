@@ -56,6 +56,28 @@ class BenchTest {
     }
 
     @Test
+    void scaleOutCarriesTheTransferPipelineAndTheReleasePathOnOneServerWithoutDuplicates(@TempDir Path dir)
+            throws Exception {
+        JsonNode f = singleJsonLine(run("scale-out", "--instances", "2", "--files", "300", "--warmup-files", "0",
+                "--batch", "100", "--dataset-size", "150", "--data-dir", dir.toString()));
+        assertThat(f.get("scenario").asText()).isEqualTo("scale-out");
+        assertThat(f.get("rounds")).hasSize(2);
+        assertThat(f.get("duplicate_submissions").asLong()).isZero();
+        JsonNode releases = f.get("release_rounds");
+        assertThat(releases).hasSize(2);
+        for (JsonNode r : releases) {
+            assertThat(r.get("jobs_per_s").asLong()).isPositive();
+            assertThat(r.get("jobs_not_held").asLong()).as("jobs released").isEqualTo(300);
+            assertThat(r.get("store_cpu_share").asDouble()).isBetween(0.0, 1.0);
+        }
+        assertThat(f.get("release_speedup").get("1").asDouble()).isEqualTo(1.0);
+        assertThat(f.get("duplicate_releases").asLong()).isZero();
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
     void blockingGroupsEveryHeldInputByItsReasonInOneQuery(@TempDir Path dir) throws Exception {
         JsonNode f = singleJsonLine(run("blocking", "--files", "300", "--repeat", "3", "--warmup", "1",
                 "--data-dir", dir.toString(), "--page-cache-mb", "32"));
