@@ -104,7 +104,10 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                 scale-out        one external Neo4j server in its own JVM; for 1, 2, ... --instances instances
                                  (each its own driver, submitter and poller on its partition of the queue) a rule
                                  of N files through the FTS3 emulator, QUEUED -> AVAILABLE; files/s per instance
-                                 count, the store process's CPU share, files submitted more than once
+                                 count, the store process's CPU share, files submitted more than once; then
+                                 the release path: N bridge jobs (6 tasks) released as their transfers finish,
+                                 each instance finishing and releasing its partition; jobs/s, the store's CPU
+                                 share, jobs released more than once
               options:
                 --files N          files (default 100000; 10000 for list-replicas, webhook-delivery,
                                    bridge-release and blocking; 20000 for tape-recall; 500 for local-copy)
