@@ -36,24 +36,9 @@ public final class Bench {
             return 2;
         }
         try {
-            Map<String, Object> figures = switch (options.scenario()) {
-                case Options.CATALOG_INGEST -> new CatalogIngest(options, clock).run();
-                case Options.LIST_REPLICAS -> new ListReplicas(options, clock, json).run();
-                case Options.RULE_EVALUATION -> new RuleEvaluation(options, clock).run(false);
-                case Options.REEVALUATION -> new RuleEvaluation(options, clock).run(true);
-                case Options.UNDERTAKER -> new Undertaking(options, clock).run();
-                case Options.CAMPAIGN -> new CampaignBench(options).run();
-                case Options.TAPE_RECALL -> new TapeRecall(options).run();
-                case Options.WEBHOOK_DELIVERY -> new WebhookDelivery(options, clock).run();
-                case Options.TRANSFER_PIPELINE -> new TransferPipeline(options, clock).run();
-                case Options.LOCAL_COPY -> new LocalCopy(options).run();
-                case Options.BRIDGE_RELEASE -> new BridgeRelease(options).run();
-                case Options.REAPER -> new Reaping(options, clock).run();
-                case Options.CONSISTENCY -> new ConsistencyBench(options, clock).run();
-                case Options.BLOCKING -> new BlockingBench(options).run();
-                case Options.SCALE_OUT -> new ScaleOutBench(options, clock).run();
-                default -> throw new IllegalStateException("Scenario without an implementation: " + options.scenario());
-            };
+            Map<String, Object> figures = options.sizes().size() > 1
+                    ? new Scaling(this::figures).run(options)
+                    : figures(options);
             out.println(json.writeValueAsString(figures));
             out.flush();
             return 0;
@@ -65,5 +50,27 @@ public final class Bench {
             e.printStackTrace(err);
             return 1;
         }
+    }
+
+    /** One run of the scenario the options name, at their one size. */
+    Map<String, Object> figures(Options options) {
+        return switch (options.scenario()) {
+            case Options.CATALOG_INGEST -> new CatalogIngest(options, clock).run();
+            case Options.LIST_REPLICAS -> new ListReplicas(options, clock, json).run();
+            case Options.RULE_EVALUATION -> new RuleEvaluation(options, clock).run(false);
+            case Options.REEVALUATION -> new RuleEvaluation(options, clock).run(true);
+            case Options.UNDERTAKER -> new Undertaking(options, clock).run();
+            case Options.CAMPAIGN -> new CampaignBench(options).run();
+            case Options.TAPE_RECALL -> new TapeRecall(options).run();
+            case Options.WEBHOOK_DELIVERY -> new WebhookDelivery(options, clock).run();
+            case Options.TRANSFER_PIPELINE -> new TransferPipeline(options, clock).run();
+            case Options.LOCAL_COPY -> new LocalCopy(options).run();
+            case Options.BRIDGE_RELEASE -> new BridgeRelease(options).run();
+            case Options.REAPER -> new Reaping(options, clock).run();
+            case Options.CONSISTENCY -> new ConsistencyBench(options, clock).run();
+            case Options.BLOCKING -> new BlockingBench(options).run();
+            case Options.SCALE_OUT -> new ScaleOutBench(options, clock).run();
+            default -> throw new IllegalStateException("Scenario without an implementation: " + options.scenario());
+        };
     }
 }

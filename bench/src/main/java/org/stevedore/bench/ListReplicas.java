@@ -77,6 +77,8 @@ final class ListReplicas {
             f.put("p99_ms", millis(percentile(nanos, 99)));
             f.put("min_ms", millis(nanos[0]));
             f.put("max_ms", millis(nanos[nanos.length - 1]));
+            // Files per second of the median listing: the rate that should hold as the dataset grows.
+            f.put("files_listed_per_s", Math.round(w.files() / (percentile(nanos, 50) / 1e9)));
             f.put("mean_ms", millis((long) Arrays.stream(nanos).average().orElse(0)));
             f.put("cpu_ms_per_listing", millis(cpuNs / nanos.length));
             f.put("setup_files_per_s", Math.round(w.files() / (setupNs / 1e9)));

@@ -1,6 +1,7 @@
 package org.stevedore.bench;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.stevedore.transfer.local.LocalCopier;
 
@@ -26,10 +27,12 @@ import org.stevedore.transfer.local.LocalCopier;
  * @param pollMs      bridge-release: how often the emulated poller finishes the transfers landed since (0: every 50
  *                    files' worth of the rate)
  * @param instances   scale-out: the most instances; the scenario runs 1, 2, ... up to this many
+ * @param sizes       every value of {@code --files} (one unless a comma-separated list was given: then the scenario
+ *                    runs once per size, back to back in this process, and {@code files} is the first)
  */
 record Options(String scenario, int files, int datasetSize, int batch, int repeat, int warmup, int warmupFiles,
                Path dataDir, int pageCacheMb, int window, long size, int threads,
-               int rate, int rounds, int fsyncs, int pollMs, int instances) {
+               int rate, int rounds, int fsyncs, int pollMs, int instances, List<Integer> sizes) {
 
     static final String CATALOG_INGEST = "catalog-ingest";
     static final String LIST_REPLICAS = "list-replicas";
@@ -109,7 +112,7 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                                  each instance finishing and releasing its partition; jobs/s, the store's CPU
                                  share, jobs released more than once
               options:
-                --files N          files (default 100000; 10000 for list-replicas, webhook-delivery,
+                --files N[,M...]   files (default 100000; 10000 for list-replicas, webhook-delivery,
                                    bridge-release and blocking; 20000 for tape-recall; 500 for local-copy)
                 --jobs N           bridge-release: the same as --files (one file per job)
                 --rate N           bridge-release: transfers finishing per second (default 1000)
@@ -131,6 +134,9 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                 --fsyncs N         local-copy: files the local copier makes durable at once (default 16)
                 --rounds N         local-copy: timed rounds of each path; medians count (default 5)
                 --instances N      scale-out: the most instances (default 3)
+              With --files N,M,... the scenario runs once per size, back to back in one process (the machine's
+              drift between sizes stays small), and one JSON line gives every run, the headline rate of each and
+              the ratio of the last size's rate to the first's.
             One JSON line of figures goes to stdout; logs go to stderr.""";
 
     static Options parse(String[] args) {
@@ -159,6 +165,7 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
         int fsyncs = LocalCopier.DEFAULT_FSYNCS;
         int pollMs = 0;
         int instances = 3;
+        List<Integer> sizes = null;
         for (int i = 1; i < args.length; i++) {
             String option = args[i];
             if (i + 1 >= args.length) {
@@ -166,7 +173,13 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
             }
             String value = args[++i];
             switch (option) {
-                case "--files", "--jobs" -> files = positive(option, value);
+                case "--files", "--jobs" -> {
+                    sizes = new ArrayList<>();
+                    for (String one : value.split(",", -1)) {
+                        sizes.add(positive(option, one));
+                    }
+                    files = sizes.get(0);
+                }
                 case "--rate" -> rate = positive(option, value);
                 case "--dataset-size" -> datasetSize = positive(option, value);
                 case "--batch" -> batch = positive(option, value);
@@ -185,8 +198,17 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                 default -> throw new UsageException("unknown option '" + option + "'");
             }
         }
+        if (sizes != null && sizes.size() > 1 && !Scaling.supports(scenario)) {
+            throw new UsageException("scenario '" + scenario + "' takes one --files value");
+        }
         return new Options(scenario, files, datasetSize, batch, repeat, warmup, warmupFiles, dataDir, pageCacheMb, window,
-                size, threads, rate, rounds, fsyncs, pollMs, instances);
+                size, threads, rate, rounds, fsyncs, pollMs, instances, sizes == null ? List.of(files) : List.copyOf(sizes));
+    }
+
+    /** The same options for a run of {@code n} files. */
+    Options withFiles(int n) {
+        return new Options(scenario, n, datasetSize, batch, repeat, warmup, warmupFiles, dataDir, pageCacheMb, window,
+                size, threads, rate, rounds, fsyncs, pollMs, instances, List.of(n));
     }
 
     private static int positive(String option, String value) {

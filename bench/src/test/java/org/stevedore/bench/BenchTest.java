@@ -162,6 +162,26 @@ class BenchTest {
     }
 
     @Test
+    void severalSizesRunBackToBackAndPrintTheirRatesAndTheirRatioInOneLine(@TempDir Path dir) throws Exception {
+        JsonNode f = singleJsonLine(run("consistency", "--files", "1000,3000", "--batch", "1000",
+                "--data-dir", dir.toString(), "--page-cache-mb", "32"));
+        assertThat(f.get("scenario").asText()).isEqualTo("consistency");
+        assertThat(f.get("rate").asText()).isEqualTo("files_compared_per_s");
+        assertThat(f.get("runs")).hasSize(2);
+        assertThat(f.get("runs").get(0).get("files").asInt()).isEqualTo(1000);
+        assertThat(f.get("runs").get(1).get("files").asInt()).isEqualTo(3000);
+        assertThat(f.get("runs").get(1).get("missing").asInt()).isEqualTo(3);
+        double first = f.get("rates").get(0).asDouble();
+        double last = f.get("rates").get(1).asDouble();
+        assertThat(first).isEqualTo(f.get("runs").get(0).get("files_compared_per_s").asDouble());
+        assertThat(f.get("ratio_last_to_first").asDouble()).isCloseTo(last / first, withinPercentage(1));
+        assertThat(f.get("heap_peak_after_gc_mb")).hasSize(2);
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
     void listReplicasPrintsOrderedPercentiles(@TempDir Path dir) throws Exception {
         JsonNode f = singleJsonLine(run("list-replicas", "--files", "300", "--dataset-size", "100", "--repeat", "5",
                 "--warmup", "1", "--data-dir", dir.toString(), "--page-cache-mb", "32"));
@@ -176,6 +196,7 @@ class BenchTest {
         assertThat(min).isPositive();
         assertThat(p50).isBetween(min, p99);
         assertThat(p99).isLessThanOrEqualTo(max);
+        assertThat(f.get("files_listed_per_s").asDouble()).isPositive();
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left).isEmpty();
         }
@@ -245,7 +266,8 @@ class BenchTest {
                 new String[] {"catalog-ingest", "--fast", "1"}, new String[] {"catalog-ingest", "--files"},
                 new String[] {"list-replicas", "--files", "ten"}, new String[] {"list-replicas", "--files", "0"},
                 new String[] {"local-copy", "--size", "0"}, new String[] {"local-copy", "--rounds", "0"},
-                new String[] {"local-copy", "--fsyncs", "0"}, new String[] {"scale-out", "--instances", "0"})) {
+                new String[] {"local-copy", "--fsyncs", "0"}, new String[] {"scale-out", "--instances", "0"},
+                new String[] {"campaign", "--files", "100,200"}, new String[] {"consistency", "--files", "100,"})) {
             Outcome o = run(args);
             assertThat(o.code()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(o.out()).isEmpty();
