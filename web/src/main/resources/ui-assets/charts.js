@@ -22,6 +22,7 @@
       scales: {x: {time: true}},
       axes: [{}, {values: (u, vals) => vals.map(v => (format || S.num)(v)), size: 70}],
       series: [{}].concat(series.map((label, i) => ({label, stroke: COLOURS[i % COLOURS.length], width: 2,
+        dash: label.includes('bandwidth') ? [6, 4] : undefined,
         value: (u, v) => v === null ? '–' : (format || S.num)(v)}))),
     });
     const update = data => {

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.stevedore.bridge.store.BridgeStore;
@@ -71,10 +70,7 @@ public class UiApiController {
             m.put("held", t.jobCounts().getOrDefault(BridgeStore.HELD, 0L));
             return m;
         }).toList());
-        List<UiSamples.Sample> history = samples.sample(
-                () -> usage.stream().collect(Collectors.toMap(UiFigures.Usage::rse, UiFigures.Usage::used)),
-                () -> running.stream().collect(Collectors.toMap(p -> p.campaign().id(),
-                        p -> p.campaign().staged().bytes())));
+        List<UiSamples.Sample> history = samples.sample();
         UiSamples.Sample last = history.get(history.size() - 1);
         doc.put("reaper", Map.of("deletions", last.deletions(), "bytes_freed", last.bytesFreed()));
         doc.put("history", history.stream().map(s -> Map.of("at", s.at(), "rse_used", s.rseUsed(),

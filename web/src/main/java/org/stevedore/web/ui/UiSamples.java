@@ -5,11 +5,13 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 import org.stevedore.catalog.metrics.StevedoreMetrics;
+import org.stevedore.tape.campaign.CampaignService;
+import org.stevedore.tape.store.CampaignState;
 
 /**
  * The UI's history: a small in-memory ring of samples of figures the store only holds as "now" (RSE usage, a
@@ -30,23 +32,35 @@ public class UiSamples {
     static final int CAPACITY = 360;
 
     private final Clock clock;
+    private final UiFigures figures;
+    private final CampaignService campaigns;
     private final Deque<Sample> ring = new ArrayDeque<>();
 
-    public UiSamples(Clock clock) {
+    public UiSamples(Clock clock, UiFigures figures, CampaignService campaigns) {
         this.clock = clock;
+        this.figures = figures;
+        this.campaigns = campaigns;
     }
 
-    /** Takes a sample with the given readers when the last is older than the interval; returns the history. */
-    public synchronized List<Sample> sample(Supplier<Map<String, Long>> rseUsed,
-                                            Supplier<Map<String, Long>> campaignStaged) {
+    /** Takes a sample when the last is older than the interval; returns the history, oldest first. */
+    public synchronized List<Sample> sample() {
         long now = clock.millis();
         if (ring.isEmpty() || now - ring.peekLast().at() >= INTERVAL_MILLIS) {
-            ring.addLast(new Sample(now, Map.copyOf(rseUsed.get()), Map.copyOf(campaignStaged.get()),
+            Map<String, Long> used = new HashMap<>();
+            figures.usage().forEach(u -> used.put(u.rse(), u.used()));
+            Map<String, Long> staged = new HashMap<>();
+            campaigns.list(CampaignState.RUNNING, null, c -> staged.put(c.id(), c.staged().bytes()));
+            ring.addLast(new Sample(now, Map.copyOf(used), Map.copyOf(staged),
                     reaperTotal(StevedoreMetrics.REAPER_DELETIONS), reaperTotal(StevedoreMetrics.REAPER_BYTES_FREED)));
             while (ring.size() > CAPACITY) {
                 ring.removeFirst();
             }
         }
+        return new ArrayList<>(ring);
+    }
+
+    /** The samples taken so far, oldest first, without taking one. */
+    public synchronized List<Sample> history() {
         return new ArrayList<>(ring);
     }
 
