@@ -37,7 +37,7 @@
     const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
     let i = 0; let v = Number(n);
     while (v >= 1000 && i < units.length - 1) { v /= 1000; i++; }
-    return (i === 0 ? v : v.toFixed(1)) + ' ' + units[i];
+    return (i === 0 ? Math.round(v) : v.toFixed(1)) + ' ' + units[i];
   }
   function duration(seconds) {
     if (seconds === null || seconds === undefined) { return '–'; }
