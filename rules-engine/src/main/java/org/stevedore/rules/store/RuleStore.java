@@ -61,16 +61,7 @@ public final class RuleStore {
      * Returns the rule as written, counters included.
      */
     public Rule insertIn(TransactionContext tx, NewRule rule, long didBytes, List<PlannedLock> locks) {
-        long duplicates = tx.run("""
-                MATCH (r:Rule {did_key: $did}) WHERE r.account = $account AND r.rse_expression = $expression
-                  AND r.copies = $copies
-                RETURN count(r) AS n
-                """, Map.of("did", rule.did().key(), "account", rule.account(), "expression", rule.rseExpression(),
-                "copies", rule.copies())).single().get("n").asLong();
-        if (duplicates > 0) {
-            throw new DuplicateRule("A rule for '" + rule.did() + "' by account '" + rule.account() + "' with "
-                    + rule.copies() + " copies on '" + rule.rseExpression() + "' already exists");
-        }
+        refuseDuplicate(tx, rule);
         long now = clock.millis();
         Map<String, Object> props = new HashMap<>();
         props.put("id", rule.id());
@@ -108,6 +99,25 @@ public final class RuleStore {
             recount(tx, rule.id(), now);
         }
         return RuleQueries.require(tx, rule.id());
+    }
+
+    /**
+     * Refuses a rule that repeats an existing one (same DID, account, expression and copies), as Rucio does; the
+     * write path and the dry run both ask here, so a dry run names the same duplicate the write would refuse.
+     *
+     * @throws DuplicateRule when such a rule exists
+     */
+    public static void refuseDuplicate(TransactionContext tx, NewRule rule) {
+        long duplicates = tx.run("""
+                MATCH (r:Rule {did_key: $did}) WHERE r.account = $account AND r.rse_expression = $expression
+                  AND r.copies = $copies
+                RETURN count(r) AS n
+                """, Map.of("did", rule.did().key(), "account", rule.account(), "expression", rule.rseExpression(),
+                "copies", rule.copies())).single().get("n").asLong();
+        if (duplicates > 0) {
+            throw new DuplicateRule("A rule for '" + rule.did() + "' by account '" + rule.account() + "' with "
+                    + rule.copies() + " copies on '" + rule.rseExpression() + "' already exists");
+        }
     }
 
     /** Sets a rule's state inside the caller's transaction. */
