@@ -10,7 +10,8 @@ import java.util.Set;
  */
 public record Caller(String account, String identity, Set<String> vos, List<String> fqans) {
 
-    static final String ATTRIBUTE = Caller.class.getName();
+    /** The request attribute holding the caller: set by the token filter (API) or the UI's session filter. */
+    public static final String ATTRIBUTE = Caller.class.getName();
 
     public Caller {
         vos = Set.copyOf(vos);

@@ -3,6 +3,7 @@ package org.stevedore.web.auth;
 import java.util.Collection;
 import java.util.function.Supplier;
 import org.stevedore.auth.policy.Action;
+import org.stevedore.auth.policy.Decision;
 import org.stevedore.auth.policy.PermissionPolicy;
 import org.stevedore.auth.policy.ReplicaPlacement;
 import org.stevedore.auth.policy.Subject;
@@ -30,6 +31,14 @@ public class Permissions {
     /** @throws org.stevedore.catalog.error.AccessDenied when the caller may not */
     public void require(Caller caller, Action action, Target target) {
         policy.require(subject(caller), action, target);
+    }
+
+    /**
+     * Whether the caller may: the same decision as {@link #require}, for pages that show an action (a button) only
+     * to whoever the API would let do it.
+     */
+    public boolean allows(Caller caller, Action action, Target target) {
+        return policy.decide(subject(caller), action, target) == Decision.PERMIT;
     }
 
     /** The same action on each distinct scope (bulk requests), checked before anything is written. */

@@ -36,7 +36,14 @@ public class TokenAuthenticationFilter extends OncePerRequestFilter {
         if (path.length() > 1 && path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
-        return isOpen(path);
+        // The web UI's pages authenticate with its session cookie (UiSessionFilter), never with a token, and the
+        // cookie never authenticates the API: the API keeps its CSRF-free token model.
+        return isOpen(path) || isUi(path);
+    }
+
+    /** Whether a path (without the context path) belongs to the web UI: {@code /ui} and below. */
+    public static boolean isUi(String path) {
+        return path.equals("/ui") || path.startsWith("/ui/");
     }
 
     /**
@@ -57,7 +64,7 @@ public class TokenAuthenticationFilter extends OncePerRequestFilter {
      * certificate comes along), else those the session was opened with at {@code /auth/x509}, while they are valid
      * (none for a password login).
      */
-    static Caller caller(Session session, X509Principal x509) {
+    public static Caller caller(Session session, X509Principal x509) {
         if (x509 != null && x509.identityForms().contains(session.identity()) && !x509.fqans().isEmpty()) {
             return new Caller(session.account(), session.identity(), x509.vos(), x509.fqans());
         }
