@@ -267,6 +267,21 @@ public final class DidStore {
      * optionally of one type. The literal prefix before the first wildcard becomes an index prefix scan.
      */
     public void search(String scope, String pattern, DidType type, long limit, Consumer<Did> sink) {
+        Map<String, Object> params = patternParams(scope, pattern);
+        params.put("type", type == null ? null : type.name());
+        params.put("limit", limit <= 0 ? Long.MAX_VALUE : limit);
+        store.stream("""
+                MATCH (d:Did) WHERE d.key STARTS WITH $prefix AND d.key =~ $regex
+                  AND ($type IS NULL OR d.did_type = $type)
+                RETURN %s ORDER BY d.key LIMIT $limit
+                """.formatted(DID_COLUMNS), params, r -> sink.accept(did(r)));
+    }
+
+    /**
+     * The parameters {@code $prefix} and {@code $regex} of a Rucio wildcard search of a scope ({@code *} for any run of
+     * characters): the literal prefix before the first wildcard is an index prefix scan, the regex the exact match.
+     */
+    static Map<String, Object> patternParams(String scope, String pattern) {
         Names.scope(scope);
         String p = pattern == null || pattern.isEmpty() ? "*" : pattern;
         int star = p.indexOf('*');
@@ -277,13 +292,7 @@ public final class DidStore {
         Map<String, Object> params = new HashMap<>();
         params.put("prefix", prefix);
         params.put("regex", regex);
-        params.put("type", type == null ? null : type.name());
-        params.put("limit", limit <= 0 ? Long.MAX_VALUE : limit);
-        store.stream("""
-                MATCH (d:Did) WHERE d.key STARTS WITH $prefix AND d.key =~ $regex
-                  AND ($type IS NULL OR d.did_type = $type)
-                RETURN %s ORDER BY d.key LIMIT $limit
-                """.formatted(DID_COLUMNS), params, r -> sink.accept(did(r)));
+        return params;
     }
 
     // ---- status, expiry, metadata --------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 package org.stevedore.rules.evaluation;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -70,19 +71,32 @@ final class LockPlanning {
     /** Plans with the files' replicas already known. */
     List<PlannedLock> plan(NewRuleView rule, List<FileInfo> files, Map<String, List<ReplicaInfo>> replicas,
                            List<Rse> targets, Map<String, RseWithAttributes> all, Map<String, List<Rse>> fixed) {
-        Set<String> sources = new HashSet<>();
-        if (rule.sourceReplicaExpression() != null) {
-            resolve(rule.sourceReplicaExpression()).stream().filter(Rse::availabilityRead).forEach(r -> sources.add(r.id()));
-        } else {
-            all.values().stream().filter(r -> r.rse().availabilityRead()).forEach(r -> sources.add(r.rse().id()));
-        }
-        RulePlanner planner = new RulePlanner(all, sources, random);
+        RulePlanner planner = new RulePlanner(all, sources(rule, all), random);
         RulePlanner.Params params = new RulePlanner.Params(rule.copies(), rule.grouping(), rule.weight(),
                 rule.ignoreAvailability(), "'" + rule.did() + "'");
         List<RsePlacement.Candidate> candidates = planner.candidates(targets, params);
         Map<String, AccountLimitStore.Usage> quotas = limits.usage(rule.account(),
                 candidates.stream().map(c -> c.rse().id()).toList());
         return planner.plan(files, replicas, params, candidates, quotas, fixed);
+    }
+
+    /**
+     * Ids of the RSEs a rule's files may be copied from: its source expression's readable RSEs, or every readable RSE.
+     * The planner and the dry run's tape-recall count both ask here, so they agree on what a source is.
+     */
+    Set<String> sources(NewRuleView rule, Map<String, RseWithAttributes> all) {
+        Set<String> sources = new HashSet<>();
+        if (rule.sourceReplicaExpression() != null) {
+            resolve(rule.sourceReplicaExpression()).stream().filter(Rse::availabilityRead).forEach(r -> sources.add(r.id()));
+        } else {
+            all.values().stream().filter(r -> r.rse().availabilityRead()).forEach(r -> sources.add(r.rse().id()));
+        }
+        return sources;
+    }
+
+    /** The account's usage and limit on each RSE a rule could write to (RSEs with neither are absent). */
+    Map<String, AccountLimitStore.Usage> quotas(String account, Collection<String> rseIds) {
+        return limits.usage(account, rseIds);
     }
 
     /** The RSEs already chosen for the groups new files join: the rule's for ALL, their dataset's for DATASET. */

@@ -19,11 +19,14 @@ import org.stevedore.catalog.did.Did;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.did.DidStore;
 import org.stevedore.catalog.error.InvalidObject;
+import org.stevedore.catalog.error.StevedoreException;
 import org.stevedore.catalog.error.UnsupportedOperation;
 import org.stevedore.catalog.rse.Rse;
 import org.stevedore.catalog.rse.RseStore;
 import org.stevedore.catalog.rse.RseWithAttributes;
 import org.stevedore.catalog.time.Lifetimes;
+import org.stevedore.rules.error.InsufficientAccountLimit;
+import org.stevedore.rules.error.InsufficientTargetRSEs;
 import org.stevedore.rules.error.InvalidRSEExpression;
 import org.stevedore.rules.error.InvalidReplicationRule;
 import org.stevedore.rules.store.Grouping;
@@ -85,6 +88,41 @@ public final class RuleService {
     }
     /** Creates one rule per DID, all or none; answers their ids in the order of the DIDs. */
     public List<String> add(RuleRequest request, String issuer) {
+        List<Planned> planned = plan(request, issuer, false);
+        List<String> ids = new ArrayList<>();
+        rules.store().write(tx -> {
+            for (Planned p : planned) {
+                rules.insertIn(tx, p.rule(), p.bytes(), p.locks());
+            }
+            return null;
+        });
+        for (Planned p : planned) {
+            ids.add(p.rule().id());
+            log.info("Rule {} on {} for account {}: {} copies on '{}', {} locks, state {}", p.rule().id(), p.rule().did(),
+                    p.rule().account(), p.rule().copies(), p.rule().rseExpression(), p.locks().size(), p.rule().state());
+        }
+        return ids;
+    }
+
+    /**
+     * What {@link #add} would do with this request, computed by the same planning and checks and written nowhere:
+     * the RSEs, transfers, quotas and tape recalls. Bad input is refused with the exception {@code add} throws; a
+     * refusal that only placement finds (the account's quota, too few RSEs that can take a group) is answered in the
+     * plan, with the figures that explain it.
+     */
+    public RuleDryRun.Plan dryRun(RuleRequest request, String issuer) {
+        List<Planned> planned = plan(request, issuer, true);
+        Map<String, RseWithAttributes> all = planning.allRses();
+        return new RuleDryRun(all, planning).summarize(planned);
+    }
+
+    /**
+     * Validates a request and plans its rules' locks in memory: the one planning step {@link #add} writes from and
+     * {@link #dryRun} reports. With {@code preview}, locks are planned also for rules that would wait (for approval,
+     * or for the injector), duplicates are looked up without writing, and a placement refusal is kept in its rule's
+     * plan instead of thrown.
+     */
+    List<Planned> plan(RuleRequest request, String issuer, boolean preview) {
         if (request.dids() == null || request.dids().isEmpty()) {
             throw new InvalidObject("A rule needs 'dids': [{\"scope\": ..., \"name\": ...}]");
         }
@@ -108,7 +146,7 @@ public final class RuleService {
         Notify notify = Notify.parse(request.notification());
         List<Rse> targets = planning.resolve(request.rseExpression());
         if (copies > targets.size()) {
-            throw new org.stevedore.rules.error.InsufficientTargetRSEs("Rule asks " + copies + " copies but '"
+            throw new InsufficientTargetRSEs("Rule asks " + copies + " copies but '"
                     + request.rseExpression() + "' selects only " + targets.size() + " RSE(s)");
         }
         if (request.sourceReplicaExpression() != null && !request.sourceReplicaExpression().isBlank()) {
@@ -132,34 +170,46 @@ public final class RuleService {
                     blankToNull(request.activity()), notify, Boolean.TRUE.equals(request.purgeReplicas()),
                     Boolean.TRUE.equals(request.ignoreAvailability()), request.comment(), priority, request.meta(),
                     state, request.lifetime() == null ? null : clock.instant().plusSeconds(request.lifetime()));
+            if (preview) {
+                NewRule candidate = rule;
+                rules.store().read(tx -> {
+                    RuleStore.refuseDuplicate(tx, candidate);
+                    return null;
+                });
+            }
             List<PlannedLock> locks = List.of();
-            if (state == RuleState.REPLICATING) {
-                Map<String, List<ReplicaInfo>> replicas = new HashMap<>();
-                List<FileInfo> files = inputs.files(did.ref(), did.type(), replicas);
-                if (Boolean.TRUE.equals(request.asynchronous()) || (long) files.size() * copies > settings.injectThreshold()) {
+            List<FileInfo> files = List.of();
+            Map<String, List<ReplicaInfo>> replicas = new HashMap<>();
+            StevedoreException refusal = null;
+            if (state == RuleState.REPLICATING || preview) {
+                files = inputs.files(did.ref(), did.type(), replicas);
+                if (state == RuleState.REPLICATING && (Boolean.TRUE.equals(request.asynchronous())
+                        || (long) files.size() * copies > settings.injectThreshold())) {
                     rule = withState(rule, RuleState.INJECT);
-                } else {
-                    locks = planning.plan(NewRuleView.of(rule), files, replicas, targets, all, Map.of());
+                }
+                if (rule.state() == RuleState.REPLICATING || preview) {
+                    try {
+                        locks = planning.plan(NewRuleView.of(rule), files, replicas, targets, all, Map.of());
+                    } catch (InsufficientAccountLimit | InsufficientTargetRSEs e) {
+                        if (!preview) {
+                            throw e;
+                        }
+                        refusal = e;
+                    }
                 }
             }
-            planned.add(new Planned(rule, did.bytes() == null ? 0 : did.bytes(), locks));
+            planned.add(new Planned(rule, did.bytes() == null ? 0 : did.bytes(), locks, files, replicas, refusal));
         }
-        List<String> ids = new ArrayList<>();
-        rules.store().write(tx -> {
-            for (Planned p : planned) {
-                rules.insertIn(tx, p.rule(), p.bytes(), p.locks());
-            }
-            return null;
-        });
-        for (Planned p : planned) {
-            ids.add(p.rule().id());
-            log.info("Rule {} on {} for account {}: {} copies on '{}', {} locks, state {}", p.rule().id(), p.rule().did(),
-                    account, copies, p.rule().rseExpression(), p.locks().size(), p.rule().state());
-        }
-        return ids;
+        return planned;
     }
 
-    private record Planned(NewRule rule, long bytes, List<PlannedLock> locks) {
+    /**
+     * One rule as planned: what is written, and for the dry run what it was planned from.
+     *
+     * @param refusal a placement refusal kept by a preview (the write path throws it instead), or null
+     */
+    record Planned(NewRule rule, long bytes, List<PlannedLock> locks, List<FileInfo> files,
+                   Map<String, List<ReplicaInfo>> replicas, StevedoreException refusal) {
     }
 
     private static NewRule withState(NewRule r, RuleState state) {
@@ -291,7 +341,7 @@ public final class RuleService {
             locks = files.isEmpty() ? List.of()
                     : planning.plan(NewRuleView.of(rule), files, replicas, planning.resolve(rule.rseExpression()),
                     planning.allRses(), planning.fixedGroups(rule, files));
-        } catch (org.stevedore.catalog.error.StevedoreException e) {
+        } catch (StevedoreException e) {
             changes.update(id, Map.of("state", RuleState.STUCK.name(), "error", e.getMessage(), "stuck_at", clock.millis()));
             log.warn("Rule {} could not be injected: {}", id, e.getMessage());
             return queries.get(id);

@@ -29,8 +29,14 @@ public final class RuleChanges {
         return store.write(tx -> {
             RuleQueries.require(tx, ruleId);
             Map<String, Object> props = new HashMap<>(properties);
-            props.put("updated_at", clock.millis());
-            tx.run("MATCH (r:Rule {id: $id}) SET r += $props", Map.of("id", ruleId, "props", props)).consume();
+            long now = clock.millis();
+            props.put("updated_at", now);
+            Map<String, Object> params = new HashMap<>();
+            params.put("id", ruleId);
+            params.put("props", props);
+            params.put("state", props.get("state"));
+            params.put("now", now);
+            tx.run("MATCH (r:Rule {id: $id}) SET " + RuleStore.HISTORY + " SET r += $props", params).consume();
             return RuleQueries.require(tx, ruleId);
         });
     }

@@ -61,16 +61,7 @@ public final class RuleStore {
      * Returns the rule as written, counters included.
      */
     public Rule insertIn(TransactionContext tx, NewRule rule, long didBytes, List<PlannedLock> locks) {
-        long duplicates = tx.run("""
-                MATCH (r:Rule {did_key: $did}) WHERE r.account = $account AND r.rse_expression = $expression
-                  AND r.copies = $copies
-                RETURN count(r) AS n
-                """, Map.of("did", rule.did().key(), "account", rule.account(), "expression", rule.rseExpression(),
-                "copies", rule.copies())).single().get("n").asLong();
-        if (duplicates > 0) {
-            throw new DuplicateRule("A rule for '" + rule.did() + "' by account '" + rule.account() + "' with "
-                    + rule.copies() + " copies on '" + rule.rseExpression() + "' already exists");
-        }
+        refuseDuplicate(tx, rule);
         long now = clock.millis();
         Map<String, Object> props = new HashMap<>();
         props.put("id", rule.id());
@@ -93,6 +84,7 @@ public final class RuleStore {
         props.put("priority", rule.priority());
         props.put("meta", rule.meta());
         props.put("state", rule.state().name());
+        props.put("state_history", List.of(now + " " + rule.state().name()));
         props.put("locks_ok_cnt", 0L);
         props.put("locks_replicating_cnt", 0L);
         props.put("locks_stuck_cnt", 0L);
@@ -110,9 +102,39 @@ public final class RuleStore {
         return RuleQueries.require(tx, rule.id());
     }
 
+    /**
+     * Refuses a rule that repeats an existing one (same DID, account, expression and copies), as Rucio does; the
+     * write path and the dry run both ask here, so a dry run names the same duplicate the write would refuse.
+     *
+     * @throws DuplicateRule when such a rule exists
+     */
+    public static void refuseDuplicate(TransactionContext tx, NewRule rule) {
+        long duplicates = tx.run("""
+                MATCH (r:Rule {did_key: $did}) WHERE r.account = $account AND r.rse_expression = $expression
+                  AND r.copies = $copies
+                RETURN count(r) AS n
+                """, Map.of("did", rule.did().key(), "account", rule.account(), "expression", rule.rseExpression(),
+                "copies", rule.copies())).single().get("n").asLong();
+        if (duplicates > 0) {
+            throw new DuplicateRule("A rule for '" + rule.did() + "' by account '" + rule.account() + "' with "
+                    + rule.copies() + " copies on '" + rule.rseExpression() + "' already exists");
+        }
+    }
+
+    /** How many state changes a rule keeps in {@code state_history}: the newest, enough for a rule's page. */
+    static final int HISTORY_KEPT = 50;
+
+    /**
+     * The SET item that appends {@code "<millis> <STATE>"} to a rule's {@code state_history} when {@code $state}
+     * differs from the rule's state (and {@code $now} is the time): written by the statement that changes the state,
+     * so the history costs no round trip. It must come before the item that sets {@code r.state}.
+     */
+    static final String HISTORY = "r.state_history = CASE WHEN $state IS NULL OR r.state = $state THEN r.state_history"
+            + " ELSE (coalesce(r.state_history, []) + [toString($now) + ' ' + $state])[-" + HISTORY_KEPT + "..] END";
+
     /** Sets a rule's state inside the caller's transaction. */
     public void setState(TransactionContext tx, String ruleId, RuleState state, long now) {
-        tx.run("MATCH (r:Rule {id: $id}) SET r.state = $state, r.updated_at = $now",
+        tx.run("MATCH (r:Rule {id: $id}) SET " + HISTORY + ", r.state = $state, r.updated_at = $now",
                 Map.of("id", ruleId, "state", state.name(), "now", now)).consume();
     }
 
@@ -283,12 +305,12 @@ public final class RuleStore {
         params.put("now", now);
         tx.run("""
                 MATCH (r:Rule {id: $rule})
-                SET r.locks_ok_cnt = $ok, r.locks_replicating_cnt = $replicating, r.locks_stuck_cnt = $stuck,
+                SET %s, r.locks_ok_cnt = $ok, r.locks_replicating_cnt = $replicating, r.locks_stuck_cnt = $stuck,
                     r.state = $state, r.updated_at = $now,
                     r.stuck_at = CASE WHEN $state = 'OK' THEN null
                                       WHEN $state = 'STUCK' AND r.stuck_at IS NULL THEN $now ELSE r.stuck_at END,
                     r.error = CASE WHEN $state IN ['OK', 'REPLICATING'] THEN null ELSE r.error END
-                """, params).consume();
+                """.formatted(HISTORY), params).consume();
         if (next != current && (next == RuleState.OK || next == RuleState.STUCK)) {
             // In the transaction: a retried one may log it twice, a rolled back one once too often; rare, and the
             // line says what the rule's counters were.

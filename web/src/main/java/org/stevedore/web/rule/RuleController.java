@@ -1,11 +1,8 @@
 package org.stevedore.web.rule;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletResponse;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,13 +22,11 @@ import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.error.InvalidObject;
 import org.stevedore.catalog.naming.Names;
 import org.stevedore.catalog.rse.RseStore;
-import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.store.Rule;
 import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleState;
 import org.stevedore.web.api.JsonStream;
-import org.stevedore.web.api.RequestLimits;
 import org.stevedore.web.api.RucioCompatible;
 import org.stevedore.web.api.RucioDates;
 import org.stevedore.web.auth.Caller;
@@ -40,17 +35,6 @@ import org.stevedore.web.auth.Caller;
 @RucioCompatible
 @RestController
 public class RuleController {
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record DidItem(String scope, String name) {
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record AddRuleBody(List<DidItem> dids, String account, Integer copies, String rse_expression, String weight,
-                       Long lifetime, String grouping, Boolean locked, String source_replica_expression,
-                       String activity, @JsonProperty("notify") String notification, Boolean purge_replicas, Boolean ignore_availability,
-                       String comment, Boolean ask_approval, Boolean asynchronous, Integer priority, Object meta) {
-    }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     record UpdateBody(Map<String, Object> options) {
@@ -65,49 +49,22 @@ public class RuleController {
     private final RuleQueries rules;
     private final RseStore rses;
     private final ObjectMapper mapper;
-    private final RequestLimits limits;
+    private final AddRuleBodies bodies;
 
     public RuleController(RuleService service, RuleGateway gateway, RuleQueries rules, RseStore rses,
-                          ObjectMapper mapper, RequestLimits limits) {
-        this.limits = limits;
+                          ObjectMapper mapper, AddRuleBodies bodies) {
         this.service = service;
         this.gateway = gateway;
         this.rules = rules;
         this.rses = rses;
         this.mapper = mapper;
+        this.bodies = bodies;
     }
 
     /** Answers 201 with the JSON list of the new rule ids, as the Rucio client expects. */
     @PostMapping({"/rules", "/rules/"})
-    public ResponseEntity<List<String>> add(@RequestBody AddRuleBody body, Caller caller) {
-        if (body == null) {
-            throw new InvalidObject("Request body must describe the rule: {\"dids\", \"copies\", \"rse_expression\"}");
-        }
-        List<DidRef> dids = new ArrayList<>();
-        if (body.dids() != null) {
-            // Before any lookup or permission check: each DID costs both.
-            limits.requireRuleDids(body.dids().size());
-            RequestLimits.requireDistinct("DID", body.dids(), d -> RequestLimits.didKey(d.scope(), d.name()));
-            for (DidItem d : body.dids()) {
-                if (d == null) {
-                    throw new InvalidObject("A DID of the rule is null");
-                }
-                dids.add(DidRef.of(d.scope(), d.name()));
-            }
-        }
-        String meta = null;
-        if (body.meta() != null) {
-            try {
-                meta = body.meta() instanceof String s ? s : mapper.writeValueAsString(body.meta());
-            } catch (JsonProcessingException e) {
-                throw new InvalidObject("'meta' must be JSON");
-            }
-        }
-        RuleRequest request = new RuleRequest(dids, body.account(), body.copies(), body.rse_expression(), body.weight(),
-                body.lifetime(), body.grouping(), body.locked(), body.source_replica_expression(), body.activity(),
-                body.notification(), body.purge_replicas(), body.ignore_availability(), body.comment(), body.ask_approval(),
-                body.asynchronous(), body.priority(), meta);
-        List<String> ids = gateway.add(caller, request);
+    public ResponseEntity<List<String>> add(@RequestBody AddRuleBodies.Body body, Caller caller) {
+        List<String> ids = gateway.add(caller, bodies.request(body));
         return ResponseEntity.status(HttpStatus.CREATED).contentType(MediaType.APPLICATION_JSON).body(ids);
     }
 

@@ -9,8 +9,9 @@ import org.springframework.stereotype.Component;
 import org.stevedore.auth.policy.Action;
 import org.stevedore.auth.policy.Target;
 import org.stevedore.catalog.did.DidRef;
-import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.error.InvalidRSEExpression;
+import org.stevedore.rules.evaluation.RuleDryRun;
+import org.stevedore.rules.evaluation.RuleRequest;
 import org.stevedore.rules.evaluation.RuleService;
 import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.rules.store.Rule;
@@ -49,6 +50,18 @@ public class RuleGateway {
             permissions.require(caller, Action.ADD_RULE, Target.newRule(did.scope(), request.account()));
         }
         return service.add(request, caller.account());
+    }
+
+    /**
+     * The dry run of {@link #add}: the same add_rule checks on every DID, then the plan, written nowhere.
+     *
+     * @throws org.stevedore.catalog.error.AccessDenied when the caller may not add a rule on one of the DIDs
+     */
+    public RuleDryRun.Plan dryRun(Caller caller, RuleRequest request) {
+        for (DidRef did : request.dids()) {
+            permissions.require(caller, Action.ADD_RULE, Target.newRule(did.scope(), request.account()));
+        }
+        return service.dryRun(request, caller.account());
     }
 
     /**
