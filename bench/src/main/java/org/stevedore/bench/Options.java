@@ -46,6 +46,7 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
     static final String CONSISTENCY = "consistency";
     static final String BLOCKING = "blocking";
     static final String SCALE_OUT = "scale-out";
+    static final String FLOOR = "floor";
     static final List<String> SCENARIOS = List.of(
             CATALOG_INGEST,
             LIST_REPLICAS,
@@ -61,7 +62,8 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
             REAPER,
             CONSISTENCY,
             BLOCKING,
-            SCALE_OUT);
+            SCALE_OUT,
+            FLOOR);
 
     static final String USAGE = """
             usage: java -jar stevedore-bench.jar SCENARIO [options]
@@ -105,6 +107,8 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                                  (each its own driver, submitter and poller on its partition of the queue) a rule
                                  of N files through the FTS3 emulator, QUEUED -> AVAILABLE; files/s per instance
                                  count, the store process's CPU share, files submitted more than once
+                floor            what Neo4j's record format costs per node, relationship, property and index
+                                 entry (N of each, bare UNWIND, interleaved); the rule path's layout projected
               options:
                 --files N          files (default 100000; 10000 for list-replicas, webhook-delivery,
                                    bridge-release and blocking; 20000 for tape-recall; 500 for local-copy)
