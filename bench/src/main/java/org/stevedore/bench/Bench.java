@@ -70,6 +70,7 @@ public final class Bench {
             case Options.CONSISTENCY -> new ConsistencyBench(options, clock).run();
             case Options.BLOCKING -> new BlockingBench(options).run();
             case Options.SCALE_OUT -> new ScaleOutBench(options, clock).run();
+            case Options.FLOOR -> new Floor(options).run();
             default -> throw new IllegalStateException("Scenario without an implementation: " + options.scenario());
         };
     }

@@ -49,6 +49,7 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
     static final String CONSISTENCY = "consistency";
     static final String BLOCKING = "blocking";
     static final String SCALE_OUT = "scale-out";
+    static final String FLOOR = "floor";
     static final List<String> SCENARIOS = List.of(
             CATALOG_INGEST,
             LIST_REPLICAS,
@@ -64,7 +65,8 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
             REAPER,
             CONSISTENCY,
             BLOCKING,
-            SCALE_OUT);
+            SCALE_OUT,
+            FLOOR);
 
     static final String USAGE = """
             usage: java -jar stevedore-bench.jar SCENARIO [options]
@@ -111,6 +113,8 @@ record Options(String scenario, int files, int datasetSize, int batch, int repea
                                  the release path: N bridge jobs (6 tasks) released as their transfers finish,
                                  each instance finishing and releasing its partition; jobs/s, the store's CPU
                                  share, jobs released more than once
+                floor            what Neo4j's record format costs per node, relationship, property and index
+                                 entry (N of each, bare UNWIND, interleaved); the rule path's layout projected
               options:
                 --files N[,M...]   files (default 100000; 10000 for list-replicas, webhook-delivery,
                                    bridge-release and blocking; 20000 for tape-recall; 500 for local-copy)

@@ -118,6 +118,38 @@ class BenchTest {
     }
 
     @Test
+    void ruleEvaluationAndReevaluationPrintTheirFloorAfterAWarmUpOfBothPaths(@TempDir Path dir) throws Exception {
+        for (String scenario : List.of("rule-evaluation", "reevaluation")) {
+            JsonNode f = singleJsonLine(run(scenario, "--files", "600", "--dataset-size", "200", "--warmup-files", "300",
+                    "--data-dir", dir.toString(), "--page-cache-mb", "32"));
+            assertThat(f.get("scenario").asText()).isEqualTo(scenario);
+            assertThat(f.get("verified").asBoolean()).isTrue();
+            assertThat(f.get("locks").asLong()).isEqualTo(scenario.equals("rule-evaluation") ? 600 : 1800);
+            assertThat(f.get("warmup_files").asInt()).isEqualTo(300);
+            assertThat(f.get("raw_locks_per_s").asLong()).isPositive();
+            assertThat(f.get("ratio").asDouble()).isPositive();
+        }
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
+    void floorPrintsWhatEachKindOfElementCostsAndProjectsTheRuleLayout(@TempDir Path dir) throws Exception {
+        JsonNode f = singleJsonLine(run("floor", "--files", "1000", "--data-dir", dir.toString(), "--page-cache-mb", "32"));
+        assertThat(f.get("scenario").asText()).isEqualTo("floor");
+        assertThat(f.get("elements").asInt()).isEqualTo(1000);
+        assertThat(f.get("us_per_element").size()).isEqualTo(7);
+        assertThat(f.get("node_us").asDouble()).isPositive();
+        assertThat(f.get("relationship_us").asDouble()).isPositive();
+        assertThat(f.get("lock_replica_request_us").asDouble()).isPositive();
+        assertThat(f.has("lean_us")).isTrue();
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
     void undertakerRemovesEveryExpiredDatasetInBatchesAndVerifiesWhatIsLeft(@TempDir Path dir) throws Exception {
         JsonNode f = singleJsonLine(run("undertaker", "--files", "250", "--dataset-size", "100", "--batch", "2",
                 "--data-dir", dir.toString(), "--page-cache-mb", "32"));

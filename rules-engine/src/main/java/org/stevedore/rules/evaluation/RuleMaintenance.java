@@ -106,8 +106,9 @@ public final class RuleMaintenance {
             }
             long now = clock.millis();
             rules.store().write(tx -> {
-                rules.addLocks(tx, rule.id(), locks, now);
-                return rules.recount(tx, rule.id(), now);
+                // The counters move by what was written: recounting every lock of the rule here made each
+                // attachment cost as much as the whole rule (quadratic in a dataset filled batch by batch).
+                return rules.addCounts(tx, rule.id(), rules.addLocks(tx, rule.id(), locks, now), now);
             });
             log.info("Rule {}: {} lock(s) added for new content of {}", rule.id(), locks.size(), parent);
         }

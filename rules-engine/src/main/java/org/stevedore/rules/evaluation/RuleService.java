@@ -333,14 +333,18 @@ public final class RuleService {
             return rule;
         }
         Map<String, Set<String>> done = queries.lockedPairs(id);
+        boolean resuming = !done.isEmpty();
         Map<String, List<ReplicaInfo>> replicas = new HashMap<>();
         List<FileInfo> files = inputs.files(rule.did(), rule.didType(), replicas).stream()
                 .filter(f -> done.getOrDefault(f.key(), Set.of()).size() < rule.copies()).toList();
         List<PlannedLock> locks;
         try {
+            // A rule without any lock yet has no group placed: asking the store would walk every file of its
+            // datasets looking for locks that cannot be there.
+            Map<String, List<Rse>> fixed = resuming ? planning.fixedGroups(rule, files) : Map.of();
             locks = files.isEmpty() ? List.of()
                     : planning.plan(NewRuleView.of(rule), files, replicas, planning.resolve(rule.rseExpression()),
-                    planning.allRses(), planning.fixedGroups(rule, files));
+                    planning.allRses(), fixed);
         } catch (StevedoreException e) {
             changes.update(id, Map.of("state", RuleState.STUCK.name(), "error", e.getMessage(), "stuck_at", clock.millis()));
             log.warn("Rule {} could not be injected: {}", id, e.getMessage());
@@ -350,14 +354,21 @@ public final class RuleService {
         for (int from = 0; from < locks.size(); from += chunk) {
             List<PlannedLock> part = locks.subList(from, Math.min(locks.size(), from + chunk));
             rules.store().write(tx -> {
-                rules.addLocks(tx, id, part, clock.millis());
+                long now = clock.millis();
+                RuleStore.Counts written = rules.addLocks(tx, id, part, now);
+                if (!resuming) {
+                    // Each chunk's counts commit with its locks, so the counters are right after every chunk.
+                    rules.addCounts(tx, id, written, now);
+                }
                 return null;
             });
         }
         Rule applied = rules.store().write(tx -> {
             long now = clock.millis();
             rules.setState(tx, id, RuleState.REPLICATING, now);
-            return rules.recount(tx, id, now);
+            // An injection resumed after an interruption (or a store from before the chunks counted) may have
+            // locks the counters miss: only then are they read back, all of them.
+            return resuming ? rules.recount(tx, id, now) : rules.addCounts(tx, id, new RuleStore.Counts(0, 0, 0), now);
         });
         log.info("Rule {} injected: {} locks in {} transaction(s), state {}", id, locks.size(),
                 (locks.size() + chunk - 1) / chunk, applied.state());

@@ -95,9 +95,9 @@ public final class RuleStore {
         props.put("hash_bucket", Partition.bucket(rule.id()));
         tx.run("CREATE (r:Rule) SET r = $props", Map.of("props", props)).consume();
         if (rule.state() != RuleState.INJECT && rule.state() != RuleState.WAITING_APPROVAL) {
-            addLocks(tx, rule.id(), locks, now);
-            // A lock's state is decided by the store at write time, so count what was written.
-            recount(tx, rule.id(), now);
+            // A lock's state is decided by the store at write time, so count what was written: a new rule's
+            // counters are all zero, so what the statements wrote is the whole count.
+            addCounts(tx, rule.id(), addLocks(tx, rule.id(), locks, now), now);
         }
         return RuleQueries.require(tx, rule.id());
     }
@@ -141,10 +141,12 @@ public final class RuleStore {
     /**
      * Adds locks to an existing rule inside the caller's transaction: the MERGE on each replica takes its lock, a
      * missing replica becomes COPYING and its transfer is queued ({@link TransferQueue#queue}), and the account's usage
-     * grows by the locked bytes.
-     * Does not recount; call {@link #recount} after.
+     * grows by the locked bytes. Answers the locks written by state, as the store decided them, so that the caller
+     * can move the rule's counters by them ({@link #addCounts}) instead of reading every lock of the rule again
+     * ({@link #recount}), which made each batch of a growing rule cost as much as the whole rule.
+     * Does not touch the rule's counters itself.
      */
-    public void addLocks(TransactionContext tx, String ruleId, List<PlannedLock> locks, long now) {
+    public Counts addLocks(TransactionContext tx, String ruleId, List<PlannedLock> locks, long now) {
         int batch = store.batchSize();
         List<Map<String, Object>> sourced = new ArrayList<>();
         List<Map<String, Object>> stuck = new ArrayList<>();
@@ -165,11 +167,13 @@ public final class RuleStore {
             u[1]++;
         }
         TransferQueue.Origin origin = sourced.isEmpty() ? null : origin(tx, ruleId);
+        long ok = 0;
+        long replicating = 0;
         for (int from = 0; from < sourced.size(); from += batch) {
             List<Map<String, Object>> rows = sourced.subList(from, Math.min(sourced.size(), from + batch));
             // A copy's path may already be another file's replica on the RSE (an explicit PFN registered there): the
             // store refuses a second replica at a path, and the rule with it.
-            List<TransferQueue.Transfer> needed = Constraints.refusingDuplicates(() -> tx.run("""
+            List<Record> written = Constraints.refusingDuplicates(() -> tx.run("""
                     MATCH (rule:Rule {id: $rule})
                     UNWIND $rows AS row
                     MATCH (f:Did {key: row.key})
@@ -188,12 +192,22 @@ public final class RuleStore {
                     CREATE (rule)-[:LOCK {rse_id: row.rse_id, rse: row.rse, bytes: row.bytes, created_at: $now,
                                           updated_at: $now,
                                           state: CASE WHEN r.state = 'AVAILABLE' THEN 'OK' ELSE 'REPLICATING' END}]->(f)
-                    WITH row, rse, transfer WHERE transfer
-                    RETURN row.i AS i, coalesce(rse.staging_area, false) AS staging_area
-                    """, Map.of("rule", ruleId, "rows", rows, "now", now, "none", NO_TOMBSTONE))
-                    .list(r -> transfer(sourced.get(r.get("i").asInt()), r.get("staging_area").asBoolean())),
+                    RETURN row.i AS i, transfer, r.state = 'AVAILABLE' AS ok,
+                           transfer AND coalesce(rse.staging_area, false) AS staging_area
+                    """, Map.of("rule", ruleId, "rows", rows, "now", now, "none", NO_TOMBSTONE)).list(),
                     () -> new Duplicate("A copy of the rule's files would be at a physical path that another file's "
                             + "replica already holds on its RSE"));
+            List<TransferQueue.Transfer> needed = new ArrayList<>(written.size());
+            for (Record r : written) {
+                if (r.get("ok").asBoolean()) {
+                    ok++;
+                } else {
+                    replicating++;
+                }
+                if (r.get("transfer").asBoolean()) {
+                    needed.add(transfer(sourced.get(r.get("i").asInt()), r.get("staging_area").asBoolean()));
+                }
+            }
             // The copies that need a transfer go to the transfer agent in the same transaction, one call per batch.
             // A COPYING replica is asked for too: its transfer may have ended (failed for good, before a repair);
             // the queue keeps a live one and replaces an ended one.
@@ -210,6 +224,7 @@ public final class RuleStore {
                     "now", now)).consume();
         }
         addUsage(tx, ruleId, usage, 1);
+        return new Counts(ok, replicating, stuck.size());
     }
 
     /** A copy the lock statement found needing a transfer: the planned row (by its index) and its destination's kind. */

@@ -7,8 +7,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.neo4j.driver.TransactionContext;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.did.DidType;
 import org.stevedore.catalog.did.NewDid;
@@ -21,10 +23,15 @@ import org.stevedore.rules.error.InsufficientAccountLimit;
 import org.stevedore.rules.error.InsufficientTargetRSEs;
 import org.stevedore.rules.error.InvalidRSEExpression;
 import org.stevedore.rules.error.InvalidRuleWeight;
+import org.stevedore.rules.expression.RseExpressionResolver;
 import org.stevedore.rules.store.LockState;
 import org.stevedore.rules.store.Rule;
+import org.stevedore.rules.store.RuleInputs;
 import org.stevedore.rules.store.RuleQueries;
 import org.stevedore.rules.store.RuleState;
+import org.stevedore.rules.store.RuleStore;
+import org.stevedore.rules.store.TransferQueue;
+import org.stevedore.transfer.store.RequestQueue;
 
 class RuleServiceTest extends StoreTest {
 
@@ -284,6 +291,57 @@ class RuleServiceTest extends StoreTest {
         assertThat(applied.locksReplicating()).isEqualTo(7);
         // Each file once, and the dataset kept the RSE its first files got.
         assertThat(locks(rule.id())).hasSize(7).allSatisfy(l -> assertThat(l.rse()).isEqualTo("DST_B"));
+        assertThat(small.count("MATCH (q:Request) RETURN count(q)")).isEqualTo(7);
+    }
+    @Test
+    void eachInjectedChunkCommitsItsCountsWithItsLocks() {
+        RuleFixture small = new RuleFixture(store, clock, 3);
+        small.dataset("big", 7, 1, "SRC");
+        Rule rule = small.queries.get(small.service.add(RuleRequest.of(List.of(did("big")), 1, "DST_A"), "jdoe").get(0));
+        // The transfer agent fails in the second chunk: the first chunk is committed, the second rolled back.
+        RequestQueue requests = new RequestQueue();
+        TransferQueue failing = new TransferQueue() {
+            private int calls;
+
+            @Override
+            public void queue(TransactionContext tx, Origin origin, List<Transfer> transfers, long now) {
+                if (++calls == 2) {
+                    throw new IllegalStateException("transfer agent down");
+                }
+                requests.queue(tx, origin, transfers, now);
+            }
+
+            @Override
+            public void cancelPending(TransactionContext tx, List<FileAtRse> replicas) {
+                requests.cancelPending(tx, replicas);
+            }
+
+            @Override
+            public void forgetFiles(TransactionContext tx, List<String> fileKeys) {
+                requests.forgetFiles(tx, fileKeys);
+            }
+
+            @Override
+            public List<FileAtRse> withoutLiveTransfer(TransactionContext tx, List<FileAtRse> copies) {
+                return requests.withoutLiveTransfer(tx, copies);
+            }
+        };
+        RuleService interrupted = new RuleService(small.dids, new RuleStore(store, clock, failing),
+                new RuleInputs(store), small.rses, small.accounts, small.limits,
+                new RseExpressionResolver(small.rses)::resolve, clock, small.service.settings(),
+                RandomGenerator.of("L64X128MixRandom"));
+        assertThatThrownBy(() -> interrupted.applyPending(rule.id())).hasMessageContaining("transfer agent down");
+        // The counters hold what was committed, chunk by chunk, not nothing until the last chunk.
+        Rule half = small.queries.get(rule.id());
+        assertThat(half.state()).isEqualTo(RuleState.INJECT);
+        assertThat(locks(rule.id())).hasSize(3);
+        assertThat(half.locksReplicating()).isEqualTo(3);
+        // Resumed, the injection ends with counters that match every lock, none counted twice.
+        Rule applied = small.service.applyPending(rule.id());
+        assertThat(applied.state()).isEqualTo(RuleState.REPLICATING);
+        assertThat(applied.locksReplicating()).isEqualTo(7);
+        assertThat(applied.locksOk()).isZero();
+        assertThat(locks(rule.id())).hasSize(7);
         assertThat(small.count("MATCH (q:Request) RETURN count(q)")).isEqualTo(7);
     }
 }
