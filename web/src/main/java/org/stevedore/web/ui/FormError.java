@@ -2,6 +2,8 @@ package org.stevedore.web.ui;
 
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.ui.Model;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 import org.stevedore.catalog.error.StevedoreException;
 import org.stevedore.web.api.Errors;
 
@@ -9,7 +11,8 @@ import org.stevedore.web.api.Errors;
  * The web UI's form-error convention: a failed action re-renders its form (nothing was written: the gateways check
  * everything before they write) with the API's exact {@code ExceptionClass} and {@code ExceptionMessage} next to the
  * field it concerns ({@code null}: the form as a whole). Pages put it in the model as {@code formError} and show it
- * with the layout's {@code fieldError(field)} fragment; {@link #rejected} answers with the API's HTTP status.
+ * with the layout's {@code fieldError(field)} fragment; {@link #rejected} answers with the API's HTTP status (and,
+ * to a client that does not accept HTML, with the API's JSON refusal).
  *
  * @param field          the form field the refusal concerns, or null for the whole form
  * @param exceptionClass Rucio's exception class name, as the API's {@code ExceptionClass}
@@ -36,6 +39,11 @@ public record FormError(String field, String exceptionClass, String message) {
      */
     public static String rejected(HttpServletResponse response, Model model, String field, StevedoreException e,
                                   String view) {
+        // A client that does not accept HTML gets the API's JSON refusal ({@link UiExceptionHandler}), not a form.
+        if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
+                && !UiSessionFilter.acceptsHtml(attributes.getRequest())) {
+            throw e;
+        }
         response.setStatus(Errors.status(e.kind()).value());
         model.addAttribute(MODEL_ATTRIBUTE, of(field, e));
         return view;

@@ -12,8 +12,8 @@ import org.stevedore.web.api.Errors;
 
 /**
  * A refusal on a UI page (a DID that does not exist, an RSE the caller may not see) becomes the error page with the
- * API's status, class and message, inside the layout. The UI's JSON endpoints ({@code /ui/api/}) keep the API's
- * Rucio-shaped JSON answer.
+ * API's status, class and message, inside the layout. The UI's JSON endpoints ({@code /ui/api/}) and clients that
+ * do not accept HTML get the API's Rucio-shaped JSON answer.
  */
 @Order(Ordered.HIGHEST_PRECEDENCE)
 @ControllerAdvice(basePackageClasses = UiExceptionHandler.class)
@@ -28,7 +28,7 @@ public class UiExceptionHandler {
     @ExceptionHandler(StevedoreException.class)
     Object refused(StevedoreException e, HttpServletRequest request, HttpServletResponse response) {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        if (path.startsWith("/ui/api/")) {
+        if (!UiSessionFilter.wantsPage(request, path)) {
             return Errors.entity(Errors.status(e.kind()), e.exceptionClass(), e.getMessage());
         }
         response.setHeader("ExceptionClass", e.exceptionClass());

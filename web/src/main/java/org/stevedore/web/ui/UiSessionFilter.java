@@ -92,6 +92,14 @@ public class UiSessionFilter extends OncePerRequestFilter {
         return header != null && !header.isEmpty() ? header : request.getParameter(UiSessions.CSRF_FIELD);
     }
 
+    /**
+     * Whether a refusal is answered with a page: a browser's request for a page. The UI's JSON endpoints and any
+     * client that does not accept HTML get the API's Rucio-shaped JSON instead.
+     */
+    static boolean wantsPage(HttpServletRequest request, String path) {
+        return !path.startsWith("/ui/api/") && acceptsHtml(request);
+    }
+
     static boolean acceptsHtml(HttpServletRequest request) {
         String accept = request.getHeader("Accept");
         return accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("text/html");
@@ -100,7 +108,7 @@ public class UiSessionFilter extends OncePerRequestFilter {
     private static void refuseCsrf(HttpServletRequest request, HttpServletResponse response, String path)
             throws IOException {
         String message = "Missing or wrong CSRF token: reload the page and try again";
-        if (path.startsWith("/ui/api/")) {
+        if (!wantsPage(request, path)) {
             Errors.write(response, HttpStatus.FORBIDDEN, "AccessDenied", message);
             return;
         }

@@ -93,6 +93,9 @@ class UiSessionRestTest extends ApiTest {
                 "password", rootPassword());
         assertThat(wrong.statusCode()).isEqualTo(403);
         assertThat(UiClient.setCookies(wrong, UiSessions.SESSION_COOKIE)).isEmpty();
+        // A client that does not accept HTML gets the API's refusal: Rucio's JSON shape, headers included.
+        assertError(new ApiClient(port).post("/ui/login", Map.of()), 403, "AccessDenied", "CSRF token");
+        assertError(new ApiClient(port).get("/ui/login/x509"), 401, "CannotAuthenticate", "client certificate");
         assertThat(graphSize()).isEqualTo(before);
     }
 
