@@ -145,8 +145,11 @@ public final class UndertakerStore {
         return store.write(tx -> {
             int detached = detachFromParents(tx, didKeys, now);
             Map<String, Object> params = Map.of("keys", didKeys, "now", now);
+            // Still expired now, not only when it was listed: a lifetime extended (or a DID made anew under the
+            // same name) since then must not be buried on the strength of the old listing.
             String ready = """
-                    NOT EXISTS { MATCH (:Rule {did_key: d.key}) }
+                    d.expired_at <= $now
+                    AND NOT EXISTS { MATCH (:Rule {did_key: d.key}) }
                     AND NOT EXISTS { MATCH (:Did)-[:CONTAINS]->(d) }
                     AND NOT EXISTS { MATCH (u:UpdatedDid) WHERE d.key IN u.children }
                     """;
@@ -216,6 +219,7 @@ public final class UndertakerStore {
         List<Map<String, Object>> changes = tx.run("""
                 UNWIND $keys AS k
                 MATCH (p:Did)-[rel:CONTAINS]->(c:Did {key: k})
+                WHERE c.expired_at <= $now
                 WITH p, collect(rel) AS links, collect(c.key) AS children, sum(coalesce(c.bytes, 0)) AS bytes
                 FOREACH (link IN links | DELETE link)
                 SET p.length = coalesce(p.length, 0) - size(children), p.bytes = coalesce(p.bytes, 0) - bytes,

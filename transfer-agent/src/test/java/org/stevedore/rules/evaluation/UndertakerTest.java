@@ -100,6 +100,28 @@ class UndertakerTest extends StoreTest {
     }
 
     @Test
+    void aDidWhoseLifetimeWasExtendedAfterItWasListedIsNotBuried() {
+        f.dataset("ds", 2, 10, "SRC");
+        f.dids.add(List.of(NewDid.collection("s", "parent", DidType.CONTAINER, "jdoe")));
+        f.attachments.attach(did("parent"), List.of(did("ds")), false);
+        expire("ds");
+        UndertakerStore undertakerStore = new UndertakerStore(store, new UpdatedDidQueue(store), clock,
+                new RequestQueue());
+        List<String> listed = undertakerStore.expired(Partition.whole(), 10).stream()
+                .map(UndertakerStore.Expired::key).toList();
+        assertThat(listed).containsExactly("s:ds");
+        // Between the listing and the burial, somebody gives the dataset a new lifetime.
+        f.dids.setExpiry("s", "ds", clock.instant().plusSeconds(3600));
+
+        UndertakerStore.Burial burial = undertakerStore.bury(listed);
+
+        assertThat(burial.changedAnything()).isFalse();
+        assertThat(exists("ds")).isTrue();
+        assertThat(f.count("MATCH (:Did {key: 's:parent'})-[:CONTAINS]->(:Did {key: 's:ds'}) RETURN count(*)"))
+                .isEqualTo(1);
+    }
+
+    @Test
     void filesProtectedElsewhereKeepTheirReplicasAndUnexpiredDidsAreUntouched() {
         List<String> files = f.dataset("ds", 3, 10, "SRC");
         rule("ds", "SRC");
