@@ -142,9 +142,10 @@ public final class Poller implements Worker {
                 }
                 for (FileStatus f : status.files()) {
                     if (f.state() == FileState.FINISHED) {
-                        outcomes.add(new Outcome(f.requestId(), true, null));
+                        outcomes.add(new Outcome(f.requestId(), true, null, status.jobId()));
                     } else if (f.state() == FileState.FAILED || f.state() == FileState.CANCELED) {
-                        outcomes.add(new Outcome(f.requestId(), false, f.reason().isEmpty() ? status.reason() : f.reason()));
+                        outcomes.add(new Outcome(f.requestId(), false,
+                                f.reason().isEmpty() ? status.reason() : f.reason(), status.jobId()));
                     }
                 }
                 // Whole jobs per transaction (a job is forgotten with its last files), about FINISH_BATCH files each.

@@ -27,8 +27,18 @@ import org.stevedore.rules.store.LockOutcomes;
  */
 public final class RequestOutcomes {
 
-    /** The outcome of one request's transfer (by request key), as the poller saw it. */
-    public record Outcome(String requestKey, boolean done, String reason) {
+    /**
+     * The outcome of one request's transfer (by request key), as the poller saw it in the answer about {@code job}.
+     * An outcome applies only while the request is still submitted as that job: a late answer about an earlier
+     * attempt (a file of a job reported failed again after the request was resubmitted as a new job) changes nothing.
+     * {@code job} null: whichever job the request is in (the tape system's archive confirmation, drivers of tests).
+     */
+    public record Outcome(String requestKey, boolean done, String reason, String job) {
+
+        /** An outcome for the request whatever job it is submitted as. */
+        public Outcome(String requestKey, boolean done, String reason) {
+            this(requestKey, done, reason, null);
+        }
     }
 
     /**
@@ -38,7 +48,7 @@ public final class RequestOutcomes {
     static final String FINISH_DONE = """
             UNWIND $rows AS row
             MATCH (q:Request {key: row.key}) USING INDEX SEEK q:Request(key)
-            WHERE q.state IN ['SUBMITTED', 'ARCHIVING']
+            WHERE q.state IN ['SUBMITTED', 'ARCHIVING'] AND (row.job IS NULL OR q.external_id = row.job)
             MATCH (f:Did {key: q.did_key}) USING INDEX SEEK f:Did(key)
             MATCH (f)-[r:REPLICA]->(rse:Rse) WHERE rse.id = q.dest_rse_id
             WITH q, r, rse, f, q.state = 'SUBMITTED' AS fresh,
@@ -58,7 +68,7 @@ public final class RequestOutcomes {
     private static final String TAPE_DESTINATIONS = """
             UNWIND $rows AS row
             MATCH (q:Request {key: row.key}) USING INDEX SEEK q:Request(key)
-            WHERE q.state = 'SUBMITTED'
+            WHERE q.state = 'SUBMITTED' AND (row.job IS NULL OR q.external_id = row.job)
             MATCH (rse:Rse {id: q.dest_rse_id}) WHERE rse.rse_type = 'TAPE'
             RETURN collect(DISTINCT rse.rse) AS rses
             """;
@@ -119,7 +129,7 @@ public final class RequestOutcomes {
     static final String FINISH_FAILED = """
             UNWIND $rows AS row
             MATCH (q:Request {key: row.key}) USING INDEX SEEK q:Request(key)
-            WHERE q.state IN ['SUBMITTED', 'ARCHIVING']
+            WHERE q.state IN ['SUBMITTED', 'ARCHIVING'] AND (row.job IS NULL OR q.external_id = row.job)
             OPTIONAL MATCH (f:Did {key: q.did_key}) USING INDEX SEEK f:Did(key)
             OPTIONAL MATCH (f)-[rep:REPLICA]->(dest:Rse) WHERE dest.id = q.dest_rse_id
             WITH q, row, dest, coalesce(q.retry_count, 0) + 1 AS retry, coalesce(rep.lock_cnt, 0) > 0 AS wanted
@@ -275,6 +285,7 @@ public final class RequestOutcomes {
             Map<String, Object> row = new HashMap<>();
             row.put("key", o.requestKey());
             row.put("reason", o.reason() == null ? "" : o.reason());
+            row.put("job", o.job());
             (o.done() ? done : failed).add(row);
         }
         // delays[n]: the wait before the n-th retry, indexed by the new retry count in the statement below.

@@ -127,6 +127,39 @@ class TransferJobsConveyorTest extends StoreTest {
     }
 
     @Test
+    void aLateAnswerAboutAnEarlierAttemptChangesNothingOnceTheRequestIsResubmittedAsANewJob() {
+        grid(Duration.ofMinutes(5));
+        grid.files("SITE_A", "f", 1, 1_000);
+        grid.rule("SITE_B", null);
+        grid.submit();
+        String first = grid.requestProperty("f0", "external_id");
+        String f0 = store.read(tx -> tx.run("MATCH (q:Request) RETURN q.key").single().get(0).asString());
+
+        // The first job's answer: the file failed while the job ran on (so the job is not forgotten yet).
+        grid.outcomes.finish(List.of(new RequestOutcomes.Outcome(f0, false, "first attempt failed", first)),
+                RetryPolicy.immediate(3));
+        assertThat(grid.requestProperty("f0", "retry_count")).isEqualTo("1");
+        assertThat(grid.submit()).isEqualTo(1);
+        String second = grid.requestProperty("f0", "external_id");
+        assertThat(second).isNotEqualTo(first);
+
+        // The first job is asked about again and reports the same failure, or even a success: neither is the second
+        // attempt's, which runs on untouched, its retries not used up.
+        grid.outcomes.finish(List.of(new RequestOutcomes.Outcome(f0, false, "first attempt failed", first)),
+                RetryPolicy.immediate(3));
+        grid.outcomes.finish(List.of(new RequestOutcomes.Outcome(f0, true, null, first)), RetryPolicy.immediate(3));
+        assertThat(grid.requestProperty("f0", "state")).isEqualTo("SUBMITTED");
+        assertThat(grid.requestProperty("f0", "retry_count")).isEqualTo("1");
+        assertThat(grid.requestProperty("f0", "external_id")).isEqualTo(second);
+        assertThat(grid.count("MATCH ()-[r:REPLICA {state: 'AVAILABLE'}]->(:Rse {rse: 'SITE_B'}) RETURN count(r)"))
+                .isZero();
+
+        // The second job's own answer counts.
+        grid.outcomes.finish(List.of(new RequestOutcomes.Outcome(f0, true, null, second)), RetryPolicy.immediate(3));
+        assertThat(grid.requestProperty("f0", "state")).isEqualTo("DONE");
+    }
+
+    @Test
     void aRequestRetriedFromAnEndedJobIsResubmittedAsANewJobNotTheEndedOne() {
         grid(Duration.ofMinutes(5));
         grid.files("SITE_A", "f", 1, 1_000);
