@@ -28,7 +28,10 @@ import org.stevedore.catalog.replica.ReplicaAvailability;
  *       this worker, blocked on its queue, checks them within milliseconds;</li>
  *   <li>the outbox: {@code REPLICA_AVAILABLE} events read from this consumer's own position (kept in the store, with
  *       an overlap so a transaction that committed late is still seen), for finishes in other instances and for
- *       wake-ups lost in a restart; events are left in the outbox for other consumers;</li>
+ *       wake-ups lost in a restart; events are left in the outbox for other consumers. Of an event's files, each
+ *       instance checks only those of its partition (by the file key's bucket), so with N instances a file is
+ *       checked by its owner, not N times; the position is shared, and an instance that falls further behind it than
+ *       the overlap leaves its files to the full check;</li>
  *   <li>a periodic full check of the partition's ACTIVE tasks, for replicas that became AVAILABLE without an event
  *       (registered directly) and RSE expressions that changed.</li>
  * </ol>
@@ -160,7 +163,7 @@ public final class ReleaseWorker implements Worker, ReplicaAvailability.Listener
         Counter done = new Counter();
         handOver(done);
         if (outboxDue) {
-            pollOutbox(done);
+            pollOutbox(done, partition);
             nextOutbox = clock.millis() + settings.outboxEvery().toMillis();
         }
         if (fullDue) {
@@ -283,12 +286,17 @@ public final class ReleaseWorker implements Worker, ReplicaAvailability.Listener
 
     /** Reads the outbox from this consumer's position (less the overlap), releases, and moves the position. */
     int pollOutbox() {
+        return pollOutbox(Partition.whole());
+    }
+
+    /** {@link #pollOutbox()} for the files of {@code partition} only. */
+    int pollOutbox(Partition partition) {
         Counter done = new Counter();
-        pollOutbox(done);
+        pollOutbox(done, partition);
         return done.n;
     }
 
-    private void pollOutbox(Counter done) {
+    private void pollOutbox(Counter done, Partition partition) {
         long step = System.nanoTime();
         long overlap = settings.overlap().toMillis();
         long position = events.position(consumer, clock.millis() - overlap);
@@ -302,7 +310,7 @@ public final class ReleaseWorker implements Worker, ReplicaAvailability.Listener
                 long at = e.createdAt().toEpochMilli();
                 newest = Math.max(newest, at);
                 if (seen.putIfAbsent(e.id(), at) == null) {
-                    keys.addAll(files(e));
+                    files(e).stream().filter(partition::owns).forEach(keys::add);
                 }
             }
             List<String> all = List.copyOf(keys);
