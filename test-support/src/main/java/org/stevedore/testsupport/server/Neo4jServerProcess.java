@@ -48,9 +48,7 @@ public final class Neo4jServerProcess implements AutoCloseable {
             List<String> command = new ArrayList<>();
             command.add(ServerProcesses.javaBinary());
             command.addAll(jvmOptions);
-            command.add("-cp");
-            command.add(ServerProcesses.classPath());
-            command.add(Neo4jServerMain.class.getName());
+            command.addAll(ServerProcesses.mainArguments(Neo4jServerMain.class));
             command.add(home.toAbsolutePath().toString());
             command.add(Integer.toString(port));
             Path log = home.resolve("server.log");

@@ -1,5 +1,6 @@
 package org.stevedore.testsupport.server;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -7,7 +8,10 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 
 /** What the harnesses of external counterparts share: free ports, the test JVM's java, and stopping a process. */
 public final class ServerProcesses {
@@ -33,6 +37,33 @@ public final class ServerProcesses {
     /** The running JVM's class path: child JVMs start from it (the test phase comes before any jar is packaged). */
     public static String classPath() {
         return System.getProperty("java.class.path");
+    }
+
+    /**
+     * The arguments after the java binary and the JVM options that run {@code main} from the running JVM's classes:
+     * {@code -cp <class path> <main>}, or, when this JVM runs from a Spring Boot executable jar (the bench jar started
+     * with {@code java -jar}), whose nested libraries a plain {@code -cp} cannot see, that jar through Boot's
+     * {@code PropertiesLauncher} with {@code loader.main} naming the class.
+     */
+    public static List<String> mainArguments(Class<?> main) {
+        String classPath = classPath();
+        if (!classPath.contains(File.pathSeparator) && isBootJar(Path.of(classPath))) {
+            return List.of("-Dloader.main=" + main.getName(), "-cp", classPath,
+                    "org.springframework.boot.loader.launch.PropertiesLauncher");
+        }
+        return List.of("-cp", classPath, main.getName());
+    }
+
+    private static boolean isBootJar(Path jar) {
+        if (!jar.toString().endsWith(".jar") || !Files.isRegularFile(jar)) {
+            return false;
+        }
+        try (JarFile file = new JarFile(jar.toFile())) {
+            Manifest manifest = file.getManifest();
+            return manifest != null && manifest.getMainAttributes().getValue("Spring-Boot-Classes") != null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** SIGTERM, then SIGKILL after {@code grace}. */
