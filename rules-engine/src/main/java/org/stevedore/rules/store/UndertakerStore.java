@@ -127,13 +127,18 @@ public final class UndertakerStore {
                 """, Map.of("rows", rows)).consume());
     }
 
-    /** The rules on these DIDs (not on their content or parents). */
+    /**
+     * The rules on these DIDs (not on their content or parents), of the DIDs still expired now: one whose lifetime was
+     * extended since it was listed keeps its rules, as {@link #bury} keeps the DID.
+     */
     public List<RuleOn> rulesOn(List<String> didKeys) {
         return store.read(tx -> tx.run("""
                 UNWIND $keys AS k
+                MATCH (d:Did {key: k}) WHERE d.expired_at <= $now
                 MATCH (r:Rule {did_key: k})
                 RETURN r.id AS id, k AS key ORDER BY key, id
-                """, Map.of("keys", didKeys)).list(r -> new RuleOn(r.get("id").asString(), r.get("key").asString())));
+                """, Map.of("keys", didKeys, "now", clock.millis()))
+                .list(r -> new RuleOn(r.get("id").asString(), r.get("key").asString())));
     }
 
     /** Detaches the DIDs from their parents and removes those that are ready (see the class comment). */

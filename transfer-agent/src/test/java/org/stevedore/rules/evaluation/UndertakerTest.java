@@ -122,6 +122,22 @@ class UndertakerTest extends StoreTest {
     }
 
     @Test
+    void theRulesOfADidWhoseLifetimeWasExtendedAfterItWasListedAreNotTakenForTheUndertakers() {
+        f.dataset("ds", 2, 10, "SRC");
+        rule("ds", "SRC");
+        expire("ds");
+        UndertakerStore undertakerStore = new UndertakerStore(store, new UpdatedDidQueue(store), clock,
+                new RequestQueue());
+        List<String> listed = undertakerStore.expired(Partition.whole(), 10).stream()
+                .map(UndertakerStore.Expired::key).toList();
+        assertThat(listed).containsExactly("s:ds");
+        // Between the listing and the removal of its rules, somebody gives the dataset a new lifetime.
+        f.dids.setExpiry("s", "ds", clock.instant().plusSeconds(3600));
+
+        assertThat(undertakerStore.rulesOn(listed)).as("rules to remove").isEmpty();
+    }
+
+    @Test
     void filesProtectedElsewhereKeepTheirReplicasAndUnexpiredDidsAreUntouched() {
         List<String> files = f.dataset("ds", 3, 10, "SRC");
         rule("ds", "SRC");
