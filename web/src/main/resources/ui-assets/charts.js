@@ -19,7 +19,9 @@
     let plot = null;
     const opts = () => ({
       width: Math.max(200, root.clientWidth), height: 220,
-      scales: {x: {time: true}},
+      // At least the last hour wide, ending at the newest sample: with a single sample uPlot would otherwise spread
+      // the axis over years.
+      scales: {x: {time: true, range: (u, min, max) => min == null ? [min, max] : [Math.min(min, max - 3600), max]}},
       axes: [{}, {values: (u, vals) => vals.map(v => (format || S.num)(v)), size: 70}],
       series: [{}].concat(series.map((label, i) => ({label, stroke: COLOURS[i % COLOURS.length], width: 2,
         dash: label.includes('bandwidth') ? [6, 4] : undefined,

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -119,8 +120,13 @@ public abstract class BrowserTest {
         return waitFor(Duration.ofSeconds(30), condition);
     }
 
+    /**
+     * Waits until {@code condition} answers non-null and not false. An element that went stale while the condition
+     * read it (the page was replaced under it, as after a form's POST and redirect) counts as not yet.
+     */
     protected <T> T waitFor(Duration timeout, Function<WebDriver, T> condition) {
-        return new WebDriverWait(browser, timeout, Duration.ofMillis(200)).until(condition::apply);
+        return new WebDriverWait(browser, timeout, Duration.ofMillis(200))
+                .ignoring(StaleElementReferenceException.class).until(condition::apply);
     }
 
     protected WebElement find(String css) {
