@@ -13,7 +13,6 @@ import java.util.Map;
 import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.did.DidType;
 import org.stevedore.catalog.did.NewDid;
-import org.stevedore.catalog.replica.NewReplica;
 import org.stevedore.catalog.replica.ReplicaStore;
 
 /**
@@ -51,9 +50,8 @@ final class ListReplicas {
             DidRef dataset = w.dataset(0);
             long started = System.nanoTime();
             catalog.dids().add(List.of(NewDid.collection(dataset.scope(), dataset.name(), DidType.DATASET, w.account())));
-            List<NewReplica> all = w.replicas(0);
-            for (int from = 0; from < all.size(); from += options.datasetSize()) {
-                catalog.replicas().add(w.rse(), all.subList(from, Math.min(all.size(), from + options.datasetSize())),
+            for (int from = 0; from < w.files(); from += options.datasetSize()) {
+                catalog.replicas().add(w.rse(), w.replicasOf(from, Math.min(w.files(), from + options.datasetSize())),
                         w.account(), false, dataset);
             }
             long setupNs = System.nanoTime() - started;

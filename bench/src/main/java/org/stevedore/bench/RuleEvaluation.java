@@ -12,7 +12,6 @@ import org.stevedore.catalog.did.DidRef;
 import org.stevedore.catalog.did.DidType;
 import org.stevedore.catalog.did.NewDid;
 import org.stevedore.catalog.did.UpdatedDidQueue;
-import org.stevedore.catalog.replica.NewReplica;
 import org.stevedore.catalog.store.Store;
 import org.stevedore.rules.evaluation.RuleMaintenance;
 import org.stevedore.rules.evaluation.RuleRequest;
@@ -74,11 +73,10 @@ final class RuleEvaluation {
             }
 
             long setup = System.nanoTime();
-            List<DidRef> refs = new ArrayList<>(w.files());
+            // The files' replicas and DIDs are made a request at a time, never all held: at a million files they
+            // would be hundreds of MB of the bench's own in the heap the service is measured in.
             for (int d = 0; d < w.datasets(); d++) {
-                List<NewReplica> replicas = w.replicas(d);
-                catalog.replicas().add(SOURCE, replicas, w.account(), false, reevaluation ? null : dataset);
-                replicas.forEach(r -> refs.add(new DidRef(r.scope(), r.name())));
+                catalog.replicas().add(SOURCE, w.replicas(d), w.account(), false, reevaluation ? null : dataset);
             }
             f.put("setup_s", seconds(System.nanoTime() - setup));
 
@@ -94,8 +92,8 @@ final class RuleEvaluation {
                     service.add(RuleRequest.of(List.of(dataset), 1, target), w.account());
                 }
                 long attach = System.nanoTime();
-                for (int from = 0; from < refs.size(); from += options.datasetSize()) {
-                    catalog.attachments().attach(dataset, refs.subList(from, Math.min(refs.size(), from + options.datasetSize())),
+                for (int from = 0; from < w.files(); from += options.datasetSize()) {
+                    catalog.attachments().attach(dataset, w.files(from, Math.min(w.files(), from + options.datasetSize())),
                             false);
                 }
                 f.put("attach_s", seconds(System.nanoTime() - attach));
@@ -128,11 +126,11 @@ final class RuleEvaluation {
             long rawCpu0 = CpuClock.nanos();
             long rawStarted = System.nanoTime();
             if (reevaluation) {
-                attachRaw(store, w.scope(), refs, clock.millis());
+                attachRaw(store, w, clock.millis());
             }
             for (int t = 0; t < targets.size(); t++) {
                 catalog.rses().add(RAW_TARGET + t);
-                writeRaw(store, refs, catalog.rses().get(RAW_TARGET + t).id(), "bench-raw-" + t, clock.millis());
+                writeRaw(store, w, catalog.rses().get(RAW_TARGET + t).id(), "bench-raw-" + t, clock.millis());
             }
             long rawElapsed = System.nanoTime() - rawStarted;
             long rawCpu = CpuClock.nanos() - rawCpu0;
@@ -170,18 +168,15 @@ final class RuleEvaluation {
             catalog.rses().add("BENCH_WARM" + t);
             service.add(RuleRequest.of(List.of(dataset), 1, "BENCH_WARM" + t), warm.account());
         }
-        List<DidRef> refs = new ArrayList<>(warm.files());
         for (int d = 0; d < warm.datasets(); d++) {
-            List<NewReplica> replicas = warm.replicas(d);
-            catalog.replicas().add(SOURCE, replicas, warm.account(), false, dataset);
-            replicas.forEach(r -> refs.add(new DidRef(r.scope(), r.name())));
+            catalog.replicas().add(SOURCE, warm.replicas(d), warm.account(), false, dataset);
         }
         if (reevaluation) {
             RuleReevaluator evaluator = new RuleReevaluator(new UpdatedDidQueue(store), maintenance, 100);
             while (evaluator.runOnce(Partition.whole()).didWork()) {
                 // until the queue is empty
             }
-            attachRaw(store, WARMUP_SCOPE, refs, clock.millis());
+            attachRaw(store, warm, clock.millis());
         } else {
             catalog.rses().add("BENCH_WARM0");
             ids.addAll(service.add(RuleRequest.of(List.of(dataset), 1, "BENCH_WARM0"), warm.account()));
@@ -189,19 +184,19 @@ final class RuleEvaluation {
         }
         for (int t = 0; t < rules; t++) {
             catalog.rses().add("BENCH_WARM_RAW" + t);
-            writeRaw(store, refs, catalog.rses().get("BENCH_WARM_RAW" + t).id(), "bench-warm-raw-" + t, clock.millis());
+            writeRaw(store, warm, catalog.rses().get("BENCH_WARM_RAW" + t).id(), "bench-warm-raw-" + t, clock.millis());
         }
         return System.nanoTime() - started;
     }
 
     /** The attachments of re-evaluation as bare writes: every file into a second dataset, in batches. */
-    private static void attachRaw(Store store, String scope, List<DidRef> files, long now) {
-        String dataset = scope + ":bench.rules.raw-dataset";
+    private static void attachRaw(Store store, Workload w, long now) {
+        String dataset = w.scope() + ":bench.rules.raw-dataset";
         store.write(tx -> tx.run("CREATE (:Did {key: $key, did_type: 'DATASET', created_at: $now})",
                 Map.of("key", dataset, "now", now)).consume());
         int batch = store.batchSize();
-        for (int from = 0; from < files.size(); from += batch) {
-            List<String> keys = files.subList(from, Math.min(files.size(), from + batch)).stream().map(DidRef::key).toList();
+        for (int from = 0; from < w.files(); from += batch) {
+            List<String> keys = w.files(from, Math.min(w.files(), from + batch)).stream().map(DidRef::key).toList();
             store.write(tx -> tx.run("""
                     MATCH (d:Did {key: $dataset})
                     UNWIND $keys AS key
@@ -211,13 +206,13 @@ final class RuleEvaluation {
         }
     }
 
-    private static void writeRaw(Store store, List<DidRef> files, String rseId, String ruleId, long now) {
+    private static void writeRaw(Store store, Workload w, String rseId, String ruleId, long now) {
         store.write(tx -> tx.run("CREATE (:Rule {id: $id, account: 'bench', state: 'REPLICATING'})",
                 Map.of("id", ruleId)).consume());
         int batch = store.batchSize();
-        for (int from = 0; from < files.size(); from += batch) {
+        for (int from = 0; from < w.files(); from += batch) {
             List<Map<String, Object>> rows = new ArrayList<>();
-            for (DidRef d : files.subList(from, Math.min(files.size(), from + batch))) {
+            for (DidRef d : w.files(from, Math.min(w.files(), from + batch))) {
                 String key = d.scope() + ":" + d.name();
                 rows.add(Map.of("key", key, "name", d.name(),
                         "bucket", Partition.bucket(key + "|" + rseId)));

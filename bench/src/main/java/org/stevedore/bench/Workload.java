@@ -47,9 +47,26 @@ record Workload(String account, String scope, String rse, int files, int dataset
 
     /** The replicas of dataset {@code d}, as the REST bulk endpoint would build them from its request body. */
     List<NewReplica> replicas(int d) {
-        List<NewReplica> out = new ArrayList<>(end(d) - first(d));
-        for (int i = first(d); i < end(d); i++) {
+        return replicasOf(first(d), end(d));
+    }
+
+    /**
+     * The replicas of files {@code from} (inclusive) to {@code to} (exclusive): a million files' worth held at once
+     * is hundreds of MB of the bench's own in a 1 GiB heap, so scenarios at that size make them a request at a time.
+     */
+    List<NewReplica> replicasOf(int from, int to) {
+        List<NewReplica> out = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
             out.add(NewReplica.of(scope, fileName(i), bytes(i), adler32(i)));
+        }
+        return out;
+    }
+
+    /** The DIDs of files {@code from} (inclusive) to {@code to} (exclusive). */
+    List<DidRef> files(int from, int to) {
+        List<DidRef> out = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            out.add(new DidRef(scope, fileName(i)));
         }
         return out;
     }

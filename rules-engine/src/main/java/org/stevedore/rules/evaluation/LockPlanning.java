@@ -99,13 +99,37 @@ final class LockPlanning {
         return limits.usage(account, rseIds);
     }
 
+    /**
+     * What a planning that goes on over several calls keeps: one planner and one placement, so that the account's
+     * quota counts every group placed so far (the sliced injection places a rule's groups slice by slice).
+     */
+    record Session(RulePlanner planner, RulePlanner.Params params, RsePlacement placement) {
+    }
+
+    /** Starts a planning session for a rule: refuses what {@link #plan} refuses before placing anything. */
+    Session session(NewRuleView rule) {
+        Map<String, RseWithAttributes> all = allRses();
+        RulePlanner planner = new RulePlanner(all, sources(rule, all), random);
+        RulePlanner.Params params = new RulePlanner.Params(rule.copies(), rule.grouping(), rule.weight(),
+                rule.ignoreAvailability(), "'" + rule.did() + "'");
+        List<RsePlacement.Candidate> candidates = planner.candidates(resolve(rule.rseExpression()), params);
+        Map<String, AccountLimitStore.Usage> quotas = limits.usage(rule.account(),
+                candidates.stream().map(c -> c.rse().id()).toList());
+        return new Session(planner, params, new RsePlacement(candidates, quotas, random));
+    }
+
     /** The RSEs already chosen for the groups new files join: the rule's for ALL, their dataset's for DATASET. */
     Map<String, List<Rse>> fixedGroups(Rule rule, List<FileInfo> files) {
+        return fixedGroupsByKey(rule, files.stream().map(FileInfo::dataset).distinct().toList());
+    }
+
+    /** {@link #fixedGroups(Rule, List)} for the groups (datasets) given by key. */
+    Map<String, List<Rse>> fixedGroupsByKey(Rule rule, Collection<String> datasets) {
         if (rule.grouping() == Grouping.NONE) {
             return Map.of();
         }
-        Map<String, List<String>> byGroup = rules.rsesByDataset(rule.id(),
-                files.stream().map(FileInfo::dataset).distinct().toList(), rule.grouping() == Grouping.ALL);
+        Map<String, List<String>> byGroup = rules.rsesByDataset(rule.id(), List.copyOf(datasets),
+                rule.grouping() == Grouping.ALL);
         Map<String, RseWithAttributes> all = allRses();
         Map<String, List<Rse>> fixed = new HashMap<>();
         byGroup.forEach((group, ids) -> {

@@ -111,10 +111,7 @@ final class RulePlanner {
                         present.merge(r.rseId(), f.bytes() + 1, Long::sum);
                     }
                 }
-                String what = params.grouping() == Grouping.ALL ? params.what()
-                        : params.grouping() == Grouping.DATASET ? "dataset '" + group.getKey() + "'"
-                        : "file '" + group.getKey() + "'";
-                chosen = placement.choose(params.copies(), bytes, present, what);
+                chosen = place(placement, params, group.getKey(), bytes, present);
             }
             for (FileInfo f : members) {
                 for (Rse rse : chosen) {
@@ -123,6 +120,18 @@ final class RulePlanner {
             }
         }
         return locks;
+    }
+
+    /**
+     * Chooses the RSEs of one group ({@code ""} under ALL grouping, the dataset's key under DATASET, the file's under
+     * NONE) of {@code bytes}, of which {@code present} (bytes plus one per file) already sits on each RSE. One
+     * placement across all of a rule's groups: the account's quota counts what earlier groups took.
+     */
+    List<Rse> place(RsePlacement placement, Params params, String group, long bytes, Map<String, Long> present) {
+        String what = params.grouping() == Grouping.ALL ? params.what()
+                : params.grouping() == Grouping.DATASET ? "dataset '" + group + "'"
+                : "file '" + group + "'";
+        return placement.choose(params.copies(), bytes, present, what);
     }
 
     /** A file reached through two datasets of one group is locked once per RSE. */

@@ -30,6 +30,7 @@ import org.stevedore.rules.error.InsufficientTargetRSEs;
 import org.stevedore.rules.error.InvalidRSEExpression;
 import org.stevedore.rules.error.InvalidReplicationRule;
 import org.stevedore.rules.store.Grouping;
+import org.stevedore.rules.store.InjectionInputs;
 import org.stevedore.rules.store.NewRule;
 import org.stevedore.rules.store.Notify;
 import org.stevedore.rules.store.PlannedLock;
@@ -68,6 +69,8 @@ public final class RuleService {
     private final LockPlanning planning;
     private final Clock clock;
     private final Settings settings;
+    private final InjectionInputs injectionInputs;
+    private final Injection injection;
 
     public RuleService(DidStore dids, RuleStore rules, RuleInputs inputs, RseStore rses, AccountStore accounts,
                        AccountLimitStore limits, Function<String, List<Rse>> resolver, Clock clock, Settings settings,
@@ -81,6 +84,9 @@ public final class RuleService {
         this.planning = new LockPlanning(inputs, queries, rses, limits, resolver, random);
         this.clock = clock;
         this.settings = settings;
+        this.injectionInputs = new InjectionInputs(rules.store());
+        this.injection = new Injection(queries, rules, changes, injectionInputs, planning, clock,
+                (int) Math.max(1, Math.min(Integer.MAX_VALUE, settings.injectThreshold())));
     }
 
     public Settings settings() {
@@ -181,9 +187,14 @@ public final class RuleService {
             List<FileInfo> files = List.of();
             Map<String, List<ReplicaInfo>> replicas = new HashMap<>();
             StevedoreException refusal = null;
-            if (state == RuleState.REPLICATING || preview) {
+            if (state == RuleState.REPLICATING && !preview && (Boolean.TRUE.equals(request.asynchronous())
+                    || injectionInputs.count(did.ref(), did.type()) * copies > settings.injectThreshold())) {
+                // Counted in the store: a rule for the injector needs none of its files in memory here.
+                rule = withState(rule, RuleState.INJECT);
+            }
+            if (rule.state() == RuleState.REPLICATING || preview) {
                 files = inputs.files(did.ref(), did.type(), replicas);
-                if (state == RuleState.REPLICATING && (Boolean.TRUE.equals(request.asynchronous())
+                if (rule.state() == RuleState.REPLICATING && (Boolean.TRUE.equals(request.asynchronous())
                         || (long) files.size() * copies > settings.injectThreshold())) {
                     rule = withState(rule, RuleState.INJECT);
                 }
@@ -322,56 +333,13 @@ public final class RuleService {
     }
 
     /**
-     * Plans and writes the locks of a rule in INJECT (big or asynchronous rules, approved rules), in transactions of
-     * at most the injection threshold's locks each, so a rule of any size fits the store's transaction memory. The
-     * rule stays in INJECT until the last chunk is written; an injection interrupted half-way resumes where it stopped
-     * (files already locked are skipped, and their groups keep the RSEs they got).
+     * Plans and writes the locks of a rule in INJECT (big or asynchronous rules, approved rules), slice by slice in
+     * transactions of at most the injection threshold's locks each ({@link Injection}), so a rule of any size fits
+     * the store's transaction memory and the heap. The rule stays in INJECT until the last slice is written; an
+     * injection interrupted half-way resumes where it stopped (files already locked are skipped, and their groups
+     * keep the RSEs they got).
      */
     public Rule applyPending(String id) {
-        Rule rule = queries.get(id);
-        if (rule.state() != RuleState.INJECT) {
-            return rule;
-        }
-        Map<String, Set<String>> done = queries.lockedPairs(id);
-        boolean resuming = !done.isEmpty();
-        Map<String, List<ReplicaInfo>> replicas = new HashMap<>();
-        List<FileInfo> files = inputs.files(rule.did(), rule.didType(), replicas).stream()
-                .filter(f -> done.getOrDefault(f.key(), Set.of()).size() < rule.copies()).toList();
-        List<PlannedLock> locks;
-        try {
-            // A rule without any lock yet has no group placed: asking the store would walk every file of its
-            // datasets looking for locks that cannot be there.
-            Map<String, List<Rse>> fixed = resuming ? planning.fixedGroups(rule, files) : Map.of();
-            locks = files.isEmpty() ? List.of()
-                    : planning.plan(NewRuleView.of(rule), files, replicas, planning.resolve(rule.rseExpression()),
-                    planning.allRses(), fixed);
-        } catch (StevedoreException e) {
-            changes.update(id, Map.of("state", RuleState.STUCK.name(), "error", e.getMessage(), "stuck_at", clock.millis()));
-            log.warn("Rule {} could not be injected: {}", id, e.getMessage());
-            return queries.get(id);
-        }
-        int chunk = (int) Math.max(1, Math.min(Integer.MAX_VALUE, settings.injectThreshold()));
-        for (int from = 0; from < locks.size(); from += chunk) {
-            List<PlannedLock> part = locks.subList(from, Math.min(locks.size(), from + chunk));
-            rules.store().write(tx -> {
-                long now = clock.millis();
-                RuleStore.Counts written = rules.addLocks(tx, id, part, now);
-                if (!resuming) {
-                    // Each chunk's counts commit with its locks, so the counters are right after every chunk.
-                    rules.addCounts(tx, id, written, now);
-                }
-                return null;
-            });
-        }
-        Rule applied = rules.store().write(tx -> {
-            long now = clock.millis();
-            rules.setState(tx, id, RuleState.REPLICATING, now);
-            // An injection resumed after an interruption (or a store from before the chunks counted) may have
-            // locks the counters miss: only then are they read back, all of them.
-            return resuming ? rules.recount(tx, id, now) : rules.addCounts(tx, id, new RuleStore.Counts(0, 0, 0), now);
-        });
-        log.info("Rule {} injected: {} locks in {} transaction(s), state {}", id, locks.size(),
-                (locks.size() + chunk - 1) / chunk, applied.state());
-        return applied;
+        return injection.apply(id);
     }
 }

@@ -224,6 +224,12 @@ public final class RuleQueries {
         return out;
     }
 
+    /** Whether a rule has any lock (an injection that wrote some slices before it was interrupted has). */
+    public boolean hasLocks(String ruleId) {
+        return store.read(tx -> tx.run("RETURN EXISTS { MATCH (:Rule {id: $id})-[:LOCK]->() } AS any",
+                Map.of("id", ruleId)).single().get("any").asBoolean());
+    }
+
     /** The RSEs on which a rule locks a file. */
     public java.util.Set<String> lockedRses(String ruleId, String fileKey) {
         return new java.util.HashSet<>(store.read(tx -> tx.run(
