@@ -229,6 +229,10 @@ class BenchTest {
         assertThat(p50).isBetween(min, p99);
         assertThat(p99).isLessThanOrEqualTo(max);
         assertThat(f.get("files_listed_per_s").asDouble()).isPositive();
+        // Through the REST endpoint, streamed: the first line is in no later than the whole listing.
+        assertThat(f.get("path").asText()).startsWith("GET /replicas/");
+        assertThat(f.get("first_line_p50_ms").asDouble()).isPositive().isLessThanOrEqualTo(max);
+        assertThat(f.get("store_p50_ms").asDouble()).isPositive();
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left).isEmpty();
         }
