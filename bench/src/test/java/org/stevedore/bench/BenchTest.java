@@ -248,6 +248,9 @@ class BenchTest {
         assertThat(f.get("warmup_files").asInt()).isEqualTo(500);
         assertThat(f.get("verified").asBoolean()).isTrue();
         assertThat(f.get("files_per_s").asLong()).isPositive();
+        // The warm-up's own rate is the cold start's figure, beside the warm one.
+        assertThat(f.get("cold_files_per_s").asLong()).isPositive();
+        assertThat(f.get("cold_jit_compile_s").isNumber()).isTrue();
         // Moving a file through the store allocates: at least its request's key and its job's JSON.
         assertThat(f.get("allocated_kb_per_file").asLong()).isPositive();
         // HotSpot tells its compilers' time: a number, not null.
