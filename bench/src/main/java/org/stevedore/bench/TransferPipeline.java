@@ -49,7 +49,8 @@ import org.stevedore.transfer.store.RetryPolicy;
  * back as the daemons do, from the first claim until the rule is OK (every replica AVAILABLE, every lock OK). Reports
  * files/s, the emulator's HTTP requests per 100 files (submissions, bulk polls, whoami), the heap allocated per file
  * by the whole JVM ({@link AllocationMeter}: steadier than the rates on a noisy machine) and the JIT compiler's time.
- * Before the timed files, {@code --warmup-files} others are carried the same way, untimed (see {@link #run}). Then
+ * Before the timed files, {@code --warmup-files} others are carried the same way (see {@link #run}): their rate is
+ * the cold figure ({@code cold_files_per_s}), quoted beside the warm one ({@code files_per_s}). Then
  * the floor under it: the same state changes as bare batched {@code UNWIND} Cypher ({@code raw_files_per_s}, see
  * {@link #raw}).
  */
@@ -118,8 +119,14 @@ final class TransferPipeline {
                 Workload warm = new Workload(w.account(), WARMUP_SCOPE, SOURCE, warmupFiles, options.datasetSize());
                 catalog.scopes().add(warm.scope(), warm.account());
                 String warmRule = queue(catalog, service, store, warm, 5, warmupFiles + w.files());
+                long coldJit0 = jitMillis();
                 Carried warmed = carry(warmRule, new RuleQueries(store), upTo(submitter, warmupFiles), poller, null);
+                long coldJit = jitMillis() - coldJit0;
                 f.put("warmup_s", seconds(warmed.nanos()));
+                // The warm-up is the cold start: the same pipeline in a JVM that has not run it yet (JIT, Cypher
+                // plans, page cache), as a service just started meets its first files. Quoted beside the warm figure.
+                f.put("cold_files_per_s", Math.round(warmupFiles / (warmed.nanos() / 1e9)));
+                f.put("cold_jit_compile_s", coldJit < 0 ? null : seconds(coldJit * 1_000_000));
                 long left = count(store, "MATCH (q:Request {state: 'QUEUED'}) RETURN count(q)");
                 if (left != w.files()) {
                     throw new BenchmarkFailed("the warm-up took timed requests: " + left + " of " + w.files()

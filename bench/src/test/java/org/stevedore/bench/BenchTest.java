@@ -229,6 +229,10 @@ class BenchTest {
         assertThat(p50).isBetween(min, p99);
         assertThat(p99).isLessThanOrEqualTo(max);
         assertThat(f.get("files_listed_per_s").asDouble()).isPositive();
+        // Through the REST endpoint, streamed: the first line is in no later than the whole listing.
+        assertThat(f.get("path").asText()).startsWith("GET /replicas/");
+        assertThat(f.get("first_line_p50_ms").asDouble()).isPositive().isLessThanOrEqualTo(max);
+        assertThat(f.get("store_p50_ms").asDouble()).isPositive();
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left).isEmpty();
         }
@@ -244,6 +248,9 @@ class BenchTest {
         assertThat(f.get("warmup_files").asInt()).isEqualTo(500);
         assertThat(f.get("verified").asBoolean()).isTrue();
         assertThat(f.get("files_per_s").asLong()).isPositive();
+        // The warm-up's own rate is the cold start's figure, beside the warm one.
+        assertThat(f.get("cold_files_per_s").asLong()).isPositive();
+        assertThat(f.get("cold_jit_compile_s").isNumber()).isTrue();
         // Moving a file through the store allocates: at least its request's key and its job's JSON.
         assertThat(f.get("allocated_kb_per_file").asLong()).isPositive();
         // HotSpot tells its compilers' time: a number, not null.
