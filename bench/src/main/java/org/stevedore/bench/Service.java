@@ -10,9 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.springframework.boot.Banner;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
@@ -67,7 +65,7 @@ final class Service implements AutoCloseable {
                 throw e;
             }
         } catch (RuntimeException e) {
-            delete(home);
+            TempStore.deleteTree(home, "the service's data directory");
             throw e;
         }
     }
@@ -140,15 +138,7 @@ final class Service implements AutoCloseable {
         try {
             context.close();
         } finally {
-            delete(home);
-        }
-    }
-
-    private static void delete(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not remove the service's data directory " + root, e);
+            TempStore.deleteTree(home, "the service's data directory");
         }
     }
 }

@@ -34,7 +34,7 @@ final class TempStore implements AutoCloseable {
             return new TempStore(home, Store.open(new StoreSettings(null, null, null, null, home, 0,
                     (long) options.pageCacheMb() << 20, 0)));
         } catch (RuntimeException e) {
-            delete(home);
+            deleteTree(home, "the temporary store");
             throw e;
         }
     }
@@ -53,15 +53,16 @@ final class TempStore implements AutoCloseable {
         try {
             store.close();
         } finally {
-            delete(home);
+            deleteTree(home, "the temporary store");
         }
     }
 
-    private static void delete(Path root) {
+    /** Removes {@code root} and everything under it; {@code what} names it in the error. */
+    static void deleteTree(Path root, String what) {
         try (Stream<Path> paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not remove the temporary store " + root, e);
+            throw new UncheckedIOException("Could not remove " + what + " " + root, e);
         }
     }
 }
