@@ -127,11 +127,20 @@ public final class UndertakerStore {
                 """, Map.of("rows", rows)).consume());
     }
 
+    /** The rules on these DIDs (not on their content or parents). */
+    public List<RuleOn> rulesOn(List<String> didKeys) {
+        return store.read(tx -> tx.run("""
+                UNWIND $keys AS k
+                MATCH (r:Rule {did_key: k})
+                RETURN r.id AS id, k AS key ORDER BY key, id
+                """, Map.of("keys", didKeys)).list(r -> new RuleOn(r.get("id").asString(), r.get("key").asString())));
+    }
+
     /**
-     * The rules on these DIDs (not on their content or parents), of the DIDs still expired now: one whose lifetime was
+     * The rules on those of these DIDs that are still expired now, for the undertaker: a DID whose lifetime was
      * extended since it was listed keeps its rules, as {@link #bury} keeps the DID.
      */
-    public List<RuleOn> rulesOn(List<String> didKeys) {
+    public List<RuleOn> rulesOnExpired(List<String> didKeys) {
         return store.read(tx -> tx.run("""
                 UNWIND $keys AS k
                 MATCH (d:Did {key: k}) WHERE d.expired_at <= $now

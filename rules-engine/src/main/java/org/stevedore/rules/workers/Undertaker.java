@@ -68,7 +68,7 @@ public final class Undertaker implements Worker {
         List<String> keys = dids.stream().map(Expired::key).toList();
         Set<String> failed = new HashSet<>();
         int rulesRemoved = 0;
-        for (RuleOn rule : store.rulesOn(keys)) {
+        for (RuleOn rule : store.rulesOnExpired(keys)) {
             if (failed.contains(rule.didKey())) {
                 continue;
             }

@@ -134,7 +134,8 @@ class UndertakerTest extends StoreTest {
         // Between the listing and the removal of its rules, somebody gives the dataset a new lifetime.
         f.dids.setExpiry("s", "ds", clock.instant().plusSeconds(3600));
 
-        assertThat(undertakerStore.rulesOn(listed)).as("rules to remove").isEmpty();
+        assertThat(undertakerStore.rulesOnExpired(listed)).as("rules to remove").isEmpty();
+        assertThat(undertakerStore.rulesOn(listed)).as("rules on the DID").hasSize(1);
     }
 
     @Test
