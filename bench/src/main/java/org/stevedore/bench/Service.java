@@ -41,14 +41,7 @@ final class Service implements AutoCloseable {
     }
 
     static Service start(Options options, String label) {
-        Path home;
-        try {
-            home = options.dataDir() == null
-                    ? Files.createTempDirectory("stevedore-bench-" + label)
-                    : Files.createTempDirectory(Files.createDirectories(options.dataDir()), "stevedore-bench-" + label);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path home = TempStore.newHome(options, label);
         try {
             ConfigurableApplicationContext context = new SpringApplicationBuilder(StevedoreApplication.class)
                     .bannerMode(Banner.Mode.OFF)

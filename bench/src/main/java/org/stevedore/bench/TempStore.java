@@ -21,14 +21,7 @@ final class TempStore implements AutoCloseable {
     }
 
     static TempStore open(Options options, String label) {
-        Path home;
-        try {
-            home = options.dataDir() == null
-                    ? Files.createTempDirectory("stevedore-bench-" + label)
-                    : Files.createTempDirectory(Files.createDirectories(options.dataDir()), "stevedore-bench-" + label);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path home = newHome(options, label);
         try {
             // Bolt port 0: a free one, so runs side by side never collide. Default batch size, as in production.
             return new TempStore(home, Store.open(new StoreSettings(null, null, null, null, home, 0,
@@ -54,6 +47,17 @@ final class TempStore implements AutoCloseable {
             store.close();
         } finally {
             deleteTree(home, "the temporary store");
+        }
+    }
+
+    /** A fresh directory {@code stevedore-bench-<label>...} under {@code --data-dir}, or the system's temp directory. */
+    static Path newHome(Options options, String label) {
+        try {
+            return options.dataDir() == null
+                    ? Files.createTempDirectory("stevedore-bench-" + label)
+                    : Files.createTempDirectory(Files.createDirectories(options.dataDir()), "stevedore-bench-" + label);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
