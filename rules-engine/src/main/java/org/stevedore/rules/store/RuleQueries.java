@@ -215,15 +215,6 @@ public final class RuleQueries {
                 """, Map.of("did", didKey, "keys", fileKeys)).list(r -> r.get("k").asString())));
     }
 
-    /** Every (file, RSE) a rule locks, by file key: what an interrupted injection already wrote. */
-    public Map<String, java.util.Set<String>> lockedPairs(String ruleId) {
-        Map<String, java.util.Set<String>> out = new HashMap<>();
-        store.stream("MATCH (:Rule {id: $id})-[l:LOCK]->(f:Did) RETURN f.key AS key, l.rse_id AS rse",
-                Map.of("id", ruleId), r -> out.computeIfAbsent(r.get("key").asString(), k -> new java.util.HashSet<>(2))
-                        .add(r.get("rse").asString()));
-        return out;
-    }
-
     /** Whether a rule has any lock (an injection that wrote some slices before it was interrupted has). */
     public boolean hasLocks(String ruleId) {
         return store.read(tx -> tx.run("RETURN EXISTS { MATCH (:Rule {id: $id})-[:LOCK]->() } AS any",
