@@ -40,7 +40,7 @@ public final class InjectionInputs {
 
     /** How many files {@link RuleInputs#files} would answer for the DID (a file once per dataset), counted in the store. */
     public long count(DidRef did, DidType type) {
-        return store.read(tx -> tx.run(match(type) + " RETURN count(*) AS n", Map.of("key", did.key()))
+        return store.read(tx -> tx.run(RuleInputs.match(type) + " RETURN count(*) AS n", Map.of("key", did.key()))
                 .single().get("n").asLong());
     }
 
@@ -111,7 +111,7 @@ public final class InjectionInputs {
 
     /** The files under a DID as {@code f} with {@code dataset}, as the rule's grouping sees them. */
     private static String files(DidType type, Grouping grouping, Pending pending) {
-        String files = match(type);
+        String files = RuleInputs.match(type);
         if (type == DidType.CONTAINER && grouping != Grouping.DATASET) {
             // A file in two datasets of the container is one member of the rule's one group (ALL) or of its own
             // (NONE): once, not once per dataset. DISTINCT streams; only the ids seen are kept, in the store.
@@ -122,14 +122,5 @@ public final class InjectionInputs {
             files += " WHERE COUNT { MATCH (f)<-[l:LOCK]-(r:Rule) WHERE r.id = $rule RETURN DISTINCT l.rse_id } < $copies";
         }
         return files;
-    }
-
-    private static String match(DidType type) {
-        return switch (type) {
-            case FILE -> "MATCH (f:Did {key: $key}) WITH f, f.key AS dataset";
-            case DATASET -> "MATCH (d:Did {key: $key})-[:CONTAINS]->(f:Did) WITH f, d.key AS dataset";
-            case CONTAINER -> "MATCH (:Did {key: $key})-[:CONTAINS*1..]->(d:Did {did_type: 'DATASET'}) WITH DISTINCT d "
-                    + "MATCH (d)-[:CONTAINS]->(f:Did) WITH f, d.key AS dataset";
-        };
     }
 }

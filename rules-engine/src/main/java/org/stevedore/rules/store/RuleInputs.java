@@ -35,16 +35,24 @@ public final class RuleInputs {
     }
 
     /**
-     * {@link #files(DidRef, DidType)}, also filling {@code replicas} (when not null) with where each file's replicas
-     * are, in the same pass over the store.
+     * The files under the DID {@code $key} as {@code f}, each with the {@code dataset} it is reached through (once per
+     * dataset of a container; a file's own key for a FILE rule).
      */
-    public List<FileInfo> files(DidRef did, DidType type, Map<String, List<ReplicaInfo>> replicas) {
-        String match = switch (type) {
+    static String match(DidType type) {
+        return switch (type) {
             case FILE -> "MATCH (f:Did {key: $key}) WITH f, f.key AS dataset";
             case DATASET -> "MATCH (d:Did {key: $key})-[:CONTAINS]->(f:Did) WITH f, d.key AS dataset";
             case CONTAINER -> "MATCH (:Did {key: $key})-[:CONTAINS*1..]->(d:Did {did_type: 'DATASET'}) WITH DISTINCT d "
                     + "MATCH (d)-[:CONTAINS]->(f:Did) WITH f, d.key AS dataset";
         };
+    }
+
+    /**
+     * {@link #files(DidRef, DidType)}, also filling {@code replicas} (when not null) with where each file's replicas
+     * are, in the same pass over the store.
+     */
+    public List<FileInfo> files(DidRef did, DidType type, Map<String, List<ReplicaInfo>> replicas) {
+        String match = match(type);
         String tail = replicas == null
                 ? " RETURN f.key AS key, f.scope AS scope, f.name AS name, f.bytes AS bytes, dataset"
                 : " CALL (f) { OPTIONAL MATCH (f)-[r:REPLICA]->(rse:Rse) RETURN collect([rse.id, r.state]) AS replicas }"
